@@ -1,0 +1,36 @@
+/* kiosk.h - error codes and small helpers shared by every module.
+ *
+ * Every fallible function returns an int: KIOSK_OK (0) on success or one of
+ * the negative codes below. Out-parameters are marked OUT and are set on
+ * every path, including failure. */
+#ifndef KIOSK_H
+#define KIOSK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum {
+	KIOSK_OK = 0,
+	KIOSK_ERR = -1,        /* generic failure */
+	KIOSK_ENOMEM = -2,     /* out of memory */
+	KIOSK_EINVAL = -3,     /* bad argument or malformed input */
+	KIOSK_EIO = -4,        /* I/O error (disk, USB) */
+	KIOSK_ENODEV = -5,     /* device absent or unplugged */
+	KIOSK_EPAPER = -6,     /* printer out of paper */
+	KIOSK_ECOVER = -7,     /* printer cover open */
+	KIOSK_ETIMEOUT = -8,   /* device did not answer in time */
+	KIOSK_EOFFLINE = -9,   /* printer offline / error state */
+	KIOSK_ESOLDOUT = -10,  /* daily cap of a series reached */
+	KIOSK_ECORRUPT = -11,  /* stored data failed an integrity check */
+	KIOSK_EBUSY = -12,     /* resource busy */
+	KIOSK_EPERM = -13,     /* not allowed (signature, PIN, permissions) */
+	KIOSK_ENOENT = -14,    /* not found */
+	KIOSK_ERANGE = -15,    /* value out of range / too large */
+};
+
+/* Short English description of a KIOSK_* code, for logs. Never NULL. */
+const char *kiosk_strerror(int rc);
+
+#define KIOSK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

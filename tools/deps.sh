@@ -1,0 +1,49 @@
+#!/bin/sh
+# deps.sh - install the Debian packages a goal needs, only those missing.
+# Usage: tools/deps.sh run|test|vm   (root, or a user with sudo)
+set -eu
+goal=${1:-run}
+
+native="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev
+libqrencode-dev libsqlite3-dev libssl-dev libcjson-dev libpng-dev libutf8proc-dev
+fonts-noto-core fonts-dejavu-core"
+testpkgs="libcmocka-dev zbar-tools clang sqlite3 gcc-aarch64-linux-gnu
+libc6-dev-arm64-cross qemu-user"
+arm64libs="libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev libqrencode-dev libsqlite3-dev
+libssl-dev libcjson-dev libcmocka-dev libpng-dev libutf8proc-dev"
+vmpkgs="qemu-system-arm socat mtools dosfstools e2fsprogs cpio"
+
+want="$native"
+case "$goal" in
+run) ;;
+test) want="$want $testpkgs"
+      for p in $arm64libs; do want="$want $p:arm64"; done ;;
+vm) want="$want $testpkgs $vmpkgs"
+      for p in $arm64libs; do want="$want $p:arm64"; done ;;
+*) echo "usage: $0 run|test|vm" >&2; exit 2 ;;
+esac
+
+missing=""
+arch=$(dpkg --print-architecture)
+installed() {
+	# A package installed for several architectures needs the qualified name.
+	case "$1" in *:*) q="$1" ;; *) q="$1:$arch" ;; esac
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$q" 2>/dev/null ||
+	     dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)
+	[ "$st" = "installed" ]
+}
+for p in $want; do
+	installed "$p" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+echo "deps: installing:$missing"
+case "$missing" in
+*:arm64*)
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		$SUDO dpkg --add-architecture arm64
+	fi ;;
+esac
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing
