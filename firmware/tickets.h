@@ -1,0 +1,102 @@
+/* tickets.h - issuing queue tickets: the ledger, the ticket picture, the
+ * ESC/POS stream and the printer, tied together so that no ghost ticket can
+ * happen (docs/printing.md). This is the only printing API the app uses.
+ *
+ * Threading: single-threaded; tickets_issue blocks while the ticket prints. */
+#ifndef TICKETS_H
+#define TICKETS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "catalog.h"
+#include "clock.h"
+#include "lang.h"
+
+typedef enum {
+	PRINTER_OK,
+	PRINTER_NEAR_END,       /* paper low: print, but warn staff */
+	PRINTER_PAPER_OUT,
+	PRINTER_COVER_OPEN,
+	PRINTER_OFFLINE,
+	PRINTER_NO_PRINTER,
+	PRINTER_NOT_RESPONDING,
+	PRINTER_STATE_COUNT
+} printer_state_t;
+
+/* "ok", "near-end", "paper-out", "cover-open", "offline", "no-printer",
+ * "not-responding". */
+const char *printer_state_name(printer_state_t s);
+
+typedef enum { PRIORITY_NONE, PRIORITY_SERIES, PRIORITY_MARK } priority_policy_t;
+
+typedef struct {
+	const char *data_dir;      /* ledger.db lives here; must exist */
+	const char *spool_dir;     /* file transport output; created if missing */
+	const char *assets_dir;    /* fonts/ */
+	const char *transport;     /* "auto", "usb" or "file" */
+	const char *profile;       /* printer profile, e.g. "80mm" or "58mm" */
+	const char *office_name;   /* printed on top of the ticket */
+	const char *usb_allow;     /* "VID:PID,VID:PID" extra printers, may be NULL */
+	int daily_cap;             /* per series; 0 = no cap */
+	priority_policy_t priority;
+	char priority_letter;      /* series letter with PRIORITY_SERIES */
+	const kclock_t *clock;
+} tickets_config_t;
+
+typedef struct {
+	const char *field_id;
+	const char *value;         /* NFC UTF-8; not copied beyond the call */
+} tickets_answer_t;
+
+typedef struct {
+	int rc;                    /* KIOSK_OK: issued and printed */
+	char number[8];            /* "A012" ("" when none was reserved) */
+	char ticket_id[40];        /* unique id, separate from the number */
+	printer_state_t printer;   /* why it failed, or NEAR_END as a warning */
+	bool voided;               /* a number was reserved and then voided */
+	bool dated;                /* the ticket carried a date (clock trusted) */
+	int64_t time_ms;           /* issue time, UTC ms */
+} tickets_result_t;
+
+typedef struct tickets tickets_t;
+
+/* Open the ledger and the printer. On failure *out is NULL and err says why
+ * (a corrupt ledger is reported, never silently replaced). */
+int tickets_open(const tickets_config_t *cfg, tickets_t **out, char *err, size_t errlen);
+/* Close cleanly: the ledger is left consistent. NULL is allowed. */
+void tickets_close(tickets_t *t);
+
+/* Whether a ticket of this group (priority or not) can be issued now:
+ * KIOSK_OK, KIOSK_ESOLDOUT (daily cap reached), or a printer error code
+ * (KIOSK_ENODEV, KIOSK_EPAPER, KIOSK_ECOVER, KIOSK_EOFFLINE, KIOSK_ETIMEOUT)
+ * with *state set. */
+int tickets_check(tickets_t *t, const catalog_group_t *g, bool priority, printer_state_t *state);
+
+/* Reserve, render, print, confirm. answers go into the hand-off record on the
+ * ticket and are not stored. lang chooses the ticket's fixed words. */
+int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, bool priority,
+		  const tickets_answer_t *answers, size_t nanswers, lang_t lang,
+		  tickets_result_t *out);
+
+/* Reprint an issued number of today: same number, new ticket id, marked as a
+ * reprint, no answers. */
+int tickets_reprint(tickets_t *t, const catalog_t *cat, const char *number, lang_t lang,
+		    tickets_result_t *out);
+
+/* Current printer state (queries the device). */
+printer_state_t tickets_printer_state(tickets_t *t);
+
+/* File descriptors to poll (hotplug) and the next time (mono ms) tickets_tick
+ * wants to run, e.g. the 2 s search for an absent printer; -1 for none. */
+int tickets_poll_fds(tickets_t *t, int *fds, int max);
+int64_t tickets_next_deadline(tickets_t *t);
+void tickets_tick(tickets_t *t);
+
+/* Simulated printer (file transport only): the state the next operations see;
+ * with after_bytes >= 0 the failure happens after that many bytes of the next
+ * ticket. Returns KIOSK_EINVAL when the transport is not simulated. */
+int tickets_sim_set(tickets_t *t, printer_state_t state, long after_bytes);
+
+#endif
