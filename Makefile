@@ -54,16 +54,20 @@ TOOL_SRC := $(wildcard tools/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_HELP_SRC := $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+TTOOL_SRC := $(wildcard tests/tools/*.c)
 
 LIB_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRC))
 LIB := $(OUT)/libkiosk.a
 TOOLS := $(patsubst tools/%.c,$(BIN)/%,$(TOOL_SRC))
 UNITS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRC))
 UNIT_HELP_OBJ := $(patsubst %.c,$(OUT)/obj/%.o,$(UNIT_HELP_SRC))
+TTOOLS := $(patsubst tests/tools/%.c,$(OUT)/tests/tools/%,$(TTOOL_SRC))
 
 .PHONY: all run test test-native test-asan test-arm64 test-units test-cli \
 	test-scenarios test-fuzz fuzz bench screenshots stress install clean deps-run \
 	deps-test assets units image vm-test vm-test-ci
+
+.SECONDARY:
 
 all: $(BIN)/kiosk $(TOOLS) assets
 
@@ -98,7 +102,13 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(UNIT_HELP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
-units: $(UNITS)
+$(OUT)/tests/tools/%: $(OUT)/obj/tests/tools/%.o $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests plus the test-only programs of tests/tools (decoders, harnesses,
+# benchmarks).
+units: $(UNITS) $(TTOOLS)
 
 # Assets: the repository's assets plus the pinned font files, copied next to
 # the binaries (bin/../share/kiosk) so the kiosk finds them without options.
