@@ -1,0 +1,84 @@
+/* config.h - run-time configuration in three layers: compiled defaults, the
+ * site's JSON (assets/site.json, or --config FILE), and local changes made
+ * from the technician menu (<data>/local.json, never touched by updates).
+ * Schema: assets/config.schema.json and README.md. */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CONFIG_MAX_PERIODS 4
+#define CONFIG_MAX_PROCS 64
+#define CONFIG_MAX_USB 8
+
+typedef struct {
+	int start_min, end_min;   /* minutes since local midnight, start < end */
+} config_period_t;
+
+typedef struct {
+	/* printer */
+	char printer_transport[8];   /* auto | usb | file */
+	char printer_profile[16];    /* 80mm | 58mm */
+	char printer_usb_allow[CONFIG_MAX_USB][10]; /* "0416:5011" */
+	int printer_usb_allow_count;
+	/* panel */
+	double panel_diagonal_in;    /* default 21.5 */
+	int panel_width, panel_height; /* native mode, default 1920x1080 */
+	int panel_rotation;          /* 0, 90, 180, 270 */
+	/* session */
+	int session_idle_s;          /* 60..1200, default 120 */
+	int session_help_idle_s;     /* help and error screens, default 600 */
+	int session_warning_s;       /* >= 30, default 30 */
+	int session_ticket_s;        /* ticket screen, default 60 */
+	/* touch */
+	int touch_repeat_ms;         /* buttons, default 500 */
+	int touch_key_repeat_ms;     /* keyboard keys, default 250 */
+	/* input method */
+	char ime_tone_style[4];      /* old | new */
+	char ime_method[8];          /* physical keyboard default: telex | vni | plain */
+	/* office */
+	char office_name[128];
+	config_period_t office_hours[7][CONFIG_MAX_PERIODS]; /* [0] = Sunday */
+	int office_hours_count[7];
+	char office_procedures[CONFIG_MAX_PROCS][32]; /* offered ids; none = all */
+	int office_procedures_count;
+	/* queue */
+	int queue_daily_cap;         /* per series; 0 = none */
+	char queue_priority[8];      /* none | series | mark */
+	char queue_priority_letter;  /* with series */
+	/* ui */
+	char ui_lang[4];             /* default language: vi | en */
+	/* scanner */
+	char scanner_device[128];    /* serial device path, "" = none */
+	char scanner_usb[10];        /* "VID:PID" of a HID-mode scanner, "" = none */
+	/* logs */
+	int log_max_kb;              /* per file, two files kept */
+} config_t;
+
+/* Fill cfg with the compiled defaults. */
+void config_defaults(config_t *cfg);
+
+/* Overlay one JSON layer (a file) onto cfg. A missing file is KIOSK_ENOENT
+ * (callers decide whether that matters); any unknown key or wrong type is
+ * KIOSK_EINVAL with "FILE: key.path: problem" in err. cfg is unchanged on
+ * failure. */
+int config_overlay_file(config_t *cfg, const char *path, char *err, size_t errlen);
+
+/* The same for JSON text held in memory; name is used in messages. */
+int config_overlay_text(config_t *cfg, const char *name, const char *json, char *err, size_t errlen);
+
+/* Load all layers: defaults, site (must exist), local (optional). */
+int config_load(config_t *cfg, const char *site_path, const char *local_path, char *err,
+		size_t errlen);
+
+/* Set one key in the local layer file (atomic write: temp, fsync, rename),
+ * e.g. config_set_local(path, "office.name", "\"UBND xã A\""). value is JSON.
+ * The key and value are validated like any layer. */
+int config_set_local(const char *local_path, const char *key, const char *json_value, char *err,
+		     size_t errlen);
+
+/* True when the procedure id is offered at this office. */
+bool config_offers(const config_t *cfg, const char *proc_id);
+
+#endif
