@@ -1,0 +1,143 @@
+/* keyboard.c - lays out the on-screen keyboards. Letters are alphabetical
+ * (easier to find for people who never used a keyboard); the mark and tone
+ * buttons sit in their own row; space and backspace are wide. */
+#include "keyboard.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct {
+	const char *id;
+	const char *label;
+	int span;              /* width in key units */
+	int flags;
+} key_t_;
+
+static const char *T(const keyboard_ctx_t *k, const char *key)
+{
+	return i18n_get(k->tr, k->lang, key);
+}
+
+static void key(keyboard_ctx_t *k, ui_rect_t r, const char *id, const char *label, int flags)
+{
+	if (k->targets) {
+		ui_button(k->u, r, id, label, flags);
+		return;
+	}
+	int n = k->u->dl->n;
+	ui_button(k->u, r, id, label, flags);
+	if (k->u->dl->n > n && k->u->dl->cmds[k->u->dl->n - 1].kind == DC_TARGET)
+		k->u->dl->n--;
+}
+
+/* Lay out keys in rows of at most per_row units; returns the height. */
+static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, int per_row,
+		int size)
+{
+	const a11y_t *a = k->u->a;
+	int unit = size + a->gap;
+	if (per_row * unit - a->gap > area.w)
+		per_row = (area.w + a->gap) / unit;
+	int y = area.y, i = 0;
+	while (i < n) {
+		int units = 0, j = i;
+		while (j < n && units + keys[j].span <= per_row)
+			units += keys[j++].span;
+		if (j == i)
+			j = i + 1;
+		int row_w = units * unit - a->gap;
+		int x = area.x + (area.w - row_w) / 2;
+		int h = size;
+		for (int m = i; m < j; m++) {
+			int w = keys[m].span * unit - a->gap;
+			int bh = ui_button_height(k->u, w, keys[m].label, k->u->a->button_px, size);
+			if (bh > h)
+				h = bh;
+		}
+		for (int m = i; m < j; m++) {
+			int w = keys[m].span * unit - a->gap;
+			key(k, (ui_rect_t){x, y, w, h}, keys[m].id, keys[m].label, keys[m].flags);
+			x += w + a->gap;
+		}
+		y += h + a->gap;
+		i = j;
+	}
+	return y - area.y;
+}
+
+static const char *const mode_keys[] = {"kb.mode_letters", "kb.mode_telex", "kb.mode_vni",
+					"kb.mode_numeric"};
+static const char *const phys_keys[] = {"kb.phys_plain", "kb.phys_telex", "kb.phys_vni"};
+
+int keyboard_build(keyboard_ctx_t *k, ui_rect_t area)
+{
+	const a11y_t *a = k->u->a;
+	bool portrait = area.w < 1400;
+	key_t_ keys[64];
+	int n = 0;
+	static char ids[40][8], labels[40][4];
+	if (k->mode == KB_NUMERIC) {
+		static const char digits[] = "123456789";
+		for (int i = 0; i < 9; i++) {
+			snprintf(ids[i], sizeof ids[i], "key-%c", digits[i]);
+			snprintf(labels[i], sizeof labels[i], "%c", digits[i]);
+			keys[n++] = (key_t_){ids[i], labels[i], 1, TGT_NUMKEY};
+		}
+		keys[n++] = (key_t_){"key-slash", "/", 1, TGT_NUMKEY};
+		keys[n++] = (key_t_){"key-0", "0", 1, TGT_NUMKEY};
+		keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), 1, TGT_NUMKEY};
+		int size = a->numkey_px;
+		int h = rows(k, (ui_rect_t){area.x, area.y, area.w, area.h}, keys, n, 3, size);
+		key_t_ mode = {"kb-mode", T(k, mode_keys[k->mode]), 1, 0};
+		int mw = ui_button_width(k->u, mode.label, a->button_px);
+		ui_rect_t mr = {area.x + area.w - mw, area.y, mw, a->target_px};
+		if (!portrait && area.w - 3 * (size + a->gap) > 2 * mw)
+			key(k, mr, mode.id, mode.label, 0);
+		else {
+			mr.y = area.y + h;
+			mr.x = area.x + (area.w - mw) / 2;
+			key(k, mr, mode.id, mode.label, 0);
+			h += a->target_px + a->gap;
+		}
+		return h;
+	}
+	int per_row = portrait ? 8 : 13;
+	int size = a->key_px;
+	int y = area.y;
+	if (k->mode == KB_VNI) {
+		for (int i = 0; i < 10; i++) {
+			snprintf(ids[26 + i], sizeof ids[0], "key-%c", '0' + (i + 1) % 10);
+			snprintf(labels[26 + i], sizeof labels[0], "%c", '0' + (i + 1) % 10);
+			keys[n++] = (key_t_){ids[26 + i], labels[26 + i], 1, TGT_KEY};
+		}
+		y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, portrait ? 8 : 10, size);
+		n = 0;
+	}
+	for (int i = 0; i < 26; i++) {
+		snprintf(ids[i], sizeof ids[i], "key-%c", 'a' + i);
+		snprintf(labels[i], sizeof labels[i], "%c", 'a' + i);
+		keys[n++] = (key_t_){ids[i], labels[i], 1, TGT_KEY};
+	}
+	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
+	n = 0;
+	static const char *const marks[][2] = {
+		{"mark-circumflex", "kb.circumflex"}, {"mark-breve", "kb.breve"},
+		{"mark-horn", "kb.horn"}, {"mark-dbar", "kb.dbar"},
+		{"tone-grave", "kb.grave"}, {"tone-acute", "kb.acute"},
+		{"tone-hook", "kb.hook"}, {"tone-tilde", "kb.tilde"},
+		{"tone-dot", "kb.dot"},
+	};
+	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+		keys[n++] = (key_t_){marks[i][0], T(k, marks[i][1]), 1, TGT_KEY};
+	keys[n++] = (key_t_){"mark-remove", T(k, "kb.remove_mark"), 2, TGT_KEY};
+	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
+	n = 0;
+	keys[n++] = (key_t_){"kb-mode", T(k, mode_keys[k->mode]), 3, 0};
+	keys[n++] = (key_t_){"key-apostrophe", "'", 1, TGT_KEY};
+	keys[n++] = (key_t_){"key-hyphen", "-", 1, TGT_KEY};
+	keys[n++] = (key_t_){"key-space", T(k, "kb.space"), portrait ? 3 : 4, TGT_KEY};
+	keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), 2, TGT_KEY};
+	keys[n++] = (key_t_){"kb-phys", T(k, phys_keys[k->phys]), portrait ? 3 : 2, 0};
+	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
+	return y - area.y;
+}

@@ -1,0 +1,27 @@
+/* keyboard.h - the on-screen keyboards: Vietnamese letters with mark and
+ * tone buttons (the default), the same keys typed as Telex or VNI, and a
+ * 12-key numeric keypad. Keys are targets "key-<c>", "mark-*", "tone-*". */
+#ifndef KEYBOARD_H
+#define KEYBOARD_H
+
+#include <stdbool.h>
+
+#include "i18n.h"
+#include "ime.h"
+#include "session.h"
+#include "widgets.h"
+
+typedef struct {
+	ui_t *u;
+	const i18n_t *tr;
+	lang_t lang;
+	kb_mode_t mode;
+	ime_method_t phys;     /* physical keyboard method, shown on its toggle */
+	bool targets;          /* false under a modal overlay */
+} keyboard_ctx_t;
+
+/* Lay the keyboard out in area (keys never shrink below the a11y sizes;
+ * rows hold at most 8 keys in portrait). Returns the height used. */
+int keyboard_build(keyboard_ctx_t *k, ui_rect_t area);
+
+#endif

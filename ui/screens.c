@@ -1,0 +1,608 @@
+/* screens.c - the layout of every screen: a top bar (language, text size,
+ * contrast, help) outside the menu corners, a title, the content, and a
+ * bottom bar with "back" on the left and the forward action on the right.
+ * Every size comes from the a11y table, every word from the translations. */
+#include "screens.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "hours.h"
+#include "keyboard.h"
+#include "widgets.h"
+
+typedef struct {
+	ui_t u;
+	a11y_t a;
+	screen_ctx_t *c;
+	const session_t *s;
+	int left, right;         /* content x range */
+	int y;                   /* next free y in the content */
+	int bottom;              /* top of the bottom bar */
+	bool targets;            /* false under a modal overlay */
+} lay_t;
+
+static const char *T(const lay_t *l, const char *key)
+{
+	return i18n_get(l->c->tr, l->s->lang, key);
+}
+
+static int content_w(const lay_t *l) { return l->right - l->left; }
+
+theme_id_t screens_theme(const session_t *s)
+{
+	return s->high_contrast ? THEME_HC : THEME_DEFAULT;
+}
+
+/* Buttons go through here so a modal overlay can suppress the targets of
+ * the screen below it (it is still drawn, dimmed by nothing but present). */
+static void button(lay_t *l, ui_rect_t r, const char *id, const char *label, int flags)
+{
+	if (l->targets) {
+		ui_button(&l->u, r, id, label, flags);
+		return;
+	}
+	int n = l->u.dl->n;
+	ui_button(&l->u, r, id, label, flags);
+	/* Drop the target command the button pushed last. */
+	if (l->u.dl->n > n && l->u.dl->cmds[l->u.dl->n - 1].kind == DC_TARGET)
+		l->u.dl->n--;
+}
+
+static int row(lay_t *l, ui_rect_t area, const ui_item_t *items, int n, ui_align_t al, int min_h)
+{
+	if (l->targets)
+		return ui_button_row(&l->u, area, items, n, al, min_h);
+	int first = l->u.dl->n;
+	int h = ui_button_row(&l->u, area, items, n, al, min_h);
+	int k = first;
+	for (int i = first; i < l->u.dl->n; i++)
+		if (l->u.dl->cmds[i].kind != DC_TARGET)
+			l->u.dl->cmds[k++] = l->u.dl->cmds[i];
+	l->u.dl->n = k;
+	return h;
+}
+
+static int text(lay_t *l, const char *t, font_id_t f, int px, color_role_t fg)
+{
+	ui_rect_t box = {l->left, l->y, content_w(l), l->bottom - l->y};
+	int h = ui_text(&l->u, box, t, f, px, fg, C_BG, ALIGN_LEFT);
+	l->y += h + l->a.gap;
+	return h;
+}
+
+static void title(lay_t *l, const char *t)
+{
+	text(l, t, FONT_BOLD, l->a.title_px, C_TEXT);
+}
+
+/* ---- frame: top bar, banner, bottom bar --------------------------------- */
+
+static void top_bar(lay_t *l)
+{
+	const session_t *s = l->s;
+	ui_item_t items[5] = {
+		{"lang-vi", T(l, "ui.lang_vi"), 0},
+		{"lang-en", T(l, "ui.lang_en"), 0},
+		{"text-size", T(l, s->large_text ? "ui.text_normal" : "ui.text_large"), 0},
+		{"theme", T(l, s->high_contrast ? "ui.theme_default" : "ui.theme_hc"), 0},
+		{"help", T(l, "ui.help"), 0},
+	};
+	int x0 = l->a.corner + l->a.gap;
+	ui_rect_t area = {x0, l->a.margin, l->c->w - 2 * x0, l->c->h};
+	int h = row(l, area, items, 5, ALIGN_CENTER, l->a.target_px);
+	l->y = l->a.margin + h + 2 * l->a.gap;
+	if (s->help_called && s->screen != SCR_HELP) {
+		int bh = ui_text_height(&l->u, content_w(l) - 2 * l->a.gap, T(l, "ui.help_banner"),
+					FONT_BOLD, l->a.body_px) + 2 * l->a.gap;
+		ui_rect_t b = {l->left, l->y, content_w(l), bh};
+		draw_fill(l->u.dl, b, C_BANNER_BG);
+		ui_rect_t tb = {b.x + l->a.gap, b.y + l->a.gap, b.w - 2 * l->a.gap, bh};
+		ui_text(&l->u, tb, T(l, "ui.help_banner"), FONT_BOLD, l->a.body_px, C_BANNER_TEXT,
+			C_BANNER_BG, ALIGN_LEFT);
+		l->y += bh + l->a.gap;
+	}
+}
+
+/* Bottom bar: back on the left, forward on the right, far apart. Sets
+ * l->bottom. Either id may be NULL. */
+static void bottom_bar(lay_t *l, const char *back_label, const char *fwd_id,
+		       const char *fwd_label)
+{
+	int x0 = l->a.corner + l->a.gap;
+	int avail = l->c->w - 2 * x0;
+	int half = (avail - l->a.back_gap) / 2;
+	int bw = back_label ? ui_button_width(&l->u, back_label, l->a.button_px) : 0;
+	int fw = fwd_label ? ui_button_width(&l->u, fwd_label, l->a.button_px) : 0;
+	if (fw < l->a.primary_w)
+		fw = l->a.primary_w;
+	if (bw > half)
+		bw = half;
+	if (fw > half)
+		fw = half;
+	int h = l->a.primary_h;
+	if (back_label) {
+		int bh = ui_button_height(&l->u, bw, back_label, l->a.button_px, h);
+		if (bh > h)
+			h = bh;
+	}
+	if (fwd_label) {
+		int fh = ui_button_height(&l->u, fw, fwd_label, l->a.button_px, h);
+		if (fh > h)
+			h = fh;
+	}
+	int y = l->c->h - l->a.margin - h;
+	if (back_label)
+		button(l, (ui_rect_t){x0, y, bw, h}, "back", back_label, TGT_BACK);
+	if (fwd_label)
+		button(l, (ui_rect_t){l->c->w - x0 - fw, y, fw, h}, fwd_id, fwd_label, TGT_PRIMARY);
+	l->bottom = y - 2 * l->a.gap;
+}
+
+/* ---- lists with pages ----------------------------------------------------- */
+
+typedef struct {
+	const char *id;
+	const char *label;
+} choice_t;
+
+static void choice_list(lay_t *l, const choice_t *items, int n)
+{
+	int page = l->s->page;
+	const char *prev = T(l, "ui.page_prev"), *next = T(l, "ui.page_next");
+	int pager_h = ui_button_height(&l->u, ui_button_width(&l->u, next, l->a.button_px), next,
+				       l->a.button_px, l->a.target_px);
+	int w = content_w(l);
+	/* How many fit a page: at most 6, never fewer than 1. */
+	int space = l->bottom - l->y;
+	int per = 0, used = 0;
+	for (int i = 0; i < n && per < 6; i++) {
+		int h = ui_button_height(&l->u, w, items[i].label, l->a.button_px, l->a.target_px);
+		int need = used + h + l->a.gap + (n > per + 1 ? pager_h + l->a.gap : 0);
+		if (per > 0 && need > space)
+			break;
+		used += h + l->a.gap;
+		per++;
+	}
+	if (per < 1)
+		per = 1;
+	l->c->page_size = per;
+	int pages = (n + per - 1) / per;
+	if (page >= pages)
+		page = pages ? pages - 1 : 0;
+	int first = page * per;
+	for (int i = first; i < n && i < first + per; i++) {
+		int h = ui_button_height(&l->u, w, items[i].label, l->a.button_px, l->a.target_px);
+		button(l, (ui_rect_t){l->left, l->y, w, h}, items[i].id, items[i].label, TGT_CHOICE);
+		l->y += h + l->a.gap;
+	}
+	if (pages > 1) {
+		char info[64];
+		char cur[8], tot[8];
+		snprintf(cur, sizeof cur, "%d", page + 1);
+		snprintf(tot, sizeof tot, "%d", pages);
+		i18n_format(info, sizeof info, T(l, "ui.page_info"), "page", cur, "pages", tot, NULL);
+		ui_item_t pg[3];
+		int k = 0;
+		if (page > 0)
+			pg[k++] = (ui_item_t){"page-prev", prev, 0};
+		if (page + 1 < pages)
+			pg[k++] = (ui_item_t){"page-next", next, 0};
+		int y = l->bottom - pager_h;
+		if (y < l->y)
+			y = l->y;
+		ui_rect_t area = {l->left, y, w, pager_h};
+		row(l, area, pg, k, ALIGN_RIGHT, l->a.target_px);
+		ui_rect_t ib = {l->left, y + (pager_h - a11y_line(l->a.body_px)) / 2, w / 3,
+				a11y_line(l->a.body_px)};
+		ui_text(&l->u, ib, info, FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
+	}
+}
+
+/* ---- screens -------------------------------------------------------------- */
+
+static void scr_welcome(lay_t *l)
+{
+	bottom_bar(l, NULL, NULL, NULL);
+	l->bottom = l->c->h - l->a.corner - l->a.gap;
+	title(l, l->c->cfg->office_name[0] ? l->c->cfg->office_name : T(l, "ui.welcome_title"));
+	text(l, T(l, "ui.welcome_intro"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	const char *label = T(l, "ui.start");
+	int w = content_w(l) * 2 / 3;
+	if (w < l->a.primary_w)
+		w = l->a.primary_w;
+	int h = ui_button_height(&l->u, w, label, l->a.title_px, l->a.primary_h * 3 / 2);
+	int y = l->y + l->a.gap * 2;
+	ui_rect_t r = {l->left + (content_w(l) - w) / 2, y, w, h};
+	button(l, r, "start", label, TGT_PRIMARY);
+	l->y = y + h + l->a.gap * 3;
+	text(l, T(l, "ui.welcome_privacy"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+}
+
+static size_t group_choices(lay_t *l, choice_t *out, size_t max)
+{
+	size_t n = 0;
+	const catalog_t *cat = l->c->cat;
+	for (size_t i = 0; i < catalog_group_count(cat) && n < max; i++) {
+		const catalog_group_t *g = catalog_group_at(cat, i);
+		bool offered = false;
+		for (size_t j = 0; j < catalog_proc_count(cat) && !offered; j++) {
+			const catalog_proc_t *p = catalog_proc_at(cat, j);
+			offered = p->group == g && config_offers(l->c->cfg, p->id);
+		}
+		if (!offered)
+			continue;
+		static char ids[64][48];
+		snprintf(ids[n], sizeof ids[n], "group-%s", g->id);
+		out[n].id = ids[n];
+		out[n].label = g->name[l->s->lang];
+		n++;
+	}
+	return n;
+}
+
+static void scr_groups(lay_t *l)
+{
+	bottom_bar(l, T(l, "ui.back"), NULL, NULL);
+	title(l, T(l, "ui.groups_title"));
+	choice_t items[64];
+	size_t n = group_choices(l, items, 64);
+	choice_list(l, items, (int)n);
+}
+
+static void scr_procedures(lay_t *l)
+{
+	bottom_bar(l, T(l, "ui.back"), NULL, NULL);
+	const catalog_group_t *g = l->s->group;
+	title(l, g ? g->name[l->s->lang] : "");
+	choice_t items[64];
+	static char ids[64][48];
+	int n = 0;
+	for (size_t i = 0; g && i < catalog_proc_count(l->c->cat) && n < 64; i++) {
+		const catalog_proc_t *p = catalog_proc_at(l->c->cat, i);
+		if (p->group != g || !config_offers(l->c->cfg, p->id))
+			continue;
+		snprintf(ids[n], sizeof ids[n], "proc-%s", p->id);
+		items[n].id = ids[n];
+		items[n].label = p->name[l->s->lang];
+		n++;
+	}
+	choice_list(l, items, n);
+}
+
+static void scr_documents(lay_t *l)
+{
+	bottom_bar(l, T(l, "ui.back"), "next", T(l, "ui.continue"));
+	const catalog_proc_t *p = l->s->proc;
+	title(l, p->name[l->s->lang]);
+	text(l, T(l, "ui.documents_intro"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	int box = l->a.body_px * 2 / 3;
+	for (size_t i = 0; i < p->ndocs; i++) {
+		int lh = a11y_line(l->a.body_px);
+		ui_rect_t cb = {l->left, l->y + (lh - box) / 2, box, box};
+		draw_border(l->u.dl, cb, C_TEXT, 3);
+		ui_rect_t tb = {l->left + box + 2 * l->a.gap, l->y,
+				content_w(l) - box - 2 * l->a.gap, l->bottom - l->y};
+		int h = ui_text(&l->u, tb, p->docs[l->s->lang][i], FONT_REGULAR, l->a.body_px, C_TEXT,
+				C_BG, ALIGN_LEFT);
+		l->y += h + l->a.gap;
+	}
+	if (p->nfields == 0)
+		text(l, T(l, "ui.no_form"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+}
+
+static void scr_form(lay_t *l)
+{
+	const session_t *s = l->s;
+	const catalog_proc_t *p = s->proc;
+	const catalog_field_t *f = &p->fields[s->field];
+	bool last = s->from_review || s->field + 1 >= (int)p->nfields;
+	bottom_bar(l, T(l, "ui.back"), "next", T(l, last ? "ui.to_review" : "ui.continue"));
+	char prog[64], a[8], b[8];
+	snprintf(a, sizeof a, "%d", s->field + 1);
+	snprintf(b, sizeof b, "%zu", p->nfields);
+	i18n_format(prog, sizeof prog, T(l, "ui.step"), "step", a, "steps", b, NULL);
+	char q[512];
+	snprintf(q, sizeof q, "%s: %s%s", prog, f->label[s->lang],
+		 f->required ? "" : T(l, "ui.optional_suffix"));
+	title(l, q);
+	if (f->hint[s->lang])
+		text(l, f->hint[s->lang], FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+	/* The field: committed text and the word being composed, large. */
+	char shown[SESSION_VALUE_MAX + 64];
+	session_field_display(s, shown, sizeof shown);
+	int pad = l->a.gap;
+	int fh = ui_text_height(&l->u, content_w(l) - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
+				l->a.composed_px);
+	if (fh < a11y_line(l->a.composed_px))
+		fh = a11y_line(l->a.composed_px);
+	ui_rect_t fb = {l->left, l->y, content_w(l), fh + 2 * pad};
+	draw_fill(l->u.dl, fb, C_FIELD_BG);
+	draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
+	ui_rect_t tb = {fb.x + pad, fb.y + pad, fb.w - 2 * pad, fh};
+	ui_text(&l->u, tb, shown, FONT_REGULAR, l->a.composed_px, C_FIELD_TEXT, C_FIELD_BG,
+		ALIGN_LEFT);
+	l->y = fb.y + fb.h + l->a.gap;
+	const char *err = s->error_key ? s->error_key : s->scan_error_key;
+	if (err) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), T(l, err));
+		int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, l->a.body_px);
+		ui_rect_t eb = {l->left, l->y, content_w(l), eh + 2 * pad};
+		draw_fill(l->u.dl, eb, C_ERROR_BG);
+		ui_rect_t et = {eb.x + pad, eb.y + pad, eb.w - 2 * pad, eh};
+		ui_text(&l->u, et, msg, FONT_BOLD, l->a.body_px, C_ERROR_TEXT, C_ERROR_BG, ALIGN_LEFT);
+		l->y = eb.y + eb.h + l->a.gap;
+	}
+	if (s->scan_offer) {
+		text(l, T(l, "ui.scan_offer"), FONT_BOLD, l->a.body_px, C_TEXT);
+		ui_item_t it[2] = {{"scan-accept", T(l, "ui.scan_accept"), TGT_PRIMARY},
+				   {"scan-reject", T(l, "ui.scan_reject"), 0}};
+		ui_rect_t area = {l->left, l->y, content_w(l), l->bottom - l->y};
+		l->y += row(l, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+		return;
+	}
+	ui_rect_t kb = {l->left, l->y, content_w(l), l->bottom - l->y};
+	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = s->kb,
+			     .phys = s->phys_method, .targets = l->targets};
+	keyboard_build(&kc, kb);
+}
+
+static void scr_review(lay_t *l)
+{
+	const session_t *s = l->s;
+	const catalog_proc_t *p = s->proc;
+	bool prio = strcmp(l->c->cfg->queue_priority, "none") != 0;
+	bottom_bar(l, T(l, "ui.back"), "next", T(l, prio ? "ui.continue" : "ui.print"));
+	title(l, T(l, "ui.review_title"));
+	text(l, p->name[s->lang], FONT_BOLD, l->a.body_px, C_TEXT);
+	const char *edit = T(l, "ui.edit");
+	int ew = ui_button_width(&l->u, edit, l->a.button_px);
+	for (size_t i = 0; i < p->nfields; i++) {
+		const catalog_field_t *f = &p->fields[i];
+		int tw = content_w(l) - ew - 2 * l->a.gap;
+		char line[SESSION_VALUE_MAX + 256];
+		snprintf(line, sizeof line, "%s: %s", f->label[s->lang],
+			 s->values[i][0] ? s->values[i] : T(l, "ui.empty_answer"));
+		int th = ui_text_height(&l->u, tw, line, FONT_REGULAR, l->a.body_px);
+		int bh = ui_button_height(&l->u, ew, edit, l->a.button_px, l->a.target_px);
+		int h = th > bh ? th : bh;
+		ui_rect_t tb = {l->left, l->y + (h - th) / 2, tw, th};
+		ui_text(&l->u, tb, line, FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
+		char id[64];
+		snprintf(id, sizeof id, "edit-%s", f->id);
+		button(l, (ui_rect_t){l->right - ew, l->y + (h - bh) / 2, ew, bh}, id, edit, 0);
+		l->y += h + l->a.gap;
+	}
+	if (p->nfields == 0)
+		text(l, T(l, "ui.no_form"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+}
+
+static void scr_priority(lay_t *l)
+{
+	bottom_bar(l, T(l, "ui.back"), NULL, NULL);
+	title(l, T(l, "ui.priority_title"));
+	text(l, T(l, "ui.priority_reasons"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	ui_item_t it[2] = {{"priority-yes", T(l, "ui.priority_yes"), TGT_CHOICE},
+			   {"priority-no", T(l, "ui.priority_no"), TGT_CHOICE}};
+	ui_rect_t area = {l->left, l->y + l->a.gap, content_w(l), l->bottom - l->y};
+	row(l, area, it, 2, ALIGN_CENTER, l->a.primary_h);
+}
+
+static void scr_printing(lay_t *l)
+{
+	l->bottom = l->c->h - l->a.corner;
+	title(l, T(l, "ui.printing_title"));
+	text(l, T(l, "ui.printing_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
+}
+
+static void scr_ticket(lay_t *l)
+{
+	const session_t *s = l->s;
+	bottom_bar(l, NULL, "done", T(l, "ui.done"));
+	title(l, T(l, "ui.ticket_title"));
+	bool landscape = l->c->w > l->c->h;
+	int qr = l->a.qr_px;
+	int colw = landscape ? content_w(l) - qr - 4 * l->a.gap : content_w(l);
+	int keep_right = l->right;
+	l->right = l->left + colw;
+	int nh = a11y_line(l->a.number_px);
+	ui_rect_t nb = {l->left, l->y, colw, nh};
+	ui_text(&l->u, nb, s->result.number, FONT_BOLD, l->a.number_px, C_TEXT, C_BG, ALIGN_CENTER);
+	l->y += nh;
+	if (s->priority)
+		text(l, T(l, "ui.ticket_priority"), FONT_BOLD, l->a.title_px, C_TEXT);
+	if (s->proc)
+		text(l, s->proc->name[s->lang], FONT_BOLD, l->a.body_px, C_TEXT);
+	text(l, T(l, "ui.ticket_next"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	l->right = keep_right;
+	/* The QR with its caption: the procedure's page online, a link only. */
+	char link[512] = "";
+	if (s->proc)
+		catalog_link(l->c->cat, s->proc, link, sizeof link);
+	int qx, qy;
+	if (landscape) {
+		qx = l->right - qr;
+		qy = l->a.margin + l->a.target_px * 2 + l->a.title_px * 2;
+	} else {
+		qx = l->left + (content_w(l) - qr) / 2;
+		qy = l->y + l->a.gap;
+	}
+	draw_qr(l->u.dl, (ui_rect_t){qx, qy, qr, qr}, link);
+	int cw = landscape ? qr + 2 * l->a.gap : content_w(l);
+	int cx = landscape ? l->right - cw : l->left;
+	ui_rect_t cb = {cx, qy + qr + l->a.gap, cw, l->bottom - (qy + qr + l->a.gap)};
+	ui_text(&l->u, cb, T(l, "ui.qr_caption"), FONT_REGULAR, l->a.small_px, C_TEXT, C_BG,
+		ALIGN_CENTER);
+}
+
+static const char *printer_key(printer_state_t st, int rc)
+{
+	if (rc == KIOSK_ESOLDOUT)
+		return "ui.soldout_text";
+	switch (st) {
+	case PRINTER_PAPER_OUT: return "ui.printer_paper_out";
+	case PRINTER_COVER_OPEN: return "ui.printer_cover_open";
+	case PRINTER_NO_PRINTER: return "ui.printer_missing";
+	case PRINTER_OFFLINE: return "ui.printer_offline";
+	default: return "ui.printer_failed";
+	}
+}
+
+static void scr_printer_error(lay_t *l)
+{
+	const session_t *s = l->s;
+	bottom_bar(l, T(l, "ui.to_start"), "retry", T(l, "ui.retry"));
+	/* "back" here ends the session: the session maps it to done. */
+	title(l, T(l, "ui.printer_error_title"));
+	int pad = l->a.gap;
+	const char *msg = T(l, printer_key(s->result.printer, s->result.rc));
+	int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, l->a.title_px);
+	ui_rect_t eb = {l->left, l->y, content_w(l), eh + 2 * pad};
+	draw_fill(l->u.dl, eb, C_ERROR_BG);
+	ui_rect_t et = {eb.x + pad, eb.y + pad, eb.w - 2 * pad, eh};
+	ui_text(&l->u, et, msg, FONT_BOLD, l->a.title_px, C_ERROR_TEXT, C_ERROR_BG, ALIGN_LEFT);
+	l->y = eb.y + eb.h + l->a.gap;
+	if (s->result.voided && s->result.number[0]) {
+		char v[256];
+		i18n_format(v, sizeof v, T(l, "ui.printer_voided"), "number", s->result.number, NULL);
+		text(l, v, FONT_REGULAR, l->a.body_px, C_TEXT);
+	} else {
+		text(l, T(l, "ui.printer_no_number"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	}
+	text(l, T(l, "ui.printer_kept"), FONT_REGULAR, l->a.body_px, C_TEXT);
+}
+
+static void scr_help(lay_t *l)
+{
+	bottom_bar(l, NULL, "next", T(l, "ui.continue"));
+	title(l, T(l, "ui.help_title"));
+	text(l, T(l, "ui.help_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
+}
+
+static void hours_text(lay_t *l, char *buf, size_t cap)
+{
+	static const char *const days[7] = {"ui.day_sun", "ui.day_mon", "ui.day_tue", "ui.day_wed",
+					    "ui.day_thu", "ui.day_fri", "ui.day_sat"};
+	const config_t *cfg = l->c->cfg;
+	buf[0] = '\0';
+	for (int k = 1; k <= 7; k++) {
+		int d = k % 7;
+		if (!cfg->office_hours_count[d])
+			continue;
+		size_t len = strlen(buf);
+		snprintf(buf + len, cap - len, "%s%s:", len ? "\n" : "", T(l, days[d]));
+		for (int p = 0; p < cfg->office_hours_count[d]; p++) {
+			const config_period_t *pr = &cfg->office_hours[d][p];
+			len = strlen(buf);
+			snprintf(buf + len, cap - len, "%s %02d:%02d–%02d:%02d", p ? "," : "",
+				 pr->start_min / 60, pr->start_min % 60, pr->end_min / 60,
+				 pr->end_min % 60);
+		}
+	}
+}
+
+static void scr_closed(lay_t *l, bool lunch)
+{
+	l->bottom = l->c->h - l->a.corner - l->a.gap;
+	title(l, T(l, lunch ? "ui.lunch_title" : "ui.closed_title"));
+	char when[64] = "";
+	if (l->s->hours_deadline) {
+		kclock_local_t t;
+		kclock_to_local(l->s->hours_deadline, &t);
+		char hm[16];
+		snprintf(hm, sizeof hm, "%02d:%02d", t.hour, t.min);
+		char dm[16];
+		snprintf(dm, sizeof dm, "%02d/%02d", t.day, t.month);
+		i18n_format(when, sizeof when, T(l, "ui.reopens"), "time", hm, "date", dm, NULL);
+		text(l, when, FONT_BOLD, l->a.body_px, C_TEXT);
+	}
+	text(l, T(l, "ui.hours_title"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	char hours[512];
+	hours_text(l, hours, sizeof hours);
+	text(l, hours, FONT_REGULAR, l->a.body_px, C_TEXT);
+}
+
+static void scr_sold_out(lay_t *l)
+{
+	bottom_bar(l, T(l, "ui.back"), "done", T(l, "ui.to_start"));
+	title(l, T(l, "ui.soldout_title"));
+	char t[256];
+	i18n_format(t, sizeof t, T(l, "ui.soldout_group"), "group",
+		    l->s->group ? l->s->group->name[l->s->lang] : "", NULL);
+	text(l, t, FONT_BOLD, l->a.body_px, C_TEXT);
+	text(l, T(l, "ui.soldout_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
+}
+
+/* The idle warning: a modal panel over the screen. */
+static void overlay_warning(lay_t *l)
+{
+	const session_t *s = l->s;
+	int64_t left_ms = s->warn_deadline - kclock_mono(s->clock);
+	int secs = left_ms > 0 ? (int)((left_ms + 999) / 1000) : 0;
+	int pad = 3 * l->a.gap;
+	int w = l->c->w - 2 * (l->a.corner + l->a.gap);
+	char n[16], msg[512];
+	snprintf(n, sizeof n, "%d", secs);
+	i18n_format(msg, sizeof msg, T(l, "ui.warning_text"), "seconds", n, NULL);
+	const char *more = T(l, "ui.more_time");
+	int bw = w - 2 * pad;
+	int th = ui_text_height(&l->u, bw, T(l, "ui.warning_title"), FONT_BOLD, l->a.title_px);
+	int mh = ui_text_height(&l->u, bw, msg, FONT_REGULAR, l->a.body_px);
+	int bh = ui_button_height(&l->u, bw, more, l->a.button_px, l->a.primary_h);
+	int h = pad + th + l->a.gap + mh + 2 * l->a.gap + bh + pad;
+	ui_rect_t p = {(l->c->w - w) / 2, (l->c->h - h) / 2, w, h};
+	draw_fill(l->u.dl, (ui_rect_t){0, 0, l->c->w, l->c->h}, C_BG);
+	draw_fill(l->u.dl, p, C_OVERLAY_BG);
+	draw_border(l->u.dl, p, C_BTN_BORDER, 6);
+	int y = p.y + pad;
+	ui_text(&l->u, (ui_rect_t){p.x + pad, y, bw, th}, T(l, "ui.warning_title"), FONT_BOLD,
+		l->a.title_px, C_OVERLAY_TEXT, C_OVERLAY_BG, ALIGN_LEFT);
+	y += th + l->a.gap;
+	ui_text(&l->u, (ui_rect_t){p.x + pad, y, bw, mh}, msg, FONT_REGULAR, l->a.body_px,
+		C_OVERLAY_TEXT, C_OVERLAY_BG, ALIGN_LEFT);
+	y += mh + 2 * l->a.gap;
+	ui_button(&l->u, (ui_rect_t){p.x + pad, y, bw, bh}, "more-time", more, TGT_PRIMARY);
+}
+
+void screens_build(drawlist_t *dl, screen_ctx_t *c)
+{
+	const session_t *s = c->s;
+	lay_t l;
+	memset(&l, 0, sizeof l);
+	l.c = c;
+	l.s = s;
+	const config_t *cfg = c->cfg;
+	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height,
+		     s->large_text ? 150 : 100);
+	l.u = (ui_t){.dl = dl, .fonts = c->fonts, .a = &l.a, .pressed = c->pressed};
+	l.left = l.a.margin;
+	l.right = c->w - l.a.margin;
+	l.targets = !s->warning;
+	c->page_size = s->page_size;
+	draw_reset(dl, c->w, c->h);
+	draw_fill(dl, (ui_rect_t){0, 0, c->w, c->h}, C_BG);
+	if (s->warning) {
+		overlay_warning(&l);
+		return;
+	}
+	top_bar(&l);
+	l.bottom = c->h - l.a.margin;
+	switch (s->screen) {
+	case SCR_WELCOME: scr_welcome(&l); break;
+	case SCR_GROUPS: scr_groups(&l); break;
+	case SCR_PROCEDURES: scr_procedures(&l); break;
+	case SCR_DOCUMENTS: scr_documents(&l); break;
+	case SCR_FORM: scr_form(&l); break;
+	case SCR_REVIEW: scr_review(&l); break;
+	case SCR_PRIORITY: scr_priority(&l); break;
+	case SCR_PRINTING: scr_printing(&l); break;
+	case SCR_TICKET: scr_ticket(&l); break;
+	case SCR_PRINTER_ERROR: scr_printer_error(&l); break;
+	case SCR_HELP: scr_help(&l); break;
+	case SCR_CLOSED: scr_closed(&l, false); break;
+	case SCR_LUNCH: scr_closed(&l, true); break;
+	case SCR_SOLD_OUT: scr_sold_out(&l); break;
+	default: title(&l, screen_id(s->screen)); break;
+	}
+}

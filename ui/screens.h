@@ -1,0 +1,30 @@
+/* screens.h - builds the draw list of the current screen from the session.
+ * One function per screen; the same code serves the renderer, hit testing
+ * and the layout checks. */
+#ifndef SCREENS_H
+#define SCREENS_H
+
+#include "catalog.h"
+#include "config.h"
+#include "draw.h"
+#include "font.h"
+#include "i18n.h"
+#include "session.h"
+
+typedef struct {
+	const session_t *s;
+	const catalog_t *cat;
+	const config_t *cfg;
+	const i18n_t *tr;
+	fonts_t *fonts;
+	const char *pressed;     /* target under a finger, or NULL */
+	int w, h;                /* logical (upright) size */
+	int page_size;           /* OUT: list items that fit a page */
+} screen_ctx_t;
+
+void screens_build(drawlist_t *dl, screen_ctx_t *c);
+
+/* The theme a session asks for. */
+theme_id_t screens_theme(const session_t *s);
+
+#endif
