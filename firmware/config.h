@@ -68,13 +68,16 @@ int config_overlay_file(config_t *cfg, const char *path, char *err, size_t errle
 /* The same for JSON text held in memory; name is used in messages. */
 int config_overlay_text(config_t *cfg, const char *name, const char *json, char *err, size_t errlen);
 
-/* Load all layers: defaults, site (must exist), local (optional). */
+/* Load all layers: defaults, site (must exist), local (optional). On
+ * failure cfg holds the layers that loaded before the failing one. */
 int config_load(config_t *cfg, const char *site_path, const char *local_path, char *err,
 		size_t errlen);
 
 /* Set one key in the local layer file (atomic write: temp, fsync, rename),
  * e.g. config_set_local(path, "office.name", "\"UBND xã A\""). value is JSON.
- * The key and value are validated like any layer. */
+ * The key and value are validated like any layer; the other keys of the
+ * file are kept. json_value NULL removes the key (back to the site value).
+ * A local file that does not parse is reported and left as it is. */
 int config_set_local(const char *local_path, const char *key, const char *json_value, char *err,
 		     size_t errlen);
 

@@ -1,4 +1,4 @@
-/* i18n.h - UI text from assets/i18n/<lang>/*.json (flat objects of
+/* i18n.h - UI text from assets/i18n/<lang>/<module>.json (flat objects of
  * "module.key": "text", NFC). No UI text lives in C. */
 #ifndef I18N_H
 #define I18N_H
