@@ -56,6 +56,10 @@ typedef struct catalog catalog_t;
  * KIOSK_EIO / KIOSK_ENOENT) and writes "FILE:LINE: problem" into err.
  * *out is NULL on failure. */
 int catalog_load(const char *path, catalog_t **out, char *err, size_t errlen);
+/* The same from text already in memory (len bytes); name is used in the
+ * error messages. */
+int catalog_load_text(const char *name, const char *text, size_t len, catalog_t **out,
+		      char *err, size_t errlen);
 void catalog_free(catalog_t *cat);
 
 size_t catalog_group_count(const catalog_t *cat);
@@ -72,5 +76,7 @@ int catalog_link(const catalog_t *cat, const catalog_proc_t *p, char *buf, size_
 
 /* Field type name as used in the JSON ("name", "cccd", ...). */
 const char *catalog_field_type_name(field_type_t t);
+/* The reverse; KIOSK_EINVAL (and *out = FIELD_TEXT) for an unknown name. */
+int catalog_field_type_from_name(const char *name, field_type_t *out);
 
 #endif
