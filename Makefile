@@ -80,7 +80,8 @@ deps-test:
 # ---- build ---------------------------------------------------------------
 $(OUT)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
 
 $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -96,7 +97,8 @@ $(BIN)/%: $(OUT)/obj/tools/%.o $(LIB)
 
 $(OUT)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS_ALL) $(TEST_CFLAGS) -c $< -o $@
 
 $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(UNIT_HELP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)

@@ -4,6 +4,7 @@
  * office-hours screens. Answers are wiped whenever a session ends. */
 #include "session.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hours.h"
+#include "kiosk.h"
 #include "keyboard.h"
 #include "widgets.h"
 
@@ -178,7 +179,7 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 	}
 	if (pages > 1) {
 		char info[64];
-		char cur[8], tot[8];
+		char cur[16], tot[16];
 		snprintf(cur, sizeof cur, "%d", page + 1);
 		snprintf(tot, sizeof tot, "%d", pages);
 		i18n_format(info, sizeof info, T(l, "ui.page_info"), "page", cur, "pages", tot, NULL);
@@ -298,7 +299,7 @@ static void scr_form(lay_t *l)
 	const catalog_field_t *f = &p->fields[s->field];
 	bool last = s->from_review || s->field + 1 >= (int)p->nfields;
 	bottom_bar(l, T(l, "ui.back"), "next", T(l, last ? "ui.to_review" : "ui.continue"));
-	char prog[64], a[8], b[8];
+	char prog[64], a[24], b[24];
 	snprintf(a, sizeof a, "%d", s->field + 1);
 	snprintf(b, sizeof b, "%zu", p->nfields);
 	i18n_format(prog, sizeof prog, T(l, "ui.step"), "step", a, "steps", b, NULL);

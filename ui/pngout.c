@@ -1,6 +1,6 @@
-/* png.c - PNG output for screenshots through libpng, written to a temporary
+/* pngout.c - PNG output for screenshots through libpng, written to a temporary
  * file and renamed into place so a reader never sees half a picture. */
-#include "png.h"
+#include "pngout.h"
 
 #include <png.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 
 #include "kiosk.h"
 
-int png_write_rgb(const char *path, const uint8_t *rgb, int w, int h, int stride)
+int pngout_write_rgb(const char *path, const uint8_t *rgb, int w, int h, int stride)
 {
 	char tmp[4096];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);

@@ -1,0 +1,779 @@
+/* app.c - the kiosk program: loads configuration, catalog and translations,
+ * opens the ledger and printer, sets up SDL (full screen on KMSDRM, a
+ * window, or headless offscreen), converts touch/mouse/keyboard into input_t
+ * and runs the main loop. The loop really sleeps: it poll()s its own file
+ * descriptors (signals, input devices, printer hotplug) until the next timer
+ * is due, then pumps SDL, and redraws only when the session changed. */
+#include "app_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kiosk.h"
+#include "log.h"
+#include "pngout.h"
+
+#pragma GCC diagnostic ignored "-Wswitch"
+
+#define MAX_EVDEV 16
+
+static int sig_pipe[2] = {-1, -1};
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	if (sig_pipe[1] >= 0) {
+		char c = 1;
+		ssize_t r = write(sig_pipe[1], &c, 1);
+		(void)r;
+	}
+}
+
+static void report(app_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(app_t *a, const char *fmt, ...)
+{
+	if (!a->report)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(a->report, fmt, ap);
+	va_end(ap);
+	fputc('\n', a->report);
+	fflush(a->report);
+}
+
+/* ---- hooks for the session ------------------------------------------------ */
+
+static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *st)
+{
+	app_t *a = ctx;
+	return tickets_check(a->tickets, g, priority, st);
+}
+
+static void hook_chime(void *ctx)
+{
+	app_t *a = ctx;
+	/* The chime: a short two-tone sound through SDL audio when a device
+	 * exists; the banner on screen is the main signal. */
+	log_info("staff help requested on screen %s", screen_id(a->session->screen));
+	SDL_AudioSpec want = {.freq = 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
+	SDL_AudioDeviceID dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+	if (!dev)
+		return;
+	static int16_t buf[22050];
+	for (int i = 0; i < 22050; i++) {
+		double f = i < 11025 ? 880.0 : 660.0;
+		double env = 1.0 - (i % 11025) / 11025.0;
+		buf[i] = (int16_t)(8000 * env * SDL_sin(2 * 3.14159265358979 * f * i / 22050.0));
+	}
+	SDL_QueueAudio(dev, buf, sizeof buf);
+	SDL_PauseAudioDevice(dev, 0);
+	/* Closed at the next chime or at exit; the queue plays on its own. */
+	static SDL_AudioDeviceID last;
+	if (last)
+		SDL_CloseAudioDevice(last);
+	last = dev;
+}
+
+/* ---- geometry -------------------------------------------------------------- */
+
+/* Output size of the rotated logical frame, and its scale and offset. */
+static void placement(const app_t *a, double *scale, int *offx, int *offy, int *rw, int *rh)
+{
+	bool quarter = a->rotation == 90 || a->rotation == 270;
+	*rw = quarter ? a->log_h : a->log_w;
+	*rh = quarter ? a->log_w : a->log_h;
+	double sx = (double)a->out_w / *rw, sy = (double)a->out_h / *rh;
+	*scale = sx < sy ? sx : sy;
+	*offx = (int)((a->out_w - *rw * *scale) / 2);
+	*offy = (int)((a->out_h - *rh * *scale) / 2);
+}
+
+static void output_to_logical(const app_t *a, double ox, double oy, int *lx, int *ly)
+{
+	double s;
+	int offx, offy, rw, rh;
+	placement(a, &s, &offx, &offy, &rw, &rh);
+	double rx = (ox - offx) / s, ry = (oy - offy) / s;
+	double x, y;
+	switch (a->rotation) {
+	case 90: x = ry; y = rw - rx; break;
+	case 180: x = rw - rx; y = rh - ry; break;
+	case 270: x = rh - ry; y = rx; break;
+	default: x = rx; y = ry; break;
+	}
+	*lx = (int)x;
+	*ly = (int)y;
+}
+
+void app_logical_to_output(const app_t *a, int lx, int ly, int *ox, int *oy)
+{
+	double s;
+	int offx, offy, rw, rh;
+	placement(a, &s, &offx, &offy, &rw, &rh);
+	double rx, ry;
+	switch (a->rotation) {
+	case 90: rx = rw - ly; ry = lx; break;
+	case 180: rx = rw - lx; ry = rh - ly; break;
+	case 270: rx = ly; ry = rh - lx; break;
+	default: rx = lx; ry = ly; break;
+	}
+	*ox = (int)(rx * s + offx);
+	*oy = (int)(ry * s + offy);
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+const char *app_screen_id(const app_t *a)
+{
+	return a->session->warning ? "timeout-warning" : screen_id(a->session->screen);
+}
+
+void app_layout(app_t *a)
+{
+	screen_ctx_t c = {.s = a->session, .cat = a->cat, .cfg = &a->cfg, .tr = a->tr,
+			  .fonts = a->fonts, .pressed = a->pressed[0] ? a->pressed : NULL,
+			  .w = a->log_w, .h = a->log_h};
+	screens_build(a->dl, &c);
+	if (c.page_size > 0 && c.page_size != a->session->page_size)
+		a->session->page_size = c.page_size;
+	if (a->dl->overflow)
+		log_error("draw list overflow on screen %s", app_screen_id(a));
+}
+
+void app_draw(app_t *a)
+{
+	app_layout(a);
+	SDL_SetRenderTarget(a->sdl, a->target);
+	render_draw(a->render, a->dl, screens_theme(a->session), true);
+	SDL_SetRenderTarget(a->sdl, NULL);
+	SDL_SetRenderDrawColor(a->sdl, 0, 0, 0, 255);
+	SDL_RenderClear(a->sdl);
+	double s;
+	int offx, offy, rw, rh;
+	placement(a, &s, &offx, &offy, &rw, &rh);
+	/* The destination is the unrotated rectangle centred where the rotated
+	 * frame must land; SDL rotates it about its centre. */
+	int dw = (int)(a->log_w * s), dh = (int)(a->log_h * s);
+	int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
+	SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
+	SDL_RenderCopyEx(a->sdl, a->target, NULL, &dst, a->rotation, NULL, SDL_FLIP_NONE);
+	SDL_RenderPresent(a->sdl);
+	a->frames++;
+	a->drawn_generation = a->session->generation;
+	a->dirty = false;
+	if (!a->first_frame_done) {
+		a->first_frame_done = true;
+		report(a, "FIRST_FRAME %lld", (long long)(kclock_mono(&a->clock) - a->start_mono));
+	}
+	if (a->reported_screen != a->session->screen || a->reported_warning != a->session->warning) {
+		a->reported_screen = a->session->screen;
+		a->reported_warning = a->session->warning;
+		report(a, "SCREEN %s", app_screen_id(a));
+		for (int i = 0; i < a->dl->n; i++) {
+			const dc_t *c = &a->dl->cmds[i];
+			if (c->kind != DC_TARGET)
+				continue;
+			int x, y;
+			app_logical_to_output(a, c->r.x + c->r.w / 2, c->r.y + c->r.h / 2, &x, &y);
+			report(a, "TARGET %s %d %d", c->text, x, y);
+		}
+	}
+}
+
+int app_screenshot(app_t *a, const char *path)
+{
+	if (a->dirty || a->drawn_generation != a->session->generation)
+		app_draw(a);
+	SDL_SetRenderTarget(a->sdl, a->target);
+	size_t stride = (size_t)a->log_w * 3;
+	uint8_t *px = malloc(stride * (size_t)a->log_h);
+	if (!px) {
+		SDL_SetRenderTarget(a->sdl, NULL);
+		return KIOSK_ENOMEM;
+	}
+	int rc = SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_RGB24, px, (int)stride);
+	SDL_SetRenderTarget(a->sdl, NULL);
+	if (rc == 0)
+		rc = pngout_write_rgb(path, px, a->log_w, a->log_h, (int)stride);
+	else
+		rc = KIOSK_EIO;
+	free(px);
+	return rc;
+}
+
+/* ---- input ----------------------------------------------------------------- */
+
+static const dc_t *hit(app_t *a, int x, int y)
+{
+	if (a->dirty || a->drawn_generation != a->session->generation)
+		app_layout(a);
+	return draw_hit(a->dl, x, y);
+}
+
+static void activate(app_t *a, const dc_t *t, bool touch)
+{
+	int64_t now = kclock_mono(&a->clock);
+	if (touch) {
+		/* Tremor filter: the same target again within the window is a
+		 * bounce, not a second tap (touch only). */
+		int window = (t->flags & (TGT_KEY | TGT_NUMKEY)) ? a->cfg.touch_key_repeat_ms
+								 : a->cfg.touch_repeat_ms;
+		if (strcmp(a->last_tap, t->text) == 0 && now - a->last_tap_ms < window)
+			return;
+		snprintf(a->last_tap, sizeof a->last_tap, "%s", t->text);
+		a->last_tap_ms = now;
+	}
+	char id[64];
+	snprintf(id, sizeof id, "%s", t->text);
+	session_tap(a->session, id);
+}
+
+void app_input(app_t *a, const input_t *in)
+{
+	switch (in->type) {
+	case IN_PRESS: {
+		session_activity(a->session);
+		const dc_t *t = hit(a, in->x, in->y);
+		snprintf(a->pressed, sizeof a->pressed, "%s", t ? t->text : "");
+		a->dirty = true; /* pressed feedback at once */
+		break;
+	}
+	case IN_MOVE:
+		if (a->pressed[0]) {
+			const dc_t *t = hit(a, in->x, in->y);
+			if (!t || strcmp(t->text, a->pressed) != 0) {
+				a->pressed[0] = '\0'; /* sliding off cancels */
+				a->dirty = true;
+			}
+		}
+		break;
+	case IN_RELEASE: {
+		if (!a->pressed[0])
+			break;
+		const dc_t *t = hit(a, in->x, in->y);
+		bool same = t && strcmp(t->text, a->pressed) == 0;
+		a->pressed[0] = '\0';
+		a->dirty = true;
+		if (same)
+			activate(a, t, in->touch);
+		break;
+	}
+	case IN_CANCEL:
+		a->pressed[0] = '\0';
+		a->dirty = true;
+		break;
+	case IN_CHAR:
+		session_key_char(a->session, in->ch);
+		break;
+	case IN_KEY:
+		session_key_special(a->session, in->key == INK_BACKSPACE ? SKEY_BACKSPACE
+					       : in->key == INK_RETURN ? SKEY_RETURN
+					       : in->key == INK_ESCAPE ? SKEY_ESCAPE : SKEY_TAB);
+		break;
+	case IN_MENU:
+		log_info("staff menu chord");
+		break;
+	}
+}
+
+
+static void sdl_event(app_t *a, const SDL_Event *e)
+{
+	input_t in = {0};
+	switch (e->type) {
+	case SDL_QUIT:
+		a->quit = 1;
+		return;
+	case SDL_FINGERDOWN:
+		if (a->finger_down)
+			return; /* a second finger or a palm is ignored */
+		a->finger_down = true;
+		a->finger = e->tfinger.fingerId;
+		in.type = IN_PRESS;
+		break;
+	case SDL_FINGERMOTION:
+		if (!a->finger_down || e->tfinger.fingerId != a->finger)
+			return;
+		in.type = IN_MOVE;
+		break;
+	case SDL_FINGERUP:
+		if (!a->finger_down || e->tfinger.fingerId != a->finger)
+			return;
+		a->finger_down = false;
+		in.type = IN_RELEASE;
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		/* Touches also arrive as synthetic mouse events: count them once. */
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+			return;
+		a->mouse_down = e->type == SDL_MOUSEBUTTONDOWN;
+		in.type = a->mouse_down ? IN_PRESS : IN_RELEASE;
+		output_to_logical(a, e->button.x, e->button.y, &in.x, &in.y);
+		app_input(a, &in);
+		return;
+	case SDL_MOUSEMOTION:
+		if (e->motion.which == SDL_TOUCH_MOUSEID || !a->mouse_down)
+			return;
+		in.type = IN_MOVE;
+		output_to_logical(a, e->motion.x, e->motion.y, &in.x, &in.y);
+		app_input(a, &in);
+		return;
+	case SDL_TEXTINPUT:
+		for (const char *p = e->text.text; *p; p++)
+			if (*p >= 0x20 && *p <= 0x7e) {
+				in.type = IN_CHAR;
+				in.ch = *p;
+				app_input(a, &in);
+			}
+		return;
+	case SDL_KEYDOWN: {
+		SDL_Keycode k = e->key.keysym.sym;
+		Uint16 mod = e->key.keysym.mod;
+		if (k == SDLK_m && (mod & KMOD_CTRL) && (mod & KMOD_ALT))
+			in.type = IN_MENU;
+		else if (k == SDLK_BACKSPACE)
+			in = (input_t){.type = IN_KEY, .key = INK_BACKSPACE};
+		else if (k == SDLK_RETURN || k == SDLK_KP_ENTER)
+			in = (input_t){.type = IN_KEY, .key = INK_RETURN};
+		else if (k == SDLK_ESCAPE)
+			in = (input_t){.type = IN_KEY, .key = INK_ESCAPE};
+		else if (k == SDLK_TAB)
+			in = (input_t){.type = IN_KEY, .key = INK_TAB};
+		else
+			return;
+		app_input(a, &in);
+		return;
+	}
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_EXPOSED ||
+		    e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+			a->dirty = true;
+		}
+		return;
+	case SDL_RENDER_TARGETS_RESET:
+	case SDL_RENDER_DEVICE_RESET:
+		render_flush(a->render);
+		a->dirty = true;
+		return;
+	default:
+		return;
+	}
+	/* Finger coordinates are normalised 0..1 over the output. */
+	output_to_logical(a, e->tfinger.x * a->out_w, e->tfinger.y * a->out_h, &in.x, &in.y);
+	in.touch = true;
+	app_input(a, &in);
+}
+
+/* ---- printing --------------------------------------------------------------- */
+
+static void do_print(app_t *a)
+{
+	session_t *s = a->session;
+	app_draw(a); /* show "printing" before blocking on the printer */
+	tickets_answer_t ans[SESSION_MAX_FIELDS];
+	size_t n = session_answers(s, ans, SESSION_MAX_FIELDS);
+	tickets_result_t r;
+	memset(&r, 0, sizeof r);
+	tickets_issue(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, &r);
+	if (r.rc == KIOSK_OK)
+		log_info("ticket %s issued (procedure %s)", r.number, s->proc->id);
+	else
+		log_warn("ticket not issued: %s (printer %s, voided %s)", kiosk_strerror(r.rc),
+			 printer_state_name(r.printer), r.voided ? r.number : "none");
+	if (r.rc == KIOSK_OK && r.printer == PRINTER_NEAR_END)
+		log_warn("printer paper near end: tell staff");
+	session_print_done(s, &r);
+}
+
+void app_step(app_t *a)
+{
+	SDL_Event e;
+	while (SDL_PollEvent(&e))
+		sdl_event(a, &e);
+	session_tick(a->session);
+	if (a->tickets)
+		tickets_tick(a->tickets);
+	if (a->session->print_pending)
+		do_print(a);
+	if (a->dirty || a->drawn_generation != a->session->generation)
+		app_draw(a);
+}
+
+/* ---- the sleeping main loop ------------------------------------------------ */
+
+typedef struct {
+	int fds[MAX_EVDEV];
+	int n;
+	int inotify;
+} evdev_t;
+
+/* Our own read-only handles on the input devices: only to wake up when they
+ * have data (SDL reads its own handles); drained after each wakeup. */
+static void evdev_scan(evdev_t *ev)
+{
+	for (int i = 0; i < ev->n; i++)
+		close(ev->fds[i]);
+	ev->n = 0;
+	DIR *d = opendir("/dev/input");
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) && ev->n < MAX_EVDEV) {
+		if (strncmp(de->d_name, "event", 5) != 0)
+			continue;
+		char p[300];
+		snprintf(p, sizeof p, "/dev/input/%s", de->d_name);
+		int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0)
+			ev->fds[ev->n++] = fd;
+	}
+	closedir(d);
+}
+
+static bool driver_waits(void)
+{
+	/* Backends with a real blocking wait in SDL 2.26; the rest (offscreen,
+	 * KMSDRM) would spin about every millisecond. */
+	const char *d = SDL_GetCurrentVideoDriver();
+	return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
+}
+
+static int64_t next_deadline(app_t *a)
+{
+	int64_t d = session_next_deadline(a->session);
+	if (a->session->warning) {
+		/* The countdown on screen changes every second. */
+		int64_t now = kclock_mono(&a->clock);
+		int64_t left = a->session->warn_deadline - now;
+		int64_t tick = now + (left % 1000 ? left % 1000 : 1000);
+		if (d < 0 || tick < d)
+			d = tick;
+	}
+	int64_t t = a->tickets ? tickets_next_deadline(a->tickets) : -1;
+	if (t >= 0 && (d < 0 || t < d))
+		d = t;
+	return d;
+}
+
+static void main_loop(app_t *a)
+{
+	evdev_t ev = {.n = 0, .inotify = -1};
+	bool waits = driver_waits();
+	const char *drv = SDL_GetCurrentVideoDriver();
+	if (drv && strcmp(drv, "KMSDRM") == 0) {
+		evdev_scan(&ev);
+		ev.inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (ev.inotify >= 0)
+			inotify_add_watch(ev.inotify, "/dev/input", IN_CREATE | IN_DELETE);
+	}
+	while (!a->quit && !got_signal) {
+		app_step(a);
+		if (a->quit || got_signal)
+			break;
+		int64_t d = next_deadline(a);
+		int64_t now = kclock_mono(&a->clock);
+		int timeout = d < 0 ? -1 : d <= now ? 0 : (int)(d - now > 60000 ? 60000 : d - now);
+		if (waits) {
+			/* The window system's socket is SDL's to wait on. */
+			SDL_Event e;
+			if (SDL_WaitEventTimeout(&e, timeout < 0 ? 60000 : timeout)) {
+				sdl_event(a, &e);
+			}
+			a->wakeups++;
+			continue;
+		}
+		struct pollfd p[MAX_EVDEV + 8];
+		int np = 0;
+		p[np++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
+		for (int i = 0; i < ev.n; i++)
+			p[np++] = (struct pollfd){.fd = ev.fds[i], .events = POLLIN};
+		if (ev.inotify >= 0)
+			p[np++] = (struct pollfd){.fd = ev.inotify, .events = POLLIN};
+		int tfds[4];
+		int nt = a->tickets ? tickets_poll_fds(a->tickets, tfds, 4) : 0;
+		for (int i = 0; i < nt; i++)
+			p[np++] = (struct pollfd){.fd = tfds[i], .events = POLLIN};
+		int r = poll(p, (nfds_t)np, timeout);
+		a->wakeups++;
+		if (r <= 0)
+			continue;
+		char buf[4096];
+		for (int i = 1; i <= ev.n; i++)
+			if (p[i].revents & POLLIN)
+				while (read(p[i].fd, buf, sizeof buf) > 0)
+					;
+		if (ev.inotify >= 0 && (p[1 + ev.n].revents & POLLIN)) {
+			while (read(ev.inotify, buf, sizeof buf) > 0)
+				;
+			evdev_scan(&ev);
+		}
+	}
+	for (int i = 0; i < ev.n; i++)
+		close(ev.fds[i]);
+	if (ev.inotify >= 0)
+		close(ev.inotify);
+}
+
+/* ---- start-up ---------------------------------------------------------------- */
+
+static int exe_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	if (n <= 0)
+		return KIOSK_EIO;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return KIOSK_OK;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return KIOSK_EIO;
+	return KIOSK_OK;
+}
+
+static int load_all(app_t *a)
+{
+	const app_options_t *o = a->opt;
+	char err[1024] = "";
+	if (o->assets_dir)
+		snprintf(a->assets, sizeof a->assets, "%s", o->assets_dir);
+	else if (getenv("KIOSK_ASSETS"))
+		snprintf(a->assets, sizeof a->assets, "%s", getenv("KIOSK_ASSETS"));
+	else {
+		char d[900];
+		if (exe_dir(d, sizeof d) == KIOSK_OK)
+			snprintf(a->assets, sizeof a->assets, "%s/../share/kiosk", d);
+	}
+	snprintf(a->data, sizeof a->data, "%s", o->data_dir ? o->data_dir : "kiosk-data");
+	if (o->spool_dir)
+		snprintf(a->spool, sizeof a->spool, "%s", o->spool_dir);
+	else
+		snprintf(a->spool, sizeof a->spool, "%s/spool", a->data);
+	if (mkdir_p(a->data) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: %s: cannot create the data folder\n", a->data);
+		return 1;
+	}
+	char site[1100], local[1100];
+	snprintf(site, sizeof site, "%s/site.json", a->assets);
+	snprintf(local, sizeof local, "%s/local.json", a->data);
+	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
+			sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: configuration error: %s\n", err);
+		return 1;
+	}
+	char logs[1100];
+	snprintf(logs, sizeof logs, "%s/logs", a->data);
+	log_open(logs, (size_t)a->cfg.log_max_kb * 1024);
+	char path[1100];
+	snprintf(path, sizeof path, "%s/catalog.json", a->assets);
+	if (catalog_load(path, &a->cat, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: catalog error: %s\n", err);
+		log_error("catalog error: %s", err);
+		return 1;
+	}
+	snprintf(path, sizeof path, "%s/i18n", a->assets);
+	if (i18n_load(path, &a->tr, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: translation error: %s\n", err);
+		log_error("translation error: %s", err);
+		return 1;
+	}
+	priority_policy_t pol = strcmp(a->cfg.queue_priority, "series") == 0 ? PRIORITY_SERIES
+				: strcmp(a->cfg.queue_priority, "mark") == 0 ? PRIORITY_MARK
+									      : PRIORITY_NONE;
+	char allow[CONFIG_MAX_USB * 11] = "";
+	for (int i = 0; i < a->cfg.printer_usb_allow_count; i++) {
+		strcat(allow, i ? "," : "");
+		strcat(allow, a->cfg.printer_usb_allow[i]);
+	}
+	tickets_config_t tc = {
+		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets,
+		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
+		.office_name = a->cfg.office_name, .usb_allow = allow,
+		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
+		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
+	};
+	if (tickets_open(&tc, &a->tickets, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: ledger/printer error: %s\n", err);
+		log_error("ledger/printer error: %s", err);
+		return 1;
+	}
+	return 0;
+}
+
+static int setup_sdl(app_t *a)
+{
+	const app_options_t *o = a->opt;
+	if (o->mode == MODE_HEADLESS) {
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+		setenv("SDL_VIDEODRIVER", "offscreen", 1);
+		if (!getenv("SDL_AUDIODRIVER"))
+			setenv("SDL_AUDIODRIVER", "dummy", 1);
+	}
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr, "kiosk: cannot start the display: %s\n", SDL_GetError());
+		return 1;
+	}
+	SDL_InitSubSystem(SDL_INIT_AUDIO); /* optional: the chime only */
+	if (TTF_Init() != 0) {
+		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
+		return 1;
+	}
+	char err[1024];
+	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: %s\n", err);
+		return 1;
+	}
+	a->rotation = a->cfg.panel_rotation;
+	Uint32 flags = SDL_WINDOW_SHOWN;
+	int w = o->width ? o->width : a->cfg.panel_width;
+	int h = o->height ? o->height : a->cfg.panel_height;
+	if (o->mode == MODE_FULLSCREEN) {
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+		SDL_ShowCursor(SDL_DISABLE);
+	} else if (o->mode == MODE_WINDOW) {
+		flags |= SDL_WINDOW_RESIZABLE;
+	}
+	a->win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+				  flags);
+	if (!a->win) {
+		fprintf(stderr, "kiosk: cannot open the screen: %s\n", SDL_GetError());
+		return 1;
+	}
+	Uint32 rflags = o->mode == MODE_HEADLESS ? SDL_RENDERER_SOFTWARE : 0;
+	a->sdl = SDL_CreateRenderer(a->win, -1, rflags | SDL_RENDERER_TARGETTEXTURE);
+	if (!a->sdl)
+		a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+	if (!a->sdl) {
+		fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
+		return 1;
+	}
+	SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+	/* The logical frame: the panel's mode (or the headless size), turned
+	 * upright for a panel mounted at 90 or 270 degrees. */
+	int lw = o->mode == MODE_WINDOW ? a->cfg.panel_width : a->out_w;
+	int lh = o->mode == MODE_WINDOW ? a->cfg.panel_height : a->out_h;
+	bool quarter = a->rotation == 90 || a->rotation == 270;
+	a->log_w = quarter ? lh : lw;
+	a->log_h = quarter ? lw : lh;
+	a->target = SDL_CreateTexture(a->sdl, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
+				      a->log_w, a->log_h);
+	a->render = render_create(a->sdl, a->fonts);
+	a->dl = malloc(sizeof *a->dl);
+	if (!a->target || !a->render || !a->dl) {
+		fprintf(stderr, "kiosk: out of video memory: %s\n", SDL_GetError());
+		return 1;
+	}
+	SDL_StartTextInput();
+	log_info("display %s, output %dx%d, logical %dx%d, rotation %d",
+		 SDL_GetCurrentVideoDriver(), a->out_w, a->out_h, a->log_w, a->log_h, a->rotation);
+	return 0;
+}
+
+static void teardown(app_t *a)
+{
+	session_destroy(a->session);
+	tickets_close(a->tickets); /* the ledger is closed cleanly */
+	free(a->dl);
+	render_destroy(a->render);
+	if (a->target)
+		SDL_DestroyTexture(a->target);
+	if (a->sdl)
+		SDL_DestroyRenderer(a->sdl);
+	if (a->win)
+		SDL_DestroyWindow(a->win);
+	fonts_close(a->fonts);
+	if (TTF_WasInit())
+		TTF_Quit();
+	SDL_Quit();
+	i18n_free(a->tr);
+	catalog_free(a->cat);
+	if (a->report && a->report != stdout)
+		fclose(a->report);
+	log_close();
+}
+
+int gallery_run(app_t *a, const char *dir);
+
+int app_run(const app_options_t *opt)
+{
+	app_t *a = calloc(1, sizeof *a);
+	if (!a)
+		return 1;
+	a->opt = opt;
+	a->reported_screen = SCR_COUNT;
+	a->virtual_time = opt->script || opt->gallery;
+	if (a->virtual_time) {
+		/* Scenario time: Monday 2026-01-05 09:00 in Vietnam, trusted. */
+		kclock_parse_iso("2026-01-05T09:00:00+07:00", &a->vclock.now_ms);
+		a->vclock.mono_ms = 1000000;
+		a->vclock.trusted = true;
+		kclock_virtual(&a->clock, &a->vclock);
+	} else {
+		static char marker[1100];
+		snprintf(marker, sizeof marker, "%s/clock-set-by-staff",
+			 opt->data_dir ? opt->data_dir : "kiosk-data");
+		kclock_real(&a->clock, marker);
+	}
+	a->start_mono = kclock_mono(&a->clock);
+	if (opt->report)
+		a->report = strcmp(opt->report, "-") == 0 ? stdout : fopen(opt->report, "w");
+	int rc = load_all(a);
+	if (rc == 0)
+		rc = setup_sdl(a);
+	if (rc == 0) {
+		session_hooks_t hooks = {.check = hook_check, .chime = hook_chime, .ctx = a};
+		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);
+		if (!a->session)
+			rc = 1;
+	}
+	if (rc == 0) {
+		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+			struct sigaction sa = {.sa_handler = on_signal};
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGTERM, &sa, NULL);
+			sigaction(SIGINT, &sa, NULL);
+		}
+		log_info("kiosk started");
+		if (opt->gallery)
+			rc = gallery_run(a, opt->gallery);
+		else if (opt->script)
+			rc = script_run(a, opt->script);
+		else
+			main_loop(a);
+		if (got_signal)
+			log_info("stopping on signal %d", (int)got_signal);
+	}
+	if (opt->stats)
+		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
+	teardown(a);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,28 @@
+/* app.h - the kiosk program: options, start-up, the main loop and the
+ * scenario runner. main.c only parses options and calls app_run. */
+#ifndef APP_H
+#define APP_H
+
+#include <stdbool.h>
+
+typedef enum { MODE_FULLSCREEN, MODE_WINDOW, MODE_HEADLESS } app_mode_t;
+
+typedef struct {
+	app_mode_t mode;
+	int width, height;          /* output size (window or headless) */
+	const char *data_dir;       /* ledger, logs, local.json */
+	const char *spool_dir;      /* simulated printer output */
+	const char *config_file;    /* replaces the site layer */
+	const char *assets_dir;
+	const char *script;         /* scenario file (headless) */
+	const char *screenshots;    /* screenshot folder */
+	const char *report;         /* FIRST_FRAME/SCREEN lines: path or "-" */
+	const char *gallery;        /* render every screen state into this folder */
+	bool first_boot;
+	bool stats;                 /* print wakeups and frames at exit */
+} app_options_t;
+
+/* Run the kiosk; returns the process exit status. */
+int app_run(const app_options_t *opt);
+
+#endif

@@ -1,0 +1,84 @@
+/* app_internal.h - the kiosk's state shared by app.c (platform, main loop)
+ * and script.c (scenario runner). Not used elsewhere. */
+#ifndef APP_INTERNAL_H
+#define APP_INTERNAL_H
+
+#include <SDL.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app.h"
+#include "catalog.h"
+#include "clock.h"
+#include "config.h"
+#include "draw.h"
+#include "font.h"
+#include "i18n.h"
+#include "input.h"
+#include "render.h"
+#include "screens.h"
+#include "session.h"
+#include "tickets.h"
+
+typedef struct app {
+	const app_options_t *opt;
+	config_t cfg;
+	catalog_t *cat;
+	i18n_t *tr;
+	tickets_t *tickets;
+	session_t *session;
+	fonts_t *fonts;
+	kclock_t clock;
+	kclock_virtual_t vclock;   /* scenario mode */
+	bool virtual_time;
+	char assets[1024], data[1024], spool[1100];
+
+	SDL_Window *win;
+	SDL_Renderer *sdl;
+	SDL_Texture *target;       /* upright logical frame */
+	renderer_t *render;
+	int out_w, out_h;          /* output (window) size */
+	int log_w, log_h;          /* logical, upright size */
+	int rotation;              /* 0, 90, 180, 270 */
+	drawlist_t *dl;            /* the current frame's commands */
+	uint32_t drawn_generation;
+	bool dirty;
+
+	/* input */
+	SDL_FingerID finger;       /* the one finger we follow */
+	bool finger_down;
+	bool mouse_down;
+	char pressed[64];          /* target under the finger */
+	char last_tap[64];
+	int64_t last_tap_ms;
+
+	/* figures */
+	unsigned long wakeups, frames;
+	int64_t start_mono;
+	bool first_frame_done;
+	FILE *report;
+	screen_t reported_screen;
+	bool reported_warning;
+	volatile int quit;
+} app_t;
+
+/* Feed one input event to the UI (the script runner uses it too). */
+void app_input(app_t *a, const input_t *in);
+/* Process SDL's queue (converting events), timers and printing; rebuild and
+ * draw the frame if anything changed. */
+void app_step(app_t *a);
+/* Build the draw list now (for hit tests) without drawing. */
+void app_layout(app_t *a);
+/* Render the current frame into the target and present it. */
+void app_draw(app_t *a);
+/* Save the logical frame as PNG. */
+int app_screenshot(app_t *a, const char *path);
+/* Output <-> logical coordinates. */
+void app_logical_to_output(const app_t *a, int lx, int ly, int *ox, int *oy);
+/* The current screen id as scripts see it ("timeout-warning" over others). */
+const char *app_screen_id(const app_t *a);
+
+/* script.c */
+int script_run(app_t *a, const char *path);
+
+#endif

@@ -1,0 +1,349 @@
+/* script.c - scenario mode: drives the real UI headless from a script of
+ * taps, typing, time and printer commands, on a virtual clock. Taps are real
+ * SDL finger events pushed into SDL's queue, so they pass through the same
+ * conversion (scaling, rotation, repeat filter) as a finger on the panel.
+ * Exit: 0 at the end, 1 on a failed expect, 2 on a script error. */
+#include "app_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kiosk.h"
+#include "log.h"
+
+#define TAP_ADVANCE_MS 600
+
+typedef struct {
+	app_t *a;
+	const char *file;
+	int line;
+} script_t;
+
+static int fail(script_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(script_t *s, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s:%d: ", s->file, s->line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int script_error(script_t *s, const char *msg, const char *arg)
+{
+	fprintf(stderr, "%s:%d: script error: %s%s%s\n", s->file, s->line, msg, arg ? ": " : "",
+		arg ? arg : "");
+	return 2;
+}
+
+/* Parse one argument: a "quoted string" (with \" and \\) or a bare word. */
+static const char *arg(const char **p, char *out, size_t cap)
+{
+	const char *q = *p;
+	while (*q == ' ' || *q == '\t')
+		q++;
+	if (!*q)
+		return NULL;
+	size_t n = 0;
+	if (*q == '"') {
+		q++;
+		while (*q && *q != '"') {
+			if (*q == '\\' && q[1])
+				q++;
+			if (n + 1 < cap)
+				out[n++] = *q;
+			q++;
+		}
+		if (*q != '"')
+			return NULL;
+		q++;
+	} else {
+		while (*q && *q != ' ' && *q != '\t') {
+			if (n + 1 < cap)
+				out[n++] = *q;
+			q++;
+		}
+	}
+	out[n] = '\0';
+	*p = q;
+	return out;
+}
+
+/* Run timers up to ms from now, stopping at each deadline on the way. */
+static void advance(app_t *a, int64_t ms)
+{
+	int64_t end = a->vclock.mono_ms + ms;
+	for (int guard = 0; guard < 100000; guard++) {
+		int64_t d = session_next_deadline(a->session);
+		int64_t t = a->tickets ? tickets_next_deadline(a->tickets) : -1;
+		if (t >= 0 && (d < 0 || t < d))
+			d = t;
+		int64_t to = (d >= 0 && d > a->vclock.mono_ms && d <= end) ? d : end;
+		if (d >= 0 && d <= a->vclock.mono_ms)
+			to = a->vclock.mono_ms;
+		kclock_virtual_advance(&a->vclock, to - a->vclock.mono_ms);
+		app_step(a);
+		if (a->vclock.mono_ms >= end)
+			break;
+	}
+}
+
+static void push_finger(app_t *a, Uint32 type, int lx, int ly)
+{
+	int ox, oy;
+	app_logical_to_output(a, lx, ly, &ox, &oy);
+	SDL_Event e;
+	memset(&e, 0, sizeof e);
+	e.type = type;
+	e.tfinger.touchId = 1;
+	e.tfinger.fingerId = 1;
+	e.tfinger.x = (float)(ox + 0.5) / (float)a->out_w;
+	e.tfinger.y = (float)(oy + 0.5) / (float)a->out_h;
+	e.tfinger.pressure = 1.0f;
+	SDL_PushEvent(&e);
+}
+
+static void tap_at(app_t *a, int x, int y)
+{
+	push_finger(a, SDL_FINGERDOWN, x, y);
+	app_step(a);
+	push_finger(a, SDL_FINGERUP, x, y);
+	app_step(a);
+	advance(a, TAP_ADVANCE_MS);
+}
+
+/* All visible text of the frame, lines joined with spaces. */
+static void frame_text(app_t *a, char *buf, size_t cap)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < a->dl->n; i++) {
+		const dc_t *c = &a->dl->cmds[i];
+		if (c->kind != DC_TEXT)
+			continue;
+		int w = snprintf(buf + n, cap - n, "%s%s", n ? " " : "", c->text);
+		if (w < 0 || (size_t)w >= cap - n)
+			break;
+		n += (size_t)w;
+	}
+}
+
+static int cmd_tap(script_t *s, const char *rest)
+{
+	app_t *a = s->a;
+	char what[256];
+	const char *p = rest;
+	while (*p == ' ')
+		p++;
+	bool quoted = *p == '"';
+	if (!arg(&p, what, sizeof what))
+		return script_error(s, "tap needs a target id or a \"label\"", NULL);
+	app_layout(a);
+	const dc_t *found = NULL;
+	int matches = 0;
+	for (int i = 0; i < a->dl->n; i++) {
+		const dc_t *c = &a->dl->cmds[i];
+		if (c->kind != DC_TARGET)
+			continue;
+		if (quoted ? strcmp(c->label, what) == 0 : strcmp(c->text, what) == 0) {
+			if (!found || strcmp(found->text, c->text) != 0)
+				matches++;
+			found = c;
+		}
+	}
+	if (matches > 1)
+		return script_error(s, "ambiguous label", what);
+	if (!found)
+		return fail(s, "expected target %s%s%s on screen %s, found none", quoted ? "\"" : "",
+			    what, quoted ? "\"" : "", app_screen_id(a));
+	tap_at(a, found->r.x + found->r.w / 2, found->r.y + found->r.h / 2);
+	return 0;
+}
+
+static int cmd_type(script_t *s, const char *rest)
+{
+	char text[1024];
+	const char *p = rest;
+	if (!arg(&p, text, sizeof text))
+		return script_error(s, "type needs \"text\"", NULL);
+	for (const char *c = text; *c; c++) {
+		if (*c < 0x20 || *c > 0x7e)
+			return script_error(s, "type takes printable ASCII only", NULL);
+		SDL_Event e;
+		memset(&e, 0, sizeof e);
+		e.type = SDL_TEXTINPUT;
+		e.text.text[0] = *c;
+		SDL_PushEvent(&e);
+		app_step(s->a);
+	}
+	return 0;
+}
+
+static int cmd_key(script_t *s, const char *rest)
+{
+	char name[64];
+	const char *p = rest;
+	if (!arg(&p, name, sizeof name))
+		return script_error(s, "key needs an SDL key name", NULL);
+	SDL_Keycode k = SDL_GetKeyFromName(name);
+	if (k == SDLK_UNKNOWN)
+		return script_error(s, "unknown key name", name);
+	SDL_Event e;
+	memset(&e, 0, sizeof e);
+	e.type = SDL_KEYDOWN;
+	e.key.keysym.sym = k;
+	e.key.state = SDL_PRESSED;
+	SDL_PushEvent(&e);
+	app_step(s->a);
+	return 0;
+}
+
+static int parse_printer(const char *w, printer_state_t *st)
+{
+	static const struct { const char *name; printer_state_t st; } m[] = {
+		{"ok", PRINTER_OK}, {"paper-out", PRINTER_PAPER_OUT}, {"near-end", PRINTER_NEAR_END},
+		{"cover-open", PRINTER_COVER_OPEN}, {"unplugged", PRINTER_NO_PRINTER},
+	};
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(m); i++)
+		if (strcmp(w, m[i].name) == 0) {
+			*st = m[i].st;
+			return 0;
+		}
+	return -1;
+}
+
+static int run_line(script_t *s, char *line)
+{
+	app_t *a = s->a;
+	char cmd[64];
+	const char *p = line;
+	if (!arg(&p, cmd, sizeof cmd))
+		return 0;
+	char w1[1024], w2[1024];
+	if (strcmp(cmd, "tap") == 0)
+		return cmd_tap(s, p);
+	if (strcmp(cmd, "tap-at") == 0) {
+		if (!arg(&p, w1, sizeof w1) || !arg(&p, w2, sizeof w2))
+			return script_error(s, "tap-at needs x and y", NULL);
+		tap_at(a, atoi(w1), atoi(w2));
+		return 0;
+	}
+	if (strcmp(cmd, "type") == 0)
+		return cmd_type(s, p);
+	if (strcmp(cmd, "key") == 0)
+		return cmd_key(s, p);
+	if (strcmp(cmd, "advance") == 0) {
+		if (!arg(&p, w1, sizeof w1))
+			return script_error(s, "advance needs milliseconds", NULL);
+		char *end;
+		long long ms = strtoll(w1, &end, 10);
+		if (*end || ms < 0)
+			return script_error(s, "bad milliseconds", w1);
+		advance(a, ms);
+		return 0;
+	}
+	if (strcmp(cmd, "set-time") == 0) {
+		int64_t t;
+		if (!arg(&p, w1, sizeof w1) || kclock_parse_iso(w1, &t) != KIOSK_OK)
+			return script_error(s, "set-time needs an ISO 8601 time", NULL);
+		a->vclock.now_ms = t;
+		a->vclock.trusted = true;
+		if (arg(&p, w2, sizeof w2)) {
+			if (strcmp(w2, "untrusted") != 0)
+				return script_error(s, "unknown set-time flag", w2);
+			a->vclock.trusted = false;
+		}
+		/* Office hours are re-evaluated against the new time. */
+		a->session->hours_deadline = a->vclock.now_ms;
+		app_step(a);
+		return 0;
+	}
+	if (strcmp(cmd, "expect") == 0) {
+		if (!arg(&p, w1, sizeof w1) || !arg(&p, w2, sizeof w2))
+			return script_error(s, "expect needs what and a value", NULL);
+		app_step(a);
+		app_layout(a);
+		if (strcmp(w1, "screen") == 0) {
+			screen_t dummy;
+			if (screen_parse(w2, &dummy) != KIOSK_OK)
+				return script_error(s, "unknown screen id", w2);
+			if (strcmp(app_screen_id(a), w2) != 0)
+				return fail(s, "expected screen %s, found %s", w2, app_screen_id(a));
+			return 0;
+		}
+		if (strcmp(w1, "text") == 0) {
+			static char all[DRAW_ARENA];
+			frame_text(a, all, sizeof all);
+			if (!strstr(all, w2))
+				return fail(s, "expected text \"%s\", found \"%.300s\"", w2, all);
+			return 0;
+		}
+		return script_error(s, "unknown expect", w1);
+	}
+	if (strcmp(cmd, "screenshot") == 0) {
+		if (!arg(&p, w1, sizeof w1))
+			return script_error(s, "screenshot needs a name", NULL);
+		if (!a->opt->screenshots)
+			return 0; /* no folder given: nothing to write */
+		char path[2048];
+		snprintf(path, sizeof path, "%s/%s.png", a->opt->screenshots, w1);
+		if (app_screenshot(a, path) != KIOSK_OK)
+			return script_error(s, "cannot write screenshot", path);
+		return 0;
+	}
+	if (strcmp(cmd, "printer") == 0) {
+		printer_state_t st;
+		if (!arg(&p, w1, sizeof w1) || parse_printer(w1, &st) != 0)
+			return script_error(s, "printer needs ok|paper-out|near-end|cover-open|unplugged",
+					    NULL);
+		long after = -1;
+		if (arg(&p, w2, sizeof w2)) {
+			char n[64];
+			if (strcmp(w2, "after") != 0 || !arg(&p, n, sizeof n))
+				return script_error(s, "expected: after <bytes>", NULL);
+			after = atol(n);
+		}
+		if (tickets_sim_set(a->tickets, st, after) != KIOSK_OK)
+			return script_error(s, "the printer is not simulated", NULL);
+		return 0;
+	}
+	if (strcmp(cmd, "scan") == 0) {
+		if (!arg(&p, w1, sizeof w1))
+			return script_error(s, "scan needs \"text\"", NULL);
+		session_scan(a->session, w1);
+		explicit_bzero(w1, sizeof w1);
+		app_step(a);
+		return 0;
+	}
+	return script_error(s, "unknown command", cmd);
+}
+
+int script_run(app_t *a, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "%s: cannot open script\n", path);
+		return 2;
+	}
+	script_t s = {.a = a, .file = path};
+	char line[4096];
+	int rc = 0;
+	app_step(a);
+	while (rc == 0 && fgets(line, sizeof line, f)) {
+		s.line++;
+		line[strcspn(line, "\r\n")] = '\0';
+		char *t = line;
+		while (isspace((unsigned char)*t))
+			t++;
+		if (*t == '\0' || *t == '#')
+			continue;
+		rc = run_line(&s, t);
+	}
+	fclose(f);
+	explicit_bzero(line, sizeof line);
+	return rc;
+}

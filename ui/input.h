@@ -1,0 +1,29 @@
+/* input.h - the one small input event type the UI sees. Touch, mouse and
+ * keyboard are converted into it by the app's platform layer, after finger
+ * coordinates are scaled and rotated into logical pixels. */
+#ifndef INPUT_H
+#define INPUT_H
+
+#include <stdbool.h>
+
+typedef enum {
+	IN_PRESS,    /* a finger or button went down at x, y */
+	IN_MOVE,     /* it moved (only while down) */
+	IN_RELEASE,  /* it came up at x, y */
+	IN_CANCEL,   /* the touch was taken away (e.g. a second finger) */
+	IN_CHAR,     /* a printable ASCII character from a physical keyboard */
+	IN_KEY,      /* a special key (INK_*) */
+	IN_MENU,     /* the staff chord Ctrl+Alt+M */
+} input_type_t;
+
+enum { INK_BACKSPACE = 1, INK_RETURN, INK_ESCAPE, INK_TAB };
+
+typedef struct {
+	input_type_t type;
+	int x, y;      /* logical pixels */
+	bool touch;    /* from a touchscreen (the repeat filter applies) */
+	char ch;       /* IN_CHAR */
+	int key;       /* IN_KEY */
+} input_t;
+
+#endif
