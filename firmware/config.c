@@ -79,6 +79,11 @@ static const ckey_t KEYS[] = {
 
 static const char *const DAY_KEYS[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
+const char *config_key(size_t i)
+{
+	return i < KIOSK_ARRAY_LEN(KEYS) ? KEYS[i].key : NULL;
+}
+
 /* ---- defaults ---------------------------------------------------------- */
 
 void config_defaults(config_t *cfg)
