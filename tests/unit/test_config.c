@@ -226,6 +226,7 @@ static void test_errors(void **state)
 		{"{\"ime\":{\"method\":\"viqr\"}}", "ime.method: must be \"telex\", \"vni\" or \"plain\""},
 		{"{\"office\":{\"name\":7}}", "office.name: must be a string"},
 		{"{\"office\":{\"name\":\"\xff\"}}", "office.name: must be valid UTF-8 text"},
+		{"{\"office\":{\"name\":\"A\\nB\"}}", "office.name: must not contain control characters"},
 		{"{\"office\":{\"hours\":{\"mon\":[[\"07:30\",\"11:30\"],[\"11:00\",\"17:00\"]]}}}",
 		 "office.hours.mon[1]: periods must be in order and must not overlap"},
 		{"{\"office\":{\"hours\":{\"tue\":[[\"7:30\",\"11:30\"]]}}}",
