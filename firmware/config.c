@@ -79,6 +79,11 @@ static const ckey_t KEYS[] = {
 
 static const char *const DAY_KEYS[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
 
+const char *config_key(size_t i)
+{
+	return i < KIOSK_ARRAY_LEN(KEYS) ? KEYS[i].key : NULL;
+}
+
 /* ---- defaults ---------------------------------------------------------- */
 
 void config_defaults(config_t *cfg)
@@ -337,6 +342,11 @@ static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 			free(n);
 			return fail(c, path, "must be at most %zu bytes of UTF-8", k->size - 1);
 		}
+		for (const char *q = n; *q; q++)
+			if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+				free(n);
+				return fail(c, path, "must not contain control characters");
+			}
 		snprintf(base, k->size, "%s", n);
 		free(n);
 		return KIOSK_OK;

@@ -81,6 +81,9 @@ int config_load(config_t *cfg, const char *site_path, const char *local_path, ch
 int config_set_local(const char *local_path, const char *key, const char *json_value, char *err,
 		     size_t errlen);
 
+/* The i-th known key path ("session.idle_s"), NULL past the last one. */
+const char *config_key(size_t i);
+
 /* True when the procedure id is offered at this office. */
 bool config_offers(const config_t *cfg, const char *proc_id);
 

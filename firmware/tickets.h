@@ -99,4 +99,39 @@ void tickets_tick(tickets_t *t);
  * ticket. Returns KIOSK_EINVAL when the transport is not simulated. */
 int tickets_sim_set(tickets_t *t, printer_state_t state, long after_bytes);
 
+/* ---- additions for tools and tests (not used by the app) ---- */
+struct printer_ops;
+struct ticket_renderer;
+
+/* Open with a caller-supplied transport instead of cfg->transport (tests:
+ * the fault-injecting fake). ops/ctx are borrowed; ops->close is called by
+ * tickets_close. */
+int tickets_open_io(const tickets_config_t *cfg, const struct printer_ops *ops, void *ctx,
+		    tickets_t **out, char *err, size_t errlen);
+
+/* Whether the last reservation ran on an untrusted or backwards clock
+ * (staff warning). */
+bool tickets_clock_warning(const tickets_t *t);
+
+/* What goes on one ticket, for tickets_compose. */
+typedef struct {
+	const catalog_proc_t *proc;
+	const char *office;
+	const char *number;        /* "A012" */
+	const char *ticket_id;
+	bool priority, reprint, dated;
+	int64_t time_ms;
+	lang_t lang;
+	const tickets_answer_t *answers;
+	size_t nanswers;
+} tickets_job_t;
+
+/* Render a ticket and encode it for a profile ("80mm", "58mm", ...): the
+ * ESC/POS stream in *bytes / *nbytes (malloc'd, caller frees) and the
+ * picture's height in *rows (may be NULL). Used by tickets_issue and by
+ * kiosk-print; touches no ledger. KIOSK_EINVAL for bad answers or an
+ * unknown profile. */
+int tickets_compose(struct ticket_renderer *r, const char *profile, const tickets_job_t *job,
+		    uint8_t **bytes, size_t *nbytes, int *rows);
+
 #endif

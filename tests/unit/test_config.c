@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "config.h"
 #include "kiosk.h"
@@ -225,6 +226,7 @@ static void test_errors(void **state)
 		{"{\"ime\":{\"method\":\"viqr\"}}", "ime.method: must be \"telex\", \"vni\" or \"plain\""},
 		{"{\"office\":{\"name\":7}}", "office.name: must be a string"},
 		{"{\"office\":{\"name\":\"\xff\"}}", "office.name: must be valid UTF-8 text"},
+		{"{\"office\":{\"name\":\"A\\nB\"}}", "office.name: must not contain control characters"},
 		{"{\"office\":{\"hours\":{\"mon\":[[\"07:30\",\"11:30\"],[\"11:00\",\"17:00\"]]}}}",
 		 "office.hours.mon[1]: periods must be in order and must not overlap"},
 		{"{\"office\":{\"hours\":{\"tue\":[[\"7:30\",\"11:30\"]]}}}",
@@ -375,6 +377,72 @@ static void test_set_local(void **state)
 	assert_non_null(strstr(err, "cannot create a temporary file"));
 }
 
+static cJSON *load_json(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char buf[1 << 16];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	cJSON *j = cJSON_Parse(buf);
+	assert_non_null(j);
+	return j;
+}
+
+/* Count the leaves under obj that are known keys; a schema leaf is a
+ * property whose schema has no "properties" of its own (or is office.hours). */
+static int schema_leaves(const cJSON *props, const char *prefix)
+{
+	int n = 0;
+	const cJSON *p;
+	cJSON_ArrayForEach(p, props)
+	{
+		char path[128];
+		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", p->string);
+		const cJSON *sub = cJSON_GetObjectItemCaseSensitive(p, "properties");
+		if (sub && strcmp(path, "office.hours") != 0) {
+			n += schema_leaves(sub, path);
+			continue;
+		}
+		bool known = false;
+		for (size_t i = 0; config_key(i); i++)
+			known |= strcmp(config_key(i), path) == 0;
+		if (!known)
+			fail_msg("schema key %s is not a configuration key", path);
+		n++;
+	}
+	return n;
+}
+
+/* The schema, the shipped site.json and the C table list the same keys. */
+static void test_schema_and_site_complete(void **state)
+{
+	(void)state;
+	cJSON *schema = load_json("assets/config.schema.json");
+	cJSON *site = load_json("assets/site.json");
+	size_t nkeys = 0;
+	for (; config_key(nkeys); nkeys++) {
+		char path[128];
+		snprintf(path, sizeof path, "%s", config_key(nkeys));
+		const cJSON *s = schema, *v = site;
+		for (char *seg = strtok(path, "."); seg; seg = strtok(NULL, ".")) {
+			s = cJSON_GetObjectItemCaseSensitive(
+				cJSON_GetObjectItemCaseSensitive(s, "properties"), seg);
+			v = cJSON_GetObjectItemCaseSensitive(v, seg);
+		}
+		if (!s)
+			fail_msg("%s missing from config.schema.json", config_key(nkeys));
+		if (!v)
+			fail_msg("%s missing from site.json", config_key(nkeys));
+	}
+	assert_int_equal(nkeys, 25);
+	assert_int_equal(schema_leaves(cJSON_GetObjectItemCaseSensitive(schema, "properties"), ""),
+			 (int)nkeys);
+	cJSON_Delete(schema);
+	cJSON_Delete(site);
+}
+
 static void test_offers(void **state)
 {
 	(void)state;
@@ -409,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_files_and_load),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_set_local),
+		cmocka_unit_test(test_schema_and_site_complete),
 		cmocka_unit_test(test_offers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

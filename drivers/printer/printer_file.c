@@ -1,0 +1,293 @@
+/* printer_file.c - the simulated printer: each printed ticket becomes
+ * <name>.escpos (the exact byte stream) and <name>.png (the picture the
+ * stream prints) in the spool folder, written atomically (temp file, fsync,
+ * rename, fsync of the folder). tickets_sim_set scripts its failures. */
+#include "printer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kiosk.h"
+#include "ticket.h"
+
+typedef struct {
+	char *dir;
+	printer_state_t state;     /* what the printer is now */
+	printer_state_t pending;   /* failure armed for the next job */
+	long after;                /* -1: none armed */
+	bool in_job, armed_job;
+	char name[96];
+	escpos_buf_t buf;
+} filep_t;
+
+static int mkdirs(const char *dir)
+{
+	char tmp[4096];
+	if (snprintf(tmp, sizeof tmp, "%s", dir) >= (int)sizeof tmp)
+		return KIOSK_ERANGE;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p == '/') {
+			*p = 0;
+			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+				return KIOSK_EIO;
+			*p = '/';
+		}
+	}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return KIOSK_EIO;
+	return KIOSK_OK;
+}
+
+static int f_status(void *ctx, printer_state_t *st)
+{
+	filep_t *f = ctx;
+	*st = f->state;
+	return KIOSK_OK;
+}
+
+static int fail_rc(printer_state_t s)
+{
+	return s == PRINTER_NO_PRINTER ? KIOSK_ENODEV : KIOSK_ETIMEOUT;
+}
+
+static int f_write(void *ctx, const uint8_t *b, size_t len, size_t *tr, int timeout_ms)
+{
+	filep_t *f = ctx;
+	*tr = 0;
+	if (f->state != PRINTER_OK && f->state != PRINTER_NEAR_END)
+		return fail_rc(f->state);
+	size_t n = len;
+	bool trigger = false;
+	if (f->in_job && f->armed_job && f->after >= 0) {
+		size_t room = (size_t)f->after > f->buf.len ? (size_t)f->after - f->buf.len : 0;
+		if (n >= room && len > 0) {
+			n = room;
+			trigger = true;
+		}
+	}
+	if (n) {
+		escpos_put(&f->buf, b, n);
+		if (f->buf.failed)
+			return KIOSK_ENOMEM;
+	}
+	*tr = n;
+	if (trigger) {
+		f->state = f->pending;
+		f->after = -1;
+		f->armed_job = false;
+		return fail_rc(f->state);
+	}
+	return KIOSK_OK;
+}
+
+static int f_read(void *ctx, uint8_t *b, size_t cap, size_t *got, int timeout_ms)
+{
+	*got = 0;
+	return KIOSK_OK;
+}
+
+static int f_job_begin(void *ctx, const char *name)
+{
+	filep_t *f = ctx;
+	if (strlen(name) >= sizeof f->name || strchr(name, '/') || name[0] == '.')
+		return KIOSK_EINVAL;
+	snprintf(f->name, sizeof f->name, "%s", name);
+	f->buf.len = 0;
+	f->buf.failed = false;
+	f->in_job = true;
+	f->armed_job = f->after >= 0;
+	return KIOSK_OK;
+}
+
+/* Interpret the subset of ESC/POS we emit into a picture (the simulated
+ * paper). Feeds add 30 rows per line. */
+static int rasterize(const uint8_t *d, size_t n, ticket_image_t *img)
+{
+	memset(img, 0, sizeof *img);
+	size_t i = 0, rows = 0, cap = 0;
+	int stride = 0;
+	uint8_t *bits = NULL;
+	while (i < n) {
+		size_t add = 0;
+		const uint8_t *src = NULL;
+		if (n - i >= 2 && d[i] == 0x1B && d[i + 1] == 0x40) {
+			i += 2;
+			continue;
+		} else if (n - i >= 3 && d[i] == 0x1B && d[i + 1] == 0x61) {
+			i += 3;
+			continue;
+		} else if (n - i >= 3 && d[i] == 0x1B && d[i + 1] == 0x64) {
+			add = (size_t)d[i + 2] * 30;
+			i += 3;
+		} else if (n - i >= 4 && d[i] == 0x1D && d[i + 1] == 0x56 && (d[i + 2] == 0x41 || d[i + 2] == 0x42)) {
+			i += 4;
+			continue;
+		} else if (n - i >= 8 && d[i] == 0x1D && d[i + 1] == 0x76 && d[i + 2] == 0x30 && d[i + 3] == 0) {
+			int x = d[i + 4] | d[i + 5] << 8, y = d[i + 6] | d[i + 7] << 8;
+			if (x == 0 || (stride && x != stride) || n - i - 8 < (size_t)x * (size_t)y) {
+				free(bits);
+				return KIOSK_EINVAL;
+			}
+			stride = x;
+			add = (size_t)y;
+			src = d + i + 8;
+			i += 8 + (size_t)x * (size_t)y;
+		} else {
+			free(bits);
+			return KIOSK_EINVAL;
+		}
+		if (!stride || !add)
+			continue;
+		if (rows + add > cap) {
+			size_t nc = cap ? cap : 1024;
+			while (nc < rows + add)
+				nc *= 2;
+			uint8_t *nb = realloc(bits, nc * (size_t)stride);
+			if (!nb) {
+				free(bits);
+				return KIOSK_ENOMEM;
+			}
+			bits = nb;
+			cap = nc;
+		}
+		if (src)
+			memcpy(bits + rows * (size_t)stride, src, add * (size_t)stride);
+		else
+			memset(bits + rows * (size_t)stride, 0, add * (size_t)stride);
+		rows += add;
+	}
+	if (!rows) {
+		free(bits);
+		return KIOSK_EINVAL;
+	}
+	img->w = stride * 8;
+	img->stride = stride;
+	img->h = (int)rows;
+	img->bits = bits;
+	return KIOSK_OK;
+}
+
+static int sync_dir(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		return KIOSK_EIO;
+	int rc = fsync(fd) == 0 ? KIOSK_OK : KIOSK_EIO;
+	close(fd);
+	return rc;
+}
+
+/* Write data (or a PNG of img) to dir/name atomically. */
+static int write_atomic(const char *dir, const char *name, const uint8_t *data, size_t len,
+			const ticket_image_t *img)
+{
+	char tmp[4200], dst[4200];
+	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
+	snprintf(dst, sizeof dst, "%s/%s", dir, name);
+	FILE *fp = fopen(tmp, "wb");
+	if (!fp)
+		return KIOSK_EIO;
+	int rc = KIOSK_OK;
+	if (img)
+		rc = ticket_write_png_fp(img, fp);
+	else if (fwrite(data, 1, len, fp) != len)
+		rc = KIOSK_EIO;
+	if (!rc && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
+		rc = KIOSK_EIO;
+	if (fclose(fp) != 0 && !rc)
+		rc = KIOSK_EIO;
+	if (!rc && rename(tmp, dst) != 0)
+		rc = KIOSK_EIO;
+	if (rc)
+		unlink(tmp);
+	return rc;
+}
+
+static int f_job_end(void *ctx, bool printed)
+{
+	filep_t *f = ctx;
+	int rc = KIOSK_OK;
+	if (!f->in_job)
+		return KIOSK_EINVAL;
+	f->in_job = false;
+	if (printed) {
+		ticket_image_t img;
+		char nm[128];
+		rc = rasterize(f->buf.data, f->buf.len, &img);
+		if (!rc) {
+			snprintf(nm, sizeof nm, "%s.png", f->name);
+			rc = write_atomic(f->dir, nm, NULL, 0, &img);
+			ticket_image_free(&img);
+		}
+		if (!rc) {
+			snprintf(nm, sizeof nm, "%s.escpos", f->name);
+			rc = write_atomic(f->dir, nm, f->buf.data, f->buf.len, NULL);
+		}
+		if (!rc)
+			rc = sync_dir(f->dir);
+	}
+	f->buf.len = 0;
+	return rc;
+}
+
+static void f_close(void *ctx)
+{
+	filep_t *f = ctx;
+	if (!f)
+		return;
+	escpos_buf_free(&f->buf);
+	free(f->dir);
+	free(f);
+}
+
+static const printer_ops_t file_ops = {
+	.name = "file",
+	.write = f_write,
+	.read = f_read,
+	.status = f_status,
+	.job_begin = f_job_begin,
+	.job_end = f_job_end,
+	.close = f_close,
+};
+
+int printer_file_open(const char *spool_dir, printer_t *out, char *err, size_t errlen)
+{
+	memset(out, 0, sizeof *out);
+	if (!spool_dir || !*spool_dir)
+		return KIOSK_EINVAL;
+	if (mkdirs(spool_dir)) {
+		snprintf(err, errlen, "printer: cannot create spool folder %s", spool_dir);
+		return KIOSK_EIO;
+	}
+	filep_t *f = calloc(1, sizeof *f);
+	if (!f || !(f->dir = strdup(spool_dir))) {
+		free(f);
+		return KIOSK_ENOMEM;
+	}
+	f->state = PRINTER_OK;
+	f->after = -1;
+	out->ops = &file_ops;
+	out->ctx = f;
+	return KIOSK_OK;
+}
+
+int printer_file_sim(printer_t *p, printer_state_t state, long after_bytes)
+{
+	if (!p || p->ops != &file_ops || (unsigned)state >= PRINTER_STATE_COUNT)
+		return KIOSK_EINVAL;
+	filep_t *f = p->ctx;
+	if (after_bytes >= 0 && state != PRINTER_OK && state != PRINTER_NEAR_END) {
+		f->state = PRINTER_OK;
+		f->pending = state;
+		f->after = after_bytes;
+	} else {
+		f->state = state;
+		f->after = -1;
+	}
+	return KIOSK_OK;
+}

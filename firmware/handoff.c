@@ -1,0 +1,307 @@
+/* handoff.c - encoder and strict decoder of the hand-off record (format K1,
+ * docs/handoff-record.md) carried by the ticket's QR code. */
+#include "handoff.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "kiosk.h"
+#include "text.h"
+
+static bool is_unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+static bool value_ok(const char *v)
+{
+	size_t len = strlen(v), i = 0;
+	if (!text_utf8_valid(v, len))
+		return false;
+	while (i < len) {
+		int32_t cp = text_next(v, len, &i);
+		if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F))
+			return false;
+	}
+	return true;
+}
+
+static bool id_ok(const char *s, size_t max, const char *extra)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > max)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || strchr(extra, c)))
+			return false;
+	}
+	return true;
+}
+
+int handoff_check(const catalog_proc_t *p, const handoff_answer_t *a, size_t n)
+{
+	if (n && (!a || !p))
+		return KIOSK_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		if (!a[i].field_id || !a[i].value || !value_ok(a[i].value))
+			return KIOSK_EINVAL;
+		bool found = false;
+		for (size_t f = 0; f < p->nfields; f++)
+			if (strcmp(p->fields[f].id, a[i].field_id) == 0)
+				found = true;
+		if (!found)
+			return KIOSK_EINVAL;
+	}
+	return KIOSK_OK;
+}
+
+/* Percent-encode s[0..len) into out (cap); returns bytes written or -1. */
+static int pct(const char *s, size_t len, char *out, size_t cap)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (is_unreserved(c) || c == ' ') {
+			if (o + 1 >= cap)
+				return -1;
+			out[o++] = c == ' ' ? '+' : (char)c;
+		} else {
+			if (o + 3 >= cap)
+				return -1;
+			out[o++] = '%';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o] = 0;
+	return (int)o;
+}
+
+int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const handoff_answer_t *a,
+		   size_t n, char *buf, size_t cap, int *dropped)
+{
+	if (dropped)
+		*dropped = 0;
+	if (cap)
+		buf[0] = 0;
+	if (!h || !h->number || !h->ticket_id || !h->procedure_code || cap <= HANDOFF_MAX)
+		return KIOSK_EINVAL;
+	size_t nl = strlen(h->number);
+	if (nl != 4 || h->number[0] < 'A' || h->number[0] > 'Z' || !id_ok(h->number + 1, 3, "") ||
+	    !id_ok(h->ticket_id, 39, "-") || !id_ok(h->procedure_code, 32, ".-ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+		return KIOSK_EINVAL;
+	int rc = handoff_check(p, a, n);
+	if (rc)
+		return rc;
+	char tm[20] = "-";
+	if (h->dated) {
+		kclock_local_t lt;
+		kclock_to_local(h->time_ms, &lt);
+		snprintf(tm, sizeof tm, "%04d%02d%02dT%02d%02d%02d", lt.year, lt.month, lt.day,
+			 lt.hour, lt.min, lt.sec);
+	}
+	int len = snprintf(buf, cap, "%s;" HANDOFF_FORMAT ";%s;%s;%s;%d", h->number, h->ticket_id,
+			   h->procedure_code, tm, h->reprint ? 1 : 0);
+	if (len < 0 || len > HANDOFF_MAX)
+		return KIOSK_ERANGE;
+	bool full = false;
+	for (size_t f = 0; p && f < p->nfields; f++) {
+		const catalog_field_t *fd = &p->fields[f];
+		if (fd->type == FIELD_CCCD && !p->handoff_id)
+			continue;
+		const char *v = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(a[i].field_id, fd->id) == 0)
+				v = a[i].value;
+		if (!v || !v[0])
+			continue;
+		if (full) {
+			if (dropped)
+				(*dropped)++;
+			continue;
+		}
+		char *nfc = text_nfc(v);
+		if (!nfc)
+			return KIOSK_ENOMEM;
+		char enc[3 * HANDOFF_MAX + 64];
+		size_t vl = strlen(nfc);
+		int el = pct(nfc, vl, enc, sizeof enc);
+		size_t head = strlen(fd->id) + 2; /* ";id=" */
+		if (el >= 0 && (size_t)len + head + (size_t)el <= HANDOFF_MAX) {
+			len += snprintf(buf + len, cap - (size_t)len, ";%s=%s", fd->id, enc);
+			free(nfc);
+			continue;
+		}
+		/* Cut: the longest prefix of whole characters that fits with the
+		 * ellipsis "%E2%80%A6". */
+		full = true;
+		if (dropped)
+			(*dropped)++;
+		size_t room = (size_t)len + head + 9 <= HANDOFF_MAX ? HANDOFF_MAX - (size_t)len - head - 9 : 0;
+		size_t i = 0, keep = 0;
+		while (i < vl) {
+			size_t j = i;
+			if (text_next(nfc, vl, &j) < 0)
+				break;
+			int w = pct(nfc, j, enc, sizeof enc);
+			if (w < 0 || (size_t)w > room)
+				break;
+			keep = j;
+			i = j;
+		}
+		/* A trailing space would end the value in "+…": trim it. */
+		while (keep > 0 && nfc[keep - 1] == ' ')
+			keep--;
+		if (keep > 0) {
+			pct(nfc, keep, enc, sizeof enc);
+			len += snprintf(buf + len, cap - (size_t)len, ";%s=%s%%E2%%80%%A6", fd->id, enc);
+		}
+		free(nfc);
+	}
+	return KIOSK_OK;
+}
+
+static void why_set(char *why, size_t whylen, const char *msg)
+{
+	if (why && whylen)
+		snprintf(why, whylen, "%s", msg);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int handoff_decode(const char *rec, size_t len, handoff_record_t *out, char *why, size_t whylen)
+{
+	memset(out, 0, sizeof *out);
+	why_set(why, whylen, "");
+#define FAIL(m) do { why_set(why, whylen, m); memset(out, 0, sizeof *out); return KIOSK_EINVAL; } while (0)
+	if (!rec || len == 0)
+		FAIL("empty record");
+	if (len > HANDOFF_MAX)
+		FAIL("record longer than 200 bytes");
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)rec[i] < 0x21 || (unsigned char)rec[i] > 0x7E)
+			FAIL("record has a byte that is not printable ASCII");
+	char tok[HANDOFF_MAX + 1];
+	size_t pos = 0;
+	int idx = 0;
+	while (pos <= len) {
+		size_t e = pos;
+		while (e < len && rec[e] != ';')
+			e++;
+		size_t tl = e - pos;
+		memcpy(tok, rec + pos, tl);
+		tok[tl] = 0;
+		if (tl == 0)
+			FAIL("empty item in record");
+		switch (idx) {
+		case 0:
+			if (tl != 4 || tok[0] < 'A' || tok[0] > 'Z' || !id_ok(tok + 1, 3, "") ||
+			    tok[1] > '9' || tok[2] > '9' || tok[3] > '9' || strcmp(tok + 1, "000") == 0)
+				FAIL("bad ticket number");
+			memcpy(out->number, tok, 5);
+			break;
+		case 1:
+			if (strcmp(tok, HANDOFF_FORMAT) != 0)
+				FAIL("unsupported record format");
+			memcpy(out->format, tok, 3);
+			break;
+		case 2:
+			if (!id_ok(tok, 39, "-"))
+				FAIL("bad ticket id");
+			memcpy(out->ticket_id, tok, tl + 1);
+			break;
+		case 3:
+			if (!id_ok(tok, 32, ".-ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+				FAIL("bad procedure code");
+			memcpy(out->procedure, tok, tl + 1);
+			break;
+		case 4:
+			if (strcmp(tok, "-") != 0) {
+				char iso[24];
+				int64_t t;
+				bool digits = tl == 15 && tok[8] == 'T';
+				for (size_t i = 0; digits && i < 15; i++)
+					if (i != 8 && (tok[i] < '0' || tok[i] > '9'))
+						digits = false;
+				if (!digits)
+					FAIL("bad time");
+				snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2s", tok, tok + 4, tok + 6,
+					 tok + 9, tok + 11, tok + 13);
+				if (kclock_parse_iso(iso, &t) != KIOSK_OK)
+					FAIL("bad time");
+				snprintf(out->time, sizeof out->time, "%s+07:00", iso);
+			}
+			break;
+		case 5:
+			if (tl != 1 || (tok[0] != '0' && tok[0] != '1'))
+				FAIL("bad reprint flag");
+			out->reprint = tok[0] == '1';
+			break;
+		default: {
+			char *eq = strchr(tok, '=');
+			if (!eq)
+				FAIL("answer without '='");
+			*eq = 0;
+			if (!id_ok(tok, 32, "_"))
+				FAIL("bad field id");
+			if (out->nfields >= HANDOFF_MAX_FIELDS)
+				FAIL("too many answers");
+			for (size_t f = 0; f < out->nfields; f++)
+				if (strcmp(out->field_id[f], tok) == 0)
+					FAIL("repeated field id");
+			const char *v = eq + 1;
+			if (!*v)
+				FAIL("empty answer");
+			char *o = out->value[out->nfields];
+			size_t ol = 0;
+			for (size_t i = 0; v[i]; i++) {
+				unsigned char c = (unsigned char)v[i];
+				if (c == '+') {
+					o[ol++] = ' ';
+				} else if (c == '%') {
+					int hi = hexval(v[i + 1]), lo = hi < 0 ? -1 : hexval(v[i + 2]);
+					if (hi < 0 || lo < 0)
+						FAIL("bad percent escape");
+					unsigned char b = (unsigned char)(hi * 16 + lo);
+					if (is_unreserved(b) || b == ' ')
+						FAIL("needless percent escape");
+					o[ol++] = (char)b;
+					i += 2;
+				} else if (is_unreserved(c)) {
+					o[ol++] = (char)c;
+				} else {
+					FAIL("character that must be percent-encoded");
+				}
+			}
+			o[ol] = 0;
+			if (!value_ok(o))
+				FAIL("answer is not valid UTF-8 text");
+			if (!text_is_nfc(o, ol))
+				FAIL("answer is not NFC");
+			memcpy(out->field_id[out->nfields], tok, strlen(tok) + 1);
+			out->nfields++;
+			break;
+		}
+		}
+		idx++;
+		pos = e + 1;
+		if (e == len)
+			break;
+	}
+	if (idx < 6)
+		FAIL("record is missing items");
+#undef FAIL
+	return KIOSK_OK;
+}
