@@ -22,7 +22,6 @@
 #include "log.h"
 #include "pngout.h"
 
-#pragma GCC diagnostic ignored "-Wswitch"
 
 #define MAX_EVDEV 16
 
@@ -242,14 +241,14 @@ static void activate(app_t *a, const dc_t *t, bool touch)
 void app_input(app_t *a, const input_t *in)
 {
 	switch (in->type) {
-	case IN_PRESS: {
+	case INPUT_PRESS: {
 		session_activity(a->session);
 		const dc_t *t = hit(a, in->x, in->y);
 		snprintf(a->pressed, sizeof a->pressed, "%s", t ? t->text : "");
 		a->dirty = true; /* pressed feedback at once */
 		break;
 	}
-	case IN_MOVE:
+	case INPUT_MOVE:
 		if (a->pressed[0]) {
 			const dc_t *t = hit(a, in->x, in->y);
 			if (!t || strcmp(t->text, a->pressed) != 0) {
@@ -258,7 +257,7 @@ void app_input(app_t *a, const input_t *in)
 			}
 		}
 		break;
-	case IN_RELEASE: {
+	case INPUT_RELEASE: {
 		if (!a->pressed[0])
 			break;
 		const dc_t *t = hit(a, in->x, in->y);
@@ -269,19 +268,19 @@ void app_input(app_t *a, const input_t *in)
 			activate(a, t, in->touch);
 		break;
 	}
-	case IN_CANCEL:
+	case INPUT_CANCEL:
 		a->pressed[0] = '\0';
 		a->dirty = true;
 		break;
-	case IN_CHAR:
+	case INPUT_CHAR:
 		session_key_char(a->session, in->ch);
 		break;
-	case IN_KEY:
+	case INPUT_KEY:
 		session_key_special(a->session, in->key == INK_BACKSPACE ? SKEY_BACKSPACE
 					       : in->key == INK_RETURN ? SKEY_RETURN
 					       : in->key == INK_ESCAPE ? SKEY_ESCAPE : SKEY_TAB);
 		break;
-	case IN_MENU:
+	case INPUT_MENU:
 		log_info("staff menu chord");
 		break;
 	}
@@ -300,18 +299,18 @@ static void sdl_event(app_t *a, const SDL_Event *e)
 			return; /* a second finger or a palm is ignored */
 		a->finger_down = true;
 		a->finger = e->tfinger.fingerId;
-		in.type = IN_PRESS;
+		in.type = INPUT_PRESS;
 		break;
 	case SDL_FINGERMOTION:
 		if (!a->finger_down || e->tfinger.fingerId != a->finger)
 			return;
-		in.type = IN_MOVE;
+		in.type = INPUT_MOVE;
 		break;
 	case SDL_FINGERUP:
 		if (!a->finger_down || e->tfinger.fingerId != a->finger)
 			return;
 		a->finger_down = false;
-		in.type = IN_RELEASE;
+		in.type = INPUT_RELEASE;
 		break;
 	case SDL_MOUSEBUTTONDOWN:
 	case SDL_MOUSEBUTTONUP:
@@ -319,21 +318,21 @@ static void sdl_event(app_t *a, const SDL_Event *e)
 		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
 			return;
 		a->mouse_down = e->type == SDL_MOUSEBUTTONDOWN;
-		in.type = a->mouse_down ? IN_PRESS : IN_RELEASE;
+		in.type = a->mouse_down ? INPUT_PRESS : INPUT_RELEASE;
 		output_to_logical(a, e->button.x, e->button.y, &in.x, &in.y);
 		app_input(a, &in);
 		return;
 	case SDL_MOUSEMOTION:
 		if (e->motion.which == SDL_TOUCH_MOUSEID || !a->mouse_down)
 			return;
-		in.type = IN_MOVE;
+		in.type = INPUT_MOVE;
 		output_to_logical(a, e->motion.x, e->motion.y, &in.x, &in.y);
 		app_input(a, &in);
 		return;
 	case SDL_TEXTINPUT:
 		for (const char *p = e->text.text; *p; p++)
 			if (*p >= 0x20 && *p <= 0x7e) {
-				in.type = IN_CHAR;
+				in.type = INPUT_CHAR;
 				in.ch = *p;
 				app_input(a, &in);
 			}
@@ -342,15 +341,15 @@ static void sdl_event(app_t *a, const SDL_Event *e)
 		SDL_Keycode k = e->key.keysym.sym;
 		Uint16 mod = e->key.keysym.mod;
 		if (k == SDLK_m && (mod & KMOD_CTRL) && (mod & KMOD_ALT))
-			in.type = IN_MENU;
+			in.type = INPUT_MENU;
 		else if (k == SDLK_BACKSPACE)
-			in = (input_t){.type = IN_KEY, .key = INK_BACKSPACE};
+			in = (input_t){.type = INPUT_KEY, .key = INK_BACKSPACE};
 		else if (k == SDLK_RETURN || k == SDLK_KP_ENTER)
-			in = (input_t){.type = IN_KEY, .key = INK_RETURN};
+			in = (input_t){.type = INPUT_KEY, .key = INK_RETURN};
 		else if (k == SDLK_ESCAPE)
-			in = (input_t){.type = IN_KEY, .key = INK_ESCAPE};
+			in = (input_t){.type = INPUT_KEY, .key = INK_ESCAPE};
 		else if (k == SDLK_TAB)
-			in = (input_t){.type = IN_KEY, .key = INK_TAB};
+			in = (input_t){.type = INPUT_KEY, .key = INK_TAB};
 		else
 			return;
 		app_input(a, &in);

@@ -160,7 +160,13 @@ static int cmd_tap(script_t *s, const char *rest)
 	if (!found)
 		return fail(s, "expected target %s%s%s on screen %s, found none", quoted ? "\"" : "",
 			    what, quoted ? "\"" : "", app_screen_id(a));
-	tap_at(a, found->r.x + found->r.w / 2, found->r.y + found->r.h / 2);
+	int cx = found->r.x + found->r.w / 2, cy = found->r.y + found->r.h / 2;
+	const dc_t *top = draw_hit(a->dl, cx, cy);
+	if (!top || strcmp(top->text, found->text) != 0 || cx < 0 || cy < 0 || cx >= a->log_w ||
+	    cy >= a->log_h)
+		return fail(s, "expected target %s to be reachable, found it %s", found->text,
+			    top ? "covered" : "off-screen or disabled");
+	tap_at(a, cx, cy);
 	return 0;
 }
 

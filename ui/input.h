@@ -7,13 +7,13 @@
 #include <stdbool.h>
 
 typedef enum {
-	IN_PRESS,    /* a finger or button went down at x, y */
-	IN_MOVE,     /* it moved (only while down) */
-	IN_RELEASE,  /* it came up at x, y */
-	IN_CANCEL,   /* the touch was taken away (e.g. a second finger) */
-	IN_CHAR,     /* a printable ASCII character from a physical keyboard */
-	IN_KEY,      /* a special key (INK_*) */
-	IN_MENU,     /* the staff chord Ctrl+Alt+M */
+	INPUT_PRESS,    /* a finger or button went down at x, y */
+	INPUT_MOVE,     /* it moved (only while down) */
+	INPUT_RELEASE,  /* it came up at x, y */
+	INPUT_CANCEL,   /* the touch was taken away (e.g. a second finger) */
+	INPUT_CHAR,     /* a printable ASCII character from a physical keyboard */
+	INPUT_KEY,      /* a special key (INK_*) */
+	INPUT_MENU,     /* the staff chord Ctrl+Alt+M */
 } input_type_t;
 
 enum { INK_BACKSPACE = 1, INK_RETURN, INK_ESCAPE, INK_TAB };
@@ -22,8 +22,8 @@ typedef struct {
 	input_type_t type;
 	int x, y;      /* logical pixels */
 	bool touch;    /* from a touchscreen (the repeat filter applies) */
-	char ch;       /* IN_CHAR */
-	int key;       /* IN_KEY */
+	char ch;       /* INPUT_CHAR */
+	int key;       /* INPUT_KEY */
 } input_t;
 
 #endif

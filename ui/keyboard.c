@@ -50,7 +50,8 @@ static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, in
 		int h = size;
 		for (int m = i; m < j; m++) {
 			int w = keys[m].span * unit - a->gap;
-			int bh = ui_button_height(k->u, w, keys[m].label, k->u->a->button_px, size);
+			int px = ui_label_px(k->u, keys[m].label, keys[m].flags | TGT_KEY);
+			int bh = ui_text_height(k->u, w - a->gap, keys[m].label, FONT_BOLD, px) + a->gap;
 			if (bh > h)
 				h = bh;
 		}
@@ -65,11 +66,37 @@ static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, in
 	return y - area.y;
 }
 
+static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area);
+
 static const char *const mode_keys[] = {"kb.mode_letters", "kb.mode_telex", "kb.mode_vni",
 					"kb.mode_numeric"};
 static const char *const phys_keys[] = {"kb.phys_plain", "kb.phys_telex", "kb.phys_vni"};
 
 int keyboard_build(keyboard_ctx_t *k, ui_rect_t area)
+{
+	/* Keys are fixed-size targets: their labels stay at the 100% text size
+	 * (a single letter is already drawn at title size), so the keyboard
+	 * fits the same space in large-text mode. */
+	a11y_t a100 = *k->u->a;
+	if (a100.scale_pct != 100) {
+		a11y_t t = a100;
+		t.body_px = a100.body_px * 100 / a100.scale_pct;
+		t.small_px = a100.small_px * 100 / a100.scale_pct;
+		t.title_px = a100.title_px * 100 / a100.scale_pct;
+		t.button_px = a100.button_px * 100 / a100.scale_pct;
+		t.scale_pct = 100;
+		a100 = t;
+	}
+	ui_t u100 = *k->u;
+	u100.a = &a100;
+	ui_t *saved = k->u;
+	k->u = &u100;
+	int used = keyboard_layout(k, area);
+	k->u = saved;
+	return used;
+}
+
+static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 {
 	const a11y_t *a = k->u->a;
 	bool portrait = area.w < 1400;
@@ -128,16 +155,16 @@ int keyboard_build(keyboard_ctx_t *k, ui_rect_t area)
 		{"tone-dot", "kb.dot"},
 	};
 	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		keys[n++] = (key_t_){marks[i][0], T(k, marks[i][1]), 1, TGT_KEY};
+		keys[n++] = (key_t_){marks[i][0], T(k, marks[i][1]), i == 0 ? 2 : 1, TGT_KEY};
 	keys[n++] = (key_t_){"mark-remove", T(k, "kb.remove_mark"), 2, TGT_KEY};
 	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
 	n = 0;
-	keys[n++] = (key_t_){"kb-mode", T(k, mode_keys[k->mode]), 3, 0};
+	keys[n++] = (key_t_){"kb-mode", T(k, mode_keys[k->mode]), 2, TGT_KEY};
 	keys[n++] = (key_t_){"key-apostrophe", "'", 1, TGT_KEY};
 	keys[n++] = (key_t_){"key-hyphen", "-", 1, TGT_KEY};
-	keys[n++] = (key_t_){"key-space", T(k, "kb.space"), portrait ? 3 : 4, TGT_KEY};
+	keys[n++] = (key_t_){"key-space", T(k, "kb.space"), portrait ? 4 : 3, TGT_KEY};
 	keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), 2, TGT_KEY};
-	keys[n++] = (key_t_){"kb-phys", T(k, phys_keys[k->phys]), portrait ? 3 : 2, 0};
+	keys[n++] = (key_t_){"kb-phys", T(k, phys_keys[k->phys]), 4, TGT_KEY};
 	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
 	return y - area.y;
 }

@@ -323,6 +323,14 @@ static void scr_form(lay_t *l)
 	ui_rect_t tb = {fb.x + pad, fb.y + pad, fb.w - 2 * pad, fh};
 	ui_text(&l->u, tb, shown, FONT_REGULAR, l->a.composed_px, C_FIELD_TEXT, C_FIELD_BG,
 		ALIGN_LEFT);
+	/* Underline the word being composed while it fits on one line. */
+	const char *pre = ime_preedit(s->ime);
+	int whole = fonts_width(l->u.fonts, FONT_REGULAR, l->a.composed_px, shown);
+	if (pre[0] && whole <= tb.w) {
+		int wpre = fonts_width(l->u.fonts, FONT_REGULAR, l->a.composed_px, pre);
+		draw_fill(l->u.dl, (ui_rect_t){tb.x + whole - wpre, tb.y + fh - pad, wpre, 5},
+			  C_FIELD_BORDER);
+	}
 	l->y = fb.y + fb.h + l->a.gap;
 	const char *err = s->error_key ? s->error_key : s->scan_error_key;
 	if (err) {

@@ -97,6 +97,14 @@ int ui_text(ui_t *u, ui_rect_t box, const char *text, font_id_t f, int px, color
 
 static int pad(ui_t *u) { return u->a->gap * 2; }
 
+int ui_label_px(const ui_t *u, const char *label, int flags)
+{
+	/* Single characters on keys are drawn at title size; words at button
+	 * size (a code point of Vietnamese is at most 3 bytes). */
+	bool one_char = label[0] && strlen(label) <= 3 && text_count(label) == 1;
+	return (flags & (TGT_KEY | TGT_NUMKEY)) && one_char ? u->a->title_px : u->a->button_px;
+}
+
 int ui_button_width(ui_t *u, const char *label, int px)
 {
 	int w = fonts_width(u->fonts, FONT_BOLD, px, label) + 2 * pad(u);
@@ -119,8 +127,12 @@ void ui_button(ui_t *u, ui_rect_t r, const char *id, const char *label, int flag
 	color_role_t fg = pressed ? C_PRESSED_TEXT : primary ? C_PRIMARY_TEXT : C_BTN_TEXT;
 	draw_fill(u->dl, r, bg);
 	draw_border(u->dl, r, C_BTN_BORDER, u->a->gap / 4 + 1);
-	int px = (flags & (TGT_KEY | TGT_NUMKEY)) ? u->a->title_px : u->a->button_px;
-	int inner_w = r.w - 2 * pad(u);
+	/* Single characters on keys are drawn at title size; words at button
+	 * size (a code point of Vietnamese is at most 3 bytes). */
+	int px = ui_label_px(u, label, flags);
+	/* Keys are small fixed targets: a narrow inner margin. */
+	int p = (flags & (TGT_KEY | TGT_NUMKEY)) ? u->a->gap / 2 : pad(u);
+	int inner_w = r.w - 2 * p;
 	if (inner_w < 8)
 		inner_w = r.w;
 	int th = ui_text_height(u, inner_w, label, FONT_BOLD, px);

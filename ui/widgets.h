@@ -34,6 +34,9 @@ int ui_button_width(ui_t *u, const char *label, int px);
 /* Height a button of width w needs for its (wrapped) label. */
 int ui_button_height(ui_t *u, int w, const char *label, int px, int min_h);
 
+/* Label size of a button: keys with one character use the title size. */
+int ui_label_px(const ui_t *u, const char *label, int flags);
+
 /* A button: background, border, centred wrapped label, and its target. */
 void ui_button(ui_t *u, ui_rect_t r, const char *id, const char *label, int flags);
 
