@@ -331,6 +331,13 @@ static bool keyboard_tap(session_t *s, const char *t)
 		changed(s);
 		return true;
 	}
+	if (strcmp(t, "choice-nam") == 0 || strcmp(t, "choice-nu") == 0) {
+		/* The sex question is two buttons, no typing. */
+		ime_reset(s->ime);
+		snprintf(s->values[s->field], SESSION_VALUE_MAX, "%s", t + 7);
+		form_next(s);
+		return true;
+	}
 	if (strcmp(t, "kb-mode") == 0) {
 		commit_word(s);
 		s->kb = s->kb == KB_LETTERS ? KB_TELEX : s->kb == KB_TELEX ? KB_VNI

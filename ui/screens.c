@@ -351,6 +351,13 @@ static void scr_form(lay_t *l)
 		l->y += row(l, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
 		return;
 	}
+	if (f->type == FIELD_SEX) {
+		ui_item_t it[2] = {{"choice-nam", T(l, "ui.sex_male"), TGT_CHOICE},
+				   {"choice-nu", T(l, "ui.sex_female"), TGT_CHOICE}};
+		ui_rect_t area = {l->left, l->y + l->a.gap, content_w(l), l->bottom - l->y};
+		row(l, area, it, 2, ALIGN_CENTER, l->a.primary_h);
+		return;
+	}
 	ui_rect_t kb = {l->left, l->y, content_w(l), l->bottom - l->y};
 	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = s->kb,
 			     .phys = s->phys_method, .targets = l->targets};
@@ -371,8 +378,10 @@ static void scr_review(lay_t *l)
 		const catalog_field_t *f = &p->fields[i];
 		int tw = content_w(l) - ew - 2 * l->a.gap;
 		char line[SESSION_VALUE_MAX + 256];
-		snprintf(line, sizeof line, "%s: %s", f->label[s->lang],
-			 s->values[i][0] ? s->values[i] : T(l, "ui.empty_answer"));
+		const char *v = s->values[i][0] ? s->values[i] : T(l, "ui.empty_answer");
+		if (f->type == FIELD_SEX && s->values[i][0])
+			v = T(l, strcmp(s->values[i], "nam") == 0 ? "ui.sex_male" : "ui.sex_female");
+		snprintf(line, sizeof line, "%s: %s", f->label[s->lang], v);
 		int th = ui_text_height(&l->u, tw, line, FONT_REGULAR, l->a.body_px);
 		int bh = ui_button_height(&l->u, ew, edit, l->a.button_px, l->a.target_px);
 		int h = th > bh ? th : bh;
