@@ -246,6 +246,16 @@ static void test_backspace(void **state)
 	keys(ime, "VIEETJ");
 	assert_true(ime_backspace(ime));
 	expect_preedit(ime, "VIÊT");
+	ime_reset(ime);
+
+	keys(ime, "Thuow");
+	assert_true(ime_backspace(ime));
+	expect_preedit(ime, "Thuo");
+	ime_reset(ime);
+
+	keys(ime, "hanhj");
+	assert_true(ime_backspace(ime));
+	expect_preedit(ime, "hanh");
 	ime_destroy(ime);
 }
 
