@@ -1,4 +1,3 @@
-#!/bin/sh
 # quick
 # ime.sh - kiosk-ime front end: Telex/VNI vectors, tone styles, empty lines,
 # CR handling, and exit 2 on usage errors and bytes outside printable ASCII.
