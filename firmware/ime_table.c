@@ -2,7 +2,7 @@
  * letters) and the rule that gives their capitals. */
 #include "ime_table.h"
 
-static const uint16_t vowels[IME_V_COUNT][IME_TONE_COUNT] = {
+static uint16_t vowels[IME_V_COUNT][IME_TONE_COUNT] = {
 	/*            -       huyền   sắc     hỏi     ngã     nặng */
 	[IME_V_A] = {0x0061, 0x00E0, 0x00E1, 0x1EA3, 0x00E3, 0x1EA1},
 	[IME_V_A_BREVE] = {0x0103, 0x1EB1, 0x1EAF, 0x1EB3, 0x1EB5, 0x1EB7},
@@ -28,4 +28,14 @@ uint32_t ime_vowel_cp(int row, int tone, bool upper)
 	/* ASCII and Latin-1 capitals are 0x20 below; in Latin Extended-A/B and
 	 * Extended Additional the capital is the code point just before. */
 	return cp < 0x100 ? cp - 0x20 : cp - 1;
+}
+
+void ime_table_swap(int r1, int t1, int r2, int t2)
+{
+	if (r1 < 0 || r1 >= IME_V_COUNT || r2 < 0 || r2 >= IME_V_COUNT || t1 < 0 ||
+	    t1 >= IME_TONE_COUNT || t2 < 0 || t2 >= IME_TONE_COUNT)
+		return;
+	uint16_t x = vowels[r1][t1];
+	vowels[r1][t1] = vowels[r2][t2];
+	vowels[r2][t2] = x;
 }

@@ -22,4 +22,8 @@ enum {
 /* Code point of vowel row with tone column, small or capital. */
 uint32_t ime_vowel_cp(int row, int tone, bool upper);
 
+/* Test hook: swap two cells of the table (the unit test proves that its
+ * rows catch any swapped pair). Never called by the kiosk. */
+void ime_table_swap(int r1, int t1, int r2, int t2);
+
 #endif

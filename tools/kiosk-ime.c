@@ -58,7 +58,8 @@ int main(int argc, char **argv)
 			else
 				return usage("--tone-style must be old or new");
 		} else {
-			return usage("unknown option");
+			fprintf(stderr, "kiosk-ime: unknown option %s\n", a);
+			return usage(NULL);
 		}
 	}
 	if (method < 0)
