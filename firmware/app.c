@@ -156,8 +156,9 @@ void app_draw(app_t *a)
 	SDL_SetRenderTarget(a->sdl, a->target);
 	render_draw(a->render, a->dl, screens_theme(a->session), true);
 	SDL_SetRenderTarget(a->sdl, NULL);
-	SDL_SetRenderDrawColor(a->sdl, 0, 0, 0, 255);
-	SDL_RenderClear(a->sdl);
+	rgb_t bg = theme_color(screens_theme(a->session), C_BG);
+	SDL_SetRenderDrawColor(a->sdl, bg.r, bg.g, bg.b, 255);
+	SDL_RenderClear(a->sdl); /* letterbox around a scaled window */
 	double s;
 	int offx, offy, rw, rh;
 	placement(a, &s, &offx, &offy, &rw, &rh);

@@ -3,6 +3,7 @@
  * themes, both text sizes and both languages, for people to look at:
  * <dir>/<screen id>__<portrait|landscape>__<default|hc>__<100|150>__<vi|en>.png.
  * The states are set directly on a session; nothing is printed. */
+#include "gallery.h"
 #include "app_internal.h"
 
 #include <stdio.h>
@@ -43,10 +44,9 @@ static void fill_answers(session_t *s)
 	}
 }
 
-static void set_state(app_t *a, screen_t scr)
+void gallery_set_state(session_t *s, screen_t scr)
 {
-	session_t *s = a->session;
-	const catalog_proc_t *p = busiest(a->cat);
+	const catalog_proc_t *p = busiest(s->cat);
 	s->warning = false;
 	s->help_called = false;
 	s->proc = p;
@@ -98,29 +98,32 @@ static void set_state(app_t *a, screen_t scr)
 		s->screen = SCR_FORM;
 		s->field = 0;
 		s->warning = true;
-		s->warn_deadline = kclock_mono(&a->clock) + (int64_t)a->cfg.session_warning_s * 1000;
+		s->warn_deadline = kclock_mono(s->clock) + (int64_t)s->cfg->session_warning_s * 1000;
 	}
 	s->generation++;
 }
 
+const screen_t gallery_screens[] = {
+	SCR_WELCOME, SCR_GROUPS, SCR_PROCEDURES, SCR_DOCUMENTS, SCR_FORM, SCR_REVIEW,
+	SCR_PRIORITY, SCR_PRINTING, SCR_TICKET, SCR_PRINTER_ERROR, SCR_HELP,
+	SCR_TIMEOUT_WARNING, SCR_CLOSED, SCR_LUNCH, SCR_SOLD_OUT,
+};
+const size_t gallery_screen_count = sizeof gallery_screens / sizeof gallery_screens[0];
+
 int gallery_run(app_t *a, const char *dir)
 {
-	static const screen_t screens[] = {
-		SCR_WELCOME, SCR_GROUPS, SCR_PROCEDURES, SCR_DOCUMENTS, SCR_FORM, SCR_REVIEW,
-		SCR_PRIORITY, SCR_PRINTING, SCR_TICKET, SCR_PRINTER_ERROR, SCR_HELP,
-		SCR_TIMEOUT_WARNING, SCR_CLOSED, SCR_LUNCH, SCR_SOLD_OUT,
-	};
+	const screen_t *screens = gallery_screens;
 	const char *orient = a->log_w > a->log_h ? "landscape" : "portrait";
 	int written = 0;
 	for (int hc = 0; hc < 2; hc++)
 		for (int big = 0; big < 2; big++)
 			for (int l = 0; l < LANG_COUNT; l++)
-				for (size_t i = 0; i < KIOSK_ARRAY_LEN(screens); i++) {
+				for (size_t i = 0; i < gallery_screen_count; i++) {
 					session_t *s = a->session;
 					s->high_contrast = hc;
 					s->large_text = big;
 					s->lang = (lang_t)l;
-					set_state(a, screens[i]);
+					gallery_set_state(s, screens[i]);
 					/* Mid-session screens show the staff banner too. */
 					if (screens[i] == SCR_REVIEW)
 						s->help_called = true;

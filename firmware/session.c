@@ -278,6 +278,7 @@ static void form_next(session_t *s)
 		return;
 	if (s->from_review || s->field + 1 >= (int)s->proc->nfields) {
 		s->from_review = false;
+		s->page = 0;
 		go(s, SCR_REVIEW);
 	} else {
 		enter_field(s, s->field + 1);
@@ -601,6 +602,17 @@ bool session_tap(session_t *s, const char *t)
 		}
 		if (strcmp(t, "next") == 0) {
 			after_review(s);
+			return true;
+		}
+		if (strcmp(t, "page-next") == 0 &&
+		    (s->page + 1) * s->page_size < (int)s->proc->nfields) {
+			s->page++;
+			changed(s);
+			return true;
+		}
+		if (strcmp(t, "page-prev") == 0 && s->page > 0) {
+			s->page--;
+			changed(s);
 			return true;
 		}
 		if (strncmp(t, "edit-", 5) == 0) {

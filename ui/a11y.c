@@ -17,7 +17,8 @@ void a11y_compute(a11y_t *a, double diagonal_in, int panel_w, int panel_h, int s
 	a->small_px = (int)lround(A11Y_SMALL_MM * ppmm * s);
 	a->title_px = (int)lround(A11Y_TITLE_MM * ppmm * s);
 	a->button_px = (int)lround(A11Y_BUTTON_MM * ppmm * s);
-	a->number_px = (int)lround(A11Y_NUMBER_MM * ppmm * s);
+	/* The number is already huge: large-text mode grows it by a quarter. */
+	a->number_px = (int)lround(A11Y_NUMBER_MM * ppmm * (s > 1.0 ? 1.25 : 1.0));
 	a->composed_px = (int)lround(A11Y_COMPOSED_MM * ppmm * s);
 	a->target_px = px(A11Y_TARGET_MM, ppmm);
 	a->primary_h = px(A11Y_PRIMARY_MM, ppmm);

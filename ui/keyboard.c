@@ -41,9 +41,9 @@ static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, in
 	int y = area.y, i = 0;
 	while (i < n) {
 		int units = 0, j = i;
-		while (j < n && units + keys[j].span <= per_row)
+		while (j < n && keys[j].id && units + keys[j].span <= per_row)
 			units += keys[j++].span;
-		if (j == i)
+		if (j == i && keys[j].id)
 			j = i + 1;
 		int row_w = units * unit - a->gap;
 		int x = area.x + (area.w - row_w) / 2;
@@ -60,8 +60,11 @@ static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, in
 			key(k, (ui_rect_t){x, y, w, h}, keys[m].id, keys[m].label, keys[m].flags);
 			x += w + a->gap;
 		}
-		y += h + a->gap;
+		if (j > i)
+			y += h + a->gap;
 		i = j;
+		while (i < n && !keys[i].id)
+			i++; /* a row break */
 	}
 	return y - area.y;
 }
@@ -128,7 +131,6 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 		}
 		return h;
 	}
-	int per_row = portrait ? 8 : 13;
 	int size = a->key_px;
 	int y = area.y;
 	if (k->mode == KB_VNI) {
@@ -140,13 +142,6 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 		y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, portrait ? 8 : 10, size);
 		n = 0;
 	}
-	for (int i = 0; i < 26; i++) {
-		snprintf(ids[i], sizeof ids[i], "key-%c", 'a' + i);
-		snprintf(labels[i], sizeof labels[i], "%c", 'a' + i);
-		keys[n++] = (key_t_){ids[i], labels[i], 1, TGT_KEY};
-	}
-	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
-	n = 0;
 	static const char *const marks[][2] = {
 		{"mark-circumflex", "kb.circumflex"}, {"mark-breve", "kb.breve"},
 		{"mark-horn", "kb.horn"}, {"mark-dbar", "kb.dbar"},
@@ -154,17 +149,68 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 		{"tone-hook", "kb.hook"}, {"tone-tilde", "kb.tilde"},
 		{"tone-dot", "kb.dot"},
 	};
-	for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
-		keys[n++] = (key_t_){marks[i][0], T(k, marks[i][1]), i == 0 ? 2 : 1, TGT_KEY};
-	keys[n++] = (key_t_){"mark-remove", T(k, "kb.remove_mark"), 2, TGT_KEY};
-	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
-	n = 0;
-	keys[n++] = (key_t_){"kb-mode", T(k, mode_keys[k->mode]), 2, TGT_KEY};
-	keys[n++] = (key_t_){"key-apostrophe", "'", 1, TGT_KEY};
-	keys[n++] = (key_t_){"key-hyphen", "-", 1, TGT_KEY};
-	keys[n++] = (key_t_){"key-space", T(k, "kb.space"), portrait ? 4 : 3, TGT_KEY};
-	keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), 2, TGT_KEY};
-	keys[n++] = (key_t_){"kb-phys", T(k, phys_keys[k->phys]), 4, TGT_KEY};
+	key_t_ letter[26];
+	for (int i = 0; i < 26; i++) {
+		snprintf(ids[i], sizeof ids[i], "key-%c", 'a' + i);
+		snprintf(labels[i], sizeof labels[i], "%c", 'a' + i);
+		letter[i] = (key_t_){ids[i], labels[i], 1, TGT_KEY};
+	}
+	key_t_ mark[9];
+	for (int i = 0; i < 9; i++)
+		mark[i] = (key_t_){marks[i][0], T(k, marks[i][1]), i == 0 ? 2 : 1, TGT_KEY};
+	key_t_ remove = {"mark-remove", T(k, "kb.remove_mark"), 2, TGT_KEY};
+	key_t_ apos = {"key-apostrophe", "'", 1, TGT_KEY};
+	key_t_ hyph = {"key-hyphen", "-", 1, TGT_KEY};
+	key_t_ bksp = {"key-backspace", T(k, "kb.backspace"), 2, TGT_KEY};
+	key_t_ mode = {"kb-mode", T(k, mode_keys[k->mode]), 2, TGT_KEY};
+	key_t_ phys = {"kb-phys", T(k, phys_keys[k->phys]), 4, TGT_KEY};
+	int per_row;
+	if (portrait) {
+		/* At most 8 keys a row: a-x in three rows, then y z with the
+		 * punctuation and space, the marks, the tones, the toggles. */
+		per_row = 8;
+		for (int i = 0; i < 24; i++)
+			keys[n++] = letter[i];
+		keys[n++] = letter[24];
+		keys[n++] = letter[25];
+		keys[n++] = apos;
+		keys[n++] = hyph;
+		keys[n++] = (key_t_){"key-space", T(k, "kb.space"), 4, TGT_KEY};
+		const key_t_ brk = {NULL, NULL, 0, 0};
+		for (int i = 0; i < 4; i++)
+			keys[n++] = mark[i];
+		remove.span = 3;
+		keys[n++] = remove;
+		keys[n++] = brk;
+		for (int i = 4; i < 9; i++)
+			keys[n++] = mark[i];
+		keys[n++] = bksp;
+		keys[n++] = brk;
+		if (area.h >= 7 * (size + a->gap)) {
+			mode.span = 3;
+			keys[n++] = mode;
+			keys[n++] = phys;
+		}
+	} else {
+		/* Three rows of 15 units; the toggles get a fourth row when the
+		 * screen has room for it (not in large-text landscape). */
+		per_row = 15;
+		for (int i = 0; i < 13; i++)
+			keys[n++] = letter[i];
+		keys[n++] = apos;
+		keys[n++] = hyph;
+		for (int i = 13; i < 26; i++)
+			keys[n++] = letter[i];
+		keys[n++] = bksp;
+		for (int i = 0; i < 9; i++)
+			keys[n++] = mark[i];
+		keys[n++] = remove;
+		keys[n++] = (key_t_){"key-space", T(k, "kb.space"), 3, TGT_KEY};
+		if (area.h >= 4 * (size + a->gap)) {
+			keys[n++] = mode;
+			keys[n++] = phys;
+		}
+	}
 	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
 	return y - area.y;
 }

@@ -91,7 +91,28 @@ static void top_bar(lay_t *l)
 	};
 	int x0 = l->a.corner + l->a.gap;
 	ui_rect_t area = {x0, l->a.margin, l->c->w - 2 * x0, l->c->h};
-	int h = row(l, area, items, 5, ALIGN_CENTER, l->a.target_px);
+	/* The tool buttons keep their 100% labels in large-text mode (they are
+	 * already 45 px bold), so the bar stays one row and leaves room. */
+	a11y_t base = l->a;
+	base.button_px = base.button_px * 100 / base.scale_pct;
+	ui_t u = l->u;
+	l->u.a = &base;
+	/* The first row sits between the menu corners; rows below the corner
+	 * zones may use the full width. */
+	int first = 0, wsum = 0;
+	while (first < 5) {
+		int bw = ui_button_width(&l->u, items[first].label, base.button_px);
+		if (wsum + (first ? l->a.gap : 0) + bw > area.w)
+			break;
+		wsum += (first ? l->a.gap : 0) + bw;
+		first++;
+	}
+	int h = row(l, area, items, first, ALIGN_CENTER, l->a.target_px);
+	if (first < 5) {
+		ui_rect_t rest = {l->left, area.y + h + l->a.gap, content_w(l), l->c->h};
+		h += l->a.gap + row(l, rest, items + first, 5 - first, ALIGN_CENTER, l->a.target_px);
+	}
+	l->u = u;
 	l->y = l->a.margin + h + 2 * l->a.gap;
 	if (s->help_called && s->screen != SCR_HELP) {
 		int bh = ui_text_height(&l->u, content_w(l) - 2 * l->a.gap, T(l, "ui.help_banner"),
@@ -202,6 +223,17 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 
 /* ---- screens -------------------------------------------------------------- */
 
+/* Rows of the on-screen keyboard in a mode (see keyboard.c). */
+static int default_rows(kb_mode_t m, int width)
+{
+	bool portrait = width < 1400;
+	switch (m) {
+	case KB_NUMERIC: return 4;
+	case KB_VNI: return portrait ? 9 : 4;
+	default: return portrait ? 7 : 3;
+	}
+}
+
 static void scr_welcome(lay_t *l)
 {
 	bottom_bar(l, NULL, NULL, NULL);
@@ -212,11 +244,12 @@ static void scr_welcome(lay_t *l)
 	int w = content_w(l) * 2 / 3;
 	if (w < l->a.primary_w)
 		w = l->a.primary_w;
-	int h = ui_button_height(&l->u, w, label, l->a.title_px, l->a.primary_h * 3 / 2);
+	int h = ui_button_height(&l->u, w, label, l->a.title_px,
+				 l->a.scale_pct > 100 ? l->a.primary_h : l->a.primary_h * 3 / 2);
 	int y = l->y + l->a.gap * 2;
 	ui_rect_t r = {l->left + (content_w(l) - w) / 2, y, w, h};
 	button(l, r, "start", label, TGT_PRIMARY);
-	l->y = y + h + l->a.gap * 3;
+	l->y = y + h + l->a.gap * 2;
 	text(l, T(l, "ui.welcome_privacy"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
 }
 
@@ -298,7 +331,15 @@ static void scr_form(lay_t *l)
 	const catalog_proc_t *p = s->proc;
 	const catalog_field_t *f = &p->fields[s->field];
 	bool last = s->from_review || s->field + 1 >= (int)p->nfields;
-	bottom_bar(l, T(l, "ui.back"), "next", T(l, last ? "ui.to_review" : "ui.continue"));
+	const char *back = T(l, "ui.back");
+	const char *fwd = T(l, last ? "ui.to_review" : "ui.continue");
+	/* Landscape: Back and Continue sit on either side of the field, so the
+	 * keyboard can use the full height below it. Portrait: the usual bar. */
+	bool side = l->c->w > l->c->h;
+	if (!side)
+		bottom_bar(l, back, "next", fwd);
+	else
+		l->bottom = l->c->h - l->a.margin;
 	char prog[64], a[24], b[24];
 	snprintf(a, sizeof a, "%d", s->field + 1);
 	snprintf(b, sizeof b, "%zu", p->nfields);
@@ -307,17 +348,47 @@ static void scr_form(lay_t *l)
 	snprintf(q, sizeof q, "%s: %s%s", prog, f->label[s->lang],
 		 f->required ? "" : T(l, "ui.optional_suffix"));
 	title(l, q);
-	if (f->hint[s->lang])
+	/* Room the keyboard needs (keys never shrink): the hint gives way. */
+	int kb_rows = f->type == FIELD_SEX ? 1 : default_rows(s->kb, content_w(l));
+	int kb_h = kb_rows * (s->kb == KB_NUMERIC ? l->a.numkey_px : l->a.key_px + l->a.gap);
+	int field_h = a11y_line(l->a.composed_px) + 2 * l->a.gap;
+	if (side && field_h < l->a.primary_h)
+		field_h = l->a.primary_h;
+	int hint_h = f->hint[s->lang] ? ui_text_height(&l->u, content_w(l), f->hint[s->lang],
+						       FONT_REGULAR, l->a.body_px) + l->a.gap : 0;
+	if (f->hint[s->lang] && l->y + hint_h + field_h + l->a.gap + kb_h <= l->bottom)
 		text(l, f->hint[s->lang], FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
 	/* The field: committed text and the word being composed, large. */
 	char shown[SESSION_VALUE_MAX + 64];
 	session_field_display(s, shown, sizeof shown);
 	int pad = l->a.gap;
-	int fh = ui_text_height(&l->u, content_w(l) - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
+	int fx = l->left, fw = content_w(l);
+	int bw = 0, nw = 0;
+	if (side) {
+		bw = ui_button_width(&l->u, back, l->a.button_px);
+		nw = ui_button_width(&l->u, fwd, l->a.button_px);
+		if (nw < l->a.primary_w)
+			nw = l->a.primary_w;
+		fx = l->a.corner + l->a.gap + bw + l->a.back_gap;
+		fw = l->c->w - (l->a.corner + l->a.gap) - nw - l->a.back_gap - fx;
+	}
+	int fh = ui_text_height(&l->u, fw - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
 				l->a.composed_px);
 	if (fh < a11y_line(l->a.composed_px))
 		fh = a11y_line(l->a.composed_px);
-	ui_rect_t fb = {l->left, l->y, content_w(l), fh + 2 * pad};
+	if (side && fh + 2 * pad < l->a.primary_h)
+		fh = l->a.primary_h - 2 * pad;
+	ui_rect_t fb = {fx, l->y, fw, fh + 2 * pad};
+	if (side) {
+		int bh = ui_button_height(&l->u, bw, back, l->a.button_px, l->a.primary_h);
+		int nh = ui_button_height(&l->u, nw, fwd, l->a.button_px, l->a.primary_h);
+		button(l, (ui_rect_t){l->a.corner + l->a.gap, fb.y, bw, bh}, "back", back, TGT_BACK);
+		button(l, (ui_rect_t){l->c->w - (l->a.corner + l->a.gap) - nw, fb.y, nw, nh}, "next",
+		       fwd, TGT_PRIMARY);
+		int m = bh > nh ? bh : nh;
+		if (fb.h < m)
+			fb.h = m;
+	}
 	draw_fill(l->u.dl, fb, C_FIELD_BG);
 	draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
 	ui_rect_t tb = {fb.x + pad, fb.y + pad, fb.w - 2 * pad, fh};
@@ -374,23 +445,58 @@ static void scr_review(lay_t *l)
 	text(l, p->name[s->lang], FONT_BOLD, l->a.body_px, C_TEXT);
 	const char *edit = T(l, "ui.edit");
 	int ew = ui_button_width(&l->u, edit, l->a.button_px);
-	for (size_t i = 0; i < p->nfields; i++) {
+	int tw = content_w(l) - ew - 2 * l->a.gap;
+	int bh = ui_button_height(&l->u, ew, edit, l->a.button_px, l->a.target_px);
+	/* Answers page when large text makes them too tall for one screen. */
+	const char *prev = T(l, "ui.page_prev"), *next = T(l, "ui.page_next");
+	int pager_h = ui_button_height(&l->u, ui_button_width(&l->u, next, l->a.button_px), next,
+				       l->a.button_px, l->a.target_px);
+	char lines[SESSION_MAX_FIELDS][SESSION_VALUE_MAX + 256];
+	int heights[SESSION_MAX_FIELDS];
+	int n = (int)p->nfields, total = 0;
+	for (int i = 0; i < n; i++) {
 		const catalog_field_t *f = &p->fields[i];
-		int tw = content_w(l) - ew - 2 * l->a.gap;
-		char line[SESSION_VALUE_MAX + 256];
 		const char *v = s->values[i][0] ? s->values[i] : T(l, "ui.empty_answer");
 		if (f->type == FIELD_SEX && s->values[i][0])
 			v = T(l, strcmp(s->values[i], "nam") == 0 ? "ui.sex_male" : "ui.sex_female");
-		snprintf(line, sizeof line, "%s: %s", f->label[s->lang], v);
-		int th = ui_text_height(&l->u, tw, line, FONT_REGULAR, l->a.body_px);
-		int bh = ui_button_height(&l->u, ew, edit, l->a.button_px, l->a.target_px);
-		int h = th > bh ? th : bh;
+		snprintf(lines[i], sizeof lines[i], "%s: %s", f->label[s->lang], v);
+		int th = ui_text_height(&l->u, tw, lines[i], FONT_REGULAR, l->a.body_px);
+		heights[i] = (th > bh ? th : bh) + l->a.gap;
+		total += heights[i];
+	}
+	int space = l->bottom - l->y;
+	int per = n;
+	if (total > space) {
+		per = 0;
+		int used = pager_h + l->a.gap;
+		while (per < n && used + heights[per] <= space)
+			used += heights[per++];
+		if (per < 1)
+			per = 1;
+	}
+	l->c->page_size = per < 6 ? (per ? per : 1) : 6;
+	int pages = n && per ? (n + per - 1) / per : 1;
+	int page = s->page < pages ? s->page : pages - 1;
+	for (int i = page * per; i < n && i < (page + 1) * per; i++) {
+		const catalog_field_t *f = &p->fields[i];
+		int h = heights[i] - l->a.gap;
+		int th = ui_text_height(&l->u, tw, lines[i], FONT_REGULAR, l->a.body_px);
 		ui_rect_t tb = {l->left, l->y + (h - th) / 2, tw, th};
-		ui_text(&l->u, tb, line, FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
+		ui_text(&l->u, tb, lines[i], FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
 		char id[64];
 		snprintf(id, sizeof id, "edit-%s", f->id);
 		button(l, (ui_rect_t){l->right - ew, l->y + (h - bh) / 2, ew, bh}, id, edit, 0);
-		l->y += h + l->a.gap;
+		l->y += heights[i];
+	}
+	if (pages > 1) {
+		ui_item_t pg[2];
+		int k = 0;
+		if (page > 0)
+			pg[k++] = (ui_item_t){"page-prev", prev, 0};
+		if (page + 1 < pages)
+			pg[k++] = (ui_item_t){"page-next", next, 0};
+		ui_rect_t area = {l->left, l->bottom - pager_h, content_w(l), pager_h};
+		row(l, area, pg, k, ALIGN_RIGHT, l->a.target_px);
 	}
 	if (p->nfields == 0)
 		text(l, T(l, "ui.no_form"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
@@ -417,16 +523,26 @@ static void scr_printing(lay_t *l)
 static void scr_ticket(lay_t *l)
 {
 	const session_t *s = l->s;
-	bottom_bar(l, NULL, "done", T(l, "ui.done"));
-	title(l, T(l, "ui.ticket_title"));
 	bool landscape = l->c->w > l->c->h;
+	if (landscape) {
+		/* "Done" goes under the QR column; the left column gets the height. */
+		l->bottom = l->c->h - l->a.margin;
+	} else {
+		bottom_bar(l, NULL, "done", T(l, "ui.done"));
+	}
+	title(l, T(l, "ui.ticket_title"));
 	int qr = l->a.qr_px;
-	int colw = landscape ? content_w(l) - qr - 4 * l->a.gap : content_w(l);
+	int qcol = content_w(l) / 4 > qr ? content_w(l) / 4 : qr;
+	int colw = landscape ? content_w(l) - qcol - 4 * l->a.gap : content_w(l);
 	int keep_right = l->right;
 	l->right = l->left + colw;
-	int nh = a11y_line(l->a.number_px);
+	/* One line of capitals and digits: no stacked marks, so the line box
+	 * only needs the font's height (1.4 em), not 1.5 em. */
+	int nh = l->a.number_px * 7 / 5;
+	int nw = fonts_width(l->u.fonts, FONT_BOLD, l->a.number_px, s->result.number);
 	ui_rect_t nb = {l->left, l->y, colw, nh};
-	ui_text(&l->u, nb, s->result.number, FONT_BOLD, l->a.number_px, C_TEXT, C_BG, ALIGN_CENTER);
+	draw_text_line(l->u.dl, (ui_rect_t){l->left + (colw - nw) / 2, l->y, nw, nh}, nb,
+		       s->result.number, FONT_BOLD, l->a.number_px, C_TEXT, C_BG);
 	l->y += nh;
 	if (s->priority)
 		text(l, T(l, "ui.ticket_priority"), FONT_BOLD, l->a.title_px, C_TEXT);
@@ -440,18 +556,30 @@ static void scr_ticket(lay_t *l)
 		catalog_link(l->c->cat, s->proc, link, sizeof link);
 	int qx, qy;
 	if (landscape) {
-		qx = l->right - qr;
-		qy = l->a.margin + l->a.target_px * 2 + l->a.title_px * 2;
+		qx = l->right - qcol + (qcol - qr) / 2;
+		qy = l->a.margin + l->a.target_px + 3 * l->a.gap;
 	} else {
-		qx = l->left + (content_w(l) - qr) / 2;
+		qx = l->left;
 		qy = l->y + l->a.gap;
 	}
 	draw_qr(l->u.dl, (ui_rect_t){qx, qy, qr, qr}, link);
-	int cw = landscape ? qr + 2 * l->a.gap : content_w(l);
-	int cx = landscape ? l->right - cw : l->left;
-	ui_rect_t cb = {cx, qy + qr + l->a.gap, cw, l->bottom - (qy + qr + l->a.gap)};
-	ui_text(&l->u, cb, T(l, "ui.qr_caption"), FONT_REGULAR, l->a.small_px, C_TEXT, C_BG,
-		ALIGN_CENTER);
+	int cw = landscape ? qcol : content_w(l) - qr - 2 * l->a.gap;
+	int cx = landscape ? l->right - cw : l->left + qr + 2 * l->a.gap;
+	int cy = landscape ? qy + qr + l->a.gap : qy;
+	ui_rect_t cb = {cx, cy, cw, l->bottom - cy};
+	int ch = ui_text(&l->u, cb, T(l, "ui.qr_caption"), FONT_REGULAR, l->a.small_px, C_TEXT, C_BG,
+			 landscape ? ALIGN_CENTER : ALIGN_LEFT);
+	if (landscape) {
+		const char *done = T(l, "ui.done");
+		int dw = qcol < l->a.primary_w ? l->a.primary_w : qcol;
+		int dh = ui_button_height(&l->u, dw, done, l->a.button_px, l->a.primary_h);
+		int dy = cy + ch + 2 * l->a.gap;
+		int bottom = l->c->h - l->a.corner - l->a.gap - dh;
+		if (dy < bottom)
+			dy = bottom; /* low on the screen, clear of the corner zone */
+		button(l, (ui_rect_t){l->c->w - l->a.corner - l->a.gap - dw, dy, dw, dh}, "done", done,
+		       TGT_PRIMARY);
+	}
 }
 
 static const char *printer_key(printer_state_t st, int rc)
@@ -475,20 +603,20 @@ static void scr_printer_error(lay_t *l)
 	title(l, T(l, "ui.printer_error_title"));
 	int pad = l->a.gap;
 	const char *msg = T(l, printer_key(s->result.printer, s->result.rc));
-	int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, l->a.title_px);
+	int epx = l->a.scale_pct > 100 ? l->a.button_px : l->a.title_px;
+	int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, epx);
 	ui_rect_t eb = {l->left, l->y, content_w(l), eh + 2 * pad};
 	draw_fill(l->u.dl, eb, C_ERROR_BG);
 	ui_rect_t et = {eb.x + pad, eb.y + pad, eb.w - 2 * pad, eh};
-	ui_text(&l->u, et, msg, FONT_BOLD, l->a.title_px, C_ERROR_TEXT, C_ERROR_BG, ALIGN_LEFT);
+	ui_text(&l->u, et, msg, FONT_BOLD, epx, C_ERROR_TEXT, C_ERROR_BG, ALIGN_LEFT);
 	l->y = eb.y + eb.h + l->a.gap;
-	if (s->result.voided && s->result.number[0]) {
-		char v[256];
+	char v[256], both[640];
+	if (s->result.voided && s->result.number[0])
 		i18n_format(v, sizeof v, T(l, "ui.printer_voided"), "number", s->result.number, NULL);
-		text(l, v, FONT_REGULAR, l->a.body_px, C_TEXT);
-	} else {
-		text(l, T(l, "ui.printer_no_number"), FONT_REGULAR, l->a.body_px, C_TEXT);
-	}
-	text(l, T(l, "ui.printer_kept"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	else
+		snprintf(v, sizeof v, "%s", T(l, "ui.printer_no_number"));
+	snprintf(both, sizeof both, "%s %s", v, T(l, "ui.printer_kept"));
+	text(l, both, FONT_REGULAR, l->a.body_px, C_TEXT);
 }
 
 static void scr_help(lay_t *l)
@@ -498,25 +626,46 @@ static void scr_help(lay_t *l)
 	text(l, T(l, "ui.help_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
 }
 
+static bool same_hours(const config_t *c, int a, int b)
+{
+	if (c->office_hours_count[a] != c->office_hours_count[b])
+		return false;
+	for (int p = 0; p < c->office_hours_count[a]; p++)
+		if (c->office_hours[a][p].start_min != c->office_hours[b][p].start_min ||
+		    c->office_hours[a][p].end_min != c->office_hours[b][p].end_min)
+			return false;
+	return true;
+}
+
+/* The week's hours, consecutive days with the same hours on one line:
+ * "Thứ Hai – Thứ Sáu: 07:30–11:30, 13:30–17:00". */
 static void hours_text(lay_t *l, char *buf, size_t cap)
 {
 	static const char *const days[7] = {"ui.day_sun", "ui.day_mon", "ui.day_tue", "ui.day_wed",
 					    "ui.day_thu", "ui.day_fri", "ui.day_sat"};
 	const config_t *cfg = l->c->cfg;
 	buf[0] = '\0';
-	for (int k = 1; k <= 7; k++) {
+	for (int k = 1; k <= 7;) {
 		int d = k % 7;
-		if (!cfg->office_hours_count[d])
-			continue;
-		size_t len = strlen(buf);
-		snprintf(buf + len, cap - len, "%s%s:", len ? "\n" : "", T(l, days[d]));
-		for (int p = 0; p < cfg->office_hours_count[d]; p++) {
-			const config_period_t *pr = &cfg->office_hours[d][p];
-			len = strlen(buf);
-			snprintf(buf + len, cap - len, "%s %02d:%02d–%02d:%02d", p ? "," : "",
-				 pr->start_min / 60, pr->start_min % 60, pr->end_min / 60,
-				 pr->end_min % 60);
+		int e = k;
+		while (e + 1 <= 7 && same_hours(cfg, d, (e + 1) % 7))
+			e++;
+		if (cfg->office_hours_count[d]) {
+			size_t len = strlen(buf);
+			if (e > k)
+				snprintf(buf + len, cap - len, "%s%s – %s:", len ? "\n" : "",
+					 T(l, days[d]), T(l, days[e % 7]));
+			else
+				snprintf(buf + len, cap - len, "%s%s:", len ? "\n" : "", T(l, days[d]));
+			for (int p = 0; p < cfg->office_hours_count[d]; p++) {
+				const config_period_t *pr = &cfg->office_hours[d][p];
+				len = strlen(buf);
+				snprintf(buf + len, cap - len, "%s %02d:%02d–%02d:%02d", p ? "," : "",
+					 pr->start_min / 60, pr->start_min % 60, pr->end_min / 60,
+					 pr->end_min % 60);
+			}
 		}
+		k = e + 1;
 	}
 }
 
@@ -534,6 +683,11 @@ static void scr_closed(lay_t *l, bool lunch)
 		snprintf(dm, sizeof dm, "%02d/%02d", t.day, t.month);
 		i18n_format(when, sizeof when, T(l, "ui.reopens"), "time", hm, "date", dm, NULL);
 		text(l, when, FONT_BOLD, l->a.body_px, C_TEXT);
+	}
+	if (l->c->w > l->c->h) {
+		/* Landscape: the week's hours in a right-hand column. */
+		int mid = l->left + content_w(l) / 2;
+		l->left = mid + l->a.gap;
 	}
 	text(l, T(l, "ui.hours_title"), FONT_REGULAR, l->a.body_px, C_TEXT);
 	char hours[512];

@@ -95,7 +95,7 @@ int ui_text(ui_t *u, ui_rect_t box, const char *text, font_id_t f, int px, color
 	return y - box.y;
 }
 
-static int pad(ui_t *u) { return u->a->gap * 2; }
+static int pad(ui_t *u) { return u->a->gap * 3 / 2; }
 
 int ui_label_px(const ui_t *u, const char *label, int flags)
 {

@@ -1,0 +1,285 @@
+/* test_layout.c - layout checks on the exact draw lists the renderer runs:
+ * every screen and state, in portrait and landscape, both themes, 100% and
+ * 150% text, Vietnamese and English. Checked: target sizes (96 px, keypad
+ * 112 px, primary 120 px tall), gaps of 16 px, back far from forward (48 px),
+ * no target in a menu corner, at most 6 choices, no text off-screen or
+ * outside its box, no overlapping text, no text below the 36 px floor, the
+ * contrast of every text against the fill really behind it (>= 7:1), and
+ * glyphs with stacked diacritics inside their line boxes. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <SDL.h>
+#include <SDL_ttf.h>
+
+#include "a11y.h"
+#include "catalog.h"
+#include "config.h"
+#include "gallery.h"
+#include "i18n.h"
+#include "kiosk.h"
+#include "screens.h"
+#include "session.h"
+
+typedef struct {
+	catalog_t *cat;
+	i18n_t *tr;
+	config_t cfg;
+	fonts_t *fonts;
+	kclock_virtual_t v;
+	kclock_t clock;
+	drawlist_t dl;
+	int failures;
+	char where[160];
+} fx_t;
+
+static const char *assets(void)
+{
+	const char *a = getenv("KIOSK_ASSETS");
+	return a ? a : "build/share/kiosk";
+}
+
+static int setup(void **state)
+{
+	fx_t *f = calloc(1, sizeof *f);
+	char path[1024], err[512];
+	snprintf(path, sizeof path, "%s/catalog.json", assets());
+	assert_int_equal(catalog_load(path, &f->cat, err, sizeof err), KIOSK_OK);
+	snprintf(path, sizeof path, "%s/i18n", assets());
+	assert_int_equal(i18n_load(path, &f->tr, err, sizeof err), KIOSK_OK);
+	snprintf(path, sizeof path, "%s/site.json", assets());
+	assert_int_equal(config_load(&f->cfg, path, NULL, err, sizeof err), KIOSK_OK);
+	assert_int_equal(TTF_Init(), 0);
+	assert_int_equal(fonts_open(assets(), &f->fonts, err, sizeof err), KIOSK_OK);
+	kclock_parse_iso("2026-01-05T09:00:00+07:00", &f->v.now_ms);
+	f->v.mono_ms = 1000000;
+	f->v.trusted = true;
+	kclock_virtual(&f->clock, &f->v);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx_t *f = *state;
+	fonts_close(f->fonts);
+	TTF_Quit();
+	i18n_free(f->tr);
+	catalog_free(f->cat);
+	free(f);
+	return 0;
+}
+
+static void bad(fx_t *f, const char *fmt, ...)
+{
+	if (f->failures++ < 4000) {
+		va_list ap;
+		va_start(ap, fmt);
+		fprintf(stderr, "%s: ", f->where);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+		va_end(ap);
+	}
+}
+
+static int gap(ui_rect_t a, ui_rect_t b)
+{
+	int dx = a.x + a.w <= b.x ? b.x - (a.x + a.w) : b.x + b.w <= a.x ? a.x - (b.x + b.w) : -1;
+	int dy = a.y + a.h <= b.y ? b.y - (a.y + a.h) : b.y + b.h <= a.y ? a.y - (b.y + b.h) : -1;
+	if (dx < 0 && dy < 0)
+		return -1; /* overlap */
+	return dx > dy ? dx : dy;
+}
+
+/* The fill drawn last (before command i) under the point. */
+static int fill_under(const drawlist_t *dl, int i, int x, int y)
+{
+	for (int k = i - 1; k >= 0; k--) {
+		const dc_t *c = &dl->cmds[k];
+		if (c->kind == DC_FILL && rect_contains(c->r, x, y))
+			return (int)c->fg;
+	}
+	return -1;
+}
+
+static void check_list(fx_t *f, const drawlist_t *dl, theme_id_t theme, const a11y_t *a)
+{
+	ui_rect_t screen = {0, 0, dl->w, dl->h};
+	if (dl->overflow)
+		bad(f, "draw list overflow");
+	int choices = 0;
+	for (int i = 0; i < dl->n; i++) {
+		const dc_t *c = &dl->cmds[i];
+		if (c->kind == DC_TARGET) {
+			int min = (c->flags & TGT_NUMKEY) ? 112 : 96;
+			if (c->r.w < min || c->r.h < min)
+				bad(f, "target %s is %dx%d, below %d px", c->text, c->r.w, c->r.h, min);
+			if ((c->flags & TGT_PRIMARY) && c->r.h < 120)
+				bad(f, "primary %s is %d px tall, below 120", c->text, c->r.h);
+			if (!rect_inside(c->r, screen))
+				bad(f, "target %s off-screen", c->text);
+			ui_rect_t corners[4] = {{0, 0, 96, 96}, {dl->w - 96, 0, 96, 96},
+						{0, dl->h - 96, 96, 96}, {dl->w - 96, dl->h - 96, 96, 96}};
+			for (int k = 0; k < 4; k++)
+				if (rect_overlap(c->r, corners[k]))
+					bad(f, "target %s in a menu corner zone", c->text);
+			if (c->flags & TGT_CHOICE)
+				choices++;
+			for (int j = i + 1; j < dl->n; j++) {
+				const dc_t *d = &dl->cmds[j];
+				if (d->kind != DC_TARGET)
+					continue;
+				int g = gap(c->r, d->r);
+				if (g < 0)
+					bad(f, "targets %s and %s overlap", c->text, d->text);
+				else if (g < 16)
+					bad(f, "targets %s and %s only %d px apart", c->text, d->text, g);
+				if (((c->flags & TGT_BACK) && (d->flags & TGT_PRIMARY)) ||
+				    ((d->flags & TGT_BACK) && (c->flags & TGT_PRIMARY)))
+					if (g < 48)
+						bad(f, "back and forward only %d px apart", g);
+			}
+		} else if (c->kind == DC_TEXT) {
+			if (!rect_inside(c->r, screen))
+				bad(f, "text \"%s\" off-screen", c->text);
+			if (!rect_inside(c->r, c->clip))
+				bad(f, "text \"%s\" clipped by its box", c->text);
+			if (c->px < 36)
+				bad(f, "text \"%s\" at %d px, below the 36 px floor", c->text, c->px);
+			int under = fill_under(dl, i, c->r.x + c->r.w / 2, c->r.y + c->r.h / 2);
+			if (under != (int)c->bg)
+				bad(f, "text \"%s\" declares background %d but lies on %d", c->text,
+				    (int)c->bg, under);
+			double ratio = theme_contrast(theme_color(theme, c->fg), theme_color(theme, c->bg));
+			if (ratio < 7.0)
+				bad(f, "text \"%s\" contrast %.2f below 7:1", c->text, ratio);
+			for (int j = i + 1; j < dl->n; j++) {
+				const dc_t *d = &dl->cmds[j];
+				if (d->kind == DC_TEXT && rect_overlap(c->r, d->r))
+					bad(f, "texts \"%s\" and \"%s\" overlap", c->text, d->text);
+			}
+		} else if (c->kind == DC_QR) {
+			if (c->r.w < a->qr_px - 1 || c->r.w < 240)
+				bad(f, "QR only %d px wide", c->r.w);
+			if (!rect_inside(c->r, screen))
+				bad(f, "QR off-screen");
+		}
+	}
+	if (choices > 6)
+		bad(f, "%d choices on one screen (at most 6)", choices);
+	/* Body text, titles and buttons meet their sizes. */
+	if (a->scale_pct == 100 && (a->body_px < 42 || a->title_px < 56 || a->title_px > 64 ||
+				    a->button_px < 44 || a->number_px < 160))
+		bad(f, "a11y table below the minimums");
+}
+
+static void test_every_screen(void **state)
+{
+	fx_t *f = *state;
+	static const int sizes[2][2] = {{1920, 1080}, {1080, 1920}};
+	int lists = 0;
+	for (int o = 0; o < 2; o++)
+		for (int hc = 0; hc < 2; hc++)
+			for (int big = 0; big < 2; big++)
+				for (int l = 0; l < LANG_COUNT; l++)
+					for (size_t i = 0; i < gallery_screen_count; i++) {
+						session_t *s = session_create(f->cat, &f->cfg, &f->clock, NULL);
+						assert_non_null(s);
+						s->high_contrast = hc;
+						s->large_text = big;
+						s->lang = (lang_t)l;
+						gallery_set_state(s, gallery_screens[i]);
+						screen_ctx_t c = {.s = s, .cat = f->cat, .cfg = &f->cfg,
+								  .tr = f->tr, .fonts = f->fonts,
+								  .w = sizes[o][0], .h = sizes[o][1]};
+						snprintf(f->where, sizeof f->where, "%s %s %s %d%% %s",
+							 screen_id(gallery_screens[i]),
+							 o ? "portrait" : "landscape", hc ? "hc" : "default",
+							 big ? 150 : 100, l ? "en" : "vi");
+						screens_build(&f->dl, &c);
+						a11y_t a;
+						a11y_compute(&a, f->cfg.panel_diagonal_in, f->cfg.panel_width,
+							     f->cfg.panel_height, big ? 150 : 100);
+						check_list(f, &f->dl, screens_theme(s), &a);
+						lists++;
+						session_destroy(s);
+					}
+	fprintf(stderr, "layout: %d draw lists checked, %d problems\n", lists, f->failures);
+	assert_int_equal(f->failures, 0);
+}
+
+/* A bad layout must be caught: the checker is not a rubber stamp. */
+static void test_checker_catches(void **state)
+{
+	fx_t *f = *state;
+	a11y_t a;
+	a11y_compute(&a, 21.5, 1920, 1080, 100);
+	drawlist_t *dl = &f->dl;
+	draw_reset(dl, 1920, 1080);
+	draw_fill(dl, (ui_rect_t){0, 0, 1920, 1080}, C_BG);
+	draw_target(dl, (ui_rect_t){10, 10, 80, 80}, "corner", "x", 0);          /* small, corner */
+	draw_target(dl, (ui_rect_t){500, 500, 200, 100}, "a", "a", 0);
+	draw_target(dl, (ui_rect_t){705, 500, 200, 100}, "b", "b", 0);          /* 5 px gap */
+	draw_text_line(dl, (ui_rect_t){1800, 20, 300, 60}, (ui_rect_t){0, 0, 1920, 1080}, "off",
+		       FONT_REGULAR, 42, C_TEXT_MUTED, C_PRIMARY_BG);                /* off, wrong bg */
+	int before = f->failures;
+	snprintf(f->where, sizeof f->where, "self-check (expected problems)");
+	check_list(f, dl, THEME_DEFAULT, &a);
+	int found = f->failures - before;
+	f->failures = before;
+	assert_true(found >= 5);
+}
+
+/* Stacked diacritics fit the line box: the tallest glyphs' top is within the
+ * font's ascent and the ascent+descent within 1.5 em. */
+static void test_stacked_marks(void **state)
+{
+	fx_t *f = *state;
+	static const uint32_t tall[] = {0x1EBE, 0x1ED8, 0x1EEE, 0x1EA8, 0x1EB4, 0x1EC4, 0x1ED6};
+	for (int id = 0; id < FONT_COUNT; id++)
+		for (int px = 36; px <= 180; px += 6) {
+			TTF_Font *font = fonts_get(f->fonts, (font_id_t)id, px);
+			assert_non_null(font);
+			int asc = TTF_FontAscent(font), desc = TTF_FontDescent(font);
+			assert_true(asc - desc <= (px * 3) / 2 + 1);
+			for (size_t i = 0; i < sizeof tall / sizeof tall[0]; i++) {
+				int minx, maxx, miny, maxy, adv;
+				assert_true(TTF_GlyphIsProvided32(font, tall[i]));
+				assert_int_equal(TTF_GlyphMetrics32(font, tall[i], &minx, &maxx, &miny,
+								    &maxy, &adv), 0);
+				assert_true(maxy <= asc);
+			}
+		}
+}
+
+/* Every translation is NFC and every code point has a glyph. */
+static void test_glyph_coverage(void **state)
+{
+	fx_t *f = *state;
+	TTF_Font *font = fonts_get(f->fonts, FONT_REGULAR, 42);
+	/* Every precomposed Vietnamese letter, both cases. */
+	for (uint32_t cp = 0x1EA0; cp <= 0x1EF9; cp++)
+		assert_true(TTF_GlyphIsProvided32(font, cp));
+	static const uint32_t more[] = {0xC0, 0xC1, 0xC2, 0xC3, 0xC8, 0xC9, 0xCA, 0xCC, 0xCD, 0xD2,
+					0xD3, 0xD4, 0xD5, 0xD9, 0xDA, 0xDD, 0x102, 0x103, 0x110,
+					0x111, 0x128, 0x129, 0x168, 0x169, 0x1A0, 0x1A1, 0x1AF, 0x1B0};
+	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+		assert_true(TTF_GlyphIsProvided32(font, more[i]));
+}
+
+int main(void)
+{
+	setenv("SDL_VIDEODRIVER", "offscreen", 0);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_checker_catches),
+		cmocka_unit_test(test_every_screen),
+		cmocka_unit_test(test_stacked_marks),
+		cmocka_unit_test(test_glyph_coverage),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

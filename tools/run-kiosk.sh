@@ -1,0 +1,15 @@
+#!/bin/sh
+# run-kiosk.sh BIN - start the kiosk the way `make run` promises: a window on
+# a desktop (a display is available), headless otherwise. Data and the
+# simulated printer's spool go to build/run-data unless KIOSK_DATA is set.
+set -eu
+bin=$1
+data=${KIOSK_DATA:-build/run-data}
+mkdir -p "$data"
+if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ]; then
+	echo "kiosk: window on the desktop; data in $data, tickets in $data/spool"
+	exec "$bin" --window 1280x720 --data "$data" "$@"
+fi
+echo "kiosk: no display found: running headless until stopped (Ctrl+C)."
+echo "kiosk: data in $data, tickets in $data/spool"
+exec "$bin" --headless --data "$data" "$@"
