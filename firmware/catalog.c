@@ -79,6 +79,8 @@ typedef struct {
 	size_t nlines, caplines;
 	catalog_t *cat;
 	bool oom;
+	size_t cur_pos; /* line counting cursor of the position pass */
+	int cur_line;
 } ctx_t;
 
 static int line_at(const char *text, size_t off)
@@ -155,8 +157,16 @@ static bool record(ctx_t *c, const cJSON *n, size_t pos)
 		c->lines = l;
 		c->caplines = cap;
 	}
+	/* positions only grow during the walk: count lines incrementally */
+	if (pos < c->cur_pos) {
+		c->cur_pos = 0;
+		c->cur_line = 1;
+	}
+	for (; c->cur_pos < pos && c->cur_pos < c->len; c->cur_pos++)
+		if (c->text[c->cur_pos] == '\n')
+			c->cur_line++;
 	c->lines[c->nlines].node = n;
-	c->lines[c->nlines].line = line_at(c->text, pos);
+	c->lines[c->nlines].line = c->cur_line;
 	c->nlines++;
 	return true;
 }
@@ -691,7 +701,8 @@ int catalog_load_text(const char *name, const char *text, size_t len, catalog_t 
 	*out = NULL;
 	if (err && errlen)
 		err[0] = '\0';
-	ctx_t c = { .file = name, .text = text, .len = len, .err = err, .errlen = errlen };
+	ctx_t c = { .file = name, .text = text, .len = len, .err = err, .errlen = errlen,
+		    .cur_line = 1 };
 	if (memchr(text, '\0', len)) {
 		size_t off = (size_t)((const char *)memchr(text, '\0', len) - text);
 		if (err && errlen)

@@ -159,6 +159,13 @@ int field_default_max_len(field_type_t type)
 	}
 }
 
+int field_max_len(const catalog_field_t *f)
+{
+	if (!f)
+		return 0;
+	return f->max_len > 0 ? f->max_len : field_default_max_len(f->type);
+}
+
 /* Keep only the digits of s; other allowed separators are skipped, anything
  * else fails. Returns the digit count, or -1. */
 static int digits_only(const char *s, const char *seps, char *out, size_t cap)

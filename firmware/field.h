@@ -53,6 +53,9 @@ int field_validate_field(const catalog_field_t *f, const char *in, const field_c
 
 /* Default length limit for a type (0 for types with a fixed form). */
 int field_default_max_len(field_type_t type);
+/* The limit that applies to a catalog field (its max_len, else the type's
+ * default): the number the UI puts in place of {max} in field.too_long. */
+int field_max_len(const catalog_field_t *f);
 
 /* Parse a date as typed: d/m/yyyy or dd/mm/yyyy ('/', '-' or '.'), or
  * ddmmyyyy digits. Checks it is a real calendar date (any year 1000-9999).

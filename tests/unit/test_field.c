@@ -320,6 +320,10 @@ static void test_catalog_field(void **state)
 	assert_int_equal(field_default_max_len(FIELD_ADDRESS), 200);
 	assert_int_equal(field_default_max_len(FIELD_TEXT), 300);
 	assert_int_equal(field_default_max_len(FIELD_PHONE), 0);
+	assert_int_equal(field_max_len(&t), 4);
+	t.max_len = 0;
+	assert_int_equal(field_max_len(&t), FIELD_TEXT_MAX);
+	assert_int_equal(field_max_len(&f), 0);
 }
 
 /* ---- i18n: every returned key exists in both languages ------------------- */
