@@ -29,7 +29,9 @@ if command -v zbarimg >/dev/null; then
 	check "ticket QR starts with the number" sh -c "case '$rec' in A001\;*) true;; *) false;; esac"
 	check "ticket QR carries the procedure code" sh -c "echo '$rec' | grep -q ';1.000894;'"
 	link=$(zbarimg --raw -q "$t/j1/shots/08-ticket.png" 2>/dev/null)
-	check "screen QR is the online link" test "$link" = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=1.000894"
+	tmpl=$(sed -n 's/.*"link_template": *"\([^"]*\)".*/\1/p' assets/catalog.json)
+	want=$(printf '%s' "$tmpl" | sed 's/{code}/1.000894/')
+	check "screen QR is the online link ($want)" test "$link" = "$want"
 fi
 check "no answers in the ledger" sh -c "! sqlite3 '$t/j1/ledger.db' .dump | grep -q -e 'Nguy' -e '001190012345'"
 check "no answers in the logs" sh -c "! grep -r -q -e 'Nguy' -e '001190012345' '$t/j1/logs'"
