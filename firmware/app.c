@@ -398,11 +398,67 @@ static void do_print(app_t *a)
 	session_print_done(s, &r);
 }
 
+/* The scanner from the configuration (serial path or HID VID:PID); the
+ * simulated one in scenario mode. A missing scanner is retried every 2 s. */
+static void scanner_start(app_t *a)
+{
+	const scanner_ops_t *ops = NULL;
+	const char *arg = NULL;
+	if (a->virtual_time) {
+		ops = &scanner_sim_ops;
+	} else if (a->cfg.scanner_device[0]) {
+		ops = &scanner_serial_ops;
+		arg = a->cfg.scanner_device;
+	} else if (a->cfg.scanner_usb[0]) {
+		ops = &scanner_hid_ops;
+		arg = a->cfg.scanner_usb;
+	}
+	if (!ops)
+		return;
+	if (scanner_open(ops, arg, &a->scanner) != KIOSK_OK) {
+		a->scanner = NULL;
+		a->scanner_retry = kclock_mono(&a->clock) + 2000;
+	} else {
+		a->scanner_retry = 0;
+		log_info("scanner ready (%s)", ops == &scanner_sim_ops ? "simulated"
+					       : ops == &scanner_serial_ops ? "serial" : "keyboard mode");
+	}
+}
+
+static void scanner_poll(app_t *a)
+{
+	if (!a->scanner) {
+		if (a->scanner_retry && kclock_mono(&a->clock) >= a->scanner_retry)
+			scanner_start(a);
+		return;
+	}
+	char line[SCANNER_LINE_MAX];
+	size_t len = 0;
+	for (;;) {
+		int rc = scanner_read(a->scanner, line, sizeof line, &len);
+		if (rc == KIOSK_OK) {
+			session_scan(a->session, line); /* the raw text is never logged */
+			explicit_bzero(line, sizeof line);
+		} else if (rc == KIOSK_ENODEV) {
+			log_warn("scanner unplugged");
+			scanner_close(a->scanner);
+			a->scanner = NULL;
+			a->scanner_retry = kclock_mono(&a->clock) + 2000;
+			break;
+		} else if (rc == KIOSK_ERANGE) {
+			continue; /* an overlong line was dropped */
+		} else {
+			break;
+		}
+	}
+}
+
 void app_step(app_t *a)
 {
 	SDL_Event e;
 	while (SDL_PollEvent(&e))
 		sdl_event(a, &e);
+	scanner_poll(a);
 	session_tick(a->session);
 	if (a->tickets)
 		tickets_tick(a->tickets);
@@ -465,6 +521,8 @@ static int64_t next_deadline(app_t *a)
 	int64_t t = a->tickets ? tickets_next_deadline(a->tickets) : -1;
 	if (t >= 0 && (d < 0 || t < d))
 		d = t;
+	if (a->scanner_retry && (d < 0 || a->scanner_retry < d))
+		d = a->scanner_retry;
 	return d;
 }
 
@@ -502,6 +560,9 @@ static void main_loop(app_t *a)
 			p[np++] = (struct pollfd){.fd = ev.fds[i], .events = POLLIN};
 		if (ev.inotify >= 0)
 			p[np++] = (struct pollfd){.fd = ev.inotify, .events = POLLIN};
+		int sfd = a->scanner ? scanner_fd(a->scanner) : -1;
+		if (sfd >= 0)
+			p[np++] = (struct pollfd){.fd = sfd, .events = POLLIN};
 		int tfds[4];
 		int nt = a->tickets ? tickets_poll_fds(a->tickets, tfds, 4) : 0;
 		for (int i = 0; i < nt; i++)
@@ -699,6 +760,7 @@ static int setup_sdl(app_t *a)
 
 static void teardown(app_t *a)
 {
+	scanner_close(a->scanner);
 	session_destroy(a->session);
 	tickets_close(a->tickets); /* the ledger is closed cleanly */
 	free(a->dl);
@@ -753,6 +815,8 @@ int app_run(const app_options_t *opt)
 		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);
 		if (!a->session)
 			rc = 1;
+		else
+			scanner_start(a);
 	}
 	if (rc == 0) {
 		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {

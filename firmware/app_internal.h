@@ -19,6 +19,7 @@
 #include "screens.h"
 #include "session.h"
 #include "tickets.h"
+#include "scanner/scanner.h"
 
 typedef struct app {
 	const app_options_t *opt;
@@ -27,6 +28,8 @@ typedef struct app {
 	i18n_t *tr;
 	tickets_t *tickets;
 	session_t *session;
+	scanner_t *scanner;        /* ID-card QR scanner, or NULL */
+	int64_t scanner_retry;     /* mono ms to reopen an unplugged scanner */
 	fonts_t *fonts;
 	kclock_t clock;
 	kclock_virtual_t vclock;   /* scenario mode */

@@ -320,7 +320,10 @@ static int run_line(script_t *s, char *line)
 	if (strcmp(cmd, "scan") == 0) {
 		if (!arg(&p, w1, sizeof w1))
 			return script_error(s, "scan needs \"text\"", NULL);
-		session_scan(a->session, w1);
+		/* Through the simulated scanner driver, like a real read. */
+		if (!a->scanner || scanner_sim_inject(a->scanner, w1, strlen(w1)) != KIOSK_OK ||
+		    scanner_sim_inject(a->scanner, "\n", 1) != KIOSK_OK)
+			return script_error(s, "the scanner is not simulated", NULL);
 		explicit_bzero(w1, sizeof w1);
 		app_step(a);
 		return 0;

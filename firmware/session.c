@@ -583,6 +583,14 @@ bool session_tap(session_t *s, const char *t)
 		}
 		if (strcmp(t, "scan-accept") == 0 && s->scan_offer) {
 			session_form_apply_scan(s);
+			/* Go on to the first question the card did not answer. */
+			for (size_t i = 0; i < s->proc->nfields; i++)
+				if (!s->answered[i]) {
+					enter_field(s, (int)i);
+					return true;
+				}
+			s->page = 0;
+			go(s, SCR_REVIEW);
 			return true;
 		}
 		if (strcmp(t, "scan-reject") == 0 && s->scan_offer) {

@@ -1,11 +1,14 @@
 /* session_form.c - the form's field rules for the session: each answer is
  * normalised and checked by firmware/field.c, with the answers already given
- * (date of birth, sex) as context for the ID-number cross-checks. */
+ * (date of birth, sex) as context for the ID-number cross-checks; and the
+ * ID-card QR prefill, which the citizen accepts or declines on screen. */
 #include "session_form.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cccd.h"
 #include "field.h"
 #include "kiosk.h"
 
@@ -46,13 +49,54 @@ const char *session_form_check(session_t *s, const catalog_field_t *f, char *val
 	return rc == KIOSK_OK && !msg ? NULL : msg;
 }
 
+/* The applicant's own answers have these field ids; a scan fills only
+ * them (never, say, a child's name in a birth registration). */
+static const char *const scan_ids[5] = {"name", "dob", "sex", "id_number", "address"};
+
 void session_form_scan(session_t *s, const char *text)
 {
-	(void)text;
-	s->scan_error_key = "form.scan_unsupported";
+	s->scan_error_key = NULL;
+	s->scan_offer = false;
+	explicit_bzero(s->scan_values, sizeof s->scan_values);
+	if (s->screen != SCR_FORM || !s->proc)
+		return; /* only a form can use it; nothing is kept */
+	cccd_t *c = calloc(1, sizeof *c);
+	if (!c)
+		return;
+	cccd_status_t st;
+	const char *msg = NULL;
+	if (cccd_parse(text, strlen(text), s->clock, c, &st, &msg) != KIOSK_OK) {
+		s->scan_error_key = msg ? msg : cccd_status_key(st);
+	} else {
+		const char *vals[5] = {c->name, c->dob, c->sex, c->id, c->address};
+		bool any = false;
+		for (size_t i = 0; i < s->proc->nfields; i++)
+			for (int k = 0; k < 5; k++)
+				if (strcmp(s->proc->fields[i].id, scan_ids[k]) == 0 && vals[k][0]) {
+					snprintf(s->scan_values[k], SESSION_VALUE_MAX, "%s", vals[k]);
+					any = true;
+				}
+		if (any)
+			s->scan_offer = true;
+		else
+			s->scan_error_key = "form.scan_nothing";
+	}
+	cccd_wipe(c);
+	free(c);
 }
 
 void session_form_apply_scan(session_t *s)
 {
+	for (size_t i = 0; i < s->proc->nfields && i < SESSION_MAX_FIELDS; i++)
+		for (int k = 0; k < 5; k++) {
+			const catalog_field_t *f = &s->proc->fields[i];
+			if (strcmp(f->id, scan_ids[k]) != 0 || !s->scan_values[k][0])
+				continue;
+			snprintf(s->values[i], SESSION_VALUE_MAX, "%s", s->scan_values[k]);
+			s->answered[i] = session_form_check(s, f, s->values[i], SESSION_VALUE_MAX) == NULL;
+			if (!s->answered[i])
+				s->values[i][0] = '\0';
+		}
+	explicit_bzero(s->scan_values, sizeof s->scan_values);
 	s->scan_offer = false;
 }

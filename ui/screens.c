@@ -415,11 +415,24 @@ static void scr_form(lay_t *l)
 		l->y = eb.y + eb.h + l->a.gap;
 	}
 	if (s->scan_offer) {
+		/* Show exactly what would be filled; the citizen decides. */
+		static const char *const keys[5] = {"ui.scan_name", "ui.scan_dob", "ui.scan_sex",
+						    "ui.scan_id", "ui.scan_address"};
 		text(l, T(l, "ui.scan_offer"), FONT_BOLD, l->a.body_px, C_TEXT);
-		ui_item_t it[2] = {{"scan-accept", T(l, "ui.scan_accept"), TGT_PRIMARY},
-				   {"scan-reject", T(l, "ui.scan_reject"), 0}};
+		for (int k = 0; k < 5; k++) {
+			if (!s->scan_values[k][0])
+				continue;
+			char line[SESSION_VALUE_MAX + 128];
+			const char *v = s->scan_values[k];
+			if (k == 2)
+				v = T(l, strcmp(v, "nam") == 0 ? "ui.sex_male" : "ui.sex_female");
+			snprintf(line, sizeof line, "%s: %s", T(l, keys[k]), v);
+			text(l, line, FONT_REGULAR, l->a.body_px, C_TEXT);
+		}
+		ui_item_t it[2] = {{"scan-reject", T(l, "ui.scan_reject"), 0},
+				   {"scan-accept", T(l, "ui.scan_accept"), TGT_PRIMARY}};
 		ui_rect_t area = {l->left, l->y, content_w(l), l->bottom - l->y};
-		l->y += row(l, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+		l->y += row(l, area, it, 2, ALIGN_RIGHT, l->a.primary_h) + l->a.gap;
 		return;
 	}
 	if (f->type == FIELD_SEX) {
