@@ -1,0 +1,294 @@
+/* test_session.c - the session state machine on a fake clock: idle warning,
+ * eleven extensions, expiry wiping everything typed, no timeout while
+ * printing, the longer limit of help and error screens, the ticket screen
+ * ending without a warning, language switch keeping answers, printer and
+ * sold-out pre-checks, and settings returning to defaults. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "catalog.h"
+#include "config.h"
+#include "kiosk.h"
+#include "session.h"
+
+typedef struct {
+	catalog_t *cat;
+	config_t cfg;
+	kclock_virtual_t v;
+	kclock_t clock;
+	int check_rc;
+	printer_state_t check_state;
+	int chimes;
+} fx_t;
+
+static int fake_check(void *ctx, const catalog_group_t *g, bool prio, printer_state_t *st)
+{
+	fx_t *f = ctx;
+	(void)g;
+	(void)prio;
+	*st = f->check_state;
+	return f->check_rc;
+}
+
+static void fake_chime(void *ctx) { ((fx_t *)ctx)->chimes++; }
+
+static int setup(void **state)
+{
+	fx_t *f = calloc(1, sizeof *f);
+	char path[1024], err[512];
+	const char *assets = getenv("KIOSK_ASSETS") ? getenv("KIOSK_ASSETS") : "build/share/kiosk";
+	snprintf(path, sizeof path, "%s/catalog.json", assets);
+	assert_int_equal(catalog_load(path, &f->cat, err, sizeof err), KIOSK_OK);
+	snprintf(path, sizeof path, "%s/site.json", assets);
+	assert_int_equal(config_load(&f->cfg, path, NULL, err, sizeof err), KIOSK_OK);
+	kclock_parse_iso("2026-01-05T09:00:00+07:00", &f->v.now_ms);
+	f->v.mono_ms = 5000;
+	f->v.trusted = true;
+	kclock_virtual(&f->clock, &f->v);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fx_t *f = *state;
+	catalog_free(f->cat);
+	free(f);
+	return 0;
+}
+
+static session_t *start(fx_t *f)
+{
+	session_hooks_t h = {.check = fake_check, .chime = fake_chime, .ctx = f};
+	f->check_rc = KIOSK_OK;
+	session_t *s = session_create(f->cat, &f->cfg, &f->clock, &h);
+	assert_non_null(s);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	return s;
+}
+
+static void advance(fx_t *f, session_t *s, int64_t ms)
+{
+	/* Step in one-second ticks, like the main loop waking at deadlines. */
+	while (ms > 0) {
+		int64_t step = ms > 1000 ? 1000 : ms;
+		kclock_virtual_advance(&f->v, step);
+		session_tick(s);
+		ms -= step;
+	}
+}
+
+/* To the first question of the marriage form, with a name typed. */
+static void to_form(session_t *s)
+{
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-ho-tich"));
+	assert_true(session_tap(s, "proc-ket-hon"));
+	assert_int_equal(s->screen, SCR_DOCUMENTS);
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->screen, SCR_FORM);
+	for (const char *c = "Lan"; *c; c++)
+		session_key_char(s, *c);
+}
+
+static void test_warning_extend_expire(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	to_form(s);
+	char shown[128];
+	session_field_display(s, shown, sizeof shown);
+	assert_string_equal(shown, "Lan");
+	/* 119 s: nothing yet; 120 s: the warning. */
+	advance(f, s, 119000);
+	assert_false(s->warning);
+	advance(f, s, 1000);
+	assert_true(s->warning);
+	/* Eleven extensions, each just before expiry. */
+	for (int i = 0; i < 11; i++) {
+		advance(f, s, 29000);
+		assert_true(s->warning);
+		assert_int_equal(s->screen, SCR_FORM);
+		assert_true(session_tap(s, "more-time"));
+		assert_false(s->warning);
+		advance(f, s, 120000);
+		assert_true(s->warning);
+	}
+	session_field_display(s, shown, sizeof shown);
+	assert_string_equal(shown, "Lan");
+	/* Other taps do nothing under the warning. */
+	assert_false(session_tap(s, "next"));
+	/* No tap for the countdown: wiped, back at Welcome. */
+	advance(f, s, 30000);
+	assert_false(s->warning);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	for (int i = 0; i < SESSION_MAX_FIELDS; i++)
+		for (int k = 0; k < SESSION_VALUE_MAX; k++)
+			assert_int_equal(s->values[i][k], 0);
+	session_destroy(s);
+}
+
+static void test_no_timeout_while_printing(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	to_form(s);
+	session_key_special(s, SKEY_RETURN);         /* name */
+	for (const char *c = "001152000123"; *c; c++)
+		session_key_char(s, *c);
+	session_key_special(s, SKEY_RETURN);         /* id */
+	session_key_special(s, SKEY_RETURN);         /* phone (optional) */
+	assert_int_equal(s->screen, SCR_REVIEW);
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->screen, SCR_PRIORITY);
+	assert_true(session_tap(s, "priority-yes"));
+	assert_int_equal(s->screen, SCR_PRINTING);
+	assert_true(s->print_pending);
+	assert_true(s->priority);
+	advance(f, s, 3600 * 1000);
+	assert_int_equal(s->screen, SCR_PRINTING);
+	assert_false(s->warning);
+	tickets_answer_t ans[SESSION_MAX_FIELDS];
+	assert_int_equal(session_answers(s, ans, SESSION_MAX_FIELDS), 2);
+	tickets_result_t r = {.rc = KIOSK_OK, .number = "A001"};
+	session_print_done(s, &r);
+	assert_int_equal(s->screen, SCR_TICKET);
+	/* The ticket screen ends after 60 s, without a warning. */
+	advance(f, s, 59000);
+	assert_int_equal(s->screen, SCR_TICKET);
+	advance(f, s, 1000);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	assert_false(s->warning);
+	session_destroy(s);
+}
+
+static void test_help_limit_and_banner(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	to_form(s);
+	assert_true(session_tap(s, "help"));
+	assert_int_equal(f->chimes, 1);
+	assert_int_equal(s->screen, SCR_HELP);
+	assert_true(s->help_called);
+	advance(f, s, 599000);
+	assert_false(s->warning);
+	advance(f, s, 1000);
+	assert_true(s->warning);
+	assert_true(session_tap(s, "more-time"));
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->screen, SCR_FORM);
+	char shown[64];
+	session_field_display(s, shown, sizeof shown);
+	assert_string_equal(shown, "Lan");
+	session_destroy(s);
+}
+
+static void test_language_and_settings(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	to_form(s);
+	assert_true(session_tap(s, "lang-en"));
+	assert_true(session_tap(s, "text-size"));
+	assert_true(session_tap(s, "theme"));
+	assert_int_equal(s->lang, LANG_EN);
+	char shown[64];
+	session_field_display(s, shown, sizeof shown);
+	assert_string_equal(shown, "Lan");
+	assert_true(session_tap(s, "back"));
+	assert_true(session_tap(s, "back"));
+	assert_true(session_tap(s, "back"));
+	assert_true(session_tap(s, "back"));
+	assert_int_equal(s->screen, SCR_WELCOME);
+	assert_int_equal(s->lang, LANG_VI);
+	assert_false(s->large_text);
+	assert_false(s->high_contrast);
+	session_destroy(s);
+}
+
+static void test_prechecks(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	f->check_rc = KIOSK_EPAPER;
+	f->check_state = PRINTER_PAPER_OUT;
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-ho-tich"));
+	assert_true(session_tap(s, "proc-ket-hon"));
+	assert_int_equal(s->screen, SCR_PRINTER_ERROR);
+	assert_int_equal(s->result.printer, PRINTER_PAPER_OUT);
+	f->check_rc = KIOSK_OK;
+	assert_true(session_tap(s, "retry"));
+	assert_int_equal(s->screen, SCR_DOCUMENTS);
+	assert_true(session_tap(s, "back"));
+	f->check_rc = KIOSK_ESOLDOUT;
+	assert_true(session_tap(s, "proc-ket-hon"));
+	assert_int_equal(s->screen, SCR_SOLD_OUT);
+	session_destroy(s);
+}
+
+static void test_validation_and_no_form(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-ho-tich"));
+	assert_true(session_tap(s, "proc-ket-hon"));
+	assert_true(session_tap(s, "next"));
+	/* Empty required name: a message, no progress. */
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->screen, SCR_FORM);
+	assert_non_null(s->error_key);
+	assert_int_equal(s->field, 0);
+	session_reset(s);
+	/* A procedure without fields goes from documents to review. */
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-chung-thuc"));
+	assert_true(session_tap(s, "proc-chung-thuc-ban-sao"));
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->screen, SCR_REVIEW);
+	session_destroy(s);
+}
+
+static void test_office_hours(void **state)
+{
+	fx_t *f = *state;
+	session_hooks_t h = {.check = fake_check, .ctx = f};
+	/* Monday 12:00 is lunch; at 13:30 Welcome returns by itself. */
+	kclock_parse_iso("2026-01-05T12:00:00+07:00", &f->v.now_ms);
+	session_t *s = session_create(f->cat, &f->cfg, &f->clock, &h);
+	assert_int_equal(s->screen, SCR_LUNCH);
+	int64_t d = session_next_deadline(s);
+	assert_int_equal(d - f->v.mono_ms, 90 * 60 * 1000);
+	kclock_virtual_advance(&f->v, 90 * 60 * 1000);
+	session_tick(s);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	session_destroy(s);
+	/* Sunday: closed. */
+	kclock_parse_iso("2026-01-04T10:00:00+07:00", &f->v.now_ms);
+	s = session_create(f->cat, &f->cfg, &f->clock, &h);
+	assert_int_equal(s->screen, SCR_CLOSED);
+	assert_false(session_tap(s, "start"));
+	session_destroy(s);
+	kclock_parse_iso("2026-01-05T09:00:00+07:00", &f->v.now_ms);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_warning_extend_expire),
+		cmocka_unit_test(test_no_timeout_while_printing),
+		cmocka_unit_test(test_help_limit_and_banner),
+		cmocka_unit_test(test_language_and_settings),
+		cmocka_unit_test(test_prechecks),
+		cmocka_unit_test(test_validation_and_no_form),
+		cmocka_unit_test(test_office_hours),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
