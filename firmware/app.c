@@ -690,8 +690,10 @@ static int setup_sdl(app_t *a)
 {
 	const app_options_t *o = a->opt;
 	if (o->mode == MODE_HEADLESS) {
-		SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
-		setenv("SDL_VIDEODRIVER", "offscreen", 1);
+		/* SDL's "dummy" backend: a software framebuffer and nothing else
+		 * ("offscreen" would load Mesa's EGL, which headless never uses). */
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+		setenv("SDL_VIDEODRIVER", "dummy", 1);
 		if (!getenv("SDL_AUDIODRIVER"))
 			setenv("SDL_AUDIODRIVER", "dummy", 1);
 	}

@@ -26,7 +26,7 @@ top=$(pwd)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-tests.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 export BIN="$top/$bin" TTOOLS="$top/$units/tools" RUN="$run" ASSETS="$top/$bin/../share/kiosk" ARCH="$arch" QUICK="$quick"
-export KIOSK_ASSETS="$ASSETS" SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy
+export KIOSK_ASSETS="$ASSETS" SDL_VIDEODRIVER=dummy SDL_AUDIODRIVER=dummy
 # libusb under qemu user emulation: never scan for devices.
 [ -n "$run" ] && export KIOSK_USB_NO_DISCOVERY=1
 pass=0; fail=0; skip=0; failed=""

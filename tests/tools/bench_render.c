@@ -39,7 +39,7 @@ int main(void)
 	snprintf(path, sizeof path, "%s/site.json", assets);
 	if (config_load(&cfg, path, NULL, err, sizeof err))
 		return fprintf(stderr, "%s\n", err), 1;
-	setenv("SDL_VIDEODRIVER", "offscreen", 1);
+	setenv("SDL_VIDEODRIVER", "dummy", 1);
 	if (SDL_Init(SDL_INIT_VIDEO) || TTF_Init())
 		return fprintf(stderr, "SDL: %s\n", SDL_GetError()), 1;
 	SDL_Window *w = SDL_CreateWindow("bench", 0, 0, 1920, 1080, 0);

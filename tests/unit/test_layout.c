@@ -274,7 +274,7 @@ static void test_glyph_coverage(void **state)
 
 int main(void)
 {
-	setenv("SDL_VIDEODRIVER", "offscreen", 0);
+	setenv("SDL_VIDEODRIVER", "dummy", 0);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_checker_catches),
 		cmocka_unit_test(test_every_screen),
