@@ -31,13 +31,6 @@ struct tickets {
 	bool have_usb, have_file, have_ext;
 };
 
-const char *printer_state_name(printer_state_t s)
-{
-	static const char *names[] = {"ok", "near-end", "paper-out", "cover-open", "offline",
-				      "no-printer", "not-responding"};
-	return (unsigned)s < PRINTER_STATE_COUNT ? names[s] : "unknown";
-}
-
 static char *dupstr(const char *s)
 {
 	return s ? strdup(s) : NULL;
