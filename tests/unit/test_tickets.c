@@ -383,6 +383,52 @@ static void test_fake_faults(void **state)
 	tickets_close(t);
 }
 
+static void test_transport_choice(void **state)
+{
+	fx_t *f = *state;
+	tickets_t *t = NULL;
+	char err[256];
+	tickets_result_t r;
+	printer_state_t st;
+	setenv("KIOSK_USB_NO_DISCOVERY", "1", 1);
+	/* usb without a printer: not ready, no number. */
+	f->cfg.transport = "usb";
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
+	assert_int_equal(tickets_printer_state(t), PRINTER_NO_PRINTER);
+	assert_int_equal(tickets_check(t, &grp_a, false, &st), KIOSK_ENODEV);
+	assert_int_equal(st, PRINTER_NO_PRINTER);
+	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
+	assert_string_equal(r.number, "");
+	assert_int_equal(tickets_sim_set(t, PRINTER_OK, -1), KIOSK_EINVAL);
+	assert_int_equal(tickets_next_deadline(t), -1);
+	tickets_close(t);
+	/* auto without a USB printer: the file transport. */
+	f->cfg.transport = "auto";
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_string_equal(r.number, "A001");
+	assert_true(spooled(f, &r, "escpos"));
+	tickets_close(t);
+	f->cfg.transport = "serial";
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_EINVAL);
+	assert_null(t);
+	f->cfg.transport = "file";
+	f->cfg.profile = "33mm";
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_EINVAL);
+	assert_non_null(strstr(err, "33mm"));
+	f->cfg.profile = "58mm";
+	unsetenv("KIOSK_USB_NO_DISCOVERY");
+	/* A corrupt ledger is reported, never replaced. */
+	char path[700];
+	snprintf(path, sizeof path, "%s/ledger.db", f->data);
+	FILE *fp = fopen(path, "wb");
+	fputs("this is not a database, but it is long enough to look like one.......", fp);
+	fclose(fp);
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_ECORRUPT);
+	assert_null(t);
+	assert_non_null(strstr(err, "corrupt"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +438,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_priority_mark_and_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_stream_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_transport_choice, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
