@@ -61,10 +61,12 @@ typedef struct {
 	char profile[32];
 	char priority_letter;
 	char usb_allow[256];
+	bool priority_mark;        /* priority tickets keep the group's series */
 } conf_t;
 
 /* The kiosk configuration keys this tool uses (a flat JSON object):
- * "office_name", "printer_profile", "priority_letter", "usb_allow". */
+ * "office_name", "printer_profile", "priority_letter", "priority_policy"
+ * ("series", "mark" or "none"), "usb_allow". */
 static int read_config(const char *path, conf_t *c)
 {
 	FILE *f = fopen(path, "rb");
@@ -89,6 +91,8 @@ static int read_config(const char *path, conf_t *c)
 		snprintf(c->profile, sizeof c->profile, "%s", v->valuestring);
 	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "usb_allow")))
 		snprintf(c->usb_allow, sizeof c->usb_allow, "%s", v->valuestring);
+	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "priority_policy")))
+		c->priority_mark = strcmp(v->valuestring, "mark") == 0;
 	if (cJSON_IsString(v = cJSON_GetObjectItemCaseSensitive(j, "priority_letter")) &&
 	    strlen(v->valuestring) == 1)
 		c->priority_letter = v->valuestring[0];
@@ -231,7 +235,7 @@ int main(int argc, char **argv)
 	if (!ticket && (proc_id || priority))
 		return usage("--procedure and --priority go with --ticket");
 
-	conf_t c = {"", "80mm", 'P', ""};
+	conf_t c = {"", "80mm", 'P', "", false};
 	if (config && read_config(config, &c))
 		return 1;
 	if (width)
@@ -313,7 +317,7 @@ int main(int argc, char **argv)
 		bool okfmt = strlen(ticket) == 4 && ticket[0] >= 'A' && ticket[0] <= 'Z';
 		for (int i = 1; okfmt && i < 4; i++)
 			okfmt = ticket[i] >= '0' && ticket[i] <= '9';
-		char want = p ? (priority ? c.priority_letter : p->group->letter) : 0;
+		char want = p ? (priority && !c.priority_mark ? c.priority_letter : p->group->letter) : 0;
 		if (!p) {
 			fprintf(stderr, "kiosk-print: no procedure \"%s\" in %s\n", proc_id, catpath);
 			rc = 1;

@@ -302,11 +302,6 @@ int printer_usb_open(const char *allow, const char *only, const kclock_t *clock,
 		     char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	const char *nd = getenv("KIOSK_USB_NO_DISCOVERY");
-	if (nd && strcmp(nd, "1") == 0) {
-		snprintf(err, errlen, "usb: device discovery disabled (KIOSK_USB_NO_DISCOVERY=1)");
-		return KIOSK_ENODEV;
-	}
 	if (!clock)
 		return KIOSK_EINVAL;
 	usbp_t *u = calloc(1, sizeof *u);
@@ -321,6 +316,12 @@ int printer_usb_open(const char *allow, const char *only, const kclock_t *clock,
 	}
 	u->only_set = n1 == 1;
 	u->clock = clock;
+	const char *nd = getenv("KIOSK_USB_NO_DISCOVERY");
+	if (nd && strcmp(nd, "1") == 0) {
+		snprintf(err, errlen, "usb: device discovery disabled (KIOSK_USB_NO_DISCOVERY=1)");
+		free(u);
+		return KIOSK_ENODEV;
+	}
 	if (libusb_init(&u->usb) != 0) {
 		snprintf(err, errlen, "usb: libusb_init failed");
 		free(u);

@@ -32,7 +32,8 @@ out=$($RUN "$KP" --status --device usb:04b8:0e28); st=$?
 for args in "" "--test-page" "--test-page --out a --device usb" "--ticket A001 --out x" \
 	"--test-page --width 500 --out x" "--test-page --lang fr --out x" "--status --out x" \
 	"--test-page --time yesterday --out x" "--bogus" "--status --device lpt1" \
-	"--list-procedures --priority" "--test-page --status --out x"; do
+	"--list-procedures --priority" "--test-page --status --out x" "--status --device usb:04b8" \
+	"--status --device usb:zzzz:0001" "--test-page --device usb:1:2:3"; do
 	# shellcheck disable=SC2086
 	$RUN "$KP" $args > /dev/null 2>&1; st=$?
 	[ $st -eq 2 ] || fail "exit $st (want 2) for: $args"
