@@ -22,6 +22,9 @@ struct catalog {
 	size_t n;
 };
 
+#if !__has_include("catalog.c")
+/* No catalogue loader in this tree yet: tickets.c's lookup (used only by
+ * tickets_reprint) resolves against the in-memory catalogue below. */
 __attribute__((weak)) const catalog_proc_t *catalog_proc_find(const catalog_t *cat, const char *id)
 {
 	for (size_t i = 0; cat && i < cat->n; i++)
@@ -29,6 +32,8 @@ __attribute__((weak)) const catalog_proc_t *catalog_proc_find(const catalog_t *c
 			return &cat->procs[i];
 	return NULL;
 }
+#define HAVE_FAKE_CATALOG 1
+#endif
 
 static const catalog_group_t grp_a = {"ho-tich", 'A', {"Hộ tịch", "Civil status"}};
 static const catalog_field_t fields[] = {
@@ -115,7 +120,7 @@ int main(int argc, char **argv)
 	}
 	if (!rc && !bench) {
 		tickets_result_t r;
-		rc = tickets_reprint(t, &cat, "A001", lang, &r);
+		rc = tickets_reprint_proc(t, &procs[0], "A001", lang, &r);
 		if (!rc)
 			printf("%s-%s\n", r.ticket_id, r.number);
 		else
