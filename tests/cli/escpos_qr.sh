@@ -46,23 +46,21 @@ done
 
 # The strict decoder must refuse broken streams.
 good=$(ls "$T"/80mm/spool/*.escpos | head -n 1)
-python3 - "$good" "$T" <<'PY' || fail "could not build broken streams"
-import sys
-src = open(sys.argv[1], 'rb').read()
-t = sys.argv[2]
-i = src.index(b'\x1d\x76\x30\x00')
-def w(name, data): open(t + '/' + name, 'wb').write(data)
-b = bytearray(src); b[i + 6] = (b[i + 6] + 1) & 255          # y one more: k != x*y
-w('k.escpos', bytes(b))
-w('junk.escpos', src[:-4] + b'\x07' + src[-4:])               # unknown byte before the cut
-w('trunc.escpos', src[:len(src) // 2])                          # cut short mid-band
-w('noinit.escpos', src[2:])                                     # no ESC @
-b = bytearray(src); b[i + 6] = 0x01; b[i + 7] = 0x01            # band of 257 rows
-w('tall.escpos', bytes(b))
-w('after.escpos', src + b'\x1b\x64\x01')                        # bytes after the cut
-w('status.escpos', src[:i] + b'\x10\x04\x01' + src[i:])         # a status request inside
-w('mode.escpos', src[:i + 3] + b'\x01' + src[i + 4:])           # double width mode
-PY
+# The first band header starts at offset 5 (after ESC @ and ESC a 0):
+# 1D 76 30 m xL xH yL yH at offsets 5..12.
+put() { # put OUT OFFSET LEN BYTES: copy $good with LEN bytes at OFFSET replaced by BYTES
+	{ head -c "$2" "$good"; printf "$4"; tail -c +$(($2 + $3 + 1)) "$good"; } > "$T/$1.escpos"
+}
+size=$(wc -c < "$good")
+head -c 13 "$good" | od -An -tx1 | tr -d ' \n' | grep -q '^1b401b61001d7630' || fail "unexpected stream start"
+put k 11 2 '\377\000'                 # 255 rows announced, 256 sent: k != x*y
+put tall 11 2 '\001\001'              # a band of 257 rows
+put mode 8 1 '\001'                    # double-width raster mode
+put status 5 0 '\020\004\001'         # a status request in the ticket
+put junk $((size - 4)) 0 '\007'        # unknown byte before the cut
+tail -c +3 "$good" > "$T/noinit.escpos"               # no ESC @
+head -c $((size / 2)) "$good" > "$T/trunc.escpos"     # cut short mid-band
+{ cat "$good"; printf '\033\144\001'; } > "$T/after.escpos" # bytes after the cut
 for b in k junk trunc noinit tall after status mode; do
 	if $RUN "$TTOOLS/escpos_decode" "$T/$b.escpos" "$T/$b.pbm" > /dev/null 2>&1; then
 		fail "strict decoder accepted $b.escpos"
