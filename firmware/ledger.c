@@ -5,6 +5,7 @@
 
 #include <openssl/rand.h>
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,10 +76,6 @@ static int map_rc(int rc)
 /* Run one statement with integer/text binds given as a format: 'i' int64,
  * 't' text. Returns the first column of the first row as int64 in *res when
  * res is not NULL (0 when no row). */
-static int run(ledger_t *l, const char *sql, int64_t *res, const char *fmt, ...)
-    __attribute__((unused));
-
-#include <stdarg.h>
 static int run(ledger_t *l, const char *sql, int64_t *res, const char *fmt, ...)
 {
 	sqlite3_stmt *st = NULL;
@@ -176,26 +173,14 @@ static int load_or_create_meta(ledger_t *l)
  * paper, so it is never reissued (a reprint in flight just fails). */
 static int recover(ledger_t *l)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(l->db, "SELECT row, reprint_of IS NOT NULL FROM tickets "
-				    "WHERE state IN ('reserved','sent')", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return map_rc(rc);
-	int64_t rows[64];
-	int reprint[64];
-	int n = 0, out = KIOSK_OK;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 64) {
-		rows[n] = sqlite3_column_int64(st, 0);
-		reprint[n++] = sqlite3_column_int(st, 1);
-	}
-	sqlite3_finalize(st);
-	for (int i = 0; i < n && !out; i++) {
-		out = run(l, "UPDATE tickets SET state=? WHERE row=?", NULL, "ti",
-			  reprint[i] ? "failed" : "void", rows[i]);
-		if (!out)
-			out = event(l, rows[i], reprint[i] ? "failed" : "voided", "recovered after restart");
-	}
-	return out;
+	int rc = run(l, "INSERT INTO events(ticket_row,kind,at_ms,detail) SELECT row, "
+		     "CASE WHEN reprint_of IS NULL THEN 'voided' ELSE 'failed' END, ?, "
+		     "'recovered after restart' FROM tickets WHERE state IN ('reserved','sent')",
+		     NULL, "i", (int64_t)kclock_now(l->clock));
+	if (!rc)
+		rc = run(l, "UPDATE tickets SET state = CASE WHEN reprint_of IS NULL THEN 'void' "
+			    "ELSE 'failed' END WHERE state IN ('reserved','sent')", NULL, NULL);
+	return rc;
 }
 
 int ledger_open(const char *path, const kclock_t *clock, ledger_t **out, char *err, size_t errlen)
@@ -330,7 +315,7 @@ int ledger_available(ledger_t *l, char series, int cap, int *remaining)
 		return KIOSK_EINVAL;
 	daycheck_t d;
 	int64_t seq = 0;
-	int rc = begin(l);
+	int rc = exec(l, "BEGIN");
 	if (rc)
 		return rc;
 	rc = day_check(l, &d);

@@ -31,13 +31,6 @@ struct tickets {
 	bool have_usb, have_file, have_ext;
 };
 
-const char *printer_state_name(printer_state_t s)
-{
-	static const char *names[] = {"ok", "near-end", "paper-out", "cover-open", "offline",
-				      "no-printer", "not-responding"};
-	return (unsigned)s < PRINTER_STATE_COUNT ? names[s] : "unknown";
-}
-
 static char *dupstr(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -395,8 +388,9 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 	return rc;
 }
 
-int tickets_reprint(tickets_t *t, const catalog_t *cat, const char *number, lang_t lang,
-		    tickets_result_t *out)
+/* Reprint with the procedure given (proc) or looked up in cat. */
+static int reprint(tickets_t *t, const catalog_t *cat, const catalog_proc_t *proc, const char *number,
+		   lang_t lang, tickets_result_t *out)
 {
 	char num[8] = "";
 	if (number && strlen(number) < sizeof num)
@@ -404,23 +398,22 @@ int tickets_reprint(tickets_t *t, const catalog_t *cat, const char *number, lang
 	memset(out, 0, sizeof *out);
 	out->printer = PRINTER_NO_PRINTER;
 	out->rc = KIOSK_EINVAL;
-	number = num;
-	if (!t || !cat || !num[0])
+	if (!t || (!cat && !proc) || !num[0])
 		return KIOSK_EINVAL;
 	out->printer = tickets_printer_state(t);
 	int rc = printer_state_rc(out->printer);
 	ledger_ticket_t lt;
 	if (!rc)
-		rc = ledger_reprint(t->ledger, number, &lt);
+		rc = ledger_reprint(t->ledger, num, &lt);
 	if (rc) {
 		out->rc = rc;
 		return rc;
 	}
-	const catalog_proc_t *p = catalog_proc_find(cat, lt.procedure);
-	if (!p) {
-		ledger_fail(t->ledger, lt.row, false, "procedure no longer in the catalog");
-		out->rc = KIOSK_ENOENT;
-		return KIOSK_ENOENT;
+	const catalog_proc_t *p = proc ? proc : catalog_proc_find(cat, lt.procedure);
+	if (!p || strcmp(p->id, lt.procedure) != 0) {
+		ledger_fail(t->ledger, lt.row, false, p ? "another procedure" : "procedure no longer in the catalog");
+		out->rc = p ? KIOSK_EINVAL : KIOSK_ENOENT;
+		return out->rc;
 	}
 	fill_result(out, &lt);
 	tickets_job_t job = {
@@ -431,6 +424,18 @@ int tickets_reprint(tickets_t *t, const catalog_t *cat, const char *number, lang
 	rc = print_reserved(t, &lt, &job, out);
 	out->rc = rc;
 	return rc;
+}
+
+int tickets_reprint(tickets_t *t, const catalog_t *cat, const char *number, lang_t lang,
+		    tickets_result_t *out)
+{
+	return reprint(t, cat, NULL, number, lang, out);
+}
+
+int tickets_reprint_proc(tickets_t *t, const catalog_proc_t *p, const char *number, lang_t lang,
+			 tickets_result_t *out)
+{
+	return reprint(t, NULL, p, number, lang, out);
 }
 
 int tickets_poll_fds(tickets_t *t, int *fds, int max)

@@ -109,6 +109,11 @@ struct ticket_renderer;
 int tickets_open_io(const tickets_config_t *cfg, const struct printer_ops *ops, void *ctx,
 		    tickets_t **out, char *err, size_t errlen);
 
+/* tickets_reprint with the number's procedure given instead of looked up in
+ * a catalogue; KIOSK_EINVAL when the number was issued for another one. */
+int tickets_reprint_proc(tickets_t *t, const catalog_proc_t *p, const char *number, lang_t lang,
+			 tickets_result_t *out);
+
 /* Whether the last reservation ran on an untrusted or backwards clock
  * (staff warning). */
 bool tickets_clock_warning(const tickets_t *t);

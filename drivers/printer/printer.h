@@ -84,6 +84,12 @@ int printer_usb_open(const char *allow, const char *only, const kclock_t *clock,
 		     char *err, size_t errlen);
 /* Whether a USB printer is currently open. */
 bool printer_usb_found(printer_t *p);
+/* (tests) Whether an interface altsetting is a usable printer: class 7
+ * subclass 1, or any class when listed (allow-list); needs a bulk OUT
+ * endpoint; the first bulk IN is taken for status. */
+struct libusb_interface_descriptor;
+bool printer_usb_pick_endpoints(const struct libusb_interface_descriptor *alt, bool listed,
+				uint8_t *out, uint8_t *in, bool *has_in);
 
 /* ---- fault-injecting fake (tests) ---- */
 typedef struct {

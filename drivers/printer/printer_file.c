@@ -33,12 +33,12 @@ static int mkdirs(const char *dir)
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p == '/') {
 			*p = 0;
-			if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+			if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
 				return KIOSK_EIO;
 			*p = '/';
 		}
 	}
-	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+	if (mkdir(tmp, 0700) != 0 && errno != EEXIST)
 		return KIOSK_EIO;
 	return KIOSK_OK;
 }
@@ -189,9 +189,14 @@ static int write_atomic(const char *dir, const char *name, const uint8_t *data, 
 	char tmp[4200], dst[4200];
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
 	snprintf(dst, sizeof dst, "%s/%s", dir, name);
-	FILE *fp = fopen(tmp, "wb");
-	if (!fp)
+	/* Owner-only: a ticket's QR carries the citizen's answers. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!fp) {
+		if (fd >= 0)
+			close(fd);
 		return KIOSK_EIO;
+	}
 	int rc = KIOSK_OK;
 	if (img)
 		rc = ticket_write_png_fp(img, fp);

@@ -32,28 +32,39 @@ typedef struct {
 	libusb_hotplug_callback_handle cb;
 } usbp_t;
 
+static int hex4(const char *s, uint16_t *v)
+{
+	unsigned x = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = s[i];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return -1;
+		x = x * 16 + (unsigned)d;
+	}
+	*v = (uint16_t)x;
+	return 0;
+}
+
+/* "VID:PID[,VID:PID...]", four hex digits each. */
 static int parse_ids(const char *s, uint16_t (*out)[2], int max, int *n)
 {
 	*n = 0;
 	if (!s)
 		return KIOSK_OK;
-	while (*s) {
-		unsigned v, p;
-		int used = 0;
-		if (sscanf(s, "%4x:%4x%n", &v, &p, &used) != 2 || used != 9)
+	for (;;) {
+		if (strlen(s) < 9 || hex4(s, &out[*n][0]) || s[4] != ':' || hex4(s + 5, &out[*n][1]))
 			return KIOSK_EINVAL;
-		if (*n >= max)
+		if (++*n > max)
 			return KIOSK_ERANGE;
-		out[*n][0] = (uint16_t)v;
-		out[*n][1] = (uint16_t)p;
-		(*n)++;
-		s += used;
-		if (*s == ',')
-			s++;
-		else if (*s)
-			return KIOSK_EINVAL;
+		s += 9;
+		if (*s == 0)
+			return KIOSK_OK;
+		if (*s != ',' || *n == max)
+			return *s == ',' ? KIOSK_ERANGE : KIOSK_EINVAL;
+		s++;
 	}
-	return KIOSK_OK;
 }
 
 static bool allowed(const usbp_t *u, uint16_t v, uint16_t p)
@@ -75,8 +86,8 @@ static void drop(usbp_t *u)
 
 /* Look at one altsetting: a candidate when class 7 (subclass 1) or the
  * device is allow-listed; needs a bulk OUT endpoint. */
-static bool pick_endpoints(const struct libusb_interface_descriptor *alt, bool listed,
-			   uint8_t *out, uint8_t *in, bool *has_in)
+bool printer_usb_pick_endpoints(const struct libusb_interface_descriptor *alt, bool listed,
+				uint8_t *out, uint8_t *in, bool *has_in)
 {
 	if (!(listed || (alt->bInterfaceClass == LIBUSB_CLASS_PRINTER && alt->bInterfaceSubClass == 1)))
 		return false;
@@ -119,7 +130,7 @@ static int try_device(usbp_t *u, libusb_device *dev)
 			const struct libusb_interface_descriptor *alt = &itf->altsetting[a];
 			uint8_t o, in = 0;
 			bool hin;
-			if (!pick_endpoints(alt, listed, &o, &in, &hin))
+			if (!printer_usb_pick_endpoints(alt, listed, &o, &in, &hin))
 				continue;
 			int proto = alt->bInterfaceProtocol == 2 ? 2 : hin ? 1 : 0;
 			if (proto > best_proto) {
@@ -302,11 +313,6 @@ int printer_usb_open(const char *allow, const char *only, const kclock_t *clock,
 		     char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
-	const char *nd = getenv("KIOSK_USB_NO_DISCOVERY");
-	if (nd && strcmp(nd, "1") == 0) {
-		snprintf(err, errlen, "usb: device discovery disabled (KIOSK_USB_NO_DISCOVERY=1)");
-		return KIOSK_ENODEV;
-	}
 	if (!clock)
 		return KIOSK_EINVAL;
 	usbp_t *u = calloc(1, sizeof *u);
@@ -321,6 +327,12 @@ int printer_usb_open(const char *allow, const char *only, const kclock_t *clock,
 	}
 	u->only_set = n1 == 1;
 	u->clock = clock;
+	const char *nd = getenv("KIOSK_USB_NO_DISCOVERY");
+	if (nd && strcmp(nd, "1") == 0) {
+		snprintf(err, errlen, "usb: device discovery disabled (KIOSK_USB_NO_DISCOVERY=1)");
+		free(u);
+		return KIOSK_ENODEV;
+	}
 	if (libusb_init(&u->usb) != 0) {
 		snprintf(err, errlen, "usb: libusb_init failed");
 		free(u);

@@ -1,0 +1,189 @@
+/* test_ticket.c - ticket rendering: widths, every precomposed Vietnamese
+ * letter present in the pinned fonts and non-empty, NFD input renders like
+ * NFC, the date only on a trusted clock, the reprint banner, QR limits, and
+ * PNG output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <SDL2/SDL_ttf.h>
+#include <cmocka.h>
+
+#include "clock.h"
+#include "kiosk.h"
+#include "ticket.h"
+
+static const char *assets(void)
+{
+	const char *a = getenv("KIOSK_ASSETS");
+	return a ? a : "build/share/kiosk";
+}
+
+static ticket_info_t base(int width)
+{
+	ticket_info_t t = {
+		.width = width, .lang = LANG_VI, .office = "UBND xã Mẫu Sơn",
+		.procedure_vi = "Đăng ký khai sinh", .procedure_en = "Birth registration",
+		.number = "A012", .dated = true, .qr = "A012;K1;abc-1;1.001193;-;0",
+	};
+	kclock_parse_iso("2026-01-05T09:00:00+07:00", &t.time_ms);
+	return t;
+}
+
+static long black(const ticket_image_t *img)
+{
+	long n = 0;
+	for (size_t i = 0; i < (size_t)img->h * (size_t)img->stride; i++)
+		n += __builtin_popcount(img->bits[i]);
+	return n;
+}
+
+static bool same(const ticket_image_t *a, const ticket_image_t *b)
+{
+	return a->w == b->w && a->h == b->h &&
+	       memcmp(a->bits, b->bits, (size_t)a->h * (size_t)a->stride) == 0;
+}
+
+static void test_widths_and_variants(void **state)
+{
+	(void)state;
+	ticket_renderer_t *r;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), &r, err, sizeof err), KIOSK_OK);
+	ticket_info_t t = base(576);
+	ticket_image_t a, b;
+	assert_int_equal(ticket_render(r, &t, &a), KIOSK_OK);
+	assert_int_equal(a.w, 576);
+	assert_int_equal(a.stride, 72);
+	assert_true(a.h > 300 && a.h < 2000);
+	assert_true(black(&a) > 10000);
+	/* Same input, same bits. */
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_true(same(&a, &b));
+	ticket_image_free(&b);
+	/* NFD procedure name ("Đăng ký" with combining marks) renders as NFC. */
+	t.procedure_vi = "\xC4\x90\x61\xCC\x86ng ky\xCC\x81 khai sinh";
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_true(same(&a, &b));
+	ticket_image_free(&b);
+	t = base(576);
+	/* Untrusted clock: no date line, so fewer rows. */
+	t.dated = false;
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_true(b.h < a.h);
+	ticket_image_free(&b);
+	/* Reprint banner and priority band add rows and black. */
+	t = base(576);
+	t.reprint = true;
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_true(b.h > a.h && black(&b) > black(&a));
+	ticket_image_free(&b);
+	t = base(576);
+	t.priority = true;
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_true(b.h > a.h);
+	ticket_image_free(&b);
+	/* 58 mm. */
+	t = base(384);
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_int_equal(b.w, 384);
+	assert_int_equal(b.stride, 48);
+	ticket_image_free(&b);
+	/* Bad width; QR too large for 58 mm. */
+	t = base(500);
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_EINVAL);
+	t = base(384);
+	char big[1200];
+	memset(big, 'A', sizeof big - 1);
+	big[sizeof big - 1] = 0;
+	t.qr = big;
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_ERANGE);
+	assert_null(b.bits);
+	/* Very long names are wrapped and cut, never overflow. */
+	t = base(384);
+	t.procedure_vi = "Thủ tục đăng ký thường trú cho người chưa thành niên có cha mẹ ở hai nơi khác "
+			 "nhau trên địa bàn nhiều tỉnh thành phố trực thuộc trung ương và một từrấtdàikhôngcókhoảngtrắngnàocả";
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	ticket_image_free(&b);
+	/* PNG */
+	const char *tmp = getenv("TESTS_TMP");
+	char path[600];
+	snprintf(path, sizeof path, "%s/t.png", tmp ? tmp : "/tmp");
+	assert_int_equal(ticket_write_png(&a, path), KIOSK_OK);
+	FILE *f = fopen(path, "rb");
+	unsigned char sig[8];
+	assert_int_equal(fread(sig, 1, 8, f), 8);
+	fclose(f);
+	assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
+	ticket_image_free(&a);
+	/* Test page. */
+	assert_int_equal(ticket_render_test(r, 576, LANG_EN, NULL, "X", &a), KIOSK_OK);
+	assert_true(ticket_pixel(&a, 575, 60) || ticket_pixel(&a, 0, 60) || a.h > 100);
+	ticket_image_free(&a);
+	ticket_renderer_close(r);
+	/* Missing assets are reported. */
+	assert_int_not_equal(ticket_renderer_open("/nonexistent", &r, err, sizeof err), KIOSK_OK);
+	assert_null(r);
+	assert_non_null(strstr(err, "font"));
+}
+
+/* Every precomposed Vietnamese letter (both cases) exists in both fonts
+ * and draws something. */
+static void test_vietnamese_glyphs(void **state)
+{
+	(void)state;
+	static const char *letters =
+		"aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵđ"
+		"AÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬEÈÉẺẼẸÊỀẾỂỄỆIÌÍỈĨỊOÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢUÙÚỦŨỤƯỪỨỬỮỰYỲÝỶỸỴĐ";
+	if (!TTF_WasInit())
+		assert_int_equal(TTF_Init(), 0);
+	const char *files[] = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"};
+	for (int fi = 0; fi < 2; fi++) {
+		char path[600];
+		snprintf(path, sizeof path, "%s/fonts/%s", assets(), files[fi]);
+		TTF_Font *font = TTF_OpenFont(path, 24);
+		assert_non_null(font);
+		size_t len = strlen(letters), i = 0;
+		int count = 0;
+		while (i < len) {
+			size_t s = i;
+			unsigned char c = (unsigned char)letters[i];
+			size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+			uint32_t cp = n == 1 ? c : n == 2 ? c & 0x1F : n == 3 ? c & 0x0F : c & 0x07;
+			for (size_t k = 1; k < n; k++)
+				cp = (cp << 6) | ((unsigned char)letters[i + k] & 0x3F);
+			i += n;
+			if (!TTF_GlyphIsProvided32(font, cp))
+				fail_msg("U+%04X missing from %s", cp, files[fi]);
+			char one[8];
+			memcpy(one, letters + s, n);
+			one[n] = 0;
+			SDL_Color black = {0, 0, 0, 255};
+			SDL_Surface *sf = TTF_RenderUTF8_Solid(font, one, black);
+			assert_non_null(sf);
+			long on = 0;
+			for (int y = 0; y < sf->h; y++)
+				for (int x = 0; x < sf->w; x++)
+					on += ((uint8_t *)sf->pixels)[y * sf->pitch + x] != 0;
+			SDL_FreeSurface(sf);
+			if (on == 0)
+				fail_msg("U+%04X draws nothing", cp);
+			count++;
+		}
+		assert_int_equal(count, 146); /* 12 vowels x 6 tones + d-stroke, both cases */
+		TTF_CloseFont(font);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_widths_and_variants),
+		cmocka_unit_test(test_vietnamese_glyphs),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	TTF_Quit();
+	return rc;
+}
