@@ -561,11 +561,6 @@ static int check_against(update_t *u, const bundle_header_t *h, const update_ins
 			    "security epoch %u is lower than this kiosk's floor %u (older release "
 			    "with a known security problem)", h->security_epoch, st->floor_epoch);
 	bundle_version_t fv, cv;
-	if (st->floor_version[0] &&
-	    bundle_version_parse(st->floor_version, strlen(st->floor_version), &fv) == KIOSK_OK &&
-	    bundle_version_cmp(&h->version, &fv) < 0)
-		return fail(err, errlen, KIOSK_EPERM, "version %s is older than the version floor %s",
-			    h->version_str, st->floor_version);
 	if (cur >= 0) {
 		const update_slot_t *cs = &st->slot[cur];
 		char sha[65];
@@ -592,6 +587,11 @@ static int check_against(update_t *u, const bundle_header_t *h, const update_ins
 					    h->version_str);
 		}
 	}
+	if (st->floor_version[0] &&
+	    bundle_version_parse(st->floor_version, strlen(st->floor_version), &fv) == KIOSK_OK &&
+	    bundle_version_cmp(&h->version, &fv) < 0)
+		return fail(err, errlen, KIOSK_EPERM, "version %s is older than the version floor %s",
+			    h->version_str, st->floor_version);
 	return KIOSK_OK;
 }
 
