@@ -15,6 +15,7 @@
 
 #include "kiosk.h"
 #include "update/update.h"
+#include "update/update_io.h"
 
 static int usage(void)
 {
@@ -64,6 +65,7 @@ int main(int argc, char **argv)
 	setenv("KIOSK_ROOT", root, 1);
 	setenv("KIOSK_SLOT", app, 1);
 	setenv("KIOSK_DATA_SLOT", data, 1);
+	update_io_report();
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "kiosk-launcher: cannot run %s\n", argv[i]);
 	return 127;

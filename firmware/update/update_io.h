@@ -18,6 +18,8 @@
 /* Counts one mutation; crashes when KIOSK_CRASH_AT says so. */
 void update_io_op(const char *what);
 unsigned long update_io_ops(void);
+/* Writes the KIOSK_IO_REPORT file now (before an exec). */
+void update_io_report(void);
 
 int update_io_mkdirat(int dfd, const char *name, mode_t mode);
 /* O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC (excl=1) or O_TRUNC (excl=0). */
