@@ -240,7 +240,7 @@ static int state_load(int pfd, update_state_t *st, int *ok)
 	for (int i = 0; i < 2; i++) {
 		char buf[2048];
 		size_t len;
-		char name[16];
+		char name[24];
 		snprintf(name, sizeof name, "state.%d", i);
 		int rc = pfd >= 0 ? read_small(pfd, name, buf, sizeof buf, &len) : KIOSK_ENOENT;
 		if (rc == KIOSK_ENOENT)
@@ -266,7 +266,7 @@ static int state_write(int pfd, update_state_t *st, char *err, size_t errlen)
 	int n = update_state_format(st, buf, sizeof buf);
 	if (n < 0)
 		return fail(err, errlen, KIOSK_ERANGE, "state record too long");
-	char name[16];
+	char name[24];
 	snprintf(name, sizeof name, "state.%d", (int)(st->seq % 2));
 	int fd = update_io_create(pfd, name, 0644, 0);
 	if (fd < 0)

@@ -44,16 +44,19 @@ reject 2 "cannot open" "$W/missing.kiosk"
 kb verify "$W/a.kiosk" 2>/dev/null; [ $? = 2 ] || die "verify without key must be a usage error"
 
 # Every byte of the fixed part, header and signature block: flipped, rejected.
+# (Sanitizer and emulated runs take every 7th byte; test_bundle flips every
+# byte in memory anyway.)
 n=$(od -An -tu4 -j8 -N4 "$W/a.kiosk" | tr -d ' ')
 end=$((85 + n))
+step=1; [ "${ARCH:-native}" = native ] || step=7
 off=0
 while [ $off -lt $end ]; do
 	cp "$W/a.kiosk" "$W/t.kiosk"; flip "$W/t.kiosk" $off
 	kb verify --public "$W/keys/test.pub" "$W/t.kiosk" >/dev/null 2>"$W/err" && die "flip at $off accepted"
 	[ -s "$W/err" ] || die "flip at $off: no reason given"
-	off=$((off + 1))
+	off=$((off + step))
 done
-echo "flipped $end header/signature bytes: all rejected"
+echo "flipped header/signature bytes 0..$end (step $step): all rejected"
 cp "$W/a.kiosk" "$W/t.kiosk"; flip "$W/t.kiosk" 0; reject 1 "bad magic" "$W/t.kiosk"
 cp "$W/a.kiosk" "$W/t.kiosk"; flip "$W/t.kiosk" 4; reject 1 "format version" "$W/t.kiosk"
 cp "$W/a.kiosk" "$W/t.kiosk"; flip "$W/t.kiosk" 6; reject 1 "flags" "$W/t.kiosk"

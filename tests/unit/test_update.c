@@ -50,7 +50,7 @@ static int setup(void **state)
 		return -1;
 	write_file(p("compatible"), "unit-kiosk\n");
 	for (int v = 1; v <= 2; v++) {
-		char tree[32], file[64], ver[16], out[32];
+		char tree[32], file[64], ver[32], out[32];
 		snprintf(tree, sizeof tree, "tree%d", v);
 		mkdir(p(tree), 0755);
 		snprintf(file, sizeof file, "tree%d/VERSION", v);
