@@ -268,9 +268,12 @@ static int state_write(int pfd, update_state_t *st, char *err, size_t errlen)
 		return fail(err, errlen, KIOSK_ERANGE, "state record too long");
 	char name[24];
 	snprintf(name, sizeof name, "state.%d", (int)(st->seq % 2));
-	int fd = update_io_create(pfd, name, 0644, 0);
+	int fd = update_io_create(pfd, name, 0664, 0);
 	if (fd < 0)
 		return fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", name, strerror(errno));
+	/* 0664: root installs, the kiosk user's launcher and mark-good update
+	 * the record (the pair folder is group kiosk, see board/). */
+	(void)fchmod(fd, 0664);
 	int ok = update_io_write_all(fd, buf, (size_t)n) == 0 && update_io_fsync(fd) == 0;
 	int e = errno;
 	close(fd);
@@ -372,6 +375,7 @@ static int lock_root(update_t *u, int wait, char *err, size_t errlen)
 	int fd = openat(u->rootfd, "update.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0664);
 	if (fd < 0)
 		return fail(err, errlen, KIOSK_EIO, "cannot open update.lock: %s", strerror(errno));
+	(void)fchmod(fd, 0664);
 	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		close(fd);
 		return fail(err, errlen, KIOSK_EBUSY, "another update is running");
