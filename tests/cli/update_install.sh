@@ -103,8 +103,16 @@ for check in fonts catalog ledger frame never; do
 	[ "$(st "slot_$new")" = bad ] || die "$check: failed slot not bad"
 	st last_failure | grep -q "did not pass its health check after" || die "$check: last_failure"
 done
-# The health hook through the environment (the kiosk's own checks use it).
 tail -n 1 "$R/starts.log" | grep -q "start 1.1.0" || die "old version not started after rollback"
+# The health hook through the environment (KIOSK_HEALTH_FAIL, as read by
+# update_health_fail_injected in the kiosk): default 3 tries.
+bundle "$W/h.kiosk" 1.2.9 || die "bundle h"
+cur=$(st current)
+upd install "$W/h.kiosk" >/dev/null || die "install h"
+for i in 1 2 3; do KIOSK_HEALTH_FAIL=catalog,ledger launch >/dev/null 2>&1 && die "start $i passed"; done
+[ "$(st current)" != "$cur" ] || die "rolled back before 3 starts"
+launch >/dev/null 2>&1 || die "rolled-back version failed"
+[ "$(st current)" = "$cur" ] || die "env hook: no rollback"
 
 # Manual rollback of a good update; no second good slot -> refused.
 upd install "$W/v3.kiosk" >/dev/null || die "install v3"
