@@ -486,6 +486,9 @@ static int w_end(void *user, const bundle_tree_entry_t *e, char *err, size_t err
 	writer_t *w = user;
 	int ok = update_io_fsync(w->fd) == 0;
 	int e2 = errno;
+	/* Drop the cached pages so the read-back check reads the medium. */
+	if (ok)
+		(void)posix_fadvise(w->fd, 0, 0, POSIX_FADV_DONTNEED);
 	ok = close(w->fd) == 0 && ok;
 	w->fd = -1;
 	if (!ok)
@@ -850,7 +853,9 @@ int update_install_stick(update_t *u, const char *dir, const update_install_opts
 		msglen = sizeof dummy;
 	}
 	msg[0] = 0;
-	int rc = lock_root(u, 0, err, errlen);
+	/* Wait for the lock: a stick with several partitions starts one
+	 * updater per partition; they take turns. */
+	int rc = lock_root(u, 1, err, errlen);
 	if (rc)
 		return rc;
 	update_candidate_t *c;
