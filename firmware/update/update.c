@@ -956,6 +956,20 @@ int update_mark_good(update_t *u, char *err, size_t errlen)
 	return rc;
 }
 
+int update_mark_good_env(char *err, size_t errlen)
+{
+	const char *root = getenv("KIOSK_ROOT");
+	if (!root || !*root)
+		return fail(err, errlen, KIOSK_ENOENT, "KIOSK_ROOT is not set");
+	update_t *u;
+	int rc = update_open(root, NULL, NULL, &u, err, errlen);
+	if (rc)
+		return rc;
+	rc = update_mark_good(u, err, errlen);
+	update_close(u);
+	return rc;
+}
+
 static int rollback_pair(int pfd, update_state_t *st, int cur, const char *reason, char *err,
 			 size_t errlen)
 {

@@ -114,6 +114,11 @@ int update_install_stick(update_t *u, const char *dir, const update_install_opts
  * good, tries reset, floors raised. A no-op when nothing is pending. */
 int update_mark_good(update_t *u, char *err, size_t errlen);
 
+/* The same for the kiosk itself: uses KIOSK_ROOT (set by kiosk-launcher).
+ * KIOSK_ENOENT when KIOSK_ROOT is unset (the kiosk was not started by the
+ * launcher: nothing to mark). */
+int update_mark_good_env(char *err, size_t errlen);
+
 /* Switch type's pair back to the other slot, which must be good; the
  * current one is marked bad and reason recorded as last_failure. */
 int update_rollback(update_t *u, bundle_type_t type, const char *reason, char *err,

@@ -154,7 +154,11 @@ static void test_library_flow(void **state)
 	assert_int_equal(update_status(u, &s, err, sizeof err), KIOSK_OK);
 	assert_int_equal(s.pair[BUNDLE_TYPE_APP].current, 0);
 	assert_int_equal(s.pair[BUNDLE_TYPE_APP].st.slot[0].state, UPDATE_SLOT_PENDING);
-	assert_int_equal(update_mark_good(u, err, sizeof err), KIOSK_OK);
+	unsetenv("KIOSK_ROOT");
+	assert_int_equal(update_mark_good_env(err, sizeof err), KIOSK_ENOENT);
+	setenv("KIOSK_ROOT", p("root"), 1);
+	assert_int_equal(update_mark_good_env(err, sizeof err), KIOSK_OK);
+	unsetenv("KIOSK_ROOT");
 	assert_int_equal(update_status(u, &s, err, sizeof err), KIOSK_OK);
 	assert_int_equal(s.pair[BUNDLE_TYPE_APP].st.slot[0].state, UPDATE_SLOT_GOOD);
 	assert_string_equal(s.pair[BUNDLE_TYPE_APP].st.floor_version, "1.0.0");
