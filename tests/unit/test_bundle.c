@@ -330,6 +330,17 @@ static void test_flip_every_prefix_byte(void **state)
 			p[i] ^= (uint8_t)(1u << bit);
 		}
 	}
+	/* header_len = max + 1, max (then the file is too short), 0 */
+	uint8_t save[4];
+	memcpy(save, p + 8, 4);
+	uint32_t lens[] = {BUNDLE_HEADER_MAX + 1, BUNDLE_HEADER_MAX, 0, 0xffffffffu};
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(lens); i++) {
+		for (int b = 0; b < 4; b++)
+			p[8 + b] = (uint8_t)(lens[i] >> (8 * b));
+		assert_int_not_equal(bundle_check_memory(p, n, &key, 1, &h, err, sizeof err), KIOSK_OK);
+		assert_true(strstr(err, "header length") || strstr(err, "truncated"));
+	}
+	memcpy(p + 8, save, 4);
 	/* Truncated or extended by one byte. */
 	assert_int_not_equal(bundle_check_memory(p, n - 1, &key, 1, &h, err, sizeof err), KIOSK_OK);
 	/* Without a key the parse still runs (UNVERIFIED) and still checks. */
