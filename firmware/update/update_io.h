@@ -1,7 +1,11 @@
 /* update_io.h - every mutation the updater makes goes through these calls,
  * so tests can crash the process before any one of them.
  *
- * KIOSK_CRASH_AT=N   raise(SIGKILL) right before mutation number N (1-based).
+ * KIOSK_CRASH_AT=N   raise(SIGKILL) right before mutation number N (1-based);
+ *                    N = count + 1 crashes at exit, after the last one.
+ * KIOSK_CRASH_MODE=powerloss  before that SIGKILL, undo everything not made
+ *                    durable by an fsync of the file (data) or of its folder
+ *                    (entries): a power cut where no unsynced write survives.
  * KIOSK_IO_REPORT=F  at exit, write the number of mutations done to file F.
  * KIOSK_READ_FAIL_AT=OFF[:PASS]  bundle reads touching file offset OFF fail
  *                    with EIO (the stick vanished) in payload pass PASS
