@@ -147,7 +147,10 @@ int main(int argc, char **argv)
 	}
 	char err[BUNDLE_ERR_LEN] = "", msg[1024] = "";
 	update_t *u;
-	int rc = update_open(root, keys, compat, &u, err, sizeof err);
+	/* Keys and compatible matter to install and scan only: status,
+	 * mark-good and rollback work even with a broken key folder. */
+	int needs = is_install || is_scan;
+	int rc = update_open(root, needs ? keys : NULL, needs ? compat : NULL, &u, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "kiosk-update: %s\n", err);
 		return exit_for(rc);

@@ -76,6 +76,8 @@ KIOSK_READ_FLIP_AT=$((poff + 5000)) upd install "$W/v2.kiosk" >/dev/null 2>"$W/e
 launch >/dev/null || die "launch after failed installs"
 [ "$(st slot_b)" = incomplete ] && [ "$(st slot_a)" = good ] || die "state after failed installs"
 
+# A stale current.tmp (crash in an earlier switch) blocks nothing.
+ln -s slot-b "$R/app/current.tmp"
 # Good update with a progress file; on trial until mark-good.
 upd --progress "$W/progress" install "$W/v2.kiosk" >/dev/null || die "install v2"
 grep -qx "phase=done" "$W/progress" && grep -qx "result=ok" "$W/progress" || die "progress file"
@@ -155,4 +157,14 @@ launch >/dev/null || die "launch 2.0.0"
 upd install --stick "$S" > "$W/out" || die "stick with nothing new"
 grep -q "already installed" "$W/out" || die "nothing-new msg: $(cat "$W/out")"
 [ -e "$R/app/current/evil.sh" ] && die "stick content copied"
+# Key rotation: two keys accepted, a bundle signed with the second installs;
+# three keys are refused.
+kb keygen --private "$W/new.pem" --public "$W/keys/new.pub" || die "second key"
+make_tree "$W/rt" 3.0.0
+kb create --key "$W/new.pem" --payload "$W/rt" --type app --version 3.0.0 --epoch 2 \
+	--compatible kiosk-test-v1 --out "$W/rot.kiosk" || die "bundle with new key"
+upd install "$W/rot.kiosk" >/dev/null || die "install with the second key"
+kb keygen --private "$W/third.pem" --public "$W/keys/third.pub" || die "third key"
+upd status >/dev/null || die "status must not need valid keys"
+upd install "$W/rot.kiosk" 2>"$W/err"; [ $? = 1 ] && grep -q "more than two" "$W/err" || die "three keys: $(cat "$W/err")"
 echo "update_install: ok"
