@@ -85,6 +85,10 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 		return fail(err, errlen, KIOSK_EINVAL, "file list: too many entries (%u)", count);
 	if (len > BUNDLE_TREE_LIST_MAX)
 		return fail(err, errlen, KIOSK_EINVAL, "file list: too long");
+	/* The shortest line, "d 0755 0 - a\n", has 13 bytes: refuse counts the
+	 * list cannot hold before allocating for them. */
+	if (count > len / 13)
+		return fail(err, errlen, KIOSK_EINVAL, "file list: more entries announced than listed");
 	bundle_tree_entry_t *e = calloc(count ? count : 1, sizeof *e);
 	if (!e)
 		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");

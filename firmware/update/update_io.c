@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +21,221 @@ static int env_read;
 static uint64_t fail_at = UINT64_MAX, flip_at = UINT64_MAX;
 static int fail_pass = 2, flip_pass = 2;
 static const char *report_path;
+static int powerloss;
 
-static void report_at_exit(void)
+/* ---- power-loss model (KIOSK_CRASH_MODE=powerloss, tests only) ----------------
+ * Every mutation is logged with what is needed to undo it. fsync of a file
+ * makes its data durable; fsync of a folder makes the entry changes in it
+ * durable. At the crash point everything not durable is undone, newest
+ * first (the "none of the unsynced writes survive" case), then SIGKILL. */
+enum { U_CREATE, U_TRUNC, U_MKDIR, U_UNLINK, U_RENAME, U_SYMLINK };
+typedef struct {
+	int kind;
+	char dir[PATH_MAX];
+	char name[NAME_MAX + 1];
+	char name2[NAME_MAX + 1];  /* rename: the new name */
+	char path[PATH_MAX];       /* dir/name (rename: dir/name2) */
+	int entry_durable, data_durable;
+	int had_old;               /* unlink/rename/trunc: something was there */
+	mode_t old_mode;           /* its type and mode */
+	char *old_data;            /* regular file content or symlink target */
+	size_t old_len;
+} undo_t;
+static undo_t *ulog;
+static size_t ulen, ucap;
+
+static int dfd_path(int dfd, char *out)
 {
+	char link[64];
+	if (dfd == AT_FDCWD)
+		return getcwd(out, PATH_MAX) ? 0 : -1;
+	snprintf(link, sizeof link, "/proc/self/fd/%d", dfd);
+	ssize_t r = readlink(link, out, PATH_MAX - 1);
+	if (r < 0)
+		return -1;
+	out[r] = 0;
+	return 0;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	*len = 0;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	char *buf = NULL;
+	if (fstat(fd, &st) == 0 && (buf = malloc((size_t)st.st_size + 1)) != NULL) {
+		ssize_t r = read(fd, buf, (size_t)st.st_size);
+		*len = r > 0 ? (size_t)r : 0;
+	}
+	close(fd);
+	return buf;
+}
+
+/* Logs an op on dfd/name (a multi-component name is split at its last '/'). */
+static undo_t *ulog_add(int kind, int dfd, const char *name)
+{
+	if (!powerloss)
+		return NULL;
+	if (ulen == ucap) {
+		size_t nc = ucap ? 2 * ucap : 64;
+		undo_t *n = realloc(ulog, nc * sizeof *n);
+		if (!n)
+			return NULL;
+		ulog = n;
+		ucap = nc;
+	}
+	undo_t *u = &ulog[ulen];
+	memset(u, 0, sizeof *u);
+	u->kind = kind;
+	char base[PATH_MAX];
+	if (dfd_path(dfd, base) < 0)
+		return NULL;
+	const char *slash = strrchr(name, '/');
+	size_t bl = strlen(base), pl = slash ? (size_t)(slash - name) : 0;
+	const char *leaf = slash ? slash + 1 : name;
+	size_t ll = strlen(leaf);
+	if (bl + 1 + pl + 1 + ll + 1 > sizeof u->path || ll > NAME_MAX)
+		return NULL;
+	memcpy(u->dir, base, bl);
+	if (slash) {
+		u->dir[bl] = '/';
+		memcpy(u->dir + bl + 1, name, pl);
+		bl += 1 + pl;
+	}
+	u->dir[bl] = 0;
+	memcpy(u->name, leaf, ll + 1);
+	memcpy(u->path, u->dir, bl);
+	u->path[bl] = '/';
+	memcpy(u->path + bl + 1, leaf, ll + 1);
+	ulen++;
+	return u;
+}
+
+/* Remembers what is at path before it is replaced or removed. */
+static void save_old(undo_t *u, const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return;
+	u->had_old = 1;
+	u->old_mode = st.st_mode;
+	if (S_ISREG(st.st_mode)) {
+		u->old_data = slurp(path, &u->old_len);
+	} else if (S_ISLNK(st.st_mode)) {
+		u->old_data = calloc(1, PATH_MAX);
+		if (u->old_data)
+			u->old_len = (size_t)readlink(path, u->old_data, PATH_MAX - 1);
+	}
+}
+
+static void put_old(const undo_t *u, const char *path)
+{
+	if (!u->had_old)
+		return;
+	if (S_ISDIR(u->old_mode)) {
+		mkdir(path, u->old_mode & 07777);
+	} else if (S_ISLNK(u->old_mode)) {
+		if (u->old_data)
+			(void)symlink(u->old_data, path);
+	} else if (S_ISREG(u->old_mode)) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW, u->old_mode & 07777);
+		if (fd >= 0) {
+			if (u->old_len)
+				(void)!write(fd, u->old_data, u->old_len);
+			close(fd);
+		}
+	}
+}
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	return flag == FTW_DP ? rmdir(p) : unlink(p);
+}
+
+static void rm_tree(const char *path)
+{
+	struct stat st;
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode))
+		nftw(path, rm_cb, 16, FTW_DEPTH | FTW_PHYS);
+	else
+		unlink(path);
+}
+
+static void ulog_free(void)
+{
+	for (size_t i = 0; i < ulen; i++)
+		free(ulog[i].old_data);
+	free(ulog);
+	ulog = NULL;
+	ulen = ucap = 0;
+}
+
+static void ulog_fsync(int fd)
+{
+	if (!powerloss)
+		return;
+	char p[PATH_MAX];
+	struct stat st;
+	if (dfd_path(fd, p) < 0 || fstat(fd, &st) < 0)
+		return;
+	for (size_t i = 0; i < ulen; i++) {
+		if (S_ISDIR(st.st_mode) && !strcmp(ulog[i].dir, p))
+			ulog[i].entry_durable = 1;
+		if (!S_ISDIR(st.st_mode) && !strcmp(ulog[i].path, p))
+			ulog[i].data_durable = 1;
+	}
+}
+
+static void power_cut(void)
+{
+	for (size_t i = ulen; i-- > 0;) {
+		undo_t *u = &ulog[i];
+		switch (u->kind) {
+		case U_CREATE:
+			if (!u->entry_durable)
+				unlink(u->path);
+			else if (!u->data_durable)
+				(void)!truncate(u->path, 0);
+			break;
+		case U_TRUNC:
+			if (!u->data_durable)
+				put_old(u, u->path);
+			break;
+		case U_MKDIR:
+			if (!u->entry_durable)
+				rm_tree(u->path);
+			break;
+		case U_SYMLINK:
+			if (!u->entry_durable)
+				unlink(u->path);
+			break;
+		case U_UNLINK:
+			if (!u->entry_durable)
+				put_old(u, u->path);
+			break;
+		case U_RENAME:
+			if (!u->entry_durable) {
+				char from[PATH_MAX + NAME_MAX + 2];
+				snprintf(from, sizeof from, "%s/%s", u->dir, u->name);
+				rename(u->path, from);
+				put_old(u, u->path);
+			}
+			break;
+		}
+	}
+	sync();
+}
+
+void update_io_report(void)
+{
+	if (!report_path)
+		return;
 	FILE *f = fopen(report_path, "w");
 	if (f) {
 		fprintf(f, "%lu\n", io_ops);
@@ -41,6 +255,17 @@ static void parse_off_pass(const char *s, uint64_t *off, int *pass)
 		*pass = atoi(end + 1);
 }
 
+/* KIOSK_CRASH_AT = ops + 1: the crash comes at exit, after the last op
+ * (with powerloss: whatever the program left unsynced is lost). */
+static void crash_at_exit(void)
+{
+	if (crash_at && crash_at == io_ops + 1) {
+		if (powerloss)
+			power_cut();
+		raise(SIGKILL);
+	}
+}
+
 static void read_env(void)
 {
 	if (env_read)
@@ -55,11 +280,18 @@ static void read_env(void)
 	s = getenv("KIOSK_READ_FLIP_AT");
 	if (s && *s)
 		parse_off_pass(s, &flip_at, &flip_pass);
+	s = getenv("KIOSK_CRASH_MODE");
+	powerloss = s && !strcmp(s, "powerloss");
+	if (powerloss)
+		atexit(ulog_free);
 	s = getenv("KIOSK_IO_REPORT");
 	if (s && *s) {
 		report_path = s;
-		atexit(report_at_exit);
+		atexit(update_io_report);
 	}
+	/* Registered last, so it runs first at exit (before ulog_free). */
+	if (crash_at)
+		atexit(crash_at_exit);
 }
 
 void update_io_op(const char *what)
@@ -67,8 +299,11 @@ void update_io_op(const char *what)
 	(void)what;
 	read_env();
 	io_ops++;
-	if (crash_at && io_ops == crash_at)
+	if (crash_at && io_ops == crash_at) {
+		if (powerloss)
+			power_cut();
 		raise(SIGKILL);
+	}
 }
 
 unsigned long update_io_ops(void)
@@ -79,14 +314,28 @@ unsigned long update_io_ops(void)
 int update_io_mkdirat(int dfd, const char *name, mode_t mode)
 {
 	update_io_op("mkdir");
-	return mkdirat(dfd, name, mode);
+	int r = mkdirat(dfd, name, mode);
+	if (r == 0)
+		ulog_add(U_MKDIR, dfd, name);
+	return r;
 }
 
 int update_io_create(int dfd, const char *name, mode_t mode, int excl)
 {
 	update_io_op("create");
 	int fl = O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
-	return openat(dfd, name, fl, mode);
+	undo_t *u = NULL;
+	struct stat st;
+	if (powerloss) {
+		int existed = fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+		u = ulog_add(existed ? U_TRUNC : U_CREATE, dfd, name);
+		if (u && existed)
+			save_old(u, u->path);
+	}
+	int fd = openat(dfd, name, fl, mode);
+	if (fd < 0 && u)
+		ulen--;
+	return fd;
 }
 
 int update_io_write_all(int fd, const void *buf, size_t len)
@@ -127,25 +376,54 @@ int update_io_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
 int update_io_fsync(int fd)
 {
 	update_io_op("fsync");
-	return fsync(fd);
+	int r = fsync(fd);
+	if (r == 0)
+		ulog_fsync(fd);
+	return r;
 }
 
 int update_io_renameat(int olddfd, const char *oldname, int newdfd, const char *newname)
 {
 	update_io_op("rename");
-	return renameat(olddfd, oldname, newdfd, newname);
+	undo_t *u = olddfd == newdfd ? ulog_add(U_RENAME, newdfd, newname) : NULL;
+	if (u) {
+		memcpy(u->name2, u->name, sizeof u->name2);
+		size_t ol = strlen(oldname);
+		if (ol > NAME_MAX || strchr(oldname, '/')) {
+			ulen--;
+			u = NULL;
+		} else {
+			memcpy(u->name, oldname, ol + 1);
+		}
+	}
+	if (u) {
+		save_old(u, u->path);
+	}
+	int r = renameat(olddfd, oldname, newdfd, newname);
+	if (r < 0 && u)
+		ulen--;
+	return r;
 }
 
 int update_io_unlinkat(int dfd, const char *name, int flags)
 {
 	update_io_op("unlink");
-	return unlinkat(dfd, name, flags);
+	undo_t *u = ulog_add(U_UNLINK, dfd, name);
+	if (u)
+		save_old(u, u->path);
+	int r = unlinkat(dfd, name, flags);
+	if (r < 0 && u)
+		ulen--;
+	return r;
 }
 
 int update_io_symlinkat(const char *target, int dfd, const char *name)
 {
 	update_io_op("symlink");
-	return symlinkat(target, dfd, name);
+	int r = symlinkat(target, dfd, name);
+	if (r == 0)
+		ulog_add(U_SYMLINK, dfd, name);
+	return r;
 }
 
 static int remove_contents(int fd, int depth)

@@ -1,7 +1,11 @@
 /* update_io.h - every mutation the updater makes goes through these calls,
  * so tests can crash the process before any one of them.
  *
- * KIOSK_CRASH_AT=N   raise(SIGKILL) right before mutation number N (1-based).
+ * KIOSK_CRASH_AT=N   raise(SIGKILL) right before mutation number N (1-based);
+ *                    N = count + 1 crashes at exit, after the last one.
+ * KIOSK_CRASH_MODE=powerloss  before that SIGKILL, undo everything not made
+ *                    durable by an fsync of the file (data) or of its folder
+ *                    (entries): a power cut where no unsynced write survives.
  * KIOSK_IO_REPORT=F  at exit, write the number of mutations done to file F.
  * KIOSK_READ_FAIL_AT=OFF[:PASS]  bundle reads touching file offset OFF fail
  *                    with EIO (the stick vanished) in payload pass PASS
@@ -18,6 +22,8 @@
 /* Counts one mutation; crashes when KIOSK_CRASH_AT says so. */
 void update_io_op(const char *what);
 unsigned long update_io_ops(void);
+/* Writes the KIOSK_IO_REPORT file now (before an exec). */
+void update_io_report(void);
 
 int update_io_mkdirat(int dfd, const char *name, mode_t mode);
 /* O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC (excl=1) or O_TRUNC (excl=0). */

@@ -1,0 +1,22 @@
+#!/bin/sh
+# kiosk-stick-update DEVNAME - mount a stick partition read-only, install
+# the newest matching signed bundle, unmount; restart the kiosk when a new
+# version went in. Installed as /usr/local/lib/kiosk/kiosk-stick-update.
+set -u
+dev=/dev/$1
+mnt=/run/kiosk/stick-$1
+status=/run/kiosk/update.status
+root=${KIOSK_UPDATE_ROOT:-/var/lib/kiosk}
+mkdir -p /run/kiosk "$mnt"
+if ! mount -o ro,nosuid,nodev,noexec "$dev" "$mnt"; then
+	printf 'phase=failed\npercent=0\nresult=failed\nmessage=cannot read the stick\n' > "$status"
+	rmdir "$mnt"
+	exit 1
+fi
+trap 'umount "$mnt" 2>/dev/null || umount -l "$mnt"; rmdir "$mnt"' EXIT
+out=$(/usr/local/bin/kiosk-update --root "$root" --keys /etc/kiosk/keys \
+	--compatible-file /etc/kiosk/compatible --progress "$status" install --stick "$mnt")
+rc=$?
+echo "$out"
+case "$out" in *installed\ *into\ slot*) systemctl try-restart kiosk.service ;; esac
+exit $rc

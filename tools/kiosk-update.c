@@ -1,0 +1,217 @@
+/* kiosk-update.c - command-line front end of the A/B updater.
+ *
+ *   kiosk-update --root DIR [--keys DIR] [--compatible-file F] [--progress FILE]
+ *       install [--reinstall] [--type app|data] [--tries N] (F.kiosk | --stick DIR)
+ *     | scan --stick DIR | status | mark-good | rollback [--type app|data]
+ *
+ * install and scan need --keys (one or two *.pub files) and --compatible-file.
+ * Exit status: 0 done, 1 refused (one-line reason on stderr), 2 usage or I/O. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kiosk.h"
+#include "update/update.h"
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: kiosk-update --root DIR [--keys DIR] [--compatible-file F] [--progress FILE]\n"
+		"         install [--reinstall] [--type app|data] [--tries N] (F.kiosk | --stick DIR)\n"
+		"       | scan --stick DIR | status | mark-good | rollback [--type app|data]\n");
+	return 2;
+}
+
+static int exit_for(int rc)
+{
+	return rc == KIOSK_EIO || rc == KIOSK_ENOMEM ? 2 : 1;
+}
+
+/* Progress for the unprivileged kiosk UI: key=value lines written to a temp
+ * file and renamed over FILE (so readers never see half a file). */
+static void progress_file(void *user, int pct, uint64_t bytes, uint64_t total, const char *phase)
+{
+	const char *path = user;
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0)
+		return;
+	char buf[256];
+	int n = snprintf(buf, sizeof buf, "phase=%s\npercent=%d\nbytes=%llu\ntotal=%llu\n", phase,
+			 pct, (unsigned long long)bytes, (unsigned long long)total);
+	int ok = write(fd, buf, (size_t)n) == n;
+	close(fd);
+	if (ok)
+		rename(tmp, path);
+	else
+		unlink(tmp);
+}
+
+static void progress_final(const char *path, const char *result, const char *text)
+{
+	if (!path)
+		return;
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fprintf(f, "phase=%s\npercent=%d\nresult=%s\nmessage=%s\n",
+		strcmp(result, "ok") ? "failed" : "done", strcmp(result, "ok") ? 0 : 100, result,
+		text);
+	if (fclose(f) == 0)
+		rename(tmp, path);
+}
+
+static void print_pair(const char *prefix, const update_pair_status_t *p)
+{
+	printf("%scurrent=%s\n", prefix, p->current < 0 ? "none" : p->current ? "b" : "a");
+	for (int s = 0; s < 2; s++) {
+		printf("%sslot_%c=%s\n", prefix, 'a' + s, update_slot_state_name(p->st.slot[s].state));
+		printf("%sslot_%c_version=%s\n", prefix, 'a' + s, p->st.slot[s].version);
+	}
+	printf("%stries_left=%u\n", prefix, p->st.tries_left);
+	printf("%sfloor_version=%s\n", prefix, p->st.floor_version);
+	printf("%sfloor_epoch=%u\n", prefix, p->st.floor_epoch);
+	printf("%slast_failure=%s\n", prefix, p->st.last_failure);
+	printf("%sstate=%s\n", prefix, p->state_ok ? "ok" : "corrupt");
+}
+
+int main(int argc, char **argv)
+{
+	const char *root = NULL, *keys = NULL, *compat = NULL, *progress = NULL, *stick = NULL;
+	const char *cmd = NULL, *file = NULL;
+	update_install_opts_t o = {0, -1, 0};
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--reinstall")) {
+			o.flags |= UPDATE_F_REINSTALL;
+			continue;
+		}
+		if (a[0] != '-' || a[1] != '-') {
+			if (!cmd)
+				cmd = a;
+			else if (!file)
+				file = a;
+			else
+				return usage();
+			continue;
+		}
+		if (!v)
+			return usage();
+		i++;
+		if (!strcmp(a, "--root"))
+			root = v;
+		else if (!strcmp(a, "--keys"))
+			keys = v;
+		else if (!strcmp(a, "--compatible-file"))
+			compat = v;
+		else if (!strcmp(a, "--progress"))
+			progress = v;
+		else if (!strcmp(a, "--stick"))
+			stick = v;
+		else if (!strcmp(a, "--type")) {
+			bundle_type_t t;
+			if (bundle_type_parse(v, &t))
+				return usage();
+			o.want_type = (int)t;
+		} else if (!strcmp(a, "--tries")) {
+			uint64_t n;
+			if (bundle_parse_u64(v, strlen(v), 100, &n) || n == 0)
+				return usage();
+			o.tries = (uint32_t)n;
+		} else
+			return usage();
+	}
+	if (!root || !cmd)
+		return usage();
+	int is_install = !strcmp(cmd, "install"), is_scan = !strcmp(cmd, "scan");
+	if (is_install && !!file == !!stick)
+		return usage();
+	if (is_scan && (!stick || file))
+		return usage();
+	if (!is_install && !is_scan && (file || stick))
+		return usage();
+	if ((is_install || is_scan) && !keys) {
+		fprintf(stderr, "kiosk-update: no --keys folder: refusing to install\n");
+		return 1;
+	}
+	if ((is_install || is_scan) && !compat) {
+		fprintf(stderr, "kiosk-update: no --compatible-file: refusing to install\n");
+		return 1;
+	}
+	char err[BUNDLE_ERR_LEN] = "", msg[1024] = "";
+	update_t *u;
+	/* Keys and compatible matter to install and scan only: status,
+	 * mark-good and rollback work even with a broken key folder. */
+	int needs = is_install || is_scan;
+	int rc = update_open(root, needs ? keys : NULL, needs ? compat : NULL, &u, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "kiosk-update: %s\n", err);
+		return exit_for(rc);
+	}
+	int res = 0;
+	if (is_install) {
+		if (progress)
+			update_set_progress(u, progress_file, (void *)progress);
+		if (file)
+			rc = update_install_file(u, file, &o, msg, sizeof msg, err, sizeof err);
+		else
+			rc = update_install_stick(u, stick, &o, msg, sizeof msg, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "kiosk-update: %s\n", err);
+			progress_final(progress, "failed", err);
+			res = exit_for(rc);
+		} else {
+			printf("%s\n", msg);
+			progress_final(progress, "ok", msg);
+		}
+	} else if (is_scan) {
+		update_candidate_t *c;
+		size_t n;
+		rc = update_stick_scan(u, stick, &c, &n, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "kiosk-update: %s\n", err);
+			res = exit_for(rc);
+		} else {
+			for (size_t i = 0; i < n; i++)
+				printf("%s verified=%d candidate=%d newer=%d type=%s version=%s reason=%s\n",
+				       c[i].name, c[i].verified, c[i].candidate, c[i].newer,
+				       c[i].verified ? bundle_type_name(c[i].h.type) : "",
+				       c[i].verified ? c[i].h.version_str : "", c[i].reason);
+			free(c);
+		}
+	} else if (!strcmp(cmd, "status")) {
+		update_status_t s;
+		rc = update_status(u, &s, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "kiosk-update: %s\n", err);
+			res = exit_for(rc);
+		} else {
+			print_pair("", &s.pair[BUNDLE_TYPE_APP]);
+			print_pair("data_", &s.pair[BUNDLE_TYPE_DATA]);
+		}
+	} else if (!strcmp(cmd, "mark-good")) {
+		rc = update_mark_good(u, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "kiosk-update: %s\n", err);
+			res = exit_for(rc);
+		}
+	} else if (!strcmp(cmd, "rollback")) {
+		rc = update_rollback(u, o.want_type < 0 ? BUNDLE_TYPE_APP : (bundle_type_t)o.want_type,
+				     NULL, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "kiosk-update: %s\n", err);
+			res = exit_for(rc);
+		}
+	} else {
+		res = usage();
+	}
+	update_close(u);
+	return res;
+}
