@@ -27,6 +27,8 @@ typedef struct app {
 	i18n_t *tr;
 	tickets_t *tickets;
 	session_t *session;
+	struct menu *menu;         /* staff menus (app_menu.c) */
+	struct staff *staff;       /* PIN store */
 	fonts_t *fonts;
 	kclock_t clock;
 	kclock_virtual_t vclock;   /* scenario mode */
