@@ -245,6 +245,7 @@ static bool set_clock(menu_t *m, session_t *s)
 	int64_t utc;
 	int rc = parse_entry_time(m->entry, &utc);
 	if (rc != KIOSK_OK) {
+		clear_entry(m);
 		set_msg(m, "menu.clock_bad", true, NULL);
 		bump(s);
 		return false;
