@@ -282,7 +282,9 @@ static void scan(menu_t *m, session_t *s)
 	char err[256] = "";
 	int rc = menu_upd_scan(&m->env, m->cands, MENU_MAX_CANDS, &m->ncands, err, sizeof err);
 	m->scanned = true;
-	if (rc != KIOSK_OK)
+	if (!menu_upd_available())
+		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (rc != KIOSK_OK)
 		set_msg(m, "menu.update_scan_failed", true, err);
 	else if (m->ncands == 0)
 		set_msg(m, "menu.update_none", false, NULL);
@@ -340,7 +342,9 @@ static void load_versions(menu_t *m, session_t *s)
 	char err[256] = "";
 	int rc = menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
 				 sizeof m->last_failure, err, sizeof err);
-	if (rc != KIOSK_OK)
+	if (!menu_upd_available())
+		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (rc != KIOSK_OK)
 		set_msg(m, "menu.versions_failed", true, err);
 	bump(s);
 }

@@ -64,18 +64,18 @@ typedef enum {
 #define MENU_ENTRY_MAX 16
 
 typedef struct {
-	char name[64];
+	char name[256];
 	char type[8];         /* "app" | "data" */
-	char version[24];
+	char version[40];
 	bool candidate, newer;
-	char reason[160];     /* updater's own words (technician detail) */
+	char reason[256];     /* updater's own words (technician detail) */
 } menu_cand_t;
 
 typedef struct {
 	char type[8];         /* "app" | "data" */
 	char slot;            /* 'a' | 'b' */
 	bool current;
-	char version[24];
+	char version[40];
 	char state[16];       /* good, pending, incomplete, bad, empty */
 } menu_slot_t;
 
@@ -90,7 +90,7 @@ typedef struct menu {
 	kb_mode_t kb;
 	char series;              /* reprint: chosen series letter */
 	const char *msg_key;      /* result or error message (i18n key), NULL = none */
-	char msg_arg[200];        /* {detail} of the message */
+	char msg_arg[300];        /* {detail} of the message */
 	bool msg_error;
 	bool confirm;             /* a second tap confirms (rollback, reset) */
 	/* stick scan and install */
@@ -104,7 +104,7 @@ typedef struct menu {
 	/* versions */
 	menu_slot_t slots[4];
 	int nslots;
-	char last_failure[200];
+	char last_failure[256];
 	int tries_left;
 	bool first_boot;          /* set-up runs; afterwards the session resets */
 	char printer_profile[16];
@@ -146,7 +146,8 @@ void menu_text_display(const menu_t *m, char *buf, size_t cap);
 int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen);
 
 /* Updater access (firmware/menu_update.c); KIOSK_ENOENT with a reason when
- * this build has no updater library. */
+ * this build has no updater library (menu_upd_available false). */
+bool menu_upd_available(void);
 int menu_upd_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *err,
 		  size_t errlen);
 typedef void (*menu_progress_fn)(void *user, int percent, const char *phase);

@@ -20,6 +20,8 @@
 
 #ifdef MENU_HAVE_UPDATER
 
+bool menu_upd_available(void) { return true; }
+
 static int open_upd(const menu_env_t *e, bool keys, update_t **u, char *err, size_t errlen)
 {
 	if (!e->update_root || !e->update_root[0]) {
@@ -136,6 +138,8 @@ int menu_upd_rollback(const menu_env_t *e, char *err, size_t errlen)
 }
 
 #else /* no updater library in this build */
+
+bool menu_upd_available(void) { return false; }
 
 static int missing(char *err, size_t errlen)
 {
