@@ -183,7 +183,7 @@ static void pin_submit(menu_t *m, session_t *s)
 		return;
 	}
 	if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
-		char mins[16];
+		char mins[24];
 		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
 		set_msg(m, "menu.pin_locked", true, mins);
 	} else {

@@ -486,7 +486,7 @@ static void scr_updating(ml_t *l)
 	char pct[16], line[256];
 	snprintf(pct, sizeof pct, "%d", m->percent);
 	if (m->eta_ms >= 0) {
-		char mins[16], secs[16];
+		char mins[24], secs[24];
 		snprintf(mins, sizeof mins, "%lld", (long long)(m->eta_ms / 60000));
 		snprintf(secs, sizeof secs, "%02lld", (long long)(m->eta_ms / 1000 % 60));
 		i18n_format(line, sizeof line, T(l, "menu.progress_eta"), "percent", pct, "min", mins,

@@ -6,6 +6,9 @@
 # standing in for the stick, office name) and the time-outs.
 # Screenshots go to $MENUS_SHOTS when set.
 set -u
+# Headless runs draw with SDL's software renderer; keep SDL's offscreen
+# driver from loading Mesa's EGL, whose allocations LeakSanitizer reports.
+export SDL_VIDEO_EGL_DRIVER=/nonexistent
 S=tests/scenarios
 D="$TESTS_TMP/data"
 shots=${MENUS_SHOTS:-}
