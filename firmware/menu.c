@@ -444,6 +444,46 @@ static int save_office(menu_t *m, session_t *s)
 	return KIOSK_OK;
 }
 
+int menu_toggle_proc(menu_t *m, const char *proc_id)
+{
+	const catalog_t *cat = m->env.cat;
+	const catalog_proc_t *target = catalog_proc_find(cat, proc_id);
+	if (!target)
+		return KIOSK_EINVAL;
+	char json[CONFIG_MAX_PROCS * 40 + 4];
+	size_t n = 0;
+	int offered = 0;
+	json[n++] = '[';
+	for (size_t i = 0; i < catalog_proc_count(cat); i++) {
+		const catalog_proc_t *p = catalog_proc_at(cat, i);
+		bool on = config_offers(m->env.cfg, p->id);
+		if (p == target)
+			on = !on;
+		if (!on)
+			continue;
+		if (offered >= CONFIG_MAX_PROCS || n + strlen(p->id) + 4 >= sizeof json)
+			return KIOSK_ERANGE;
+		n += (size_t)snprintf(json + n, sizeof json - n, "%s\"%s\"", offered ? "," : "", p->id);
+		offered++;
+	}
+	if (offered == 0)
+		return KIOSK_EINVAL; /* a kiosk must offer something */
+	json[n++] = ']';
+	json[n] = '\0';
+	char path[1200], err[512] = "";
+	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	int rc = config_set_local(path, "office.procedures", json, err, sizeof err);
+	if (rc != KIOSK_OK) {
+		log_error("cannot save the offered procedures: %s", err);
+		return rc;
+	}
+	if (m->env.reload_config)
+		m->env.reload_config(m->env.ctx);
+	log_info("procedure %s %s from the menu", proc_id,
+		 config_offers(m->env.cfg, proc_id) ? "offered" : "withdrawn");
+	return KIOSK_OK;
+}
+
 static void factory_reset(menu_t *m, session_t *s)
 {
 	char path[1200];
@@ -648,7 +688,8 @@ static const struct { const char *id; menu_view_t v; bool tech; } items[] = {
 	{"menu-reprint", MV_REPRINT, false}, {"menu-paper", MV_PAPER, false},
 	{"menu-clock", MV_CLOCK, false}, {"menu-update", MV_UPDATE, true},
 	{"menu-versions", MV_VERSIONS, true}, {"menu-export", MV_EXPORT, true},
-	{"menu-office", MV_OFFICE, true}, {"menu-reset", MV_RESET, true},
+	{"menu-office", MV_OFFICE, true}, {"menu-procs", MV_PROCS, true},
+	{"menu-reset", MV_RESET, true},
 };
 
 static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
@@ -667,6 +708,8 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 					scan(m, s);
 				else if (items[i].v == MV_VERSIONS)
 					load_versions(m, s);
+				else if (items[i].v == MV_PROCS)
+					m->page = 0;
 				else if (items[i].v == MV_OFFICE) {
 					snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 					ime_reset(m->ime);
@@ -755,6 +798,32 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			return true;
 		}
 		return text_key(m, s, t);
+	case MV_PROCS: {
+		if (!tech)
+			return false;
+		int pages = ((int)catalog_proc_count(m->env.cat) + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
+		if (strcmp(t, "page-next") == 0 && m->page + 1 < pages) {
+			m->page++;
+			bump(s);
+			return true;
+		}
+		if (strcmp(t, "page-prev") == 0 && m->page > 0) {
+			m->page--;
+			bump(s);
+			return true;
+		}
+		if (strncmp(t, "offer-", 6) == 0) {
+			int rc = menu_toggle_proc(m, t + 6);
+			if (rc == KIOSK_OK)
+				m->msg_key = NULL;
+			else
+				set_msg(m, rc == KIOSK_EINVAL ? "menu.procs_last" : "menu.office_bad", true,
+					NULL);
+			bump(s);
+			return true;
+		}
+		return false;
+	}
 	case MV_RESET:
 		if (!tech)
 			return false;

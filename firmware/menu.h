@@ -53,7 +53,7 @@ typedef struct {
 typedef enum {
 	MV_HOME,          /* the list of menu items */
 	MV_REPRINT, MV_PAPER, MV_CLOCK,                      /* staff */
-	MV_UPDATE, MV_VERSIONS, MV_EXPORT, MV_OFFICE, MV_RESET, /* technician */
+	MV_UPDATE, MV_VERSIONS, MV_EXPORT, MV_OFFICE, MV_PROCS, MV_RESET, /* technician */
 	/* first boot steps */
 	FB_NAME, FB_STAFF_PIN, FB_STAFF_PIN2, FB_TECH_PIN, FB_TECH_PIN2, FB_CLOCK, FB_CLOCK_SET,
 	FB_PRINTER,
@@ -93,6 +93,7 @@ typedef struct menu {
 	char msg_arg[300];        /* {detail} of the message */
 	bool msg_error;
 	bool confirm;             /* a second tap confirms (rollback, reset) */
+	int page;                 /* procedures list page */
 	/* stick scan and install */
 	menu_cand_t cands[MENU_MAX_CANDS];
 	int ncands;
@@ -136,6 +137,12 @@ void menu_key_special(menu_t *m, session_t *s, session_skey_t k);
 void menu_wipe(menu_t *m);
 
 /* ---- pieces exposed for tests and the UI ---- */
+
+#define MENU_PROCS_PAGE 4
+
+/* Offer or withdraw one procedure (office.procedures in the local layer).
+ * KIOSK_EINVAL for an unknown id or when it would leave nothing offered. */
+int menu_toggle_proc(menu_t *m, const char *proc_id);
 
 /* The office name being typed plus the word in composition. */
 void menu_text_display(const menu_t *m, char *buf, size_t cap);

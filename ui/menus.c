@@ -223,7 +223,7 @@ static void view_home(ml_t *l, bool tech)
 {
 	bottom_bar(l, T(l, "menu.exit"), NULL);
 	title(l, T(l, tech ? "menu.tech_title" : "menu.staff_title"));
-	ui_item_t items[8];
+	ui_item_t items[10];
 	int n = 0;
 	items[n++] = (ui_item_t){"menu-reprint", T(l, "menu.item_reprint"), 0};
 	items[n++] = (ui_item_t){"menu-paper", T(l, "menu.item_paper"), 0};
@@ -233,6 +233,7 @@ static void view_home(ml_t *l, bool tech)
 		items[n++] = (ui_item_t){"menu-versions", T(l, "menu.item_versions"), 0};
 		items[n++] = (ui_item_t){"menu-export", T(l, "menu.item_export"), 0};
 		items[n++] = (ui_item_t){"menu-office", T(l, "menu.item_office"), 0};
+		items[n++] = (ui_item_t){"menu-procs", T(l, "menu.item_procs"), 0};
 		items[n++] = (ui_item_t){"menu-reset", T(l, "menu.item_reset"), 0};
 	}
 	button_grid(l, items, n);
@@ -379,6 +380,50 @@ static void text_view(ml_t *l, const char *ttl)
 	keyboard_build(&kc, (ui_rect_t){l->left, l->y, width(l), l->bottom - l->y});
 }
 
+/* Procedures offered at this office: one toggle each, a page at a time. */
+static void view_procs(ml_t *l)
+{
+	const menu_t *m = l->m;
+	const catalog_t *cat = l->c->cat;
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	if (m->msg_key)
+		message(l);
+	else
+		title(l, T(l, "menu.procs_title"));
+	int n = (int)catalog_proc_count(cat);
+	int pages = (n + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
+	int first = m->page * MENU_PROCS_PAGE;
+	static char ids[MENU_PROCS_PAGE][48], labels[MENU_PROCS_PAGE][300];
+	ui_item_t items[MENU_PROCS_PAGE];
+	int k = 0;
+	for (int i = first; i < n && k < MENU_PROCS_PAGE; i++, k++) {
+		const catalog_proc_t *p = catalog_proc_at(cat, (size_t)i);
+		bool on = config_offers(l->c->cfg, p->id);
+		snprintf(ids[k], sizeof ids[k], "offer-%s", p->id);
+		snprintf(labels[k], sizeof labels[k], "%s: %s", p->name[l->s->lang],
+			 T(l, on ? "menu.offered" : "menu.not_offered"));
+		items[k] = (ui_item_t){ids[k], labels[k], on ? TGT_PRIMARY : 0};
+	}
+	int g = l->a.gap;
+	for (int i = 0; i < k; i++) {
+		int h = ui_button_height(&l->u, width(l), items[i].label, l->a.button_px,
+					 l->a.target_px);
+		ui_button(&l->u, (ui_rect_t){l->left, l->y, width(l), h}, items[i].id, items[i].label,
+			  items[i].flags);
+		l->y += h + g;
+	}
+	if (pages > 1) {
+		ui_item_t pg[2];
+		int np = 0;
+		if (m->page > 0)
+			pg[np++] = (ui_item_t){"page-prev", T(l, "menu.page_prev"), 0};
+		if (m->page + 1 < pages)
+			pg[np++] = (ui_item_t){"page-next", T(l, "menu.page_next"), 0};
+		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+		l->y += ui_button_row(&l->u, area, pg, np, ALIGN_RIGHT, l->a.target_px) + g;
+	}
+}
+
 static void view_reset(ml_t *l)
 {
 	bottom_bar(l, T(l, "menu.back"), NULL);
@@ -405,6 +450,7 @@ static void scr_menu(ml_t *l, bool tech)
 		bottom_bar(l, T(l, "menu.back"), T(l, "menu.save"));
 		text_view(l, T(l, "menu.office_title"));
 		break;
+	case MV_PROCS: view_procs(l); break;
 	case MV_RESET: view_reset(l); break;
 	default: view_home(l, tech); break;
 	}

@@ -108,6 +108,9 @@ ls "$TESTS_TMP"/export/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not
 # No personal data on the stick: the citizen's name and ID number.
 if grep -rq '001190012345\|"an"' "$TESTS_TMP/export"; then fail "personal data exported"; fi
 grep -q 'UBND binh an' "$D/local.json" || fail "office name change not saved"
+grep -q '"procedures"' "$D/local.json" || fail "offered procedures not saved"
+grep -q '"khai-sinh"' "$D/local.json" && fail "withdrawn procedure still offered"
+grep -q '"ket-hon"' "$D/local.json" || fail "other procedures dropped"
 # Bad export target: a clear message, nothing lost.
 cat > "$TESTS_TMP/noexp.kss" <<'K'
 tap-at 10 10
