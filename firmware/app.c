@@ -21,6 +21,7 @@
 #include "kiosk.h"
 #include "log.h"
 #include "pngout.h"
+#include "app_menu.h"
 
 
 #define MAX_EVDEV 16
@@ -243,6 +244,11 @@ void app_input(app_t *a, const input_t *in)
 {
 	switch (in->type) {
 	case INPUT_PRESS: {
+		if (app_menu_press(a, in->x, in->y)) { /* corner zones, before hit tests */
+			a->pressed[0] = '\0';
+			a->dirty = true;
+			break;
+		}
 		session_activity(a->session);
 		const dc_t *t = hit(a, in->x, in->y);
 		snprintf(a->pressed, sizeof a->pressed, "%s", t ? t->text : "");
@@ -282,7 +288,7 @@ void app_input(app_t *a, const input_t *in)
 					       : in->key == INK_ESCAPE ? SKEY_ESCAPE : SKEY_TAB);
 		break;
 	case INPUT_MENU:
-		log_info("staff menu chord");
+		app_menu_chord(a); /* PIN screen */
 		break;
 	}
 }
@@ -617,6 +623,33 @@ static int mkdir_p(const char *path)
 	return KIOSK_OK;
 }
 
+/* Open the ledger and printer from a->cfg (start-up, factory reset). */
+int app_open_tickets(app_t *a)
+{
+	char err[1024] = "";
+	priority_policy_t pol = strcmp(a->cfg.queue_priority, "series") == 0 ? PRIORITY_SERIES
+				: strcmp(a->cfg.queue_priority, "mark") == 0 ? PRIORITY_MARK
+									      : PRIORITY_NONE;
+	char allow[CONFIG_MAX_USB * 11] = "";
+	for (int i = 0; i < a->cfg.printer_usb_allow_count; i++) {
+		strcat(allow, i ? "," : "");
+		strcat(allow, a->cfg.printer_usb_allow[i]);
+	}
+	tickets_config_t tc = {
+		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets,
+		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
+		.office_name = a->cfg.office_name, .usb_allow = allow,
+		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
+		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
+	};
+	if (tickets_open(&tc, &a->tickets, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: ledger/printer error: %s\n", err);
+		log_error("ledger/printer error: %s", err);
+		return KIOSK_EIO;
+	}
+	return KIOSK_OK;
+}
+
 static int load_all(app_t *a)
 {
 	const app_options_t *o = a->opt;
@@ -663,26 +696,8 @@ static int load_all(app_t *a)
 		log_error("translation error: %s", err);
 		return 1;
 	}
-	priority_policy_t pol = strcmp(a->cfg.queue_priority, "series") == 0 ? PRIORITY_SERIES
-				: strcmp(a->cfg.queue_priority, "mark") == 0 ? PRIORITY_MARK
-									      : PRIORITY_NONE;
-	char allow[CONFIG_MAX_USB * 11] = "";
-	for (int i = 0; i < a->cfg.printer_usb_allow_count; i++) {
-		strcat(allow, i ? "," : "");
-		strcat(allow, a->cfg.printer_usb_allow[i]);
-	}
-	tickets_config_t tc = {
-		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets,
-		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
-		.office_name = a->cfg.office_name, .usb_allow = allow,
-		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
-		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
-	};
-	if (tickets_open(&tc, &a->tickets, err, sizeof err) != KIOSK_OK) {
-		fprintf(stderr, "kiosk: ledger/printer error: %s\n", err);
-		log_error("ledger/printer error: %s", err);
+	if (app_open_tickets(a) != KIOSK_OK)
 		return 1;
-	}
 	return 0;
 }
 
@@ -763,6 +778,7 @@ static int setup_sdl(app_t *a)
 static void teardown(app_t *a)
 {
 	scanner_close(a->scanner);
+	app_menu_teardown(a);
 	session_destroy(a->session);
 	tickets_close(a->tickets); /* the ledger is closed cleanly */
 	free(a->dl);
@@ -820,6 +836,8 @@ int app_run(const app_options_t *opt)
 		else
 			scanner_start(a);
 	}
+	if (rc == 0)
+		rc = app_menu_setup(a); /* PIN store, menus, first boot */
 	if (rc == 0) {
 		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
 			struct sigaction sa = {.sa_handler = on_signal};

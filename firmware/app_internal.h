@@ -30,6 +30,8 @@ typedef struct app {
 	session_t *session;
 	scanner_t *scanner;        /* ID-card QR scanner, or NULL */
 	int64_t scanner_retry;     /* mono ms to reopen an unplugged scanner */
+	struct menu *menu;         /* staff menus (app_menu.c) */
+	struct staff *staff;       /* PIN store */
 	fonts_t *fonts;
 	kclock_t clock;
 	kclock_virtual_t vclock;   /* scenario mode */

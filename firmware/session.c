@@ -10,6 +10,7 @@
 
 #include "hours.h"
 #include "kiosk.h"
+#include "menu.h"
 #include "session_form.h"
 #include "text.h"
 
@@ -98,6 +99,8 @@ static screen_t home_screen(session_t *s)
 void session_reset(session_t *s)
 {
 	wipe_answers(s);
+	if (s->menu) /* menus: typed PINs and text go too */
+		menu_wipe(s->menu);
 	lang_t def = LANG_VI;
 	if (strcmp(s->cfg->ui_lang, "en") == 0)
 		def = LANG_EN;
@@ -366,6 +369,10 @@ static bool keyboard_tap(session_t *s, const char *t)
 
 void session_key_char(session_t *s, char c)
 {
+	if (s->menu && menu_owns(s->screen) && !s->warning) { /* menus */
+		menu_key_char(s->menu, s, c);
+		return;
+	}
 	session_activity(s);
 	if (s->screen != SCR_FORM || s->warning)
 		return;
@@ -380,6 +387,10 @@ void session_key_char(session_t *s, char c)
 
 void session_key_special(session_t *s, session_skey_t k)
 {
+	if (s->menu && menu_owns(s->screen) && !s->warning) { /* menus */
+		menu_key_special(s->menu, s, k);
+		return;
+	}
 	session_activity(s);
 	if (s->warning) {
 		if (k == SKEY_RETURN)
@@ -682,8 +693,14 @@ bool session_tap(session_t *s, const char *t)
 		}
 		return false;
 	default:
-		return false;
+		/* PIN, staff/technician menus, first boot: firmware/menu.c */
+		return s->menu && menu_tap(s->menu, s, t);
 	}
+}
+
+void session_show(session_t *s, screen_t scr)
+{
+	go(s, scr);
 }
 
 void session_scan(session_t *s, const char *text)

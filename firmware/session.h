@@ -85,6 +85,7 @@ typedef struct session {
 	const char *scan_error_key;
 	int page_size;            /* list items a page (set by the UI, <= 6) */
 	uint32_t generation;      /* bumps on every visible change */
+	struct menu *menu;        /* staff menus (firmware/menu.h), may be NULL */
 } session_t;
 
 /* Create a session at Welcome (or closed/lunch by the office hours).
@@ -119,6 +120,9 @@ void session_reset(session_t *s);
 
 /* The text of the current field: committed value + word being composed. */
 void session_field_display(const session_t *s, char *buf, size_t cap);
+
+/* Show a screen (used by the staff menus, firmware/menu.c). */
+void session_show(session_t *s, screen_t scr);
 
 /* Staff: switch the physical keyboard method (telex -> vni -> plain). */
 void session_cycle_phys_method(session_t *s);

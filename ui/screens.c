@@ -10,6 +10,7 @@
 #include "hours.h"
 #include "kiosk.h"
 #include "keyboard.h"
+#include "menus.h"
 #include "widgets.h"
 
 typedef struct {
@@ -788,6 +789,8 @@ void screens_build(drawlist_t *dl, screen_ctx_t *c)
 	case SCR_CLOSED: scr_closed(&l, false); break;
 	case SCR_LUNCH: scr_closed(&l, true); break;
 	case SCR_SOLD_OUT: scr_sold_out(&l); break;
+	case SCR_FIRST_BOOT: case SCR_PIN: case SCR_STAFF_MENU: case SCR_TECH_MENU:
+	case SCR_UPDATING: menus_build(dl, c, l.y); break; /* ui/menus.c */
 	default: title(&l, screen_id(s->screen)); break;
 	}
 }

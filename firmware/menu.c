@@ -1,0 +1,916 @@
+/* menu.c - the PIN screen, the staff and technician menus and the
+ * first-boot set-up (menu.h): what each tap does. Drawing is ui/menus.c. */
+#include "menu.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kiosk.h"
+#include "log.h"
+#include "mfile.h"
+#include "text.h"
+
+menu_t *menu_create(const menu_env_t *env)
+{
+	menu_t *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->env = *env;
+	m->ime = ime_create(IME_PLAIN, IME_TONE_OLD);
+	if (!m->ime) {
+		free(m);
+		return NULL;
+	}
+	m->eta_ms = -1;
+	return m;
+}
+
+void menu_destroy(menu_t *m)
+{
+	if (!m)
+		return;
+	menu_wipe(m);
+	ime_destroy(m->ime);
+	free(m);
+}
+
+bool menu_owns(screen_t scr)
+{
+	return scr == SCR_PIN || scr == SCR_STAFF_MENU || scr == SCR_TECH_MENU ||
+	       scr == SCR_FIRST_BOOT || scr == SCR_UPDATING;
+}
+
+static void clear_entry(menu_t *m)
+{
+	explicit_bzero(m->entry, sizeof m->entry);
+}
+
+static void set_msg(menu_t *m, const char *key, bool error, const char *arg)
+{
+	m->msg_key = key;
+	m->msg_error = error;
+	snprintf(m->msg_arg, sizeof m->msg_arg, "%s", arg ? arg : "");
+}
+
+void menu_wipe(menu_t *m)
+{
+	clear_entry(m);
+	explicit_bzero(m->pin1, sizeof m->pin1);
+	if (m->first_boot)
+		return; /* set-up keeps its office name until it ends */
+	explicit_bzero(m->text, sizeof m->text);
+	ime_reset(m->ime);
+	m->role = STAFF_NONE;
+	m->view = MV_HOME;
+	m->msg_key = NULL;
+	m->confirm = false;
+	m->scanned = false;
+	m->ncands = 0;
+}
+
+static void show(menu_t *m, session_t *s, screen_t scr)
+{
+	session_show(s, scr);
+	(void)m;
+}
+
+static void bump(session_t *s) { s->generation++; }
+
+static void to_view(menu_t *m, session_t *s, menu_view_t v)
+{
+	m->view = v;
+	m->confirm = false;
+	m->msg_key = NULL;
+	clear_entry(m);
+	bump(s);
+	session_activity(s);
+}
+
+void menu_open_pin(menu_t *m, session_t *s)
+{
+	if (s->screen == SCR_PRINTING || menu_owns(s->screen) || s->print_pending)
+		return;
+	session_reset(s); /* a citizen's answers are gone before the PIN screen */
+	menu_wipe(m);
+	show(m, s, SCR_PIN);
+}
+
+bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone)
+{
+	if (m->corners.w != w || m->corners.h != h)
+		corners_init(&m->corners, w, h, zone);
+	if (!corners_press(&m->corners, x, y, kclock_mono(m->env.clock)))
+		return false;
+	if (s->screen == SCR_PRINTING || menu_owns(s->screen))
+		return false;
+	menu_open_pin(m, s);
+	return true;
+}
+
+void menu_first_boot(menu_t *m, session_t *s)
+{
+	menu_wipe(m);
+	m->first_boot = true;
+	snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
+	snprintf(m->printer_profile, sizeof m->printer_profile, "%s", m->env.cfg->printer_profile);
+	m->kb = KB_LETTERS;
+	m->view = FB_NAME;
+	show(m, s, SCR_FIRST_BOOT);
+}
+
+/* ---- digits --------------------------------------------------------------- */
+
+static size_t entry_max(const menu_t *m)
+{
+	switch (m->view) {
+	case MV_REPRINT: return 3;
+	case MV_CLOCK: case FB_CLOCK_SET: return 12; /* YYYYMMDDHHMM */
+	default: return STAFF_PIN_MAX;
+	}
+}
+
+static bool digit_view(const menu_t *m, screen_t scr)
+{
+	if (scr == SCR_PIN)
+		return true;
+	switch (m->view) {
+	case MV_REPRINT: case MV_CLOCK: case FB_STAFF_PIN: case FB_STAFF_PIN2:
+	case FB_TECH_PIN: case FB_TECH_PIN2: case FB_CLOCK_SET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void add_digit(menu_t *m, session_t *s, char c)
+{
+	size_t n = strlen(m->entry);
+	if (n < entry_max(m) && n < MENU_ENTRY_MAX) {
+		m->entry[n] = c;
+		m->entry[n + 1] = '\0';
+	}
+	if (s->screen == SCR_PIN || m->view != MV_REPRINT)
+		m->msg_key = NULL;
+	bump(s);
+}
+
+static void del_digit(menu_t *m, session_t *s)
+{
+	size_t n = strlen(m->entry);
+	if (n)
+		m->entry[n - 1] = '\0';
+	bump(s);
+}
+
+/* ---- the PIN screen ------------------------------------------------------- */
+
+static void pin_submit(menu_t *m, session_t *s)
+{
+	staff_role_t role = STAFF_NONE;
+	int64_t wait = 0;
+	int rc = m->env.staff ? staff_check(m->env.staff, m->entry, &role, &wait) : KIOSK_ENOENT;
+	clear_entry(m);
+	if (rc == KIOSK_OK) {
+		m->role = role;
+		m->view = MV_HOME;
+		m->msg_key = NULL;
+		log_info("%s menu opened", role == STAFF_TECH ? "technician" : "staff");
+		show(m, s, role == STAFF_TECH ? SCR_TECH_MENU : SCR_STAFF_MENU);
+		return;
+	}
+	if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
+		char mins[24];
+		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
+		set_msg(m, "menu.pin_locked", true, mins);
+	} else {
+		set_msg(m, "menu.pin_wrong", true, NULL);
+	}
+	bump(s);
+}
+
+/* ---- staff items ---------------------------------------------------------- */
+
+static void reprint(menu_t *m, session_t *s)
+{
+	if (!m->series || !m->entry[0]) {
+		set_msg(m, "menu.reprint_need", true, NULL);
+		bump(s);
+		return;
+	}
+	char number[8];
+	snprintf(number, sizeof number, "%c%03d", m->series, atoi(m->entry));
+	clear_entry(m);
+	if (!m->env.tickets) {
+		set_msg(m, "menu.printer_none", true, NULL);
+		bump(s);
+		return;
+	}
+	tickets_result_t r;
+	memset(&r, 0, sizeof r);
+	int rc = tickets_reprint(m->env.tickets, m->env.cat, number, s->lang, &r);
+	if (rc == KIOSK_OK && r.rc == KIOSK_OK) {
+		set_msg(m, "menu.reprint_done", false, number);
+		log_info("ticket %s reprinted from the staff menu", number);
+	} else if (rc == KIOSK_ENOENT || r.rc == KIOSK_ENOENT) {
+		set_msg(m, "menu.reprint_unknown", true, number);
+	} else {
+		set_msg(m, "menu.reprint_failed", true, printer_state_name(r.printer));
+		log_warn("reprint of %s failed: %s", number, kiosk_strerror(rc ? rc : r.rc));
+	}
+	bump(s);
+}
+
+/* YYYYMMDDHHMM (Vietnam time) -> UTC ms. */
+static int parse_entry_time(const char *e, int64_t *utc)
+{
+	if (strlen(e) != 12)
+		return KIOSK_EINVAL;
+	char iso[32];
+	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:00+07:00", e, e + 4, e + 6, e + 8,
+		 e + 10);
+	if (kclock_parse_iso(iso, utc) != KIOSK_OK)
+		return KIOSK_EINVAL;
+	int year = atoi((char[5]){e[0], e[1], e[2], e[3], 0});
+	if (year < 2024 || year > 2099)
+		return KIOSK_ERANGE;
+	return KIOSK_OK;
+}
+
+static bool set_clock(menu_t *m, session_t *s)
+{
+	int64_t utc;
+	int rc = parse_entry_time(m->entry, &utc);
+	if (rc != KIOSK_OK) {
+		clear_entry(m);
+		set_msg(m, "menu.clock_bad", true, NULL);
+		bump(s);
+		return false;
+	}
+	rc = m->env.set_clock ? m->env.set_clock(m->env.ctx, utc) : KIOSK_ENOENT;
+	if (rc != KIOSK_OK) {
+		set_msg(m, "menu.clock_failed", true, kiosk_strerror(rc));
+		log_error("setting the clock failed: %s", kiosk_strerror(rc));
+		bump(s);
+		return false;
+	}
+	/* The marker kclock_real trusts for the rest of the local day; written
+	 * after the clock was set, so its time stamp is on the new day. */
+	char path[1200], iso[40];
+	snprintf(path, sizeof path, "%s/clock-set-by-staff", m->env.data_dir);
+	kclock_format_iso(utc, iso, sizeof iso);
+	char line[64];
+	snprintf(line, sizeof line, "%s\n", iso);
+	if (mfile_write_atomic(path, line, strlen(line), 0644) != KIOSK_OK)
+		log_warn("cannot write the clock marker");
+	log_info("clock set by staff to %s", iso);
+	clear_entry(m);
+	char shown[32];
+	snprintf(shown, sizeof shown, "%.10s %.5s", iso, iso + 11);
+	set_msg(m, "menu.clock_done", false, shown);
+	bump(s);
+	return true;
+}
+
+/* ---- technician items ------------------------------------------------------ */
+
+static void scan(menu_t *m, session_t *s)
+{
+	char err[256] = "";
+	int rc = menu_upd_scan(&m->env, m->cands, MENU_MAX_CANDS, &m->ncands, err, sizeof err);
+	m->scanned = true;
+	if (!menu_upd_available())
+		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (rc != KIOSK_OK)
+		set_msg(m, "menu.update_scan_failed", true, err);
+	else if (m->ncands == 0)
+		set_msg(m, "menu.update_none", false, NULL);
+	else
+		m->msg_key = NULL;
+	bump(s);
+}
+
+typedef struct {
+	menu_t *m;
+	session_t *s;
+} prog_ctx_t;
+
+static void progress(void *user, int percent, const char *phase)
+{
+	prog_ctx_t *p = user;
+	menu_t *m = p->m;
+	int64_t now = kclock_mono(m->env.clock);
+	m->percent = percent < 0 ? 0 : percent > 100 ? 100 : percent;
+	snprintf(m->phase, sizeof m->phase, "%s", phase ? phase : "");
+	int64_t spent = now - m->started_mono;
+	m->eta_ms = m->percent >= 3 && spent > 0 ? spent * (100 - m->percent) / m->percent : -1;
+	bump(p->s);
+	if (m->env.redraw)
+		m->env.redraw(m->env.ctx);
+}
+
+static void install(menu_t *m, session_t *s, bool reinstall)
+{
+	prog_ctx_t p = {m, s};
+	m->percent = 0;
+	m->eta_ms = -1;
+	m->phase[0] = '\0';
+	m->started_mono = kclock_mono(m->env.clock);
+	show(m, s, SCR_UPDATING);
+	if (m->env.redraw)
+		m->env.redraw(m->env.ctx);
+	char msg[256] = "", err[256] = "";
+	int rc = menu_upd_install(&m->env, reinstall, progress, &p, msg, sizeof msg, err, sizeof err);
+	if (rc == KIOSK_OK) {
+		set_msg(m, "menu.update_done", false, msg);
+		log_info("update installed from the technician menu: %s", msg);
+	} else {
+		set_msg(m, "menu.update_failed", true, err);
+		log_warn("update from the technician menu refused: %s", err);
+	}
+	m->scanned = false;
+	show(m, s, SCR_TECH_MENU);
+	m->view = MV_UPDATE;
+	bump(s);
+}
+
+static void load_versions(menu_t *m, session_t *s)
+{
+	char err[256] = "";
+	int rc = menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
+				 sizeof m->last_failure, err, sizeof err);
+	if (!menu_upd_available())
+		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (rc != KIOSK_OK)
+		set_msg(m, "menu.versions_failed", true, err);
+	bump(s);
+}
+
+static void run_helper(const char *helper, const char *verb, const char *dir)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(helper, helper, verb, dir, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0) {
+		int st;
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+
+static void export_now(menu_t *m, session_t *s)
+{
+	int files = 0;
+	char err[256] = "";
+	int rc = menu_export(&m->env, &files, err, sizeof err);
+	if (rc == KIOSK_OK) {
+		if (m->env.mount_helper)
+			run_helper(m->env.mount_helper, "unmount", m->env.export_dir);
+		char n[16];
+		snprintf(n, sizeof n, "%d", files);
+		set_msg(m, "menu.export_done", false, n);
+	} else {
+		set_msg(m, "menu.export_failed", true, err);
+	}
+	bump(s);
+}
+
+static int json_string(const char *in, char *out, size_t cap)
+{
+	size_t n = 0;
+	if (cap < 3)
+		return KIOSK_ERANGE;
+	out[n++] = '"';
+	for (const char *p = in; *p; p++) {
+		if (n + 3 >= cap)
+			return KIOSK_ERANGE;
+		if (*p == '"' || *p == '\\')
+			out[n++] = '\\';
+		out[n++] = *p;
+	}
+	out[n++] = '"';
+	out[n] = '\0';
+	return KIOSK_OK;
+}
+
+static void text_commit(menu_t *m)
+{
+	char word[128];
+	size_t n = ime_commit(m->ime, word, sizeof word);
+	size_t len = strlen(m->text);
+	if (len + n + 1 > sizeof m->text)
+		n = sizeof m->text - 1 - len;
+	memcpy(m->text + len, word, n);
+	m->text[len + n] = '\0';
+}
+
+void menu_text_display(const menu_t *m, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s%s", m->text, ime_preedit(m->ime));
+}
+
+/* Save the office name into the local layer. */
+static int save_office(menu_t *m, session_t *s)
+{
+	text_commit(m);
+	char norm[256], json[300], err[512] = "";
+	const char *t = m->text;
+	while (*t == ' ')
+		t++;
+	snprintf(norm, sizeof norm, "%s", t);
+	size_t len = strlen(norm);
+	while (len && norm[len - 1] == ' ')
+		norm[--len] = '\0';
+	char path[1200];
+	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	int rc = len ? json_string(norm, json, sizeof json) : KIOSK_EINVAL;
+	if (rc == KIOSK_OK)
+		rc = config_set_local(path, "office.name", json, err, sizeof err);
+	if (rc != KIOSK_OK) {
+		set_msg(m, "menu.office_bad", true, NULL);
+		bump(s);
+		return rc;
+	}
+	if (m->env.reload_config)
+		m->env.reload_config(m->env.ctx);
+	log_info("office name changed from the menu");
+	set_msg(m, "menu.saved", false, NULL);
+	bump(s);
+	return KIOSK_OK;
+}
+
+int menu_toggle_proc(menu_t *m, const char *proc_id)
+{
+	const catalog_t *cat = m->env.cat;
+	const catalog_proc_t *target = catalog_proc_find(cat, proc_id);
+	if (!target)
+		return KIOSK_EINVAL;
+	char json[CONFIG_MAX_PROCS * 40 + 4];
+	size_t n = 0;
+	int offered = 0;
+	json[n++] = '[';
+	for (size_t i = 0; i < catalog_proc_count(cat); i++) {
+		const catalog_proc_t *p = catalog_proc_at(cat, i);
+		bool on = config_offers(m->env.cfg, p->id);
+		if (p == target)
+			on = !on;
+		if (!on)
+			continue;
+		if (offered >= CONFIG_MAX_PROCS || n + strlen(p->id) + 4 >= sizeof json)
+			return KIOSK_ERANGE;
+		n += (size_t)snprintf(json + n, sizeof json - n, "%s\"%s\"", offered ? "," : "", p->id);
+		offered++;
+	}
+	if (offered == 0)
+		return KIOSK_EINVAL; /* a kiosk must offer something */
+	json[n++] = ']';
+	json[n] = '\0';
+	char path[1200], err[512] = "";
+	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	int rc = config_set_local(path, "office.procedures", json, err, sizeof err);
+	if (rc != KIOSK_OK) {
+		log_error("cannot save the offered procedures: %s", err);
+		return rc;
+	}
+	if (m->env.reload_config)
+		m->env.reload_config(m->env.ctx);
+	log_info("procedure %s %s from the menu", proc_id,
+		 config_offers(m->env.cfg, proc_id) ? "offered" : "withdrawn");
+	return KIOSK_OK;
+}
+
+static void factory_reset(menu_t *m, session_t *s)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/clock-set-by-staff", m->env.data_dir);
+	unlink(path);
+	mfile_sync_dir(m->env.data_dir, 1);
+	if (m->env.staff)
+		staff_wipe(m->env.staff);
+	if (m->env.factory_reset)
+		m->env.factory_reset(m->env.ctx);
+	if (m->env.reload_config)
+		m->env.reload_config(m->env.ctx);
+	log_info("factory reset from the technician menu");
+	m->first_boot = false;
+	menu_first_boot(m, s);
+}
+
+/* Keyboard targets for the office name (letters with marks and tones). */
+static bool text_key(menu_t *m, session_t *s, const char *t)
+{
+	static const struct { const char *id; ime_action_t act; } acts[] = {
+		{"mark-circumflex", IME_ACT_CIRCUMFLEX}, {"mark-breve", IME_ACT_BREVE},
+		{"mark-horn", IME_ACT_HORN}, {"mark-dbar", IME_ACT_DBAR},
+		{"tone-grave", IME_ACT_TONE_GRAVE}, {"tone-acute", IME_ACT_TONE_ACUTE},
+		{"tone-hook", IME_ACT_TONE_HOOK}, {"tone-tilde", IME_ACT_TONE_TILDE},
+		{"tone-dot", IME_ACT_TONE_DOT}, {"mark-remove", IME_ACT_REMOVE_MARK},
+	};
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(acts); i++)
+		if (strcmp(t, acts[i].id) == 0) {
+			ime_apply(m->ime, acts[i].act);
+			bump(s);
+			return true;
+		}
+	if (strcmp(t, "key-backspace") == 0) {
+		if (!ime_backspace(m->ime)) {
+			size_t n = text_last_len(m->text);
+			m->text[strlen(m->text) - n] = '\0';
+		}
+		bump(s);
+		return true;
+	}
+	if (strcmp(t, "key-space") == 0 || strcmp(t, "key-hyphen") == 0 ||
+	    strcmp(t, "key-apostrophe") == 0) {
+		text_commit(m);
+		size_t len = strlen(m->text);
+		if (len + 2 < sizeof m->text) {
+			m->text[len] = t[4] == 's' ? ' ' : t[4] == 'h' ? '-' : '\'';
+			m->text[len + 1] = '\0';
+		}
+		bump(s);
+		return true;
+	}
+	if (strcmp(t, "kb-mode") == 0) {
+		text_commit(m);
+		m->kb = m->kb == KB_LETTERS ? KB_TELEX : m->kb == KB_TELEX ? KB_VNI
+			: m->kb == KB_VNI ? KB_NUMERIC : KB_LETTERS;
+		bump(s);
+		return true;
+	}
+	if (strncmp(t, "key-", 4) == 0 && t[4] && !t[5]) {
+		ime_set_method(m->ime, m->kb == KB_TELEX ? IME_TELEX : m->kb == KB_VNI ? IME_VNI
+								       : IME_PLAIN);
+		if (!ime_key(m->ime, t[4])) {
+			text_commit(m);
+			size_t len = strlen(m->text);
+			if (len + 2 < sizeof m->text) {
+				m->text[len] = t[4];
+				m->text[len + 1] = '\0';
+			}
+		}
+		bump(s);
+		return true;
+	}
+	return false;
+}
+
+static void leave(menu_t *m, session_t *s)
+{
+	log_info("menu closed");
+	m->first_boot = false;
+	menu_wipe(m);
+	session_reset(s);
+}
+
+/* ---- first boot ------------------------------------------------------------- */
+
+static void fb_pin(menu_t *m, session_t *s, staff_role_t role, bool confirm)
+{
+	const char *why = NULL;
+	if (!confirm) {
+		if (!m->env.staff || staff_pin_ok(m->env.staff, role, m->entry, &why) != KIOSK_OK) {
+			clear_entry(m);
+			set_msg(m, why ? why : "menu.pin_rule_length", true, NULL);
+			bump(s);
+			return;
+		}
+		snprintf(m->pin1, sizeof m->pin1, "%s", m->entry);
+		to_view(m, s, role == STAFF_STAFF ? FB_STAFF_PIN2 : FB_TECH_PIN2);
+		return;
+	}
+	if (strcmp(m->pin1, m->entry) != 0) {
+		explicit_bzero(m->pin1, sizeof m->pin1);
+		to_view(m, s, role == STAFF_STAFF ? FB_STAFF_PIN : FB_TECH_PIN);
+		set_msg(m, "menu.pin_mismatch", true, NULL);
+		return;
+	}
+	int rc = staff_set_pin(m->env.staff, role, m->entry);
+	explicit_bzero(m->pin1, sizeof m->pin1);
+	if (rc != KIOSK_OK) {
+		to_view(m, s, role == STAFF_STAFF ? FB_STAFF_PIN : FB_TECH_PIN);
+		set_msg(m, "menu.pin_save_failed", true, kiosk_strerror(rc));
+		return;
+	}
+	log_info("%s PIN set", role == STAFF_TECH ? "technician" : "staff");
+	to_view(m, s, role == STAFF_STAFF ? FB_TECH_PIN : FB_CLOCK);
+}
+
+static bool fb_tap(menu_t *m, session_t *s, const char *t)
+{
+	bool next = strcmp(t, "next") == 0, back = strcmp(t, "back") == 0;
+	switch (m->view) {
+	case FB_NAME:
+		if (next) {
+			if (save_office(m, s) == KIOSK_OK)
+				to_view(m, s, staff_has_pin(m->env.staff, STAFF_STAFF) &&
+						      staff_has_pin(m->env.staff, STAFF_TECH)
+					      ? FB_CLOCK : FB_STAFF_PIN);
+			return true;
+		}
+		return text_key(m, s, t);
+	case FB_STAFF_PIN: case FB_STAFF_PIN2: case FB_TECH_PIN: case FB_TECH_PIN2:
+		if (next) {
+			staff_role_t r = m->view <= FB_STAFF_PIN2 ? STAFF_STAFF : STAFF_TECH;
+			fb_pin(m, s, r, m->view == FB_STAFF_PIN2 || m->view == FB_TECH_PIN2);
+			return true;
+		}
+		if (back) {
+			explicit_bzero(m->pin1, sizeof m->pin1);
+			to_view(m, s, m->view <= FB_STAFF_PIN2 ? FB_NAME : FB_STAFF_PIN);
+			return true;
+		}
+		return false;
+	case FB_CLOCK:
+		if (next || strcmp(t, "clock-ok") == 0) {
+			to_view(m, s, FB_PRINTER);
+			return true;
+		}
+		if (strcmp(t, "clock-set") == 0) {
+			to_view(m, s, FB_CLOCK_SET);
+			return true;
+		}
+		return false;
+	case FB_CLOCK_SET:
+		if (next) {
+			if (set_clock(m, s)) {
+				m->view = FB_CLOCK;
+				bump(s);
+			}
+			return true;
+		}
+		if (back) {
+			to_view(m, s, FB_CLOCK);
+			return true;
+		}
+		return false;
+	case FB_PRINTER:
+		if (strcmp(t, "profile-80mm") == 0 || strcmp(t, "profile-58mm") == 0) {
+			snprintf(m->printer_profile, sizeof m->printer_profile, "%s", t + 8);
+			bump(s);
+			return true;
+		}
+		if (next) {
+			char path[1200], json[32], err[512] = "";
+			snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+			snprintf(json, sizeof json, "\"%s\"", m->printer_profile);
+			if (config_set_local(path, "printer.profile", json, err, sizeof err) != KIOSK_OK) {
+				set_msg(m, "menu.office_bad", true, NULL);
+				bump(s);
+				return true;
+			}
+			if (m->env.reload_config)
+				m->env.reload_config(m->env.ctx);
+			log_info("first-boot set-up finished");
+			leave(m, s);
+			return true;
+		}
+		if (back) {
+			to_view(m, s, FB_CLOCK);
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+/* ---- taps ------------------------------------------------------------------- */
+
+static const struct { const char *id; menu_view_t v; bool tech; } items[] = {
+	{"menu-reprint", MV_REPRINT, false}, {"menu-paper", MV_PAPER, false},
+	{"menu-clock", MV_CLOCK, false}, {"menu-update", MV_UPDATE, true},
+	{"menu-versions", MV_VERSIONS, true}, {"menu-export", MV_EXPORT, true},
+	{"menu-office", MV_OFFICE, true}, {"menu-procs", MV_PROCS, true},
+	{"menu-reset", MV_RESET, true},
+};
+
+static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
+{
+	bool tech = m->role == STAFF_TECH;
+	bool next = strcmp(t, "next") == 0, back = strcmp(t, "back") == 0;
+	if (m->view == MV_HOME) {
+		if (back) {
+			leave(m, s);
+			return true;
+		}
+		for (size_t i = 0; i < KIOSK_ARRAY_LEN(items); i++)
+			if (strcmp(t, items[i].id) == 0 && (tech || !items[i].tech)) {
+				to_view(m, s, items[i].v);
+				if (items[i].v == MV_UPDATE)
+					scan(m, s);
+				else if (items[i].v == MV_VERSIONS)
+					load_versions(m, s);
+				else if (items[i].v == MV_PROCS)
+					m->page = 0;
+				else if (items[i].v == MV_OFFICE) {
+					snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
+					ime_reset(m->ime);
+					m->kb = KB_LETTERS;
+				}
+				return true;
+			}
+		return false;
+	}
+	if (back) {
+		ime_reset(m->ime);
+		to_view(m, s, MV_HOME);
+		return true;
+	}
+	switch (m->view) {
+	case MV_REPRINT:
+		if (strncmp(t, "series-", 7) == 0 && t[7] >= 'A' && t[7] <= 'Z' && !t[8]) {
+			m->series = t[7];
+			m->msg_key = NULL;
+			bump(s);
+			return true;
+		}
+		if (next) {
+			reprint(m, s);
+			return true;
+		}
+		return false;
+	case MV_PAPER:
+		if (strcmp(t, "refresh") == 0 || next) {
+			bump(s);
+			return true;
+		}
+		return false;
+	case MV_CLOCK:
+		if (next) {
+			set_clock(m, s);
+			return true;
+		}
+		return false;
+	case MV_UPDATE:
+		if (!tech)
+			return false;
+		if (strcmp(t, "update-scan") == 0) {
+			scan(m, s);
+			return true;
+		}
+		if (next || strcmp(t, "update-reinstall") == 0) {
+			install(m, s, !next);
+			return true;
+		}
+		return false;
+	case MV_VERSIONS:
+		if (!tech)
+			return false;
+		if (strcmp(t, "rollback") == 0) {
+			if (!m->confirm) {
+				m->confirm = true;
+				bump(s);
+				return true;
+			}
+			m->confirm = false;
+			char err[256] = "";
+			int rc = menu_upd_rollback(&m->env, err, sizeof err);
+			load_versions(m, s);
+			if (rc == KIOSK_OK)
+				set_msg(m, "menu.rollback_done", false, NULL);
+			else
+				set_msg(m, "menu.rollback_failed", true, err);
+			bump(s);
+			return true;
+		}
+		return false;
+	case MV_EXPORT:
+		if (!tech)
+			return false;
+		if (next) {
+			export_now(m, s);
+			return true;
+		}
+		return false;
+	case MV_OFFICE:
+		if (!tech)
+			return false;
+		if (next) {
+			save_office(m, s);
+			return true;
+		}
+		return text_key(m, s, t);
+	case MV_PROCS: {
+		if (!tech)
+			return false;
+		int pages = ((int)catalog_proc_count(m->env.cat) + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
+		if (strcmp(t, "page-next") == 0 && m->page + 1 < pages) {
+			m->page++;
+			bump(s);
+			return true;
+		}
+		if (strcmp(t, "page-prev") == 0 && m->page > 0) {
+			m->page--;
+			bump(s);
+			return true;
+		}
+		if (strncmp(t, "offer-", 6) == 0) {
+			int rc = menu_toggle_proc(m, t + 6);
+			if (rc == KIOSK_OK)
+				m->msg_key = NULL;
+			else
+				set_msg(m, rc == KIOSK_EINVAL ? "menu.procs_last" : "menu.office_bad", true,
+					NULL);
+			bump(s);
+			return true;
+		}
+		return false;
+	}
+	case MV_RESET:
+		if (!tech)
+			return false;
+		if (strcmp(t, "reset-confirm") == 0) {
+			factory_reset(m, s);
+			return true;
+		}
+		return false;
+	default:
+		return false;
+	}
+}
+
+bool menu_tap(menu_t *m, session_t *s, const char *t)
+{
+	if (!menu_owns(s->screen) || s->screen == SCR_UPDATING)
+		return false;
+	session_activity(s);
+	if (digit_view(m, s->screen)) {
+		if (strncmp(t, "key-", 4) == 0 && t[4] >= '0' && t[4] <= '9' && !t[5]) {
+			add_digit(m, s, t[4]);
+			return true;
+		}
+		if (strcmp(t, "key-backspace") == 0) {
+			del_digit(m, s);
+			return true;
+		}
+	}
+	switch (s->screen) {
+	case SCR_PIN:
+		if (strcmp(t, "next") == 0) {
+			pin_submit(m, s);
+			return true;
+		}
+		if (strcmp(t, "back") == 0) {
+			leave(m, s);
+			return true;
+		}
+		return false;
+	case SCR_STAFF_MENU: case SCR_TECH_MENU:
+		return menu_screen_tap(m, s, t);
+	case SCR_FIRST_BOOT:
+		return fb_tap(m, s, t);
+	default:
+		return false;
+	}
+}
+
+void menu_key_char(menu_t *m, session_t *s, char c)
+{
+	session_activity(s);
+	if (digit_view(m, s->screen)) {
+		if (c >= '0' && c <= '9')
+			add_digit(m, s, c);
+		return;
+	}
+	if (m->view == MV_OFFICE || m->view == FB_NAME) {
+		ime_set_method(m->ime, IME_TELEX);
+		if (!ime_key(m->ime, c)) {
+			text_commit(m);
+			size_t len = strlen(m->text);
+			if (len + 2 < sizeof m->text) {
+				m->text[len] = c;
+				m->text[len + 1] = '\0';
+			}
+		}
+		bump(s);
+	}
+}
+
+void menu_key_special(menu_t *m, session_t *s, session_skey_t k)
+{
+	session_activity(s);
+	switch (k) {
+	case SKEY_RETURN:
+		menu_tap(m, s, "next");
+		break;
+	case SKEY_ESCAPE:
+		menu_tap(m, s, "back");
+		break;
+	case SKEY_BACKSPACE:
+		if (digit_view(m, s->screen))
+			del_digit(m, s);
+		else
+			menu_tap(m, s, "key-backspace");
+		break;
+	case SKEY_TAB:
+		break;
+	}
+}

@@ -1,0 +1,147 @@
+#!/bin/sh
+# menus.sh - the staff menus end to end, headless: first boot sets the
+# office name and both PINs (no default PIN exists), then the corner
+# gesture, wrong PINs, the persisted lockout, the staff menu (reprint,
+# paper, clock marker), the technician menu (export to a plain folder
+# standing in for the stick, office name) and the time-outs.
+# Screenshots go to $MENUS_SHOTS when set.
+set -u
+# Headless runs draw with SDL's software renderer; keep SDL's offscreen
+# driver from loading Mesa's EGL, whose allocations LeakSanitizer reports.
+export SDL_VIDEO_EGL_DRIVER=/nonexistent
+S=tests/scenarios
+D="$TESTS_TMP/data"
+shots=${MENUS_SHOTS:-}
+run() { # data-dir script [extra options]
+	d=$1; f=$2; shift 2
+	if [ -n "$shots" ]; then
+		$RUN "$BIN/kiosk" --headless --data "$d" --script "$f" --screenshots "$shots" "$@"
+	else
+		$RUN "$BIN/kiosk" --headless --data "$d" --script "$f" "$@"
+	fi
+}
+fail() { echo "FAIL: $*"; exit 1; }
+
+# Without --first-boot a headless run starts at Welcome with the shipped
+# configuration, and no PIN opens anything.
+printf 'expect screen welcome\n' > "$TESTS_TMP/w.kss"
+run "$TESTS_TMP/plain" "$TESTS_TMP/w.kss" 2>/dev/null || fail "headless run did not start at Welcome"
+[ -e "$TESTS_TMP/plain/staff.json" ] && fail "a PIN store appeared without set-up"
+
+run "$D" "$S/menus_first_boot.kss" --first-boot 2>"$TESTS_TMP/fb.err" ||
+	{ cat "$TESTS_TMP/fb.err"; fail "first boot"; }
+[ -f "$D/staff.json" ] || fail "no PIN store after set-up"
+grep -q '482913\|73910264' "$D/staff.json" && fail "a PIN is stored in clear"
+grep -q '"iterations":100000' "$D/staff.json" || fail "PIN hashes below 100000 iterations"
+[ "$(stat -c %a "$D/staff.json")" = 600 ] || fail "PIN store is not private (0600)"
+grep -q '"profile":[[:space:]]*"58mm"' "$D/local.json" || fail "printer profile not in local.json"
+grep -q 'xã an phú' "$D/local.json" || fail "office name not in local.json"
+
+# Corners, wrong PIN, cancel, time-out. Then the lockout on a copy, which
+# must survive a restart of the kiosk.
+run "$D" "$S/menus_pin.kss" 2>"$TESTS_TMP/pin.err" || { cat "$TESTS_TMP/pin.err"; fail "pin"; }
+cp -R "$D" "$TESTS_TMP/lock"
+run "$TESTS_TMP/lock" "$S/menus_lockout.kss" 2>"$TESTS_TMP/lock.err" ||
+	{ cat "$TESTS_TMP/lock.err"; fail "lockout"; }
+cp -R "$D" "$TESTS_TMP/lock2"
+cat > "$TESTS_TMP/five.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "111112"
+key Return
+type "111113"
+key Return
+type "111114"
+key Return
+type "111115"
+key Return
+type "111116"
+key Return
+expect text "1 phút"
+K
+cat > "$TESTS_TMP/after.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "482913"
+key Return
+expect screen pin
+expect text "1 phút"
+K
+run "$TESTS_TMP/lock2" "$TESTS_TMP/five.kss" 2>/dev/null || fail "five wrong PINs"
+grep -q '"failures":5' "$TESTS_TMP/lock2/staff.json" || fail "failure count not persisted"
+run "$TESTS_TMP/lock2" "$TESTS_TMP/after.kss" 2>"$TESTS_TMP/after.err" ||
+	{ cat "$TESTS_TMP/after.err"; fail "the lock did not survive a restart"; }
+
+# Staff menu.
+run "$D" "$S/menus_staff.kss" 2>"$TESTS_TMP/staff.err" || { cat "$TESTS_TMP/staff.err"; fail "staff"; }
+[ -f "$D/clock-set-by-staff" ] || fail "no clock marker after setting the date"
+grep -q '2026-01-06T10:30:00+07:00' "$D/clock-set-by-staff" || fail "wrong clock marker"
+n=$(ls "$D/spool" | wc -l)
+[ "$n" -ge 2 ] || fail "the reprint did not print ($n spool files)"
+# The staff PIN does not open the technician items.
+cat > "$TESTS_TMP/nostaff.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "482913"
+key Return
+expect screen staff-menu
+tap menu-update
+K
+if run "$D" "$TESTS_TMP/nostaff.kss" 2>/dev/null; then fail "staff PIN reached the technician menu"; fi
+
+# Technician menu: export into a plain folder standing in for the stick.
+mkdir -p "$TESTS_TMP/export" "$TESTS_TMP/stick"
+KIOSK_EXPORT="$TESTS_TMP/export" KIOSK_STICK="$TESTS_TMP/stick" \
+	run "$D" "$S/menus_tech.kss" 2>"$TESTS_TMP/tech.err" || { cat "$TESTS_TMP/tech.err"; fail "tech"; }
+csv=$(ls "$TESTS_TMP"/export/kiosk-export-*/daily-statistics.csv 2>/dev/null | head -n 1)
+[ -n "$csv" ] || fail "no statistics on the stick"
+head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
+grep -q '^.*date,series,printed,voided,reprints' "$csv" || fail "CSV header"
+grep -q '^2026-01-05,A,1,0,1' "$csv" || { cat "$csv"; fail "CSV counts"; }
+ls "$TESTS_TMP"/export/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not exported"
+# No personal data on the stick: the citizen's name and ID number.
+if grep -rq '001190012345\|"an"' "$TESTS_TMP/export"; then fail "personal data exported"; fi
+grep -q 'UBND binh an' "$D/local.json" || fail "office name change not saved"
+grep -q '"procedures"' "$D/local.json" || fail "offered procedures not saved"
+grep -q '"khai-sinh"' "$D/local.json" && fail "withdrawn procedure still offered"
+grep -q '"ket-hon"' "$D/local.json" || fail "other procedures dropped"
+# Bad export target: a clear message, nothing lost.
+cat > "$TESTS_TMP/noexp.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+key Return
+tap menu-export
+tap next
+expect text "Xuất không được"
+K
+KIOSK_EXPORT="$TESTS_TMP/absent" run "$D" "$TESTS_TMP/noexp.kss" 2>/dev/null ||
+	fail "export to a missing stick not reported"
+
+# Factory reset: PINs, local settings and the ledger go; set-up again.
+cat > "$TESTS_TMP/reset.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+key Return
+tap menu-reset
+expect text "Xóa tất cả"
+tap reset-confirm
+expect screen first-boot
+K
+cp -R "$D" "$TESTS_TMP/reset"
+run "$TESTS_TMP/reset" "$TESTS_TMP/reset.kss" 2>"$TESTS_TMP/reset.err" ||
+	{ cat "$TESTS_TMP/reset.err"; fail "factory reset"; }
+[ -e "$TESTS_TMP/reset/staff.json" ] && fail "PINs survived the factory reset"
+[ -e "$TESTS_TMP/reset/local.json" ] && fail "local settings survived the factory reset"
+exit 0

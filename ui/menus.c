@@ -1,0 +1,572 @@
+/* menus.c - layout of the PIN screen, the staff and technician menus, the
+ * first-boot set-up and the update progress (menus.h). Landscape panels put
+ * the numeric keypad on the right of the text; portrait panels below it. */
+#include "menus.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "keyboard.h"
+#include "menu.h"
+#include "widgets.h"
+
+typedef struct {
+	ui_t u;
+	a11y_t a;
+	screen_ctx_t *c;
+	const session_t *s;
+	const menu_t *m;
+	int left, right, y, bottom;
+	int pad_x;              /* keypad column x (landscape), 0 = stacked */
+} ml_t;
+
+static const char *T(const ml_t *l, const char *key)
+{
+	return i18n_get(l->c->tr, l->s->lang, key);
+}
+
+static int width(const ml_t *l) { return l->right - l->left; }
+
+static int text(ml_t *l, const char *t, font_id_t f, int px, color_role_t fg)
+{
+	ui_rect_t box = {l->left, l->y, width(l), l->bottom - l->y};
+	int h = ui_text(&l->u, box, t, f, px, fg, C_BG, ALIGN_LEFT);
+	l->y += h + l->a.gap;
+	return h;
+}
+
+static void body(ml_t *l, const char *t) { text(l, t, FONT_REGULAR, l->a.body_px, C_TEXT); }
+
+static void title(ml_t *l, const char *t) { text(l, t, FONT_BOLD, l->a.title_px, C_TEXT); }
+
+/* A boxed field showing shown (large). */
+static void field(ml_t *l, const char *shown)
+{
+	int pad = l->a.gap;
+	int fh = ui_text_height(&l->u, width(l) - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
+				l->a.composed_px);
+	if (fh < a11y_line(l->a.composed_px))
+		fh = a11y_line(l->a.composed_px);
+	ui_rect_t fb = {l->left, l->y, width(l), fh + 2 * pad};
+	draw_fill(l->u.dl, fb, C_FIELD_BG);
+	draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
+	ui_text(&l->u, (ui_rect_t){fb.x + pad, fb.y + pad, fb.w - 2 * pad, fh}, shown, FONT_REGULAR,
+		l->a.composed_px, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
+	l->y = fb.y + fb.h + l->a.gap;
+}
+
+/* The last result or error, in a coloured box. */
+static void message(ml_t *l)
+{
+	const menu_t *m = l->m;
+	if (!m->msg_key)
+		return;
+	char msg[600];
+	i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail", m->msg_arg, NULL);
+	int pad = l->a.gap;
+	color_role_t bg = m->msg_error ? C_ERROR_BG : C_BANNER_BG;
+	color_role_t fg = m->msg_error ? C_ERROR_TEXT : C_BANNER_TEXT;
+	int h = ui_text_height(&l->u, width(l) - 2 * pad, msg, FONT_BOLD, l->a.body_px);
+	ui_rect_t b = {l->left, l->y, width(l), h + 2 * pad};
+	draw_fill(l->u.dl, b, bg);
+	ui_text(&l->u, (ui_rect_t){b.x + pad, b.y + pad, b.w - 2 * pad, h}, msg, FONT_BOLD,
+		l->a.body_px, fg, bg, ALIGN_LEFT);
+	l->y = b.y + b.h + l->a.gap;
+}
+
+static void bottom_bar(ml_t *l, const char *back_label, const char *fwd_label)
+{
+	int x0 = l->a.corner + l->a.gap;
+	int avail = l->c->w - 2 * x0;
+	int half = (avail - l->a.back_gap) / 2;
+	int bw = back_label ? ui_button_width(&l->u, back_label, l->a.button_px) : 0;
+	int fw = fwd_label ? ui_button_width(&l->u, fwd_label, l->a.button_px) : 0;
+	if (fw < l->a.primary_w)
+		fw = l->a.primary_w;
+	if (bw > half)
+		bw = half;
+	if (fw > half)
+		fw = half;
+	int h = l->a.primary_h;
+	if (back_label) {
+		int bh = ui_button_height(&l->u, bw, back_label, l->a.button_px, h);
+		h = bh > h ? bh : h;
+	}
+	if (fwd_label) {
+		int fh = ui_button_height(&l->u, fw, fwd_label, l->a.button_px, h);
+		h = fh > h ? fh : h;
+	}
+	int y = l->c->h - l->a.margin - h;
+	if (back_label)
+		ui_button(&l->u, (ui_rect_t){x0, y, bw, h}, "back", back_label, TGT_BACK);
+	if (fwd_label)
+		ui_button(&l->u, (ui_rect_t){l->c->w - x0 - fw, y, fw, h}, "next", fwd_label,
+			  TGT_PRIMARY);
+	l->bottom = y - 2 * l->a.gap;
+}
+
+/* Digits keypad (1-9, backspace, 0): on the right in landscape, else below.
+ * In landscape the text column is narrowed to leave room for it. */
+static int keypad_width(const ml_t *l) { return 3 * l->a.numkey_px + 2 * l->a.gap; }
+
+static void keypad_column(ml_t *l)
+{
+	if (l->c->w > l->c->h) {
+		l->pad_x = l->right - keypad_width(l);
+		l->right = l->pad_x - 3 * l->a.gap;
+	}
+}
+
+static void keypad(ml_t *l, int top)
+{
+	int k = l->a.numkey_px, g = l->a.gap;
+	int x0 = l->pad_x ? l->pad_x : l->left + (width(l) - keypad_width(l)) / 2;
+	int y0 = l->pad_x ? top : l->y;
+	static const char *const ids[12] = {"key-1", "key-2", "key-3", "key-4", "key-5", "key-6",
+					    "key-7", "key-8", "key-9", "key-backspace", "key-0",
+					    NULL};
+	static const char *const labels[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", NULL,
+					       "0", NULL};
+	for (int i = 0; i < 12; i++) {
+		if (!ids[i])
+			continue;
+		ui_rect_t r = {x0 + (i % 3) * (k + g), y0 + (i / 3) * (k + g), k, k};
+		ui_button(&l->u, r, ids[i], labels[i] ? labels[i] : T(l, "kb.backspace"),
+			  TGT_NUMKEY);
+	}
+	if (!l->pad_x)
+		l->y = y0 + 4 * (k + g);
+}
+
+/* Full-width buttons, two columns when wide. */
+static void button_grid(ml_t *l, const ui_item_t *items, int n)
+{
+	int cols = width(l) > 1200 ? 2 : 1;
+	int g = l->a.gap;
+	int cw = (width(l) - (cols - 1) * 2 * g) / cols;
+	for (int i = 0; i < n; i += cols) {
+		int h = l->a.target_px;
+		for (int j = i; j < n && j < i + cols; j++) {
+			int bh = ui_button_height(&l->u, cw, items[j].label, l->a.button_px,
+						  l->a.target_px);
+			h = bh > h ? bh : h;
+		}
+		for (int j = i; j < n && j < i + cols; j++)
+			ui_button(&l->u, (ui_rect_t){l->left + (j - i) * (cw + 2 * g), l->y, cw, h},
+				  items[j].id, items[j].label, items[j].flags);
+		l->y += h + g;
+	}
+}
+
+static void dots(ml_t *l)
+{
+	char shown[64] = "";
+	size_t n = strlen(l->m->entry);
+	for (size_t i = 0; i < n && i < 16; i++)
+		strcat(shown, i ? " *" : "*");
+	field(l, shown);
+}
+
+static void now_text(ml_t *l, const char *key)
+{
+	char iso[40], shown[32], msg[256];
+	kclock_format_iso(kclock_now(l->s->clock), iso, sizeof iso);
+	snprintf(shown, sizeof shown, "%.10s %.5s", iso, iso + 11);
+	i18n_format(msg, sizeof msg, T(l, key), "time", shown, NULL);
+	body(l, msg);
+}
+
+/* "2026-01-0_ __:__" from the digits typed so far. */
+static void date_entry(ml_t *l)
+{
+	static const char tmpl[] = "____-__-__ __:__";
+	char shown[sizeof tmpl];
+	memcpy(shown, tmpl, sizeof tmpl);
+	const char *e = l->m->entry;
+	for (size_t i = 0, j = 0; e[i] && j < sizeof tmpl - 1; j++)
+		if (shown[j] == '_')
+			shown[j] = e[i++];
+	field(l, shown);
+}
+
+/* ---- screens -------------------------------------------------------------- */
+
+static void scr_pin(ml_t *l)
+{
+	bottom_bar(l, T(l, "menu.cancel"), T(l, "menu.ok"));
+	keypad_column(l);
+	int top = l->y;
+	title(l, T(l, "menu.pin_title"));
+	dots(l);
+	message(l);
+	keypad(l, top);
+}
+
+static void digits_view(ml_t *l, const char *ttl, const char *help, bool date)
+{
+	keypad_column(l);
+	int top = l->y;
+	title(l, ttl);
+	if (help)
+		body(l, help);
+	if (date) {
+		now_text(l, "menu.clock_now");
+		date_entry(l);
+	} else {
+		dots(l);
+	}
+	message(l);
+	keypad(l, top);
+}
+
+static void view_home(ml_t *l, bool tech)
+{
+	bottom_bar(l, T(l, "menu.exit"), NULL);
+	title(l, T(l, tech ? "menu.tech_title" : "menu.staff_title"));
+	ui_item_t items[10];
+	int n = 0;
+	items[n++] = (ui_item_t){"menu-reprint", T(l, "menu.item_reprint"), 0};
+	items[n++] = (ui_item_t){"menu-paper", T(l, "menu.item_paper"), 0};
+	items[n++] = (ui_item_t){"menu-clock", T(l, "menu.item_clock"), 0};
+	if (tech) {
+		items[n++] = (ui_item_t){"menu-update", T(l, "menu.item_update"), 0};
+		items[n++] = (ui_item_t){"menu-versions", T(l, "menu.item_versions"), 0};
+		items[n++] = (ui_item_t){"menu-export", T(l, "menu.item_export"), 0};
+		items[n++] = (ui_item_t){"menu-office", T(l, "menu.item_office"), 0};
+		items[n++] = (ui_item_t){"menu-procs", T(l, "menu.item_procs"), 0};
+		items[n++] = (ui_item_t){"menu-reset", T(l, "menu.item_reset"), 0};
+	}
+	button_grid(l, items, n);
+}
+
+static void view_reprint(ml_t *l)
+{
+	const menu_t *m = l->m;
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.reprint_print"));
+	keypad_column(l);
+	int top = l->y;
+	title(l, T(l, "menu.reprint_title"));
+	/* One button per series letter of the catalogue. */
+	ui_item_t items[26];
+	static char ids[26][10], labels[26][4];
+	int n = 0;
+	for (size_t i = 0; i < catalog_group_count(l->c->cat) && n < 26; i++) {
+		char c = catalog_group_at(l->c->cat, i)->letter;
+		bool dup = false;
+		for (int j = 0; j < n; j++)
+			dup = dup || labels[j][0] == c;
+		if (dup)
+			continue;
+		snprintf(ids[n], sizeof ids[n], "series-%c", c);
+		snprintf(labels[n], sizeof labels[n], "%c", c);
+		items[n] = (ui_item_t){ids[n], labels[n], c == m->series ? TGT_PRIMARY : 0};
+		n++;
+	}
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, items, n, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+	char shown[32];
+	snprintf(shown, sizeof shown, "%c%s", m->series ? m->series : '_',
+		 m->entry[0] ? m->entry : "___");
+	field(l, shown);
+	message(l);
+	keypad(l, top);
+}
+
+static const char *printer_key(printer_state_t st)
+{
+	static const char *const k[PRINTER_STATE_COUNT] = {
+		[PRINTER_OK] = "menu.printer_ok", [PRINTER_NEAR_END] = "menu.printer_near_end",
+		[PRINTER_PAPER_OUT] = "menu.printer_paper_out",
+		[PRINTER_COVER_OPEN] = "menu.printer_cover_open",
+		[PRINTER_OFFLINE] = "menu.printer_offline",
+		[PRINTER_NO_PRINTER] = "menu.printer_none",
+		[PRINTER_NOT_RESPONDING] = "menu.printer_not_responding",
+	};
+	return (unsigned)st < PRINTER_STATE_COUNT ? k[st] : "menu.printer_offline";
+}
+
+static void view_paper(ml_t *l)
+{
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.refresh"));
+	title(l, T(l, "menu.paper_title"));
+	tickets_t *t = l->m->env.tickets;
+	if (!t) {
+		body(l, T(l, "menu.printer_none"));
+		return;
+	}
+	printer_state_t st = tickets_printer_state(t);
+	text(l, T(l, printer_key(st)), FONT_BOLD, l->a.body_px,
+	     st == PRINTER_OK ? C_TEXT : C_TEXT);
+	if (st == PRINTER_NEAR_END || st == PRINTER_PAPER_OUT)
+		body(l, T(l, "menu.paper_advice"));
+	if (tickets_clock_warning(t))
+		body(l, T(l, "menu.clock_warning"));
+}
+
+static void view_update(ml_t *l)
+{
+	const menu_t *m = l->m;
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.update_install"));
+	title(l, T(l, "menu.update_title"));
+	char line[600];
+	i18n_format(line, sizeof line, T(l, "menu.update_stick"), "path",
+		    m->env.stick_dir ? m->env.stick_dir : "", NULL);
+	body(l, line);
+	for (int i = 0; i < m->ncands; i++) {
+		const menu_cand_t *c = &m->cands[i];
+		const char *k = c->newer ? "menu.cand_newer" : c->candidate ? "menu.cand_not_newer"
+							      : "menu.cand_refused";
+		i18n_format(line, sizeof line, T(l, k), "name", c->name, "type", c->type, "version",
+			    c->version, "reason", c->reason, NULL);
+		text(l, line, FONT_REGULAR, l->a.body_px, c->newer ? C_TEXT : C_TEXT_MUTED);
+	}
+	message(l);
+	ui_item_t it[2] = {{"update-scan", T(l, "menu.update_rescan"), 0},
+			   {"update-reinstall", T(l, "menu.update_reinstall"), 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+}
+
+static void view_versions(ml_t *l)
+{
+	const menu_t *m = l->m;
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	title(l, T(l, "menu.versions_title"));
+	char line[600], slot[4];
+	for (int i = 0; i < m->nslots; i++) {
+		const menu_slot_t *s = &m->slots[i];
+		char state_key[40];
+		snprintf(state_key, sizeof state_key, "menu.slot_%s", s->state);
+		snprintf(slot, sizeof slot, "%c", s->slot - 'a' + 'A');
+		i18n_format(line, sizeof line,
+			    T(l, s->current ? "menu.slot_line_current" : "menu.slot_line"), "type",
+			    s->type, "slot", slot, "version", s->version[0] ? s->version : "-",
+			    "state", T(l, state_key), NULL);
+		text(l, line, s->current ? FONT_BOLD : FONT_REGULAR, l->a.body_px, C_TEXT);
+	}
+	if (m->last_failure[0]) {
+		i18n_format(line, sizeof line, T(l, "menu.last_failure"), "detail", m->last_failure,
+			    NULL);
+		body(l, line);
+	}
+	message(l);
+	ui_item_t it[1] = {{"rollback", T(l, m->confirm ? "menu.rollback_confirm"
+							: "menu.rollback"), 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, it, 1, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+}
+
+static void view_export(ml_t *l)
+{
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.export_go"));
+	title(l, T(l, "menu.export_title"));
+	body(l, T(l, "menu.export_help"));
+	message(l);
+}
+
+/* Text entry with the letters keyboard. The keyboard needs the room, so
+ * a message (result or error) takes the title's place. */
+static void text_view(ml_t *l, const char *ttl)
+{
+	if (l->m->msg_key)
+		message(l);
+	else
+		title(l, ttl);
+	char shown[300];
+	menu_text_display(l->m, shown, sizeof shown);
+	field(l, shown);
+	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = l->s->lang, .mode = l->m->kb,
+			     .phys = IME_TELEX, .targets = true};
+	keyboard_build(&kc, (ui_rect_t){l->left, l->y, width(l), l->bottom - l->y});
+}
+
+/* Procedures offered at this office: one toggle each, a page at a time. */
+static void view_procs(ml_t *l)
+{
+	const menu_t *m = l->m;
+	const catalog_t *cat = l->c->cat;
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	if (m->msg_key)
+		message(l);
+	else
+		title(l, T(l, "menu.procs_title"));
+	int n = (int)catalog_proc_count(cat);
+	int pages = (n + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
+	int first = m->page * MENU_PROCS_PAGE;
+	static char ids[MENU_PROCS_PAGE][48], labels[MENU_PROCS_PAGE][300];
+	ui_item_t items[MENU_PROCS_PAGE];
+	int k = 0;
+	for (int i = first; i < n && k < MENU_PROCS_PAGE; i++, k++) {
+		const catalog_proc_t *p = catalog_proc_at(cat, (size_t)i);
+		bool on = config_offers(l->c->cfg, p->id);
+		snprintf(ids[k], sizeof ids[k], "offer-%s", p->id);
+		snprintf(labels[k], sizeof labels[k], "%s: %s", p->name[l->s->lang],
+			 T(l, on ? "menu.offered" : "menu.not_offered"));
+		items[k] = (ui_item_t){ids[k], labels[k], on ? TGT_PRIMARY : 0};
+	}
+	int g = l->a.gap;
+	for (int i = 0; i < k; i++) {
+		int h = ui_button_height(&l->u, width(l), items[i].label, l->a.button_px,
+					 l->a.target_px);
+		ui_button(&l->u, (ui_rect_t){l->left, l->y, width(l), h}, items[i].id, items[i].label,
+			  items[i].flags);
+		l->y += h + g;
+	}
+	if (pages > 1) {
+		ui_item_t pg[2];
+		int np = 0;
+		if (m->page > 0)
+			pg[np++] = (ui_item_t){"page-prev", T(l, "menu.page_prev"), 0};
+		if (m->page + 1 < pages)
+			pg[np++] = (ui_item_t){"page-next", T(l, "menu.page_next"), 0};
+		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+		l->y += ui_button_row(&l->u, area, pg, np, ALIGN_RIGHT, l->a.target_px) + g;
+	}
+}
+
+static void view_reset(ml_t *l)
+{
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	title(l, T(l, "menu.reset_title"));
+	body(l, T(l, "menu.reset_text"));
+	ui_item_t it[1] = {{"reset-confirm", T(l, "menu.reset_confirm"), 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, it, 1, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+}
+
+static void scr_menu(ml_t *l, bool tech)
+{
+	switch (l->m->view) {
+	case MV_REPRINT: view_reprint(l); break;
+	case MV_PAPER: view_paper(l); break;
+	case MV_CLOCK:
+		bottom_bar(l, T(l, "menu.back"), T(l, "menu.clock_set"));
+		digits_view(l, T(l, "menu.clock_title"), T(l, "menu.clock_help"), true);
+		break;
+	case MV_UPDATE: view_update(l); break;
+	case MV_VERSIONS: view_versions(l); break;
+	case MV_EXPORT: view_export(l); break;
+	case MV_OFFICE:
+		bottom_bar(l, T(l, "menu.back"), T(l, "menu.save"));
+		text_view(l, T(l, "menu.office_title"));
+		break;
+	case MV_PROCS: view_procs(l); break;
+	case MV_RESET: view_reset(l); break;
+	default: view_home(l, tech); break;
+	}
+}
+
+static void scr_first_boot(ml_t *l)
+{
+	const menu_t *m = l->m;
+	char step[64], n[8];
+	snprintf(n, sizeof n, "%d",
+		 m->view == FB_NAME ? 1 : m->view <= FB_STAFF_PIN2 ? 2 : m->view <= FB_TECH_PIN2 ? 3
+		 : m->view <= FB_CLOCK_SET ? 4 : 5);
+	i18n_format(step, sizeof step, T(l, "menu.fb_step"), "step", n, "steps", "5", NULL);
+	char ttl[256];
+	snprintf(ttl, sizeof ttl, "%s - %s", T(l, "menu.fb_title"), step);
+	switch (m->view) {
+	case FB_NAME:
+		bottom_bar(l, NULL, T(l, "menu.continue"));
+		snprintf(ttl, sizeof ttl, "%s - %s: %s", T(l, "menu.fb_title"), step,
+			 T(l, "menu.fb_name"));
+		text_view(l, ttl);
+		break;
+	case FB_STAFF_PIN: case FB_STAFF_PIN2: case FB_TECH_PIN: case FB_TECH_PIN2: {
+		bottom_bar(l, T(l, "menu.back"), T(l, "menu.continue"));
+		const char *k = m->view == FB_STAFF_PIN ? "menu.fb_staff_pin"
+				: m->view == FB_TECH_PIN ? "menu.fb_tech_pin" : "menu.fb_confirm_pin";
+		char help[600];
+		snprintf(help, sizeof help, "%s %s", T(l, k), T(l, "menu.pin_rules"));
+		digits_view(l, ttl, help, false);
+		break;
+	}
+	case FB_CLOCK: {
+		bottom_bar(l, NULL, NULL);
+		title(l, ttl);
+		now_text(l, "menu.fb_clock");
+		message(l);
+		ui_item_t it[2] = {{"clock-ok", T(l, "menu.fb_clock_ok"), TGT_PRIMARY},
+				   {"clock-set", T(l, "menu.fb_clock_set"), 0}};
+		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+		l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.primary_h) + l->a.gap;
+		break;
+	}
+	case FB_CLOCK_SET:
+		bottom_bar(l, T(l, "menu.back"), T(l, "menu.clock_set"));
+		digits_view(l, ttl, T(l, "menu.clock_help"), true);
+		break;
+	case FB_PRINTER: {
+		bottom_bar(l, T(l, "menu.back"), T(l, "menu.finish"));
+		title(l, ttl);
+		body(l, T(l, "menu.fb_printer"));
+		bool p80 = strcmp(m->printer_profile, "58mm") != 0;
+		char a[128], b[128];
+		snprintf(a, sizeof a, "%s%s", T(l, "menu.profile_80"), p80 ? T(l, "menu.chosen") : "");
+		snprintf(b, sizeof b, "%s%s", T(l, "menu.profile_58"), p80 ? "" : T(l, "menu.chosen"));
+		ui_item_t it[2] = {{"profile-80mm", a, p80 ? TGT_PRIMARY : 0},
+				   {"profile-58mm", b, p80 ? 0 : TGT_PRIMARY}};
+		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+		l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+		message(l);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+static void scr_updating(ml_t *l)
+{
+	const menu_t *m = l->m;
+	title(l, T(l, "menu.updating_title"));
+	body(l, T(l, "menu.updating_text"));
+	int h = l->a.target_px;
+	ui_rect_t bar = {l->left, l->y, width(l), h};
+	draw_fill(l->u.dl, bar, C_FIELD_BG);
+	draw_border(l->u.dl, bar, C_FIELD_BORDER, 4);
+	draw_fill(l->u.dl, (ui_rect_t){bar.x + 4, bar.y + 4, (bar.w - 8) * m->percent / 100, h - 8},
+		  C_PRIMARY_BG);
+	l->y += h + l->a.gap;
+	char pct[16], line[256];
+	snprintf(pct, sizeof pct, "%d", m->percent);
+	if (m->eta_ms >= 0) {
+		char mins[24], secs[24];
+		snprintf(mins, sizeof mins, "%lld", (long long)(m->eta_ms / 60000));
+		snprintf(secs, sizeof secs, "%02lld", (long long)(m->eta_ms / 1000 % 60));
+		i18n_format(line, sizeof line, T(l, "menu.progress_eta"), "percent", pct, "min", mins,
+			    "sec", secs, NULL);
+	} else {
+		i18n_format(line, sizeof line, T(l, "menu.progress"), "percent", pct, NULL);
+	}
+	text(l, line, FONT_BOLD, l->a.body_px, C_TEXT);
+}
+
+void menus_build(drawlist_t *dl, screen_ctx_t *c, int top)
+{
+	const session_t *s = c->s;
+	if (!s->menu)
+		return;
+	ml_t l;
+	memset(&l, 0, sizeof l);
+	l.c = c;
+	l.s = s;
+	l.m = s->menu;
+	const config_t *cfg = c->cfg;
+	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height,
+		     s->large_text ? 150 : 100);
+	l.u = (ui_t){.dl = dl, .fonts = c->fonts, .a = &l.a, .pressed = c->pressed};
+	l.left = l.a.margin;
+	l.right = c->w - l.a.margin;
+	l.y = top;
+	l.bottom = c->h - l.a.margin;
+	switch (s->screen) {
+	case SCR_PIN: scr_pin(&l); break;
+	case SCR_STAFF_MENU: scr_menu(&l, false); break;
+	case SCR_TECH_MENU: scr_menu(&l, true); break;
+	case SCR_FIRST_BOOT: scr_first_boot(&l); break;
+	case SCR_UPDATING: scr_updating(&l); break;
+	default: break;
+	}
+}
