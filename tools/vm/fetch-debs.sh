@@ -33,7 +33,7 @@ kernel=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 
 roots="busybox-static udev kmod libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
 libqrencode4 libsqlite3-0 libssl3 libcjson1 libpng16-16 libutf8proc2 libegl1
-libegl-mesa0 libgbm1 libgl1-mesa-dri libgles2 libglvnd0 libsystemd0"
+libegl-mesa0 libgbm1 libgl1-mesa-dri libgles2 libglvnd0 libopengl0 libsystemd0"
 
 # Packages in the closure that only matter to a package manager or a login
 # system, never to this image (they are not copied anyway: the rootfs takes

@@ -44,7 +44,7 @@ ROOT_MODULES = [
 DLOPEN_LIBS = [
     "libEGL.so.1", "libEGL_mesa.so.0", "libGLESv2.so.2", "libgbm.so.1",
     "libglapi.so.0", "libGLdispatch.so.0", "libudev.so.1", "libdrm.so.2",
-    "libusb-1.0.so.0",
+    "libusb-1.0.so.0", "libOpenGL.so.0",
 ]
 DRI_DRIVERS = ["kms_swrast_dri.so", "swrast_dri.so"]
 LIB_DIRS = ["lib/" + MULTI, "usr/lib/" + MULTI, "lib", "usr/lib",
