@@ -1,0 +1,136 @@
+/* vm-printer-agent.c - the virtual thermal printer of the VM test bench.
+ *
+ * Runs inside the guest on the gadget side of a USB printer function
+ * (/dev/g_printer0, see tools/vm/guest/gadget). Every byte the host side sends
+ * (through usblp or libusb) is appended to a capture file; each real-time
+ * status request DLE EOT n (10 04 n) is answered on the IN endpoint with the
+ * byte an ESC/POS printer would send in the state named by a control file:
+ * ok, near-end, paper-out, cover-open or mute (no answer). The USB class port
+ * status (GET_PORT_STATUS) follows the same state.
+ *
+ * Usage: vm-printer-agent DEVICE CAPTURE CONTROL
+ * Exits 0 when the device reports an error that means "unplugged" so that the
+ * caller can wait and start it again; 2 on bad usage.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/usb/g_printer.h>
+
+enum vpa_state { VPA_OK, VPA_NEAR_END, VPA_PAPER_OUT, VPA_COVER_OPEN, VPA_MUTE };
+
+static enum vpa_state vpa_read_state(const char *control)
+{
+	char buf[32] = { 0 };
+	int fd = open(control, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return VPA_OK;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return VPA_OK;
+	if (strncmp(buf, "paper-out", 9) == 0)
+		return VPA_PAPER_OUT;
+	if (strncmp(buf, "near-end", 8) == 0)
+		return VPA_NEAR_END;
+	if (strncmp(buf, "cover-open", 10) == 0)
+		return VPA_COVER_OPEN;
+	if (strncmp(buf, "mute", 4) == 0)
+		return VPA_MUTE;
+	return VPA_OK;
+}
+
+/* The DLE EOT n reply (bits 1 and 4 always set, see docs/printing notes). */
+static int vpa_reply(enum vpa_state st, unsigned n)
+{
+	switch (n) {
+	case 1: return (st == VPA_PAPER_OUT || st == VPA_COVER_OPEN) ? 0x1A : 0x12;
+	case 2:
+		if (st == VPA_PAPER_OUT)
+			return 0x32;
+		return st == VPA_COVER_OPEN ? 0x16 : 0x12;
+	case 3: return 0x12;
+	case 4:
+		if (st == VPA_PAPER_OUT)
+			return 0x72;
+		return st == VPA_NEAR_END ? 0x1E : 0x12;
+	default: return -1;
+	}
+}
+
+static void vpa_port_status(int dev, enum vpa_state st)
+{
+	unsigned char s = PRINTER_SELECTED | PRINTER_NOT_ERROR;
+	if (st == VPA_PAPER_OUT)
+		s = PRINTER_SELECTED | PRINTER_PAPER_EMPTY;
+	else if (st == VPA_COVER_OPEN)
+		s = PRINTER_SELECTED;
+	(void)ioctl(dev, GADGET_SET_PRINTER_STATUS, (unsigned long)s);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 4) {
+		fprintf(stderr, "usage: %s DEVICE CAPTURE CONTROL\n", argv[0]);
+		return 2;
+	}
+	int dev = open(argv[1], O_RDWR | O_CLOEXEC);
+	if (dev < 0) {
+		fprintf(stderr, "vm-printer-agent: cannot open %s: %s\n", argv[1], strerror(errno));
+		return 0;
+	}
+	int cap = open(argv[2], O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (cap < 0) {
+		fprintf(stderr, "vm-printer-agent: cannot open %s: %s\n", argv[2], strerror(errno));
+		close(dev);
+		return 2;
+	}
+	enum vpa_state st = vpa_read_state(argv[3]);
+	vpa_port_status(dev, st);
+	/* Matcher state across reads: 0 idle, 1 after DLE, 2 after DLE EOT. */
+	int match = 0;
+	unsigned char buf[16384];
+	for (;;) {
+		ssize_t n = read(dev, buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			fprintf(stderr, "vm-printer-agent: read: %s (unplugged?)\n", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			usleep(50000);
+			continue;
+		}
+		if (write(cap, buf, (size_t)n) != n) {
+			fprintf(stderr, "vm-printer-agent: capture write failed: %s\n", strerror(errno));
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			unsigned char b = buf[i];
+			if (match == 2) {
+				match = 0;
+				st = vpa_read_state(argv[3]);
+				vpa_port_status(dev, st);
+				int r = vpa_reply(st, b);
+				if (r >= 0 && st != VPA_MUTE) {
+					unsigned char out = (unsigned char)r;
+					if (write(dev, &out, 1) != 1)
+						fprintf(stderr, "vm-printer-agent: reply failed: %s\n", strerror(errno));
+				}
+				continue;
+			}
+			if (match == 1 && b == 0x04) {
+				match = 2;
+				continue;
+			}
+			match = (b == 0x10) ? 1 : 0;
+		}
+	}
+	close(cap);
+	close(dev);
+	return 0;
+}
