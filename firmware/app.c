@@ -21,6 +21,7 @@
 #include "kiosk.h"
 #include "log.h"
 #include "pngout.h"
+#include "update/update.h"
 #include "app_menu.h"
 
 
@@ -532,6 +533,37 @@ static int64_t next_deadline(app_t *a)
 	return d;
 }
 
+/* The health check of a (new) slot: fonts that draw Vietnamese, a catalog
+ * with procedures, an open ledger, and a first frame on screen. Only then is
+ * the running version marked good (when kiosk-launcher started us). */
+static int health_check(app_t *a)
+{
+	const char *fail = NULL;
+	TTF_Font *f = a->fonts ? fonts_get(a->fonts, FONT_REGULAR, 42) : NULL;
+	if (update_health_fail_injected("fonts") || !f || !TTF_GlyphIsProvided32(f, 0x1EBF))
+		fail = "fonts";
+	else if (update_health_fail_injected("catalog") || !a->cat || !catalog_proc_count(a->cat))
+		fail = "catalog";
+	else if (update_health_fail_injected("ledger") || !a->tickets)
+		fail = "ledger";
+	else if (update_health_fail_injected("frame") || !a->first_frame_done)
+		fail = "frame";
+	if (fail) {
+		log_error("health check failed: %s", fail);
+		fprintf(stderr, "kiosk: health check failed: %s\n", fail);
+		return 1;
+	}
+	char err[256] = "";
+	int rc = update_mark_good_env(err, sizeof err);
+	if (rc == KIOSK_OK)
+		log_info("health check passed; this version is marked good");
+	else if (rc != KIOSK_ENOENT) {
+		log_error("cannot mark this version good: %s", err);
+		return 1;
+	}
+	return 0;
+}
+
 static void main_loop(app_t *a)
 {
 	evdev_t ev = {.n = 0, .inotify = -1};
@@ -846,12 +878,20 @@ int app_run(const app_options_t *opt)
 			sigaction(SIGINT, &sa, NULL);
 		}
 		log_info("kiosk started");
-		if (opt->gallery)
+		if (opt->self_test) {
+			app_step(a); /* the first frame */
+			rc = health_check(a) ? 3 : 0;
+		} else if (opt->gallery)
 			rc = gallery_run(a, opt->gallery);
 		else if (opt->script)
 			rc = script_run(a, opt->script);
-		else
-			main_loop(a);
+		else {
+			app_step(a);
+			if (health_check(a) != 0)
+				rc = 3; /* the launcher counts this start as failed */
+			else
+				main_loop(a);
+		}
 		if (got_signal)
 			log_info("stopping on signal %d", (int)got_signal);
 	}

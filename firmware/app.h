@@ -20,6 +20,7 @@ typedef struct {
 	const char *gallery;        /* render every screen state into this folder */
 	bool first_boot;
 	bool stats;                 /* print wakeups and frames at exit */
+	bool self_test;             /* start, draw, health check, exit 0 or 3 */
 } app_options_t;
 
 /* Run the kiosk; returns the process exit status. */

@@ -10,7 +10,7 @@ static void usage(FILE *f)
 	fputs("usage: kiosk [--fullscreen | --window WxH | --headless [--size WxH]]\n"
 	      "             [--data DIR] [--spool DIR] [--config FILE] [--assets DIR]\n"
 	      "             [--script FILE [--screenshots DIR]] [--gallery DIR]\n"
-	      "             [--report FILE|-] [--first-boot] [--stats]\n", f);
+	      "             [--report FILE|-] [--first-boot] [--stats] [--self-test]\n", f);
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -34,6 +34,8 @@ int main(int argc, char **argv)
 			o.first_boot = 1;
 		} else if (strcmp(a, "--stats") == 0) {
 			o.stats = 1;
+		} else if (strcmp(a, "--self-test") == 0) {
+			o.self_test = 1;
 		} else if (strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return 0;
