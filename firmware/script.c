@@ -92,7 +92,14 @@ static void advance(app_t *a, int64_t ms)
 	}
 }
 
+static void push_finger_id(app_t *a, Uint32 type, int lx, int ly, SDL_FingerID id);
+
 static void push_finger(app_t *a, Uint32 type, int lx, int ly)
+{
+	push_finger_id(a, type, lx, ly, 1);
+}
+
+static void push_finger_id(app_t *a, Uint32 type, int lx, int ly, SDL_FingerID id)
 {
 	int ox, oy;
 	app_logical_to_output(a, lx, ly, &ox, &oy);
@@ -100,7 +107,7 @@ static void push_finger(app_t *a, Uint32 type, int lx, int ly)
 	memset(&e, 0, sizeof e);
 	e.type = type;
 	e.tfinger.touchId = 1;
-	e.tfinger.fingerId = 1;
+	e.tfinger.fingerId = id;
 	e.tfinger.x = (float)(ox + 0.5) / (float)a->out_w;
 	e.tfinger.y = (float)(oy + 0.5) / (float)a->out_h;
 	e.tfinger.pressure = 1.0f;
@@ -222,6 +229,40 @@ static int parse_printer(const char *w, printer_state_t *st)
 	return -1;
 }
 
+/* touch-down|touch-move|touch-up (<target id> | <x> <y>) [finger]: one
+ * finger event, no clock advance (for slide-off, bounce, second finger). */
+static int cmd_touch(script_t *s, Uint32 type, const char *rest)
+{
+	app_t *a = s->a;
+	char w1[128], w2[64], w3[64];
+	const char *p = rest;
+	if (!arg(&p, w1, sizeof w1))
+		return script_error(s, "touch needs a target id or x y", NULL);
+	int x, y;
+	SDL_FingerID finger = 1;
+	char *end;
+	long v = strtol(w1, &end, 10);
+	if (*end == '\0') {
+		if (!arg(&p, w2, sizeof w2))
+			return script_error(s, "touch needs x and y", NULL);
+		x = (int)v;
+		y = atoi(w2);
+	} else {
+		app_layout(a);
+		const dc_t *t = draw_find_target(a->dl, w1);
+		if (!t)
+			return fail(s, "expected target %s on screen %s, found none", w1,
+				    app_screen_id(a));
+		x = t->r.x + t->r.w / 2;
+		y = t->r.y + t->r.h / 2;
+	}
+	if (arg(&p, w3, sizeof w3))
+		finger = atoi(w3);
+	push_finger_id(a, type, x, y, finger);
+	app_step(a);
+	return 0;
+}
+
 static int run_line(script_t *s, char *line)
 {
 	app_t *a = s->a;
@@ -238,6 +279,12 @@ static int run_line(script_t *s, char *line)
 		tap_at(a, atoi(w1), atoi(w2));
 		return 0;
 	}
+	if (strcmp(cmd, "touch-down") == 0)
+		return cmd_touch(s, SDL_FINGERDOWN, p);
+	if (strcmp(cmd, "touch-move") == 0)
+		return cmd_touch(s, SDL_FINGERMOTION, p);
+	if (strcmp(cmd, "touch-up") == 0)
+		return cmd_touch(s, SDL_FINGERUP, p);
 	if (strcmp(cmd, "type") == 0)
 		return cmd_type(s, p);
 	if (strcmp(cmd, "key") == 0)

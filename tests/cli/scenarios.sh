@@ -53,6 +53,11 @@ for s in tests/scenarios/*.kss; do
 	check "scenario $name" kiosk --data "$t/$name" --script "$s" --screenshots "$t/$name"
 done
 
+# The touch scenario depends on the repeat filter: without it, it must fail.
+echo '{"touch": {"repeat_ms": 0, "key_repeat_ms": 0}}' > "$t/norepeat.json"
+kiosk --data "$t/nr" --config "$t/norepeat.json" --script tests/scenarios/touch.kss 2>/dev/null; st=$?
+check "touch scenario fails without the repeat filter" test $st -eq 1
+
 # 4. Exit codes: a failed expect is 1 with FILE:LINE, a script error is 2.
 printf 'expect screen groups\n' > "$t/fail.kss"
 kiosk --data "$t/x" --script "$t/fail.kss" 2> "$t/fail.err"; st=$?
