@@ -473,7 +473,9 @@ static void scr_review(lay_t *l)
 		const char *v = s->values[i][0] ? s->values[i] : T(l, "ui.empty_answer");
 		if (f->type == FIELD_SEX && s->values[i][0])
 			v = T(l, strcmp(s->values[i], "nam") == 0 ? "ui.sex_male" : "ui.sex_female");
-		snprintf(lines[i], sizeof lines[i], "%s: %s", f->label[s->lang], v);
+		size_t ll = strlen(f->label[s->lang]);
+		bool q = ll && f->label[s->lang][ll - 1] == '?';
+		snprintf(lines[i], sizeof lines[i], "%s%s %s", f->label[s->lang], q ? "" : ":", v);
 		int th = ui_text_height(&l->u, tw, lines[i], FONT_REGULAR, l->a.body_px);
 		heights[i] = (th > bh ? th : bh) + l->a.gap;
 		total += heights[i];
@@ -546,6 +548,8 @@ static void scr_ticket(lay_t *l)
 	}
 	title(l, T(l, "ui.ticket_title"));
 	int qr = l->a.qr_px;
+	if (!landscape && content_w(l) * 2 / 5 > qr)
+		qr = content_w(l) * 2 / 5; /* portrait has room: a bigger code scans easier */
 	int qcol = content_w(l) / 4 > qr ? content_w(l) / 4 : qr;
 	int colw = landscape ? content_w(l) - qcol - 4 * l->a.gap : content_w(l);
 	int keep_right = l->right;
