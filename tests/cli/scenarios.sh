@@ -53,6 +53,29 @@ for s in tests/scenarios/*.kss; do
 	check "scenario $name" kiosk --data "$t/$name" --script "$s" --screenshots "$t/$name"
 done
 
+# A portrait panel mounted at 90 degrees: the output stays 1920x1080, the
+# frame is drawn upright at 1080x1920 and the taps of the journey go through
+# the rotated touch mapping. Screenshots are upright, at the logical size.
+echo '{"panel": {"rotation": 90}}' > "$t/rot90.json"
+mkdir -p "$t/rot/shots"
+check "journey on a panel rotated 90 degrees" kiosk --size 1920x1080 --config "$t/rot90.json" \
+	--data "$t/rot" --script tests/scenarios/journey_vi.kss --screenshots "$t/rot/shots"
+png_size() { od -An -tx1 -j16 -N8 "$1" | tr -d ' \n'; }
+check "rotated screenshots are upright (1080x1920)" \
+	test "$(png_size "$t/rot/shots/01-welcome.png")" = 0000043800000780
+# On the physical output, rotated 90 degrees clockwise, the help button (top
+# right of the upright frame) lands at the right edge, below the middle.
+printf 'expect screen welcome\n' > "$t/w.kss"
+kiosk --size 1920x1080 --config "$t/rot90.json" --data "$t/rot2" --script "$t/w.kss" \
+	--report "$t/rot2.report" 2>/dev/null
+hx=$(awk '$1 == "TARGET" && $2 == "help" {print $3}' "$t/rot2.report")
+hy=$(awk '$1 == "TARGET" && $2 == "help" {print $4}' "$t/rot2.report")
+check "rotation 90: help button at the output's right edge ($hx,$hy)" \
+	test "${hx:-0}" -gt 1700 -a "${hy:-0}" -gt 540
+echo '{"panel": {"rotation": 270}}' > "$t/rot270.json"
+check "journey on a panel rotated 270 degrees" kiosk --size 1920x1080 --config "$t/rot270.json" \
+	--data "$t/rot270" --script tests/scenarios/journey_vi.kss
+
 # The touch scenario depends on the repeat filter: without it, it must fail.
 echo '{"touch": {"repeat_ms": 0, "key_repeat_ms": 0}}' > "$t/norepeat.json"
 kiosk --data "$t/nr" --config "$t/norepeat.json" --script tests/scenarios/touch.kss 2>/dev/null; st=$?
