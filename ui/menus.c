@@ -55,15 +55,16 @@ static void field(ml_t *l, const char *shown)
 	l->y = fb.y + fb.h + l->a.gap;
 }
 
-/* The last result or error, in a coloured box. */
-static void message(ml_t *l)
+/* The last result or error, in a coloured box (compact: half the padding,
+ * where a keyboard needs the room). */
+static void message_box(ml_t *l, bool compact)
 {
 	const menu_t *m = l->m;
 	if (!m->msg_key)
 		return;
 	char msg[600];
 	i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail", m->msg_arg, NULL);
-	int pad = l->a.gap;
+	int pad = compact ? l->a.gap / 2 : l->a.gap;
 	color_role_t bg = m->msg_error ? C_ERROR_BG : C_BANNER_BG;
 	color_role_t fg = m->msg_error ? C_ERROR_TEXT : C_BANNER_TEXT;
 	int h = ui_text_height(&l->u, width(l) - 2 * pad, msg, FONT_BOLD, l->a.body_px);
@@ -73,6 +74,8 @@ static void message(ml_t *l)
 		l->a.body_px, fg, bg, ALIGN_LEFT);
 	l->y = b.y + b.h + l->a.gap;
 }
+
+static void message(ml_t *l) { message_box(l, false); }
 
 static void bottom_bar(ml_t *l, const char *back_label, const char *fwd_label)
 {
@@ -369,7 +372,7 @@ static void view_export(ml_t *l)
 static void text_view(ml_t *l, const char *ttl)
 {
 	if (l->m->msg_key)
-		message(l);
+		message_box(l, true);
 	else
 		title(l, ttl);
 	char shown[300];
@@ -554,8 +557,10 @@ void menus_build(drawlist_t *dl, screen_ctx_t *c, int top)
 	l.s = s;
 	l.m = s->menu;
 	const config_t *cfg = c->cfg;
-	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height,
-		     s->large_text ? 150 : 100);
+	/* Staff screens stay at the normal text size: the large-text switch is
+	 * for citizens, and at 150 % the keypads and keyboard would not fit
+	 * beside their texts (tests/tools/menus_layout checks both). */
+	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height, 100);
 	l.u = (ui_t){.dl = dl, .fonts = c->fonts, .a = &l.a, .pressed = c->pressed};
 	l.left = l.a.margin;
 	l.right = c->w - l.a.margin;
