@@ -66,6 +66,8 @@ void menu_wipe(menu_t *m)
 	ime_reset(m->ime);
 	m->role = STAFF_NONE;
 	m->view = MV_HOME;
+	m->series = 0;
+	m->page = 0;
 	m->msg_key = NULL;
 	m->confirm = false;
 	m->scanned = false;
