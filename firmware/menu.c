@@ -14,6 +14,9 @@
 #include "mfile.h"
 #include "text.h"
 
+static void set_msg(menu_t *m, const char *key, bool error, const char *arg);
+static void bump(session_t *s);
+
 menu_t *menu_create(const menu_env_t *env)
 {
 	menu_t *m = calloc(1, sizeof *m);
@@ -26,7 +29,58 @@ menu_t *menu_create(const menu_env_t *env)
 		return NULL;
 	}
 	m->eta_ms = -1;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/touch-calibration.json", env->data_dir ? env->data_dir : ".");
+	if (touchcal_load(path, &m->cal) == KIOSK_ECORRUPT)
+		log_warn("touch calibration file unreadable: not used");
 	return m;
+}
+
+static bool calibrating(const menu_t *m, const session_t *s)
+{
+	return s->screen == SCR_TECH_MENU && m->view == MV_CALIBRATE && m->cal_step < 4;
+}
+
+void menu_correct(const menu_t *m, const session_t *s, int *x, int *y)
+{
+	if (!calibrating(m, s))
+		touchcal_apply(&m->cal, x, y);
+}
+
+/* A raw press during the 4-point check: near the current cross it counts
+ * (and is not a tap); elsewhere it goes on to the buttons. */
+static bool calibration_press(menu_t *m, session_t *s, int x, int y, int w, int h)
+{
+	int ex, ey;
+	touchcal_point(w, h, m->cal_step, &ex, &ey);
+	if (abs(x - ex) > 150 || abs(y - ey) > 150)
+		return false;
+	m->cal_rx[m->cal_step] = x;
+	m->cal_ry[m->cal_step] = y;
+	m->cal_step++;
+	session_activity(s);
+	if (m->cal_step == 4) {
+		int exs[4], eys[4];
+		for (int i = 0; i < 4; i++)
+			touchcal_point(w, h, i, &exs[i], &eys[i]);
+		touchcal_t c;
+		char path[1200];
+		snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+		if (touchcal_fit(exs, eys, m->cal_rx, m->cal_ry, w, h, &c) != KIOSK_OK) {
+			set_msg(m, "menu.cal_bad", true, NULL);
+		} else if (touchcal_save(path, &c) != KIOSK_OK) {
+			set_msg(m, "menu.cal_save_failed", true, NULL);
+		} else {
+			m->cal = c;
+			char d[96];
+			snprintf(d, sizeof d, "x %+.0f px, y %+.0f px, %.3f / %.3f", c.ox, c.oy, c.sx,
+				 c.sy);
+			set_msg(m, "menu.cal_done", false, d);
+			log_info("touch calibration saved: %s", d);
+		}
+	}
+	bump(s);
+	return true;
 }
 
 void menu_destroy(menu_t *m)
@@ -103,6 +157,8 @@ void menu_open_pin(menu_t *m, session_t *s)
 
 bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone)
 {
+	if (calibrating(m, s))
+		return calibration_press(m, s, x, y, w, h);
 	if (m->corners.w != w || m->corners.h != h)
 		corners_init(&m->corners, w, h, zone);
 	if (!corners_press(&m->corners, x, y, kclock_mono(m->env.clock)))
@@ -493,6 +549,9 @@ static void factory_reset(menu_t *m, session_t *s)
 	unlink(path);
 	snprintf(path, sizeof path, "%s/clock-set-by-staff", m->env.data_dir);
 	unlink(path);
+	snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+	unlink(path);
+	touchcal_identity(&m->cal);
 	mfile_sync_dir(m->env.data_dir, 1);
 	if (m->env.staff)
 		staff_wipe(m->env.staff);
@@ -691,6 +750,7 @@ static const struct { const char *id; menu_view_t v; bool tech; } items[] = {
 	{"menu-clock", MV_CLOCK, false}, {"menu-update", MV_UPDATE, true},
 	{"menu-versions", MV_VERSIONS, true}, {"menu-export", MV_EXPORT, true},
 	{"menu-office", MV_OFFICE, true}, {"menu-procs", MV_PROCS, true},
+	{"menu-calibrate", MV_CALIBRATE, true},
 	{"menu-reset", MV_RESET, true},
 };
 
@@ -712,6 +772,8 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 					load_versions(m, s);
 				else if (items[i].v == MV_PROCS)
 					m->page = 0;
+				else if (items[i].v == MV_CALIBRATE)
+					m->cal_step = 0;
 				else if (items[i].v == MV_OFFICE) {
 					snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 					ime_reset(m->ime);
@@ -826,6 +888,26 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 		}
 		return false;
 	}
+	case MV_CALIBRATE:
+		if (!tech)
+			return false;
+		if (strcmp(t, "cal-again") == 0) {
+			m->cal_step = 0;
+			m->msg_key = NULL;
+			bump(s);
+			return true;
+		}
+		if (strcmp(t, "cal-clear") == 0) {
+			char path[1200];
+			snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+			unlink(path);
+			touchcal_identity(&m->cal);
+			m->cal_step = 0;
+			set_msg(m, "menu.cal_cleared", false, NULL);
+			bump(s);
+			return true;
+		}
+		return false;
 	case MV_RESET:
 		if (!tech)
 			return false;

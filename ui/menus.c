@@ -226,7 +226,7 @@ static void view_home(ml_t *l, bool tech)
 {
 	bottom_bar(l, T(l, "menu.exit"), NULL);
 	title(l, T(l, tech ? "menu.tech_title" : "menu.staff_title"));
-	ui_item_t items[10];
+	ui_item_t items[12];
 	int n = 0;
 	items[n++] = (ui_item_t){"menu-reprint", T(l, "menu.item_reprint"), 0};
 	items[n++] = (ui_item_t){"menu-paper", T(l, "menu.item_paper"), 0};
@@ -237,6 +237,7 @@ static void view_home(ml_t *l, bool tech)
 		items[n++] = (ui_item_t){"menu-export", T(l, "menu.item_export"), 0};
 		items[n++] = (ui_item_t){"menu-office", T(l, "menu.item_office"), 0};
 		items[n++] = (ui_item_t){"menu-procs", T(l, "menu.item_procs"), 0};
+		items[n++] = (ui_item_t){"menu-calibrate", T(l, "menu.item_calibrate"), 0};
 		items[n++] = (ui_item_t){"menu-reset", T(l, "menu.item_reset"), 0};
 	}
 	button_grid(l, items, n);
@@ -427,6 +428,32 @@ static void view_procs(ml_t *l)
 	}
 }
 
+/* The 4-point touch check: one cross at a time, then the result. */
+static void view_calibrate(ml_t *l)
+{
+	const menu_t *m = l->m;
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	if (m->cal_step < 4) {
+		char n[16], t[300];
+		snprintf(n, sizeof n, "%d", m->cal_step + 1);
+		i18n_format(t, sizeof t, T(l, "menu.cal_touch"), "n", n, NULL);
+		title(l, t);
+		int x, y;
+		touchcal_point(l->c->w, l->c->h, m->cal_step, &x, &y);
+		int arm = l->a.target_px / 2, th = 6;
+		draw_fill(l->u.dl, (ui_rect_t){x - arm, y - th / 2, 2 * arm, th}, C_TEXT);
+		draw_fill(l->u.dl, (ui_rect_t){x - th / 2, y - arm, th, 2 * arm}, C_TEXT);
+		draw_border(l->u.dl, (ui_rect_t){x - arm / 2, y - arm / 2, arm, arm}, C_TEXT, 3);
+		return;
+	}
+	title(l, T(l, "menu.cal_title"));
+	message(l);
+	ui_item_t it[2] = {{"cal-again", T(l, "menu.cal_again"), 0},
+			   {"cal-clear", T(l, "menu.cal_clear"), 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+}
+
 static void view_reset(ml_t *l)
 {
 	bottom_bar(l, T(l, "menu.back"), NULL);
@@ -454,6 +481,7 @@ static void scr_menu(ml_t *l, bool tech)
 		text_view(l, T(l, "menu.office_title"));
 		break;
 	case MV_PROCS: view_procs(l); break;
+	case MV_CALIBRATE: view_calibrate(l); break;
 	case MV_RESET: view_reset(l); break;
 	default: view_home(l, tech); break;
 	}

@@ -108,6 +108,8 @@ ls "$TESTS_TMP"/export/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not
 # No personal data on the stick: the citizen's name and ID number.
 if grep -rq '001190012345\|"an"' "$TESTS_TMP/export"; then fail "personal data exported"; fi
 grep -q 'UBND binh an' "$D/local.json" || fail "office name change not saved"
+grep -q '"x_offset": -12.00, "y_scale": 1.000000, "y_offset": 8.00' "$D/touch-calibration.json" ||
+	fail "touch calibration not saved: $(cat "$D/touch-calibration.json")"
 grep -q '"procedures"' "$D/local.json" || fail "offered procedures not saved"
 grep -q '"khai-sinh"' "$D/local.json" && fail "withdrawn procedure still offered"
 grep -q '"ket-hon"' "$D/local.json" || fail "other procedures dropped"
@@ -144,4 +146,5 @@ run "$TESTS_TMP/reset" "$TESTS_TMP/reset.kss" 2>"$TESTS_TMP/reset.err" ||
 	{ cat "$TESTS_TMP/reset.err"; fail "factory reset"; }
 [ -e "$TESTS_TMP/reset/staff.json" ] && fail "PINs survived the factory reset"
 [ -e "$TESTS_TMP/reset/local.json" ] && fail "local settings survived the factory reset"
+[ -e "$TESTS_TMP/reset/touch-calibration.json" ] && fail "calibration survived the factory reset"
 exit 0

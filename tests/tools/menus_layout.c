@@ -114,6 +114,7 @@ int main(int argc, char **argv)
 		{SCR_TECH_MENU, MV_UPDATE, STAFF_TECH}, {SCR_TECH_MENU, MV_VERSIONS, STAFF_TECH},
 		{SCR_TECH_MENU, MV_EXPORT, STAFF_TECH}, {SCR_TECH_MENU, MV_OFFICE, STAFF_TECH},
 		{SCR_TECH_MENU, MV_PROCS, STAFF_TECH}, {SCR_TECH_MENU, MV_RESET, STAFF_TECH},
+		{SCR_TECH_MENU, MV_CALIBRATE, STAFF_TECH},
 		{SCR_FIRST_BOOT, FB_NAME, STAFF_NONE}, {SCR_FIRST_BOOT, FB_STAFF_PIN, STAFF_NONE},
 		{SCR_FIRST_BOOT, FB_TECH_PIN2, STAFF_NONE}, {SCR_FIRST_BOOT, FB_CLOCK, STAFF_NONE},
 		{SCR_FIRST_BOOT, FB_CLOCK_SET, STAFF_NONE}, {SCR_FIRST_BOOT, FB_PRINTER, STAFF_NONE},
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
 						 "bad signature: the bundle was not signed by a known key");
 					m->msg_error = true;
 					m->percent = 42;
+					m->cal_step = msg ? 4 : 1;
 					m->ncands = msg ? 2 : 0;
 					snprintf(m->cands[0].name, sizeof m->cands[0].name, "app-1.1.0.kiosk");
 					snprintf(m->cands[1].name, sizeof m->cands[1].name, "data-2.0.0.kiosk");
