@@ -111,6 +111,12 @@ grep -q 'UBND binh an' "$D/local.json" || fail "office name change not saved"
 grep -q '"x_offset": -12.00, "y_scale": 1.000000, "y_offset": 8.00' "$D/touch-calibration.json" ||
 	fail "touch calibration not saved: $(cat "$D/touch-calibration.json")"
 grep -q '"procedures"' "$D/local.json" || fail "offered procedures not saved"
+python3 - "$D/local.json" <<'PY' || fail "office hours not saved"
+import json, sys
+h = json.load(open(sys.argv[1]))["office"]["hours"]
+assert h["sat"] == [] and h["mon"] == [["07:00", "11:00"], ["13:00", "16:30"]], h
+assert h["fri"] == h["mon"] and h["sun"] == [], h
+PY
 grep -q '"khai-sinh"' "$D/local.json" && fail "withdrawn procedure still offered"
 grep -q '"ket-hon"' "$D/local.json" || fail "other procedures dropped"
 # Bad export target: a clear message, nothing lost.

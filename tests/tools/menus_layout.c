@@ -1,6 +1,6 @@
 /* menus_layout.c - layout check of every menu screen and view (PIN, staff
  * and technician menus, first boot, updating) in landscape and portrait, at
- * normal and large text: every target at least 96 px each way, inside the
+ * normal and large text, in both languages: every target at least 96 px each way, inside the
  * screen, outside the four corner zones, at least 16 px from every other
  * target, and no draw-list overflow. Prints one line per problem; exit 1
  * when there is any. Usage: menus_layout ASSETS_DIR */
@@ -34,6 +34,16 @@ static void check(const drawlist_t *dl, const a11y_t *a, int w, int h, const cha
 				{0, h - a->corner, a->corner, a->corner}};
 	for (int i = 0; i < dl->n; i++) {
 		const dc_t *t = &dl->cmds[i];
+		if (t->kind == DC_TEXT && (strncmp(t->text, "menu.", 5) == 0 ||
+					   strncmp(t->text, "ui.", 3) == 0 ||
+					   strncmp(t->text, "kb.", 3) == 0)) {
+			printf("%s: untranslated key %s\n", what, t->text);
+			problems++;
+		}
+		if (t->kind == DC_TARGET && strncmp(t->label, "menu.", 5) == 0) {
+			printf("%s: untranslated label %s\n", what, t->label);
+			problems++;
+		}
 		if (t->kind == DC_TEXT && !rect_inside(t->r, (ui_rect_t){0, 0, w, h})) {
 			printf("%s: text \"%.40s\" off screen\n", what, t->text);
 			problems++;
@@ -60,8 +70,8 @@ static void check(const drawlist_t *dl, const a11y_t *a, int w, int h, const cha
 			ui_rect_t g = {t->r.x - a->gap + 1, t->r.y - a->gap + 1, t->r.w + 2 * a->gap - 2,
 				       t->r.h + 2 * a->gap - 2};
 			if (rect_overlap(g, u->r)) {
-				printf("%s: targets %s and %s closer than %d px\n", what, t->text, u->text,
-				       a->gap);
+				printf("%s: targets %s and %s closer than %d px (y %d+%d, %d+%d)\n",
+				       what, t->text, u->text, a->gap, t->r.y, t->r.h, u->r.y, u->r.h);
 				problems++;
 			}
 		}
@@ -114,7 +124,7 @@ int main(int argc, char **argv)
 		{SCR_TECH_MENU, MV_UPDATE, STAFF_TECH}, {SCR_TECH_MENU, MV_VERSIONS, STAFF_TECH},
 		{SCR_TECH_MENU, MV_EXPORT, STAFF_TECH}, {SCR_TECH_MENU, MV_OFFICE, STAFF_TECH},
 		{SCR_TECH_MENU, MV_PROCS, STAFF_TECH}, {SCR_TECH_MENU, MV_RESET, STAFF_TECH},
-		{SCR_TECH_MENU, MV_CALIBRATE, STAFF_TECH},
+		{SCR_TECH_MENU, MV_CALIBRATE, STAFF_TECH}, {SCR_TECH_MENU, MV_HOURS, STAFF_TECH},
 		{SCR_FIRST_BOOT, FB_NAME, STAFF_NONE}, {SCR_FIRST_BOOT, FB_STAFF_PIN, STAFF_NONE},
 		{SCR_FIRST_BOOT, FB_TECH_PIN2, STAFF_NONE}, {SCR_FIRST_BOOT, FB_CLOCK, STAFF_NONE},
 		{SCR_FIRST_BOOT, FB_CLOCK_SET, STAFF_NONE}, {SCR_FIRST_BOOT, FB_PRINTER, STAFF_NONE},
@@ -122,6 +132,7 @@ int main(int argc, char **argv)
 	};
 	static const int sizes[][2] = {{1920, 1080}, {1080, 1920}};
 	int checked = 0;
+	for (int lang = 0; lang < LANG_COUNT; lang++)
 	for (size_t z = 0; z < 2; z++)
 		for (int large = 0; large < 2; large++)
 			for (int msg = 0; msg < 2; msg++)
@@ -130,6 +141,7 @@ int main(int argc, char **argv)
 					cfg.panel_width = w;
 					cfg.panel_height = h;
 					s->large_text = large;
+					s->lang = (lang_t)lang;
 					s->screen = cases[i].scr;
 					m->view = cases[i].view;
 					m->role = cases[i].role;
@@ -160,7 +172,8 @@ int main(int argc, char **argv)
 					a11y_t a;
 					a11y_compute(&a, cfg.panel_diagonal_in, w, h, large ? 150 : 100);
 					char what[128];
-					snprintf(what, sizeof what, "%dx%d%s%s %s/%d", w, h,
+					snprintf(what, sizeof what, "%s %dx%d%s%s %s/%d",
+						 lang_code((lang_t)lang), w, h,
 						 large ? " large" : "", msg ? " msg" : "",
 						 screen_id(cases[i].scr), (int)cases[i].view);
 					check(dl, &a, w, h, what);
