@@ -243,6 +243,9 @@ static void activate(app_t *a, const dc_t *t, bool touch)
 
 void app_input(app_t *a, const input_t *in)
 {
+	input_t cal = *in;
+	app_menu_correct(a, &cal); /* touch calibration (app_menu.c) */
+	in = &cal;
 	switch (in->type) {
 	case INPUT_PRESS: {
 		if (app_menu_press(a, in->x, in->y)) { /* corner zones, before hit tests */

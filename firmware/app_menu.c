@@ -159,6 +159,18 @@ bool app_menu_press(app_t *a, int x, int y)
 	return menu_press(a->menu, a->session, x, y, a->log_w, a->log_h, t.corner);
 }
 
+void app_menu_correct(app_t *a, input_t *in)
+{
+	if (a->menu && in->touch &&
+	    (in->type == INPUT_PRESS || in->type == INPUT_MOVE || in->type == INPUT_RELEASE))
+	{
+		menu_correct(a->menu, a->session, &in->x, &in->y);
+		/* a corrected touch stays on the screen (corners included) */
+		in->x = in->x < 0 ? 0 : in->x >= a->log_w ? a->log_w - 1 : in->x;
+		in->y = in->y < 0 ? 0 : in->y >= a->log_h ? a->log_h - 1 : in->y;
+	}
+}
+
 void app_menu_chord(app_t *a)
 {
 	if (a->menu)

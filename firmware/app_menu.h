@@ -12,6 +12,8 @@ int app_menu_setup(app_t *a);
 void app_menu_teardown(app_t *a);
 /* A raw press, before hit testing: true when it opened the PIN screen. */
 bool app_menu_press(app_t *a, int x, int y);
+/* Apply the touch calibration to a touch event (in place). */
+void app_menu_correct(app_t *a, input_t *in);
 /* Ctrl+Alt+M. */
 void app_menu_chord(app_t *a);
 

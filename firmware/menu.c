@@ -14,6 +14,9 @@
 #include "mfile.h"
 #include "text.h"
 
+static void set_msg(menu_t *m, const char *key, bool error, const char *arg);
+static void bump(session_t *s);
+
 menu_t *menu_create(const menu_env_t *env)
 {
 	menu_t *m = calloc(1, sizeof *m);
@@ -26,7 +29,58 @@ menu_t *menu_create(const menu_env_t *env)
 		return NULL;
 	}
 	m->eta_ms = -1;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/touch-calibration.json", env->data_dir ? env->data_dir : ".");
+	if (touchcal_load(path, &m->cal) == KIOSK_ECORRUPT)
+		log_warn("touch calibration file unreadable: not used");
 	return m;
+}
+
+static bool calibrating(const menu_t *m, const session_t *s)
+{
+	return s->screen == SCR_TECH_MENU && m->view == MV_CALIBRATE && m->cal_step < 4;
+}
+
+void menu_correct(const menu_t *m, const session_t *s, int *x, int *y)
+{
+	if (!calibrating(m, s))
+		touchcal_apply(&m->cal, x, y);
+}
+
+/* A raw press during the 4-point check: near the current cross it counts
+ * (and is not a tap); elsewhere it goes on to the buttons. */
+static bool calibration_press(menu_t *m, session_t *s, int x, int y, int w, int h)
+{
+	int ex, ey;
+	touchcal_point(w, h, m->cal_step, &ex, &ey);
+	if (abs(x - ex) > 150 || abs(y - ey) > 150)
+		return false;
+	m->cal_rx[m->cal_step] = x;
+	m->cal_ry[m->cal_step] = y;
+	m->cal_step++;
+	session_activity(s);
+	if (m->cal_step == 4) {
+		int exs[4], eys[4];
+		for (int i = 0; i < 4; i++)
+			touchcal_point(w, h, i, &exs[i], &eys[i]);
+		touchcal_t c;
+		char path[1200];
+		snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+		if (touchcal_fit(exs, eys, m->cal_rx, m->cal_ry, w, h, &c) != KIOSK_OK) {
+			set_msg(m, "menu.cal_bad", true, NULL);
+		} else if (touchcal_save(path, &c) != KIOSK_OK) {
+			set_msg(m, "menu.cal_save_failed", true, NULL);
+		} else {
+			m->cal = c;
+			char d[96];
+			snprintf(d, sizeof d, "x %+.0f px, y %+.0f px, %.3f / %.3f", c.ox, c.oy, c.sx,
+				 c.sy);
+			set_msg(m, "menu.cal_done", false, d);
+			log_info("touch calibration saved: %s", d);
+		}
+	}
+	bump(s);
+	return true;
 }
 
 void menu_destroy(menu_t *m)
@@ -66,6 +120,8 @@ void menu_wipe(menu_t *m)
 	ime_reset(m->ime);
 	m->role = STAFF_NONE;
 	m->view = MV_HOME;
+	m->series = 0;
+	m->page = 0;
 	m->msg_key = NULL;
 	m->confirm = false;
 	m->scanned = false;
@@ -101,6 +157,8 @@ void menu_open_pin(menu_t *m, session_t *s)
 
 bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone)
 {
+	if (calibrating(m, s))
+		return calibration_press(m, s, x, y, w, h);
 	if (m->corners.w != w || m->corners.h != h)
 		corners_init(&m->corners, w, h, zone);
 	if (!corners_press(&m->corners, x, y, kclock_mono(m->env.clock)))
@@ -128,6 +186,7 @@ static size_t entry_max(const menu_t *m)
 {
 	switch (m->view) {
 	case MV_REPRINT: return 3;
+	case MV_HOURS: return 16;
 	case MV_CLOCK: case FB_CLOCK_SET: return 12; /* YYYYMMDDHHMM */
 	default: return STAFF_PIN_MAX;
 	}
@@ -138,7 +197,7 @@ static bool digit_view(const menu_t *m, screen_t scr)
 	if (scr == SCR_PIN)
 		return true;
 	switch (m->view) {
-	case MV_REPRINT: case MV_CLOCK: case FB_STAFF_PIN: case FB_STAFF_PIN2:
+	case MV_REPRINT: case MV_CLOCK: case MV_HOURS: case FB_STAFF_PIN: case FB_STAFF_PIN2:
 	case FB_TECH_PIN: case FB_TECH_PIN2: case FB_CLOCK_SET:
 		return true;
 	default:
@@ -484,6 +543,66 @@ int menu_toggle_proc(menu_t *m, const char *proc_id)
 	return KIOSK_OK;
 }
 
+static int hhmm(const char *d)
+{
+	int h = (d[0] - '0') * 10 + (d[1] - '0'), mi = (d[2] - '0') * 10 + (d[3] - '0');
+	return h < 24 && mi < 60 ? h * 60 + mi : -1;
+}
+
+static size_t day_json(char *buf, size_t cap, const config_period_t *p, int n)
+{
+	size_t k = (size_t)snprintf(buf, cap, "[");
+	for (int i = 0; i < n && k < cap; i++)
+		k += (size_t)snprintf(buf + k, cap - k, "%s[\"%02d:%02d\",\"%02d:%02d\"]", i ? "," : "",
+				      p[i].start_min / 60, p[i].start_min % 60, p[i].end_min / 60,
+				      p[i].end_min % 60);
+	if (k < cap)
+		k += (size_t)snprintf(buf + k, cap - k, "]");
+	return k;
+}
+
+int menu_set_hours(menu_t *m, bool saturday, const char *digits)
+{
+	size_t n = strlen(digits);
+	if (!(n == 8 || n == 16 || (n == 0 && saturday)))
+		return KIOSK_EINVAL;
+	config_period_t p[2];
+	int np = (int)(n / 8);
+	for (int i = 0; i < np; i++) {
+		p[i].start_min = hhmm(digits + 8 * i);
+		p[i].end_min = hhmm(digits + 8 * i + 4);
+		if (p[i].start_min < 0 || p[i].end_min < 0 || p[i].start_min >= p[i].end_min ||
+		    (i > 0 && p[i].start_min < p[i - 1].end_min))
+			return KIOSK_EINVAL;
+	}
+	static const char *const days[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+	char json[1024];
+	size_t k = (size_t)snprintf(json, sizeof json, "{");
+	for (int d = 0; d < 7; d++) {
+		bool edited = saturday ? d == 6 : d >= 1 && d <= 5;
+		k += (size_t)snprintf(json + k, sizeof json - k, "%s\"%s\":", d ? "," : "", days[d]);
+		if (edited)
+			k += day_json(json + k, sizeof json - k, p, np);
+		else
+			k += day_json(json + k, sizeof json - k, m->env.cfg->office_hours[d],
+				      m->env.cfg->office_hours_count[d]);
+		if (k >= sizeof json)
+			return KIOSK_ERANGE;
+	}
+	snprintf(json + k, sizeof json - k, "}");
+	char path[1200], err[512] = "";
+	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	int rc = config_set_local(path, "office.hours", json, err, sizeof err);
+	if (rc != KIOSK_OK) {
+		log_warn("office hours not saved: %s", err);
+		return rc;
+	}
+	if (m->env.reload_config)
+		m->env.reload_config(m->env.ctx);
+	log_info("office hours changed from the menu");
+	return KIOSK_OK;
+}
+
 static void factory_reset(menu_t *m, session_t *s)
 {
 	char path[1200];
@@ -491,6 +610,9 @@ static void factory_reset(menu_t *m, session_t *s)
 	unlink(path);
 	snprintf(path, sizeof path, "%s/clock-set-by-staff", m->env.data_dir);
 	unlink(path);
+	snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+	unlink(path);
+	touchcal_identity(&m->cal);
 	mfile_sync_dir(m->env.data_dir, 1);
 	if (m->env.staff)
 		staff_wipe(m->env.staff);
@@ -688,7 +810,9 @@ static const struct { const char *id; menu_view_t v; bool tech; } items[] = {
 	{"menu-reprint", MV_REPRINT, false}, {"menu-paper", MV_PAPER, false},
 	{"menu-clock", MV_CLOCK, false}, {"menu-update", MV_UPDATE, true},
 	{"menu-versions", MV_VERSIONS, true}, {"menu-export", MV_EXPORT, true},
-	{"menu-office", MV_OFFICE, true}, {"menu-procs", MV_PROCS, true},
+	{"menu-office", MV_OFFICE, true}, {"menu-hours", MV_HOURS, true},
+	{"menu-procs", MV_PROCS, true},
+	{"menu-calibrate", MV_CALIBRATE, true},
 	{"menu-reset", MV_RESET, true},
 };
 
@@ -710,6 +834,10 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 					load_versions(m, s);
 				else if (items[i].v == MV_PROCS)
 					m->page = 0;
+				else if (items[i].v == MV_HOURS)
+					m->hours_sat = 0;
+				else if (items[i].v == MV_CALIBRATE)
+					m->cal_step = 0;
 				else if (items[i].v == MV_OFFICE) {
 					snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 					ime_reset(m->ime);
@@ -824,6 +952,47 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 		}
 		return false;
 	}
+	case MV_HOURS:
+		if (!tech)
+			return false;
+		if (strcmp(t, "hours-weekdays") == 0 || strcmp(t, "hours-saturday") == 0) {
+			m->hours_sat = t[6] == 's';
+			clear_entry(m);
+			m->msg_key = NULL;
+			bump(s);
+			return true;
+		}
+		if (next) {
+			int rc = menu_set_hours(m, m->hours_sat, m->entry);
+			clear_entry(m);
+			if (rc == KIOSK_OK)
+				set_msg(m, "menu.saved", false, NULL);
+			else
+				set_msg(m, "menu.hours_bad", true, NULL);
+			bump(s);
+			return true;
+		}
+		return false;
+	case MV_CALIBRATE:
+		if (!tech)
+			return false;
+		if (strcmp(t, "cal-again") == 0) {
+			m->cal_step = 0;
+			m->msg_key = NULL;
+			bump(s);
+			return true;
+		}
+		if (strcmp(t, "cal-clear") == 0) {
+			char path[1200];
+			snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+			unlink(path);
+			touchcal_identity(&m->cal);
+			m->cal_step = 0;
+			set_msg(m, "menu.cal_cleared", false, NULL);
+			bump(s);
+			return true;
+		}
+		return false;
 	case MV_RESET:
 		if (!tech)
 			return false;

@@ -23,6 +23,7 @@
 #include "session.h"
 #include "staff.h"
 #include "tickets.h"
+#include "touchcal.h"
 
 /* What the menus need from the kiosk. Strings and objects are borrowed. */
 typedef struct {
@@ -53,7 +54,7 @@ typedef struct {
 typedef enum {
 	MV_HOME,          /* the list of menu items */
 	MV_REPRINT, MV_PAPER, MV_CLOCK,                      /* staff */
-	MV_UPDATE, MV_VERSIONS, MV_EXPORT, MV_OFFICE, MV_PROCS, MV_RESET, /* technician */
+	MV_UPDATE, MV_VERSIONS, MV_EXPORT, MV_OFFICE, MV_HOURS, MV_PROCS, MV_CALIBRATE, MV_RESET, /* technician */
 	/* first boot steps */
 	FB_NAME, FB_STAFF_PIN, FB_STAFF_PIN2, FB_TECH_PIN, FB_TECH_PIN2, FB_CLOCK, FB_CLOCK_SET,
 	FB_PRINTER,
@@ -61,7 +62,7 @@ typedef enum {
 } menu_view_t;
 
 #define MENU_MAX_CANDS 8
-#define MENU_ENTRY_MAX 16
+#define MENU_ENTRY_MAX 16 /* also HHMMHHMM HHMMHHMM for office hours */
 
 typedef struct {
 	char name[256];
@@ -94,6 +95,7 @@ typedef struct menu {
 	bool msg_error;
 	bool confirm;             /* a second tap confirms (rollback, reset) */
 	int page;                 /* procedures list page */
+	int hours_sat;            /* hours: 0 editing Monday-Friday, 1 Saturday */
 	/* stick scan and install */
 	menu_cand_t cands[MENU_MAX_CANDS];
 	int ncands;
@@ -110,6 +112,10 @@ typedef struct menu {
 	bool first_boot;          /* set-up runs; afterwards the session resets */
 	char printer_profile[16];
 	corners_t corners;
+	/* touch calibration: the one in use, and the check in progress */
+	touchcal_t cal;
+	int cal_step;             /* crosses touched so far, 0..4 */
+	int cal_rx[4], cal_ry[4]; /* raw presses */
 } menu_t;
 
 /* Create the menus; env is copied. NULL when out of memory. */
@@ -122,6 +128,9 @@ bool menu_owns(screen_t scr);
 /* Raw press at logical (x, y) on a w x h screen, before hit testing. True
  * when it completed the corner sequence and the PIN screen opened. */
 bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone);
+/* Touch calibration applied to a touch (not during the calibration check
+ * itself, which needs raw positions). */
+void menu_correct(const menu_t *m, const session_t *s, int *x, int *y);
 /* Ctrl+Alt+M, or the corner sequence: wipe any citizen session and show the
  * PIN screen (not while printing, updating or in set-up). */
 void menu_open_pin(menu_t *m, session_t *s);
@@ -143,6 +152,11 @@ void menu_wipe(menu_t *m);
 /* Offer or withdraw one procedure (office.procedures in the local layer).
  * KIOSK_EINVAL for an unknown id or when it would leave nothing offered. */
 int menu_toggle_proc(menu_t *m, const char *proc_id);
+
+/* Set the opening hours of Monday-Friday (saturday false) or Saturday from
+ * digits "HHMMHHMM" (one period) or "HHMMHHMMHHMMHHMM" (two); "" closes
+ * Saturday. Other days keep their hours. KIOSK_EINVAL for bad times. */
+int menu_set_hours(menu_t *m, bool saturday, const char *digits);
 
 /* The office name being typed plus the word in composition. */
 void menu_text_display(const menu_t *m, char *buf, size_t cap);

@@ -39,31 +39,34 @@ static void body(ml_t *l, const char *t) { text(l, t, FONT_REGULAR, l->a.body_px
 
 static void title(ml_t *l, const char *t) { text(l, t, FONT_BOLD, l->a.title_px, C_TEXT); }
 
-/* A boxed field showing shown (large). */
-static void field(ml_t *l, const char *shown)
+/* A boxed field showing shown at size px. */
+static void field_px(ml_t *l, const char *shown, int px)
 {
 	int pad = l->a.gap;
-	int fh = ui_text_height(&l->u, width(l) - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
-				l->a.composed_px);
-	if (fh < a11y_line(l->a.composed_px))
-		fh = a11y_line(l->a.composed_px);
+	int fh = ui_text_height(&l->u, width(l) - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR, px);
+	if (fh < a11y_line(px))
+		fh = a11y_line(px);
 	ui_rect_t fb = {l->left, l->y, width(l), fh + 2 * pad};
 	draw_fill(l->u.dl, fb, C_FIELD_BG);
 	draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
 	ui_text(&l->u, (ui_rect_t){fb.x + pad, fb.y + pad, fb.w - 2 * pad, fh}, shown, FONT_REGULAR,
-		l->a.composed_px, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
+		px, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
 	l->y = fb.y + fb.h + l->a.gap;
 }
 
-/* The last result or error, in a coloured box. */
-static void message(ml_t *l)
+/* Digits and short entries: large. */
+static void field(ml_t *l, const char *shown) { field_px(l, shown, l->a.composed_px); }
+
+/* The last result or error, in a coloured box (compact: half the padding,
+ * where a keyboard needs the room). */
+static void message_box(ml_t *l, bool compact)
 {
 	const menu_t *m = l->m;
 	if (!m->msg_key)
 		return;
 	char msg[600];
 	i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail", m->msg_arg, NULL);
-	int pad = l->a.gap;
+	int pad = compact ? l->a.gap / 2 : l->a.gap;
 	color_role_t bg = m->msg_error ? C_ERROR_BG : C_BANNER_BG;
 	color_role_t fg = m->msg_error ? C_ERROR_TEXT : C_BANNER_TEXT;
 	int h = ui_text_height(&l->u, width(l) - 2 * pad, msg, FONT_BOLD, l->a.body_px);
@@ -73,6 +76,8 @@ static void message(ml_t *l)
 		l->a.body_px, fg, bg, ALIGN_LEFT);
 	l->y = b.y + b.h + l->a.gap;
 }
+
+static void message(ml_t *l) { message_box(l, false); }
 
 static void bottom_bar(ml_t *l, const char *back_label, const char *fwd_label)
 {
@@ -141,7 +146,7 @@ static void keypad(ml_t *l, int top)
 /* Full-width buttons, two columns when wide. */
 static void button_grid(ml_t *l, const ui_item_t *items, int n)
 {
-	int cols = width(l) > 1200 ? 2 : 1;
+	int cols = width(l) > 1600 ? 3 : width(l) > 900 ? 2 : 1;
 	int g = l->a.gap;
 	int cw = (width(l) - (cols - 1) * 2 * g) / cols;
 	for (int i = 0; i < n; i += cols) {
@@ -223,7 +228,7 @@ static void view_home(ml_t *l, bool tech)
 {
 	bottom_bar(l, T(l, "menu.exit"), NULL);
 	title(l, T(l, tech ? "menu.tech_title" : "menu.staff_title"));
-	ui_item_t items[10];
+	ui_item_t items[12];
 	int n = 0;
 	items[n++] = (ui_item_t){"menu-reprint", T(l, "menu.item_reprint"), 0};
 	items[n++] = (ui_item_t){"menu-paper", T(l, "menu.item_paper"), 0};
@@ -233,7 +238,9 @@ static void view_home(ml_t *l, bool tech)
 		items[n++] = (ui_item_t){"menu-versions", T(l, "menu.item_versions"), 0};
 		items[n++] = (ui_item_t){"menu-export", T(l, "menu.item_export"), 0};
 		items[n++] = (ui_item_t){"menu-office", T(l, "menu.item_office"), 0};
+		items[n++] = (ui_item_t){"menu-hours", T(l, "menu.item_hours"), 0};
 		items[n++] = (ui_item_t){"menu-procs", T(l, "menu.item_procs"), 0};
+		items[n++] = (ui_item_t){"menu-calibrate", T(l, "menu.item_calibrate"), 0};
 		items[n++] = (ui_item_t){"menu-reset", T(l, "menu.item_reset"), 0};
 	}
 	button_grid(l, items, n);
@@ -364,18 +371,45 @@ static void view_export(ml_t *l)
 	message(l);
 }
 
-/* Text entry with the letters keyboard. The keyboard needs the room, so
- * a message (result or error) takes the title's place. */
-static void text_view(ml_t *l, const char *ttl)
+/* Text entry with the letters keyboard, which needs most of the screen:
+ * the label (or the last message, in its colours) sits left of the field
+ * on one row. */
+static void text_view(ml_t *l, const char *label)
 {
-	if (l->m->msg_key)
-		message(l);
-	else
-		title(l, ttl);
+	const menu_t *m = l->m;
+	int g = l->a.gap, pad = g;
+	int lw = width(l) * 2 / 5;
+	char msg[600];
+	const char *t = label;
+	color_role_t fg = C_TEXT, bg = C_BG;
+	if (m->msg_key) {
+		i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail", m->msg_arg, NULL);
+		t = msg;
+		lw = width(l) / 2;
+		fg = m->msg_error ? C_ERROR_TEXT : C_BANNER_TEXT;
+		bg = m->msg_error ? C_ERROR_BG : C_BANNER_BG;
+	}
+	int th = ui_text_height(&l->u, lw - 2 * pad, t, FONT_BOLD, l->a.body_px) + 2 * pad;
 	char shown[300];
-	menu_text_display(l->m, shown, sizeof shown);
-	field(l, shown);
-	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = l->s->lang, .mode = l->m->kb,
+	menu_text_display(m, shown, sizeof shown);
+	int fx = l->left + lw + g, fw = width(l) - lw - g;
+	int fh = ui_text_height(&l->u, fw - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
+				l->a.body_px);
+	if (fh < a11y_line(l->a.body_px))
+		fh = a11y_line(l->a.body_px);
+	fh += 2 * pad;
+	int h = th > fh ? th : fh;
+	if (bg != C_BG)
+		draw_fill(l->u.dl, (ui_rect_t){l->left, l->y, lw, h}, bg);
+	ui_text(&l->u, (ui_rect_t){l->left + pad, l->y + pad, lw - 2 * pad, h - 2 * pad}, t,
+		FONT_BOLD, l->a.body_px, fg, bg, ALIGN_LEFT);
+	ui_rect_t fb = {fx, l->y, fw, h};
+	draw_fill(l->u.dl, fb, C_FIELD_BG);
+	draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
+	ui_text(&l->u, (ui_rect_t){fb.x + pad, fb.y + pad, fb.w - 2 * pad, h - 2 * pad}, shown,
+		FONT_REGULAR, l->a.body_px, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
+	l->y += h + g;
+	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = l->s->lang, .mode = m->kb,
 			     .phys = IME_TELEX, .targets = true};
 	keyboard_build(&kc, (ui_rect_t){l->left, l->y, width(l), l->bottom - l->y});
 }
@@ -424,6 +458,77 @@ static void view_procs(ml_t *l)
 	}
 }
 
+/* Office hours: the week as it is, and a digits entry for Monday-Friday
+ * or Saturday. */
+static void view_hours(ml_t *l)
+{
+	const menu_t *m = l->m;
+	const config_t *cfg = l->c->cfg;
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.save"));
+	keypad_column(l);
+	int top = l->y;
+	title(l, T(l, "menu.hours_title"));
+	static const char *const days[7] = {"menu.day_sun", "menu.day_mon", "menu.day_tue",
+					    "menu.day_wed", "menu.day_thu", "menu.day_fri",
+					    "menu.day_sat"};
+	char week[700];
+	size_t k = 0;
+	week[0] = '\0';
+	for (int d = 1; d <= 7 && k < sizeof week; d++) {
+		int day = d % 7;
+		k += (size_t)snprintf(week + k, sizeof week - k, "%s%s: ", d > 1 ? "; " : "",
+				      T(l, days[day]));
+		if (cfg->office_hours_count[day] == 0 && k < sizeof week)
+			k += (size_t)snprintf(week + k, sizeof week - k, "%s", T(l, "menu.closed"));
+		for (int i = 0; i < cfg->office_hours_count[day] && k < sizeof week; i++) {
+			const config_period_t *p = &cfg->office_hours[day][i];
+			k += (size_t)snprintf(week + k, sizeof week - k, "%s%02d:%02d-%02d:%02d",
+					      i ? ", " : "", p->start_min / 60, p->start_min % 60,
+					      p->end_min / 60, p->end_min % 60);
+		}
+	}
+	body(l, week);
+	ui_item_t it[2] = {{"hours-weekdays", T(l, "menu.hours_weekdays"), m->hours_sat ? 0 : TGT_PRIMARY},
+			   {"hours-saturday", T(l, "menu.hours_saturday"), m->hours_sat ? TGT_PRIMARY : 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+	static const char tmpl[] = "__:__-__:__ __:__-__:__";
+	char shown[sizeof tmpl];
+	memcpy(shown, tmpl, sizeof tmpl);
+	for (size_t i = 0, j = 0; m->entry[i] && j < sizeof tmpl - 1; j++)
+		if (shown[j] == '_')
+			shown[j] = m->entry[i++];
+	field(l, shown);
+	message(l);
+	keypad(l, top);
+}
+
+/* The 4-point touch check: one cross at a time, then the result. */
+static void view_calibrate(ml_t *l)
+{
+	const menu_t *m = l->m;
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	if (m->cal_step < 4) {
+		char n[16], t[300];
+		snprintf(n, sizeof n, "%d", m->cal_step + 1);
+		i18n_format(t, sizeof t, T(l, "menu.cal_touch"), "n", n, NULL);
+		title(l, t);
+		int x, y;
+		touchcal_point(l->c->w, l->c->h, m->cal_step, &x, &y);
+		int arm = l->a.target_px / 2, th = 6;
+		draw_fill(l->u.dl, (ui_rect_t){x - arm, y - th / 2, 2 * arm, th}, C_TEXT);
+		draw_fill(l->u.dl, (ui_rect_t){x - th / 2, y - arm, th, 2 * arm}, C_TEXT);
+		draw_border(l->u.dl, (ui_rect_t){x - arm / 2, y - arm / 2, arm, arm}, C_TEXT, 3);
+		return;
+	}
+	title(l, T(l, "menu.cal_title"));
+	message(l);
+	ui_item_t it[2] = {{"cal-again", T(l, "menu.cal_again"), 0},
+			   {"cal-clear", T(l, "menu.cal_clear"), 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+}
+
 static void view_reset(ml_t *l)
 {
 	bottom_bar(l, T(l, "menu.back"), NULL);
@@ -451,6 +556,8 @@ static void scr_menu(ml_t *l, bool tech)
 		text_view(l, T(l, "menu.office_title"));
 		break;
 	case MV_PROCS: view_procs(l); break;
+	case MV_HOURS: view_hours(l); break;
+	case MV_CALIBRATE: view_calibrate(l); break;
 	case MV_RESET: view_reset(l); break;
 	default: view_home(l, tech); break;
 	}
@@ -554,8 +661,10 @@ void menus_build(drawlist_t *dl, screen_ctx_t *c, int top)
 	l.s = s;
 	l.m = s->menu;
 	const config_t *cfg = c->cfg;
-	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height,
-		     s->large_text ? 150 : 100);
+	/* Staff screens stay at the normal text size: the large-text switch is
+	 * for citizens, and at 150 % the keypads and keyboard would not fit
+	 * beside their texts (tests/tools/menus_layout checks both). */
+	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height, 100);
 	l.u = (ui_t){.dl = dl, .fonts = c->fonts, .a = &l.a, .pressed = c->pressed};
 	l.left = l.a.margin;
 	l.right = c->w - l.a.margin;

@@ -10,6 +10,7 @@
 #include "hours.h"
 #include "kiosk.h"
 #include "keyboard.h"
+#include "menu.h"
 #include "menus.h"
 #include "widgets.h"
 
@@ -764,7 +765,7 @@ void screens_build(drawlist_t *dl, screen_ctx_t *c)
 	l.s = s;
 	const config_t *cfg = c->cfg;
 	a11y_compute(&l.a, cfg->panel_diagonal_in, cfg->panel_width, cfg->panel_height,
-		     s->large_text ? 150 : 100);
+		     s->large_text && !menu_owns(s->screen) ? 150 : 100); /* menus: normal size */
 	l.u = (ui_t){.dl = dl, .fonts = c->fonts, .a = &l.a, .pressed = c->pressed};
 	l.left = l.a.margin;
 	l.right = c->w - l.a.margin;

@@ -76,6 +76,26 @@ grep -q '"failures":5' "$TESTS_TMP/lock2/staff.json" || fail "failure count not 
 run "$TESTS_TMP/lock2" "$TESTS_TMP/after.kss" 2>"$TESTS_TMP/after.err" ||
 	{ cat "$TESTS_TMP/after.err"; fail "the lock did not survive a restart"; }
 
+# A damaged PIN store: reported, kept as it is, and the menus stay shut.
+cp -R "$D" "$TESTS_TMP/corrupt"
+printf '{"staff": 12' > "$TESTS_TMP/corrupt/staff.json"
+cat > "$TESTS_TMP/corrupt.kss" <<'K'
+expect screen welcome
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+key Return
+expect screen pin
+expect text "Sai mã PIN."
+K
+run "$TESTS_TMP/corrupt" "$TESTS_TMP/corrupt.kss" 2>"$TESTS_TMP/corrupt.err" ||
+	{ cat "$TESTS_TMP/corrupt.err"; fail "damaged PIN store"; }
+grep -q 'PIN store: .*staff.json: not a JSON object' "$TESTS_TMP/corrupt.err" ||
+	{ cat "$TESTS_TMP/corrupt.err"; fail "damaged PIN store not reported"; }
+[ "$(cat "$TESTS_TMP/corrupt/staff.json")" = '{"staff": 12' ] || fail "damaged PIN store replaced"
+
 # Staff menu.
 run "$D" "$S/menus_staff.kss" 2>"$TESTS_TMP/staff.err" || { cat "$TESTS_TMP/staff.err"; fail "staff"; }
 [ -f "$D/clock-set-by-staff" ] || fail "no clock marker after setting the date"
@@ -108,7 +128,15 @@ ls "$TESTS_TMP"/export/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not
 # No personal data on the stick: the citizen's name and ID number.
 if grep -rq '001190012345\|"an"' "$TESTS_TMP/export"; then fail "personal data exported"; fi
 grep -q 'UBND binh an' "$D/local.json" || fail "office name change not saved"
+grep -q '"x_offset": -12.00, "y_scale": 1.000000, "y_offset": 8.00' "$D/touch-calibration.json" ||
+	fail "touch calibration not saved: $(cat "$D/touch-calibration.json")"
 grep -q '"procedures"' "$D/local.json" || fail "offered procedures not saved"
+python3 - "$D/local.json" <<'PY' || fail "office hours not saved"
+import json, sys
+h = json.load(open(sys.argv[1]))["office"]["hours"]
+assert h["sat"] == [] and h["mon"] == [["07:00", "11:00"], ["13:00", "16:30"]], h
+assert h["fri"] == h["mon"] and h["sun"] == [], h
+PY
 grep -q '"khai-sinh"' "$D/local.json" && fail "withdrawn procedure still offered"
 grep -q '"ket-hon"' "$D/local.json" || fail "other procedures dropped"
 # Bad export target: a clear message, nothing lost.
@@ -144,4 +172,5 @@ run "$TESTS_TMP/reset" "$TESTS_TMP/reset.kss" 2>"$TESTS_TMP/reset.err" ||
 	{ cat "$TESTS_TMP/reset.err"; fail "factory reset"; }
 [ -e "$TESTS_TMP/reset/staff.json" ] && fail "PINs survived the factory reset"
 [ -e "$TESTS_TMP/reset/local.json" ] && fail "local settings survived the factory reset"
+[ -e "$TESTS_TMP/reset/touch-calibration.json" ] && fail "calibration survived the factory reset"
 exit 0
