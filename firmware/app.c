@@ -21,6 +21,8 @@
 #include "kiosk.h"
 #include "log.h"
 #include "pngout.h"
+#include "menu.h"
+#include "runlink.h"
 #include "update/update.h"
 #include "app_menu.h"
 
@@ -452,6 +454,7 @@ static void scanner_poll(app_t *a)
 		} else if (rc == KIOSK_ENODEV) {
 			log_warn("scanner unplugged");
 			scanner_close(a->scanner);
+	runlink_close(a->runlink);
 			a->scanner = NULL;
 			a->scanner_retry = kclock_mono(&a->clock) + 2000;
 			break;
@@ -463,12 +466,40 @@ static void scanner_poll(app_t *a)
 	}
 }
 
+/* The board's stick updater: it waits until we say we are idle, and we show
+ * its progress until it finishes (then systemd restarts us if a new version
+ * went in; otherwise Welcome returns). */
+static void runlink_step(app_t *a)
+{
+	if (!a->runlink)
+		return;
+	session_t *s = a->session;
+	runlink_status_t st;
+	runlink_read(a->runlink, &st);
+	bool idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
+				    s->screen == SCR_LUNCH);
+	if (st.active && s->menu && (idle || a->board_update)) {
+		if (!a->board_update)
+			log_info("stick update running: showing its progress");
+		a->board_update = true;
+		menu_show_progress(s->menu, s, st.percent, st.phase);
+	} else if (!st.active && a->board_update) {
+		a->board_update = false;
+		log_info("stick update finished (%s)", st.result[0] ? st.result : "no result");
+		session_reset(s);
+	}
+	idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
+			       s->screen == SCR_LUNCH);
+	runlink_publish(a->runlink, app_screen_id(a), idle && !a->board_update);
+}
+
 void app_step(app_t *a)
 {
 	SDL_Event e;
 	while (SDL_PollEvent(&e))
 		sdl_event(a, &e);
 	scanner_poll(a);
+	runlink_step(a);
 	session_tick(a->session);
 	if (a->tickets)
 		tickets_tick(a->tickets);
@@ -601,6 +632,9 @@ static void main_loop(app_t *a)
 			p[np++] = (struct pollfd){.fd = ev.fds[i], .events = POLLIN};
 		if (ev.inotify >= 0)
 			p[np++] = (struct pollfd){.fd = ev.inotify, .events = POLLIN};
+		int rfd = runlink_fd(a->runlink);
+		if (rfd >= 0)
+			p[np++] = (struct pollfd){.fd = rfd, .events = POLLIN};
 		int sfd = a->scanner ? scanner_fd(a->scanner) : -1;
 		if (sfd >= 0)
 			p[np++] = (struct pollfd){.fd = sfd, .events = POLLIN};
@@ -870,6 +904,10 @@ int app_run(const app_options_t *opt)
 			rc = 1;
 		else
 			scanner_start(a);
+		if (!a->virtual_time) {
+			const char *run = getenv("KIOSK_RUN_DIR");
+			a->runlink = runlink_open(run ? run : "/run/kiosk");
+		}
 	}
 	if (rc == 0)
 		rc = app_menu_setup(a); /* PIN store, menus, first boot */

@@ -29,6 +29,8 @@ typedef struct app {
 	tickets_t *tickets;
 	session_t *session;
 	scanner_t *scanner;        /* ID-card QR scanner, or NULL */
+	struct runlink *runlink;   /* /run/kiosk link with the board's services */
+	bool board_update;         /* showing the stick updater's progress */
 	int64_t scanner_retry;     /* mono ms to reopen an unplugged scanner */
 	struct menu *menu;         /* staff menus (app_menu.c) */
 	struct staff *staff;       /* PIN store */

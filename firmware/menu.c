@@ -371,6 +371,17 @@ static void progress(void *user, int percent, const char *phase)
 		m->env.redraw(m->env.ctx);
 }
 
+void menu_show_progress(menu_t *m, session_t *s, int percent, const char *phase)
+{
+	if (s->screen != SCR_UPDATING) {
+		m->started_mono = kclock_mono(m->env.clock);
+		m->eta_ms = -1;
+		show(m, s, SCR_UPDATING);
+	}
+	prog_ctx_t p = {m, s};
+	progress(&p, percent, phase);
+}
+
 static void install(menu_t *m, session_t *s, bool reinstall)
 {
 	prog_ctx_t p = {m, s};

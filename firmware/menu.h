@@ -122,6 +122,10 @@ typedef struct menu {
 menu_t *menu_create(const menu_env_t *env);
 void menu_destroy(menu_t *m);
 
+/* Show the updating screen with progress from the board's stick updater
+ * (a root service, followed through /run/kiosk/update.status). */
+void menu_show_progress(menu_t *m, session_t *s, int percent, const char *phase);
+
 /* The screen is one of the five the menus own. */
 bool menu_owns(screen_t scr);
 

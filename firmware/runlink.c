@@ -1,0 +1,111 @@
+/* runlink.c - files in /run/kiosk shared with the board's root services:
+ * the kiosk says when it is idle at Welcome (so a stick update waits for the
+ * citizen to finish) and follows the updater's progress (inotify, no
+ * polling). */
+#include "runlink.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct runlink {
+	char dir[512];
+	int fd;
+	char last[96];
+	runlink_status_t st;
+};
+
+runlink_t *runlink_open(const char *dir)
+{
+	struct stat sb;
+	if (!dir || stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return NULL;
+	runlink_t *r = calloc(1, sizeof *r);
+	if (!r)
+		return NULL;
+	snprintf(r->dir, sizeof r->dir, "%s", dir);
+	r->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (r->fd >= 0 &&
+	    inotify_add_watch(r->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0) {
+		close(r->fd);
+		r->fd = -1;
+	}
+	return r;
+}
+
+void runlink_close(runlink_t *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	free(r);
+}
+
+void runlink_publish(runlink_t *r, const char *screen, bool idle)
+{
+	if (!r)
+		return;
+	char text[96];
+	snprintf(text, sizeof text, "screen=%s\nidle=%d\n", screen, idle ? 1 : 0);
+	if (strcmp(text, r->last) == 0)
+		return;
+	char tmp[600], path[600];
+	snprintf(tmp, sizeof tmp, "%s/.kiosk.state.tmp", r->dir);
+	snprintf(path, sizeof path, "%s/kiosk.state", r->dir);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return;
+	fputs(text, f);
+	if (fclose(f) == 0 && rename(tmp, path) == 0)
+		snprintf(r->last, sizeof r->last, "%s", text);
+}
+
+int runlink_fd(const runlink_t *r)
+{
+	return r ? r->fd : -1;
+}
+
+bool runlink_read(runlink_t *r, runlink_status_t *out)
+{
+	if (!r) {
+		memset(out, 0, sizeof *out);
+		return false;
+	}
+	char buf[4096];
+	if (r->fd >= 0)
+		while (read(r->fd, buf, sizeof buf) > 0)
+			;
+	runlink_status_t st;
+	memset(&st, 0, sizeof st);
+	char path[600];
+	snprintf(path, sizeof path, "%s/update.status", r->dir);
+	FILE *f = fopen(path, "r");
+	if (f) {
+		char line[256];
+		while (fgets(line, sizeof line, f)) {
+			line[strcspn(line, "\r\n")] = '\0';
+			if (strncmp(line, "phase=", 6) == 0)
+				snprintf(st.phase, sizeof st.phase, "%.31s", line + 6);
+			else if (strncmp(line, "percent=", 8) == 0)
+				st.percent = atoi(line + 8);
+			else if (strncmp(line, "result=", 7) == 0)
+				snprintf(st.result, sizeof st.result, "%.31s", line + 7);
+		}
+		fclose(f);
+		st.active = st.phase[0] && strcmp(st.phase, "done") != 0 &&
+			    strcmp(st.phase, "failed") != 0 && !st.result[0];
+		if (st.percent < 0)
+			st.percent = 0;
+		if (st.percent > 100)
+			st.percent = 100;
+	}
+	bool changed = memcmp(&st, &r->st, sizeof st) != 0;
+	r->st = st;
+	*out = st;
+	return changed;
+}
