@@ -877,6 +877,17 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 		}
 		return false;
 	case MV_PAPER:
+		if (strcmp(t, "test-page") == 0 && tech && m->env.tickets) {
+			printer_state_t st;
+			int rc = tickets_test_page(m->env.tickets, s->lang, &st);
+			if (rc == KIOSK_OK)
+				set_msg(m, "menu.test_page_done", false, NULL);
+			else
+				set_msg(m, "menu.test_page_failed", true, printer_state_name(st));
+			log_info("test page: %s", rc == KIOSK_OK ? "printed" : printer_state_name(st));
+			bump(s);
+			return true;
+		}
 		if (strcmp(t, "refresh") == 0 || next) {
 			bump(s);
 			return true;

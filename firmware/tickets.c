@@ -438,6 +438,46 @@ int tickets_reprint_proc(tickets_t *t, const catalog_proc_t *p, const char *numb
 	return reprint(t, NULL, p, number, lang, out);
 }
 
+int tickets_test_page(tickets_t *t, lang_t lang, printer_state_t *state)
+{
+	printer_t *p = current(t);
+	*state = PRINTER_NO_PRINTER;
+	if (!p)
+		return KIOSK_ENODEV;
+	*state = printer_query(p);
+	int rc = printer_state_rc(*state);
+	if (rc)
+		return rc;
+	ticket_image_t img;
+	rc = ticket_render_test(t->render, t->prof->dots, lang, t->office, "KIOSK TEST PAGE", &img);
+	if (rc)
+		return rc;
+	escpos_buf_t b = {0};
+	rc = escpos_ticket(&b, t->prof, img.bits, img.w, img.h);
+	ticket_image_free(&img);
+	if (rc) {
+		free(b.data);
+		return rc;
+	}
+	/* No ledger: a test page carries no number. */
+	bool began = false;
+	if (p->ops->job_begin) {
+		rc = p->ops->job_begin(p->ctx, "test-page");
+		began = rc == KIOSK_OK;
+	}
+	size_t sent = 0;
+	if (!rc)
+		rc = printer_send(p, b.data, b.len, &sent, state);
+	if (!rc) {
+		*state = printer_query(p);
+		rc = printer_state_rc(*state);
+	}
+	if (began)
+		p->ops->job_end(p->ctx, rc == KIOSK_OK);
+	free(b.data);
+	return rc;
+}
+
 int tickets_poll_fds(tickets_t *t, int *fds, int max)
 {
 	if (!t || !t->have_usb || !t->usb.ops->poll_fds)

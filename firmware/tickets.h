@@ -85,6 +85,10 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 int tickets_reprint(tickets_t *t, const catalog_t *cat, const char *number, lang_t lang,
 		    tickets_result_t *out);
 
+/* Print a test page (technician menu): never touches the ledger. KIOSK_OK,
+ * or a printer error code with *state set. */
+int tickets_test_page(tickets_t *t, lang_t lang, printer_state_t *state);
+
 /* Current printer state (queries the device). */
 printer_state_t tickets_printer_state(tickets_t *t);
 

@@ -308,6 +308,12 @@ static void view_paper(ml_t *l)
 		body(l, T(l, "menu.paper_advice"));
 	if (tickets_clock_warning(t))
 		body(l, T(l, "menu.clock_warning"));
+	if (l->m->role == STAFF_TECH) {
+		message(l);
+		ui_item_t it[1] = {{"test-page", T(l, "menu.test_page"), 0}};
+		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+		l->y += ui_button_row(&l->u, area, it, 1, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+	}
 }
 
 static void view_update(ml_t *l)

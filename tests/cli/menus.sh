@@ -119,6 +119,7 @@ if run "$D" "$TESTS_TMP/nostaff.kss" 2>/dev/null; then fail "staff PIN reached t
 mkdir -p "$TESTS_TMP/export" "$TESTS_TMP/stick"
 KIOSK_EXPORT="$TESTS_TMP/export" KIOSK_STICK="$TESTS_TMP/stick" \
 	run "$D" "$S/menus_tech.kss" 2>"$TESTS_TMP/tech.err" || { cat "$TESTS_TMP/tech.err"; fail "tech"; }
+	ls "$D"/spool/test-page*.escpos >/dev/null 2>&1 || fail "the test page did not reach the printer"
 csv=$(ls "$TESTS_TMP"/export/kiosk-export-*/daily-statistics.csv 2>/dev/null | head -n 1)
 [ -n "$csv" ] || fail "no statistics on the stick"
 head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
