@@ -44,18 +44,6 @@ typedef struct {
 	size_t n, cap;
 } rawvec_t;
 
-static int set_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int set_err(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 static const char *const CODES[LANG_COUNT] = {"vi", "en"};
 static const char *const NAMES[LANG_COUNT] = {"Vietnamese", "English"};
@@ -157,7 +145,7 @@ static int load_file(const char *path, rawvec_t *r, char *err, size_t errlen)
 	size_t len = 0;
 	char *buf = read_all(path, &len);
 	if (!buf)
-		return set_err(err, errlen, KIOSK_EIO, "%s: cannot read (%s)", path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "%s: cannot read (%s)", path, strerror(errno));
 	const char *end = NULL;
 	cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root) {
@@ -165,13 +153,13 @@ static int load_file(const char *path, rawvec_t *r, char *err, size_t errlen)
 		for (const char *p = buf; end && p < end && p < buf + len; p++)
 			line += *p == '\n';
 		free(buf);
-		return set_err(err, errlen, KIOSK_EINVAL, "%s: not valid JSON (near line %d)", path,
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "%s: not valid JSON (near line %d)", path,
 			       line);
 	}
 	free(buf);
 	int rc = KIOSK_OK;
 	if (!cJSON_IsObject(root)) {
-		rc = set_err(err, errlen, KIOSK_EINVAL, "%s: must be a JSON object of strings", path);
+		rc = kiosk_err(err, errlen, KIOSK_EINVAL, "%s: must be a JSON object of strings", path);
 		goto out;
 	}
 	const cJSON *it;
@@ -180,22 +168,22 @@ static int load_file(const char *path, rawvec_t *r, char *err, size_t errlen)
 		const char *k = it->string;
 		size_t kl = strlen(k);
 		if (kl == 0 || !text_is_nfc(k, kl)) {
-			rc = set_err(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				     "%s: \"%s\": a key must be non-empty NFC UTF-8", path, k);
 			goto out;
 		}
 		if (!cJSON_IsString(it)) {
-			rc = set_err(err, errlen, KIOSK_EINVAL, "%s: %s: must be a string", path, k);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "%s: %s: must be a string", path, k);
 			goto out;
 		}
 		const char *s = it->valuestring;
 		size_t sl = strlen(s);
 		if (!text_utf8_valid(s, sl)) {
-			rc = set_err(err, errlen, KIOSK_EINVAL, "%s: %s: not valid UTF-8", path, k);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "%s: %s: not valid UTF-8", path, k);
 			goto out;
 		}
 		if (!text_is_nfc(s, sl)) {
-			rc = set_err(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				     "%s: %s: not in NFC (normalise the file to NFC)", path, k);
 			goto out;
 		}
@@ -245,7 +233,7 @@ static int load_lang(i18n_t *t, const char *dir, lang_t l, rawvec_t *r, char *er
 	struct dirent **list = NULL;
 	int n = scandir(folder, &list, json_name, alphasort);
 	if (n < 0)
-		return set_err(err, errlen, errno == ENOENT ? KIOSK_ENOENT : KIOSK_EIO,
+		return kiosk_err(err, errlen, errno == ENOENT ? KIOSK_ENOENT : KIOSK_EIO,
 			       "%s: cannot open folder (%s)", folder, strerror(errno));
 	int rc = KIOSK_OK;
 	for (int i = 0; i < n; i++) {
@@ -274,9 +262,9 @@ static int load_lang(i18n_t *t, const char *dir, lang_t l, rawvec_t *r, char *er
 	for (size_t i = 1; i < r->n; i++)
 		if (strcmp(r->v[i].key, r->v[i - 1].key) == 0) {
 			if (r->v[i].file == r->v[i - 1].file)
-				return set_err(err, errlen, KIOSK_EINVAL, "%s: %s: duplicate key",
+				return kiosk_err(err, errlen, KIOSK_EINVAL, "%s: %s: duplicate key",
 					       r->v[i].file, r->v[i].key);
-			return set_err(err, errlen, KIOSK_EINVAL,
+			return kiosk_err(err, errlen, KIOSK_EINVAL,
 				       "%s: %s: duplicate key (also in %s)", r->v[i].file,
 				       r->v[i].key, r->v[i - 1].file);
 		}
@@ -305,7 +293,7 @@ int i18n_load(const char *dir, i18n_t **out, char *err, size_t errlen)
 	if (err && errlen)
 		err[0] = '\0';
 	if (!dir)
-		return set_err(err, errlen, KIOSK_EINVAL, "i18n: no folder");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "i18n: no folder");
 	i18n_t *t = calloc(1, sizeof *t);
 	if (!t)
 		return KIOSK_ENOMEM;
@@ -324,13 +312,13 @@ int i18n_load(const char *dir, i18n_t **out, char *err, size_t errlen)
 		while (rc == KIOSK_OK && (i < a->n || j < b->n)) {
 			int c = i >= a->n ? 1 : j >= b->n ? -1 : strcmp(a->v[i].key, b->v[j].key);
 			if (c < 0) {
-				rc = set_err(err, errlen, KIOSK_EINVAL,
+				rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 					     "%s: %s: missing in %s (%s/%s)", a->v[i].file,
 					     a->v[i].key, NAMES[LANG_EN], dir, CODES[LANG_EN]);
 				break;
 			}
 			if (c > 0) {
-				rc = set_err(err, errlen, KIOSK_EINVAL,
+				rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 					     "%s: %s: missing in %s (%s/%s)", b->v[j].file,
 					     b->v[j].key, NAMES[LANG_VI], dir, CODES[LANG_VI]);
 				break;
@@ -339,7 +327,7 @@ int i18n_load(const char *dir, i18n_t **out, char *err, size_t errlen)
 			placeholders(a->v[i].text, pa, sizeof pa);
 			placeholders(b->v[j].text, pb, sizeof pb);
 			if (strcmp(pa, pb) != 0) {
-				rc = set_err(err, errlen, KIOSK_EINVAL,
+				rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 					     "%s: %s: placeholders differ from %s (\"%s\" vs \"%s\")",
 					     b->v[j].file, b->v[j].key, a->v[i].file, pb, pa);
 				break;
@@ -361,7 +349,7 @@ int i18n_load(const char *dir, i18n_t **out, char *err, size_t errlen)
 		rawvec_free(&r[l]);
 	if (rc != KIOSK_OK) {
 		if (rc == KIOSK_ENOMEM && err && errlen && !err[0])
-			set_err(err, errlen, rc, "%s: out of memory", dir);
+			kiosk_err(err, errlen, rc, "%s: out of memory", dir);
 		i18n_free(t);
 		return rc;
 	}

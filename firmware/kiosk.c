@@ -1,6 +1,9 @@
 /* kiosk.c - text for the shared KIOSK_* error codes (logs only, never UI). */
 #include "kiosk.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+
 const char *kiosk_strerror(int rc)
 {
 	switch (rc) {
@@ -21,4 +24,15 @@ const char *kiosk_strerror(int rc)
 	case KIOSK_ERANGE: return "out of range";
 	default: return "error";
 	}
+}
+
+int kiosk_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
 }

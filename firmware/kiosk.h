@@ -31,6 +31,11 @@ enum {
 /* Short English description of a KIOSK_* code, for logs. Never NULL. */
 const char *kiosk_strerror(int rc);
 
+/* Format a one-line reason into err (when err is not NULL and errlen > 0)
+ * and return rc: `return kiosk_err(err, errlen, KIOSK_EINVAL, "...", ...);` */
+int kiosk_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #define KIOSK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -19,18 +19,6 @@
 #include "kiosk.h"
 #include "update_io.h"
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 /* ---- helpers ---------------------------------------------------------------- */
 const char *bundle_type_name(bundle_type_t t)
@@ -163,20 +151,20 @@ int bundle_read_compatible(const char *path, char *out, size_t outlen, char *err
 		out[0] = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot open compatible file %s: %s", path,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open compatible file %s: %s", path,
 			    strerror(errno));
 	char buf[BUNDLE_COMPATIBLE_MAX + 4];
 	ssize_t r = read(fd, buf, sizeof buf);
 	close(fd);
 	if (r < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot read %s: %s", path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot read %s: %s", path, strerror(errno));
 	size_t n = (size_t)r;
 	if (n == sizeof buf)
-		return fail(err, errlen, KIOSK_EINVAL, "compatible file %s is too long", path);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "compatible file %s is too long", path);
 	if (n && buf[n - 1] == '\n')
 		n--;
 	if (!compatible_ok(buf, n) || n + 1 > outlen)
-		return fail(err, errlen, KIOSK_EINVAL,
+		return kiosk_err(err, errlen, KIOSK_EINVAL,
 			    "compatible file %s must hold one line of [A-Za-z0-9._:+,/-]", path);
 	memcpy(out, buf, n);
 	out[n] = 0;
@@ -219,20 +207,20 @@ int bundle_pubkey_load(const char *path, bundle_pubkey_t *out, char *err, size_t
 	memset(out, 0, sizeof *out);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot open public key %s: %s", path,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open public key %s: %s", path,
 			    strerror(errno));
 	uint8_t buf[4096];
 	ssize_t r = read(fd, buf, sizeof buf);
 	close(fd);
 	if (r < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot read %s: %s", path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot read %s: %s", path, strerror(errno));
 	if (r == 32) {
 		memcpy(out->raw, buf, 32);
 		key_id_of(out->raw, out->key_id);
 		return KIOSK_OK;
 	}
 	if (r == (ssize_t)sizeof buf)
-		return fail(err, errlen, KIOSK_EINVAL, "public key %s is too large", path);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "public key %s is too large", path);
 	BIO *bio = BIO_new_mem_buf(buf, (int)r);
 	EVP_PKEY *pk = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
 	BIO_free(bio);
@@ -241,7 +229,7 @@ int bundle_pubkey_load(const char *path, bundle_pubkey_t *out, char *err, size_t
 		 EVP_PKEY_get_raw_public_key(pk, out->raw, &len) == 1 && len == 32;
 	EVP_PKEY_free(pk);
 	if (!ok)
-		return fail(err, errlen, KIOSK_EINVAL,
+		return kiosk_err(err, errlen, KIOSK_EINVAL,
 			    "public key %s is neither 32 raw bytes nor an Ed25519 PEM key", path);
 	key_id_of(out->raw, out->key_id);
 	return KIOSK_OK;
@@ -258,7 +246,7 @@ int bundle_pubkeys_load_dir(const char *dir, bundle_pubkey_t keys[2], size_t *n,
 	*n = 0;
 	DIR *d = opendir(dir);
 	if (!d)
-		return fail(err, errlen, KIOSK_EIO, "cannot open key folder %s: %s", dir,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open key folder %s: %s", dir,
 			    strerror(errno));
 	char *names[3];
 	size_t count = 0;
@@ -269,7 +257,7 @@ int bundle_pubkeys_load_dir(const char *dir, bundle_pubkey_t keys[2], size_t *n,
 		if (l < 5 || strcmp(de->d_name + l - 4, ".pub") || de->d_name[0] == '.')
 			continue;
 		if (count == 2) {
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "key folder %s holds more than two *.pub files", dir);
 			break;
 		}
@@ -281,13 +269,13 @@ int bundle_pubkeys_load_dir(const char *dir, bundle_pubkey_t keys[2], size_t *n,
 	for (size_t i = 0; i < count && rc == KIOSK_OK; i++) {
 		char path[4096];
 		if (!names[i]) {
-			rc = fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+			rc = kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 			break;
 		}
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		rc = bundle_pubkey_load(path, &keys[i], err, errlen);
 		if (rc == KIOSK_OK && i == 1 && !memcmp(keys[0].key_id, keys[1].key_id, 8))
-			rc = fail(err, errlen, KIOSK_EINVAL, "the two keys in %s are the same", dir);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "the two keys in %s are the same", dir);
 	}
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
@@ -301,7 +289,7 @@ static int write_new_file(const char *path, mode_t mode, const void *buf, size_t
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
-		return fail(err, errlen, errno == EEXIST ? KIOSK_EPERM : KIOSK_EIO,
+		return kiosk_err(err, errlen, errno == EEXIST ? KIOSK_EPERM : KIOSK_EIO,
 			    "cannot create %s: %s", path, strerror(errno));
 	int ok = fchmod(fd, mode) == 0 && write(fd, buf, len) == (ssize_t)len && fsync(fd) == 0;
 	int e = errno;
@@ -309,7 +297,7 @@ static int write_new_file(const char *path, mode_t mode, const void *buf, size_t
 		ok = 0;
 	if (!ok) {
 		unlink(path);
-		return fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", path, strerror(e));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", path, strerror(e));
 	}
 	return KIOSK_OK;
 }
@@ -318,14 +306,14 @@ int bundle_keygen(const char *priv_path, const char *pub_path, char *err, size_t
 {
 	struct stat st;
 	if (lstat(priv_path, &st) == 0)
-		return fail(err, errlen, KIOSK_EPERM, "%s already exists; not overwriting",
+		return kiosk_err(err, errlen, KIOSK_EPERM, "%s already exists; not overwriting",
 			    priv_path);
 	if (lstat(pub_path, &st) == 0)
-		return fail(err, errlen, KIOSK_EPERM, "%s already exists; not overwriting",
+		return kiosk_err(err, errlen, KIOSK_EPERM, "%s already exists; not overwriting",
 			    pub_path);
 	EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
 	if (!pk)
-		return fail(err, errlen, KIOSK_ERR, "Ed25519 key generation failed");
+		return kiosk_err(err, errlen, KIOSK_ERR, "Ed25519 key generation failed");
 	uint8_t raw[32];
 	size_t rl = 32;
 	BIO *bio = BIO_new(BIO_s_mem());
@@ -342,7 +330,7 @@ int bundle_keygen(const char *priv_path, const char *pub_path, char *err, size_t
 				unlink(priv_path);
 		}
 	} else {
-		fail(err, errlen, KIOSK_ERR, "cannot encode the key");
+		kiosk_err(err, errlen, KIOSK_ERR, "cannot encode the key");
 	}
 	BIO_free(bio);
 	EVP_PKEY_free(pk);
@@ -355,7 +343,7 @@ static int load_private(const char *path, EVP_PKEY **out, uint8_t key_id[8], cha
 	*out = NULL;
 	FILE *f = fopen(path, "r");
 	if (!f)
-		return fail(err, errlen, KIOSK_EIO, "cannot open private key %s: %s", path,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open private key %s: %s", path,
 			    strerror(errno));
 	EVP_PKEY *pk = PEM_read_PrivateKey(f, NULL, NULL, NULL);
 	fclose(f);
@@ -364,7 +352,7 @@ static int load_private(const char *path, EVP_PKEY **out, uint8_t key_id[8], cha
 	if (!pk || EVP_PKEY_id(pk) != EVP_PKEY_ED25519 ||
 	    EVP_PKEY_get_raw_public_key(pk, raw, &rl) != 1 || rl != 32) {
 		EVP_PKEY_free(pk);
-		return fail(err, errlen, KIOSK_EINVAL, "%s is not an Ed25519 private key (PEM)",
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "%s is not an Ed25519 private key (PEM)",
 			    path);
 	}
 	key_id_of(raw, key_id);
@@ -418,12 +406,12 @@ int bundle_header_parse(const uint8_t *text, size_t len, bundle_header_t *h, cha
 {
 	memset(h, 0, sizeof *h);
 	if (len == 0 || len > BUNDLE_HEADER_MAX)
-		return fail(err, errlen, KIOSK_EINVAL, "header: length %zu out of range", len);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "header: length %zu out of range", len);
 	if (text[len - 1] != '\n')
-		return fail(err, errlen, KIOSK_EINVAL, "header: last line does not end in a newline");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "header: last line does not end in a newline");
 	for (size_t i = 0; i < len; i++)
 		if (text[i] != '\n' && (text[i] < 0x20 || text[i] > 0x7e))
-			return fail(err, errlen, KIOSK_EINVAL,
+			return kiosk_err(err, errlen, KIOSK_EINVAL,
 				    "header: byte %zu is not printable ASCII", i);
 	int seen = -1;
 	unsigned have = 0;
@@ -437,7 +425,7 @@ int bundle_header_parse(const uint8_t *text, size_t len, bundle_header_t *h, cha
 		pos += ll + 1;
 		const char *eq = memchr(line, '=', ll);
 		if (!eq)
-			return fail(err, errlen, KIOSK_EINVAL, "header: line without '='");
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "header: line without '='");
 		size_t kl = (size_t)(eq - line);
 		const char *val = eq + 1;
 		size_t vl = ll - kl - 1;
@@ -446,10 +434,10 @@ int bundle_header_parse(const uint8_t *text, size_t len, bundle_header_t *h, cha
 			if (strlen(header_keys[i]) == kl && !memcmp(header_keys[i], line, kl))
 				k = i;
 		if (k < 0)
-			return fail(err, errlen, KIOSK_EINVAL, "header: unknown key '%.*s'",
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "header: unknown key '%.*s'",
 				    (int)(kl > 40 ? 40 : kl), line);
 		if (k <= seen)
-			return fail(err, errlen, KIOSK_EINVAL,
+			return kiosk_err(err, errlen, KIOSK_EINVAL,
 				    "header: key '%s' repeated or out of order", header_keys[k]);
 		seen = k;
 		have |= 1u << k;
@@ -501,16 +489,16 @@ int bundle_header_parse(const uint8_t *text, size_t len, bundle_header_t *h, cha
 			break;
 		}
 		if (rc != KIOSK_OK)
-			return fail(err, errlen, KIOSK_EINVAL, "header: bad value for '%s'",
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "header: bad value for '%s'",
 				    header_keys[k]);
 	}
 	for (int i = 0; i < K_COUNT; i++)
 		if (!(have & (1u << i)))
-			return fail(err, errlen, KIOSK_EINVAL, "header: missing key '%s'",
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "header: missing key '%s'",
 				    header_keys[i]);
 	uint64_t want = h->payload_size / h->chunk_size + (h->payload_size % h->chunk_size != 0);
 	if (want != h->chunk_count)
-		return fail(err, errlen, KIOSK_EINVAL,
+		return kiosk_err(err, errlen, KIOSK_EINVAL,
 			    "header: chunk_count %llu does not match payload_size / chunk_size",
 			    (unsigned long long)h->chunk_count);
 	return KIOSK_OK;
@@ -546,7 +534,7 @@ static int src_read(const src_t *s, uint8_t *buf, size_t len, uint64_t off, char
 		    size_t errlen)
 {
 	if (off > s->size || len > s->size - off)
-		return fail(err, errlen, KIOSK_EINVAL, "truncated: file ends before offset %llu",
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "truncated: file ends before offset %llu",
 			    (unsigned long long)(off + len));
 	if (s->mem) {
 		memcpy(buf, s->mem + off, len);
@@ -554,10 +542,10 @@ static int src_read(const src_t *s, uint8_t *buf, size_t len, uint64_t off, char
 	}
 	ssize_t r = update_io_pread(s->fd, buf, len, off, 0);
 	if (r < 0)
-		return fail(err, errlen, KIOSK_EIO, "read error at offset %llu: %s",
+		return kiosk_err(err, errlen, KIOSK_EIO, "read error at offset %llu: %s",
 			    (unsigned long long)off, strerror(errno));
 	if ((size_t)r != len)
-		return fail(err, errlen, KIOSK_EIO,
+		return kiosk_err(err, errlen, KIOSK_EIO,
 			    "read error at offset %llu: file shrank (stick removed?)",
 			    (unsigned long long)off);
 	return KIOSK_OK;
@@ -574,29 +562,29 @@ static int check_prefix(const src_t *s, const bundle_pubkey_t *keys, size_t nkey
 	memset(h, 0, sizeof *h);
 	uint8_t fixed[BUNDLE_FIXED_LEN];
 	if (s->size < BUNDLE_FIXED_LEN + BUNDLE_SIGBLOCK_LEN)
-		return fail(err, errlen, KIOSK_EINVAL, "truncated: file too short (%llu bytes)",
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "truncated: file too short (%llu bytes)",
 			    (unsigned long long)s->size);
 	int rc = src_read(s, fixed, sizeof fixed, 0, err, errlen);
 	if (rc)
 		return rc;
 	if (memcmp(fixed, BUNDLE_MAGIC, 4))
-		return fail(err, errlen, KIOSK_EINVAL, "not a kiosk bundle (bad magic)");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "not a kiosk bundle (bad magic)");
 	if (le16(fixed + 4) != BUNDLE_FMT_VER)
-		return fail(err, errlen, KIOSK_EINVAL, "unsupported bundle format version %u",
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "unsupported bundle format version %u",
 			    le16(fixed + 4));
 	if (le16(fixed + 6) != 0)
-		return fail(err, errlen, KIOSK_EINVAL, "unknown bundle flags 0x%04x",
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "unknown bundle flags 0x%04x",
 			    le16(fixed + 6));
 	uint32_t n = le32(fixed + 8);
 	if (n == 0 || n > BUNDLE_HEADER_MAX)
-		return fail(err, errlen, KIOSK_EINVAL, "header length %u out of range", n);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "header length %u out of range", n);
 	if ((uint64_t)BUNDLE_FIXED_LEN + n + BUNDLE_SIGBLOCK_LEN > s->size)
-		return fail(err, errlen, KIOSK_EINVAL,
+		return kiosk_err(err, errlen, KIOSK_EINVAL,
 			    "truncated: file too short for header length %u", n);
 	size_t signed_len = BUNDLE_FIXED_LEN + n;
 	uint8_t *pre = malloc(signed_len + BUNDLE_SIGBLOCK_LEN);
 	if (!pre)
-		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	memcpy(pre, fixed, BUNDLE_FIXED_LEN);
 	rc = src_read(s, pre + BUNDLE_FIXED_LEN, n + BUNDLE_SIGBLOCK_LEN, BUNDLE_FIXED_LEN, err,
 		      errlen);
@@ -604,7 +592,7 @@ static int check_prefix(const src_t *s, const bundle_pubkey_t *keys, size_t nkey
 		goto out;
 	const uint8_t *sigblock = pre + signed_len;
 	if (sigblock[0] != BUNDLE_ALG_ED25519) {
-		rc = fail(err, errlen, KIOSK_EPERM, "unsupported signature algorithm %u",
+		rc = kiosk_err(err, errlen, KIOSK_EPERM, "unsupported signature algorithm %u",
 			  sigblock[0]);
 		goto out;
 	}
@@ -616,12 +604,12 @@ static int check_prefix(const src_t *s, const bundle_pubkey_t *keys, size_t nkey
 		if (!k) {
 			char id[17];
 			bundle_hex(sigblock + 1, 8, id);
-			rc = fail(err, errlen, KIOSK_EPERM,
+			rc = kiosk_err(err, errlen, KIOSK_EPERM,
 				  "signed with unknown key id %s (not in the device's keys)", id);
 			goto out;
 		}
 		if (!ed25519_verify(k->raw, pre, signed_len, sigblock + 9)) {
-			rc = fail(err, errlen, KIOSK_EPERM, "bad signature: the header or signature "
+			rc = kiosk_err(err, errlen, KIOSK_EPERM, "bad signature: the header or signature "
 							     "was altered or the key does not match");
 			goto out;
 		}
@@ -632,24 +620,24 @@ static int check_prefix(const src_t *s, const bundle_pubkey_t *keys, size_t nkey
 	if (rc)
 		goto out;
 	if (memcmp(h->key_id, sigblock + 1, 8)) {
-		rc = fail(err, errlen, KIOSK_EPERM,
+		rc = kiosk_err(err, errlen, KIOSK_EPERM,
 			  "key id in the signature block does not match the signed header");
 		goto out;
 	}
 	uint64_t file_size;
 	rc = bundle_layout(n, h->chunk_count, h->payload_size, payload_off, &file_size);
 	if (rc) {
-		rc = fail(err, errlen, KIOSK_ERANGE, "sizes overflow");
+		rc = kiosk_err(err, errlen, KIOSK_ERANGE, "sizes overflow");
 		goto out;
 	}
 	if (s->size < file_size) {
-		rc = fail(err, errlen, KIOSK_EINVAL,
+		rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 			  "truncated: file is %llu bytes, the header says %llu",
 			  (unsigned long long)s->size, (unsigned long long)file_size);
 		goto out;
 	}
 	if (s->size > file_size) {
-		rc = fail(err, errlen, KIOSK_EINVAL,
+		rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 			  "trailing data: file is %llu bytes, the header says %llu",
 			  (unsigned long long)s->size, (unsigned long long)file_size);
 		goto out;
@@ -659,7 +647,7 @@ static int check_prefix(const src_t *s, const bundle_pubkey_t *keys, size_t nkey
 	size_t pad_len = (size_t)(*payload_off - tab_off - tab_len);
 	uint8_t *t = malloc(tab_len + pad_len + 1);
 	if (!t) {
-		rc = fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		rc = kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 		goto out;
 	}
 	rc = src_read(s, t, tab_len + pad_len, tab_off, err, errlen);
@@ -671,13 +659,13 @@ static int check_prefix(const src_t *s, const bundle_pubkey_t *keys, size_t nkey
 	sha256(t, tab_len, d);
 	if (memcmp(d, h->chunk_table_sha256, 32)) {
 		free(t);
-		rc = fail(err, errlen, KIOSK_ECORRUPT, "chunk table hash mismatch");
+		rc = kiosk_err(err, errlen, KIOSK_ECORRUPT, "chunk table hash mismatch");
 		goto out;
 	}
 	for (size_t i = 0; i < pad_len; i++)
 		if (t[tab_len + i]) {
 			free(t);
-			rc = fail(err, errlen, KIOSK_ECORRUPT, "padding byte at offset %llu is not zero",
+			rc = kiosk_err(err, errlen, KIOSK_ECORRUPT, "padding byte at offset %llu is not zero",
 				  (unsigned long long)(tab_off + tab_len + i));
 			goto out;
 		}
@@ -709,16 +697,16 @@ int bundle_open(const char *path, const bundle_pubkey_t *keys, size_t nkeys, bun
 	*out = NULL;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
 	struct stat st;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return fail(err, errlen, KIOSK_EINVAL, "%s is not a regular file", path);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "%s is not a regular file", path);
 	}
 	bundle_t *b = calloc(1, sizeof *b);
 	if (!b) {
 		close(fd);
-		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	}
 	b->fd = fd;
 	src_t s = {.fd = fd, .mem = NULL, .size = (uint64_t)st.st_size};
@@ -766,7 +754,7 @@ int bundle_stream(bundle_t *b, bundle_chunk_cb cb, void *user, bundle_progress_c
 	if (!buf || !all || EVP_DigestInit_ex(all, EVP_sha256(), NULL) != 1) {
 		free(buf);
 		EVP_MD_CTX_free(all);
-		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	}
 	int rc = KIOSK_OK;
 	uint64_t done = 0;
@@ -776,12 +764,12 @@ int bundle_stream(bundle_t *b, bundle_chunk_cb cb, void *user, bundle_progress_c
 		uint64_t off = b->payload_off + done;
 		ssize_t r = update_io_pread(b->fd, buf, len, off, b->pass);
 		if (r < 0) {
-			rc = fail(err, errlen, KIOSK_EIO, "read error at offset %llu: %s",
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "read error at offset %llu: %s",
 				  (unsigned long long)off, strerror(errno));
 			break;
 		}
 		if ((size_t)r != len) {
-			rc = fail(err, errlen, KIOSK_EIO,
+			rc = kiosk_err(err, errlen, KIOSK_EIO,
 				  "read error at offset %llu: file shrank (stick removed?)",
 				  (unsigned long long)(off + (uint64_t)r));
 			break;
@@ -789,7 +777,7 @@ int bundle_stream(bundle_t *b, bundle_chunk_cb cb, void *user, bundle_progress_c
 		uint8_t d[32];
 		sha256(buf, len, d);
 		if (memcmp(d, b->table + 32 * i, 32)) {
-			rc = fail(err, errlen, KIOSK_ECORRUPT,
+			rc = kiosk_err(err, errlen, KIOSK_ECORRUPT,
 				  "payload chunk %llu (offset %llu) hash mismatch: corrupt bundle",
 				  (unsigned long long)i, (unsigned long long)off);
 			break;
@@ -809,7 +797,7 @@ int bundle_stream(bundle_t *b, bundle_chunk_cb cb, void *user, bundle_progress_c
 		unsigned int dl = 32;
 		EVP_DigestFinal_ex(all, d, &dl);
 		if (memcmp(d, b->h.payload_sha256, 32))
-			rc = fail(err, errlen, KIOSK_ECORRUPT, "payload hash mismatch");
+			rc = kiosk_err(err, errlen, KIOSK_ECORRUPT, "payload hash mismatch");
 	}
 	free(buf);
 	EVP_MD_CTX_free(all);
@@ -858,5 +846,5 @@ int bundle_sign_prefix(const char *key_path, const uint8_t *header, size_t n, ui
 		return rc;
 	rc = sign_prefix_with(pk, id, header, n, out);
 	EVP_PKEY_free(pk);
-	return rc ? fail(err, errlen, rc, "signing failed") : KIOSK_OK;
+	return rc ? kiosk_err(err, errlen, rc, "signing failed") : KIOSK_OK;
 }

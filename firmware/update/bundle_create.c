@@ -19,18 +19,6 @@
 
 #include "kiosk.h"
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 typedef struct {
 	bundle_tree_entry_t *e;
@@ -43,7 +31,7 @@ static int walk(const char *root, const char *rel, walk_t *w, int depth, char *e
 	snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
 	DIR *d = opendir(path);
 	if (!d)
-		return fail(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
 	struct dirent *de;
 	int rc = KIOSK_OK;
 	while (rc == KIOSK_OK && (de = readdir(d)) != NULL) {
@@ -52,17 +40,17 @@ static int walk(const char *root, const char *rel, walk_t *w, int depth, char *e
 		char r[BUNDLE_TREE_PATH_MAX + 2];
 		int l = snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", de->d_name);
 		if (l < 0 || (size_t)l >= sizeof r || !bundle_tree_path_ok(r, (size_t)l)) {
-			rc = fail(err, errlen, KIOSK_EINVAL, "forbidden or too long name in payload: %s/%s",
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "forbidden or too long name in payload: %s/%s",
 				  path, de->d_name);
 			break;
 		}
 		struct stat st;
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = fail(err, errlen, KIOSK_EIO, "cannot stat %s: %s", r, strerror(errno));
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot stat %s: %s", r, strerror(errno));
 			break;
 		}
 		if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "%s is not a regular file or directory (links are not allowed)", r);
 			break;
 		}
@@ -70,7 +58,7 @@ static int walk(const char *root, const char *rel, walk_t *w, int depth, char *e
 			size_t nc = w->cap ? 2 * w->cap : 64;
 			void *ne = nc <= BUNDLE_TREE_ENTRIES_MAX ? realloc(w->e, nc * sizeof *w->e) : NULL;
 			if (!ne) {
-				rc = fail(err, errlen, KIOSK_ERANGE, "too many files in payload");
+				rc = kiosk_err(err, errlen, KIOSK_ERANGE, "too many files in payload");
 				break;
 			}
 			w->e = ne;
@@ -83,7 +71,7 @@ static int walk(const char *root, const char *rel, walk_t *w, int depth, char *e
 			x->kind = 'd';
 			x->mode = 0755;
 			if (depth + 1 >= BUNDLE_TREE_DEPTH_MAX)
-				rc = fail(err, errlen, KIOSK_EINVAL, "payload nested too deep at %s", r);
+				rc = kiosk_err(err, errlen, KIOSK_EINVAL, "payload nested too deep at %s", r);
 			else
 				rc = walk(root, x->path, w, depth + 1, err, errlen);
 		} else {
@@ -155,7 +143,7 @@ static int hash_file(const char *path, uint64_t size, uint8_t out[32], pw_t *p, 
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
 	EVP_MD_CTX *md = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(md, EVP_sha256(), NULL);
 	uint8_t buf[65536];
@@ -164,7 +152,7 @@ static int hash_file(const char *path, uint64_t size, uint8_t out[32], pw_t *p, 
 	for (;;) {
 		ssize_t r = read(fd, buf, sizeof buf);
 		if (r < 0) {
-			rc = fail(err, errlen, KIOSK_EIO, "cannot read %s: %s", path, strerror(errno));
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot read %s: %s", path, strerror(errno));
 			break;
 		}
 		if (r == 0)
@@ -174,7 +162,7 @@ static int hash_file(const char *path, uint64_t size, uint8_t out[32], pw_t *p, 
 			break;
 		EVP_DigestUpdate(md, buf, (size_t)r);
 		if (p && pw_put(p, buf, (size_t)r)) {
-			rc = fail(err, errlen, KIOSK_EIO, "cannot write the bundle: %s", strerror(errno));
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot write the bundle: %s", strerror(errno));
 			break;
 		}
 	}
@@ -183,7 +171,7 @@ static int hash_file(const char *path, uint64_t size, uint8_t out[32], pw_t *p, 
 	EVP_DigestFinal_ex(md, out, &dl);
 	EVP_MD_CTX_free(md);
 	if (rc == KIOSK_OK && total != size)
-		rc = fail(err, errlen, KIOSK_EIO, "%s changed size while packing", path);
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "%s changed size while packing", path);
 	return rc;
 }
 
@@ -191,15 +179,15 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 {
 	bundle_version_t ver;
 	if (!o->version || bundle_version_parse(o->version, strlen(o->version), &ver))
-		return fail(err, errlen, KIOSK_EINVAL, "version must be MAJOR.MINOR.PATCH");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "version must be MAJOR.MINOR.PATCH");
 	uint32_t cs = o->chunk_size ? o->chunk_size : BUNDLE_CHUNK_DEFAULT;
 	if (cs < BUNDLE_CHUNK_MIN || cs > BUNDLE_CHUNK_MAX || (cs & (cs - 1)))
-		return fail(err, errlen, KIOSK_EINVAL, "chunk size must be a power of two in 4 KiB..16 MiB");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "chunk size must be a power of two in 4 KiB..16 MiB");
 
 	EVP_PKEY *pk = NULL;
 	FILE *kf = fopen(o->key_path, "r");
 	if (!kf)
-		return fail(err, errlen, KIOSK_EIO, "cannot open private key %s: %s", o->key_path,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open private key %s: %s", o->key_path,
 			    strerror(errno));
 	pk = PEM_read_PrivateKey(kf, NULL, NULL, NULL);
 	fclose(kf);
@@ -208,7 +196,7 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 	if (!pk || EVP_PKEY_id(pk) != EVP_PKEY_ED25519 ||
 	    EVP_PKEY_get_raw_public_key(pk, raw, &rl) != 1) {
 		EVP_PKEY_free(pk);
-		return fail(err, errlen, KIOSK_EINVAL, "%s is not an Ed25519 private key (PEM)",
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "%s is not an Ed25519 private key (PEM)",
 			    o->key_path);
 	}
 	{
@@ -265,17 +253,17 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 		payload += w.e[i].size;
 	}
 	if (!list) {
-		rc = fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		rc = kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (len > BUNDLE_TREE_LIST_MAX || payload + len > BUNDLE_PAYLOAD_MAX) {
-		rc = fail(err, errlen, KIOSK_ERANGE, "payload too large");
+		rc = kiosk_err(err, errlen, KIOSK_ERANGE, "payload too large");
 		goto out;
 	}
 	payload += len;
 	uint64_t chunks = payload / cs + (payload % cs != 0);
 	if (chunks > BUNDLE_CHUNKS_MAX) {
-		rc = fail(err, errlen, KIOSK_ERANGE, "payload too large for this chunk size");
+		rc = kiosk_err(err, errlen, KIOSK_ERANGE, "payload too large for this chunk size");
 		goto out;
 	}
 	/* Header with placeholder digests (fixed width), to learn its length. */
@@ -296,22 +284,22 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 	if (hl < 0 || (size_t)hl >= sizeof hdr ||
 	    bundle_header_parse((const uint8_t *)hdr, (size_t)hl, &check, err, errlen) != KIOSK_OK) {
 		if (hl >= 0 && (size_t)hl < sizeof hdr)
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "bad compatible string (1..128 of [A-Za-z0-9._:+,/-])");
 		else
-			rc = fail(err, errlen, KIOSK_EINVAL, "header too long");
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "header too long");
 		goto out;
 	}
 	uint64_t poff, fsize;
 	if (bundle_layout((uint64_t)hl, chunks, payload, &poff, &fsize)) {
-		rc = fail(err, errlen, KIOSK_ERANGE, "sizes overflow");
+		rc = kiosk_err(err, errlen, KIOSK_ERANGE, "sizes overflow");
 		goto out;
 	}
 	snprintf(tmp, sizeof tmp, "%s.tmp", o->out_path);
 	unlink(tmp);
 	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot create %s: %s", tmp, strerror(errno));
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot create %s: %s", tmp, strerror(errno));
 		tmp[0] = 0;
 		goto out;
 	}
@@ -323,7 +311,7 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 	p.table = table;
 	p.all = EVP_MD_CTX_new();
 	if (!table || !p.buf || !p.all || EVP_DigestInit_ex(p.all, EVP_sha256(), NULL) != 1) {
-		rc = fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		rc = kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 		goto out;
 	}
 	/* Pass B: stream the payload into the file, checking files did not change. */
@@ -334,7 +322,7 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 		for (int b = 0; b < 4; b++)
 			th[4 + 4 * f + b] = (uint8_t)(fields[f] >> (8 * b));
 	if (pw_put(&p, th, sizeof th) || pw_put(&p, (const uint8_t *)list, len)) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	for (size_t i = 0; i < w.n && !rc; i++) {
@@ -345,12 +333,12 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 		snprintf(path, sizeof path, "%s/%s", o->payload_dir, w.e[i].path);
 		rc = hash_file(path, w.e[i].size, again, &p, err, errlen);
 		if (!rc && memcmp(again, w.e[i].sha256, 32))
-			rc = fail(err, errlen, KIOSK_EIO, "%s changed while packing", path);
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "%s changed while packing", path);
 	}
 	if (rc)
 		goto out;
 	if (pw_flush(&p)) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	uint8_t psha[32], tsha[32];
@@ -364,17 +352,17 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 			   o->compatible, kid, ph, (unsigned long long)payload, o->epoch,
 			   bundle_type_name(o->type), o->version);
 	if (hl2 != hl) {
-		rc = fail(err, errlen, KIOSK_ERR, "internal: header length changed");
+		rc = kiosk_err(err, errlen, KIOSK_ERR, "internal: header length changed");
 		goto out;
 	}
 	size_t prelen = (size_t)poff;
 	prefix = calloc(1, prelen);
 	if (!prefix) {
-		rc = fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		rc = kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 		goto out;
 	}
 	if (bundle_sign_prefix_key(pk, key_id, (const uint8_t *)hdr, (size_t)hl, prefix)) {
-		rc = fail(err, errlen, KIOSK_ERR, "signing failed");
+		rc = kiosk_err(err, errlen, KIOSK_ERR, "signing failed");
 		goto out;
 	}
 	memcpy(prefix + BUNDLE_FIXED_LEN + hl + BUNDLE_SIGBLOCK_LEN, table, (size_t)(32 * chunks));
@@ -386,13 +374,13 @@ int bundle_create(const bundle_create_opts_t *o, char *err, size_t errlen)
 		wr += (size_t)r;
 	}
 	if (wr != prelen || ftruncate(fd, (off_t)fsize) < 0 || fsync(fd) < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
 		goto out;
 	}
 	close(fd);
 	fd = -1;
 	if (rename(tmp, o->out_path) < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot rename to %s: %s", o->out_path,
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot rename to %s: %s", o->out_path,
 			  strerror(errno));
 		goto out;
 	}

@@ -13,18 +13,6 @@
 
 #include "kiosk.h"
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 int bundle_tree_path_ok(const char *p, size_t len)
 {
@@ -82,16 +70,16 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 	if (entries)
 		*entries = NULL;
 	if (count > BUNDLE_TREE_ENTRIES_MAX)
-		return fail(err, errlen, KIOSK_EINVAL, "file list: too many entries (%u)", count);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "file list: too many entries (%u)", count);
 	if (len > BUNDLE_TREE_LIST_MAX)
-		return fail(err, errlen, KIOSK_EINVAL, "file list: too long");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "file list: too long");
 	/* The shortest line, "d 0755 0 - a\n", has 13 bytes: refuse counts the
 	 * list cannot hold before allocating for them. */
 	if (count > len / 13)
-		return fail(err, errlen, KIOSK_EINVAL, "file list: more entries announced than listed");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "file list: more entries announced than listed");
 	bundle_tree_entry_t *e = calloc(count ? count : 1, sizeof *e);
 	if (!e)
-		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	size_t pos = 0, i = 0;
 	int rc = KIOSK_OK;
 	const char *t = (const char *)list;
@@ -99,13 +87,13 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 		const char *line = t + pos;
 		const char *nl = memchr(line, '\n', len - pos);
 		if (!nl) {
-			rc = fail(err, errlen, KIOSK_EINVAL, "file list: last line has no newline");
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: last line has no newline");
 			break;
 		}
 		size_t ll = (size_t)(nl - line);
 		pos += ll + 1;
 		if (i >= count) {
-			rc = fail(err, errlen, KIOSK_EINVAL, "file list: more entries than announced");
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: more entries than announced");
 			break;
 		}
 		bundle_tree_entry_t *x = &e[i];
@@ -123,13 +111,13 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 			p += fl[nf] + 1;
 		}
 		if (nf != 4) {
-			rc = fail(err, errlen, KIOSK_EINVAL, "file list: entry %zu malformed", i);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: entry %zu malformed", i);
 			break;
 		}
 		f[4] = line + p;
 		fl[4] = ll - p;
 		if (fl[0] != 1 || (f[0][0] != 'd' && f[0][0] != 'f')) {
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "file list: entry %zu is not a regular file or directory", i);
 			break;
 		}
@@ -139,12 +127,12 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 		else if (fl[1] == 4 && !memcmp(f[1], "0644", 4) && x->kind == 'f')
 			x->mode = 0644;
 		else {
-			rc = fail(err, errlen, KIOSK_EINVAL, "file list: entry %zu has a bad mode", i);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: entry %zu has a bad mode", i);
 			break;
 		}
 		if (bundle_parse_u64(f[2], fl[2], BUNDLE_PAYLOAD_MAX, &x->size) != KIOSK_OK ||
 		    (x->kind == 'd' && x->size != 0)) {
-			rc = fail(err, errlen, KIOSK_EINVAL, "file list: entry %zu has a bad size", i);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: entry %zu has a bad size", i);
 			break;
 		}
 		int shaok = 1;
@@ -171,11 +159,11 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 			}
 		}
 		if (!shaok) {
-			rc = fail(err, errlen, KIOSK_EINVAL, "file list: entry %zu has a bad sha256", i);
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: entry %zu has a bad sha256", i);
 			break;
 		}
 		if (!bundle_tree_path_ok(f[4], fl[4])) {
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "file list: entry %zu has a forbidden name (absolute, '..', empty, "
 				  "or bad characters)", i);
 			break;
@@ -183,20 +171,20 @@ int bundle_tree_parse_list(const uint8_t *list, size_t len, uint32_t count,
 		memcpy(x->path, f[4], fl[4]);
 		x->path[fl[4]] = 0;
 		if (i > 0 && cmp_bytes(e[i - 1].path, x->path) >= 0) {
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "file list: entry %zu is a duplicate or out of order", i);
 			break;
 		}
 		const char *slash = strrchr(x->path, '/');
 		if (slash && !dir_listed(e, i, x->path, (size_t)(slash - x->path))) {
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "file list: entry %zu has no parent directory entry", i);
 			break;
 		}
 		i++;
 	}
 	if (rc == KIOSK_OK && i != count)
-		rc = fail(err, errlen, KIOSK_EINVAL, "file list: fewer entries than announced");
+		rc = kiosk_err(err, errlen, KIOSK_EINVAL, "file list: fewer entries than announced");
 	if (rc != KIOSK_OK || !entries)
 		free(e);
 	else
@@ -285,7 +273,7 @@ static int advance(bundle_tree_t *t, char *err, size_t errlen)
 		}
 		if (!t->in_file) {
 			if (EVP_DigestInit_ex(t->md, EVP_sha256(), NULL) != 1)
-				return fail(err, errlen, KIOSK_ENOMEM, "digest init failed");
+				return kiosk_err(err, errlen, KIOSK_ENOMEM, "digest init failed");
 			if (t->ops && t->ops->file_begin) {
 				int rc = t->ops->file_begin(t->user, x, err, errlen);
 				if (rc)
@@ -300,7 +288,7 @@ static int advance(bundle_tree_t *t, char *err, size_t errlen)
 		unsigned dl = 32;
 		EVP_DigestFinal_ex(t->md, d, &dl);
 		if (memcmp(d, x->sha256, 32))
-			return fail(err, errlen, KIOSK_ECORRUPT,
+			return kiosk_err(err, errlen, KIOSK_ECORRUPT,
 				    "file list: content of entry %zu does not match its sha256", t->cur);
 		if (t->ops && t->ops->file_end) {
 			int rc = t->ops->file_end(t->user, x, err, errlen);
@@ -328,17 +316,17 @@ int bundle_tree_feed(bundle_tree_t *t, const uint8_t *buf, size_t len, char *err
 			if (t->hdr_have < BUNDLE_TREE_HDR)
 				continue;
 			if (memcmp(t->hdr, BUNDLE_TREE_MAGIC, 4) || rd32(t->hdr + 4) != 1)
-				return fail(err, errlen, KIOSK_EINVAL,
+				return kiosk_err(err, errlen, KIOSK_EINVAL,
 					    "payload is not a file tree (bad tree magic or version)");
 			t->count = rd32(t->hdr + 8);
 			t->list_len = rd32(t->hdr + 12);
 			if (t->count > BUNDLE_TREE_ENTRIES_MAX || t->list_len > BUNDLE_TREE_LIST_MAX ||
 			    BUNDLE_TREE_HDR + (uint64_t)t->list_len > t->payload_size)
-				return fail(err, errlen, KIOSK_EINVAL,
+				return kiosk_err(err, errlen, KIOSK_EINVAL,
 					    "file list: size or entry count out of range");
 			t->list = malloc(t->list_len ? t->list_len : 1);
 			if (!t->list)
-				return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+				return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 			t->phase = T_LIST;
 		}
 		if (t->phase == T_LIST) {
@@ -358,12 +346,12 @@ int bundle_tree_feed(bundle_tree_t *t, const uint8_t *buf, size_t len, char *err
 			uint64_t total = BUNDLE_TREE_HDR + (uint64_t)t->list_len;
 			for (uint32_t i = 0; i < t->count; i++) {
 				if (t->e[i].size > t->payload_size - total)
-					return fail(err, errlen, KIOSK_EINVAL,
+					return kiosk_err(err, errlen, KIOSK_EINVAL,
 						    "file list: sizes exceed the payload");
 				total += t->e[i].size;
 			}
 			if (total != t->payload_size)
-				return fail(err, errlen, KIOSK_EINVAL,
+				return kiosk_err(err, errlen, KIOSK_EINVAL,
 					    "file list: sizes do not add up to the payload size");
 			t->phase = T_DATA;
 			rc = advance(t, err, errlen);
@@ -389,7 +377,7 @@ int bundle_tree_feed(bundle_tree_t *t, const uint8_t *buf, size_t len, char *err
 				return rc;
 			continue;
 		}
-		return fail(err, errlen, KIOSK_EINVAL, "payload has bytes after the last file");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "payload has bytes after the last file");
 	}
 	if (t->phase == T_DATA && t->cur_left == 0) /* trailing empty files / dirs */
 		return advance(t, err, errlen);
@@ -404,7 +392,7 @@ int bundle_tree_finish(bundle_tree_t *t, char *err, size_t errlen)
 			return rc;
 	}
 	if (t->phase != T_DONE)
-		return fail(err, errlen, KIOSK_EINVAL, "payload ends before the last file");
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "payload ends before the last file");
 	return KIOSK_OK;
 }
 

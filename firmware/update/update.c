@@ -37,18 +37,6 @@ struct update {
 	int pct_lo, pct_hi, last_pct;
 };
 
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-static int fail(char *err, size_t errlen, int rc, const char *fmt, ...)
-{
-	if (err && errlen) {
-		va_list ap;
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return rc;
-}
 
 const char *update_slot_state_name(update_slot_state_t s)
 {
@@ -265,12 +253,12 @@ static int state_write(int pfd, update_state_t *st, char *err, size_t errlen)
 	char buf[2048];
 	int n = update_state_format(st, buf, sizeof buf);
 	if (n < 0)
-		return fail(err, errlen, KIOSK_ERANGE, "state record too long");
+		return kiosk_err(err, errlen, KIOSK_ERANGE, "state record too long");
 	char name[24];
 	snprintf(name, sizeof name, "state.%d", (int)(st->seq % 2));
 	int fd = update_io_create(pfd, name, 0664, 0);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", name, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", name, strerror(errno));
 	/* 0664: root installs, the kiosk user's launcher and mark-good update
 	 * the record (the pair folder is group kiosk, see board/). */
 	(void)fchmod(fd, 0664);
@@ -278,7 +266,7 @@ static int state_write(int pfd, update_state_t *st, char *err, size_t errlen)
 	int e = errno;
 	close(fd);
 	if (!ok || update_io_fsync(pfd) != 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot write %s: %s", name, strerror(e));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", name, strerror(e));
 	return KIOSK_OK;
 }
 
@@ -303,13 +291,13 @@ static int switch_current(int pfd, int slot, char *err, size_t errlen)
 	struct stat sb;
 	if (fstatat(pfd, "current.tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    update_io_unlinkat(pfd, "current.tmp", 0) < 0) /* stale from a crash */
-		return fail(err, errlen, KIOSK_EIO, "cannot remove current.tmp: %s", strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot remove current.tmp: %s", strerror(errno));
 	if (update_io_symlinkat(slot_dir[slot], pfd, "current.tmp") < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot create current.tmp: %s", strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create current.tmp: %s", strerror(errno));
 	if (update_io_renameat(pfd, "current.tmp", pfd, "current") < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot switch current: %s", strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot switch current: %s", strerror(errno));
 	if (update_io_fsync(pfd) < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot sync: %s", strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot sync: %s", strerror(errno));
 	return KIOSK_OK;
 }
 
@@ -320,12 +308,12 @@ int update_open(const char *root, const char *keys_dir, const char *compatible_f
 	*out = NULL;
 	update_t *u = calloc(1, sizeof *u);
 	if (!u)
-		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	u->rootfd = u->lockfd = -1;
 	snprintf(u->root, sizeof u->root, "%s", root);
 	u->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (u->rootfd < 0) {
-		int rc = fail(err, errlen, KIOSK_EIO, "cannot open root %s: %s", root, strerror(errno));
+		int rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot open root %s: %s", root, strerror(errno));
 		update_close(u);
 		return rc;
 	}
@@ -374,11 +362,11 @@ static int lock_root(update_t *u, int wait, char *err, size_t errlen)
 	 * changed, so it does not go through update_io (no crash point). */
 	int fd = openat(u->rootfd, "update.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0664);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot open update.lock: %s", strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open update.lock: %s", strerror(errno));
 	(void)fchmod(fd, 0664);
 	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
 		close(fd);
-		return fail(err, errlen, KIOSK_EBUSY, "another update is running");
+		return kiosk_err(err, errlen, KIOSK_EBUSY, "another update is running");
 	}
 	u->lockfd = fd;
 	return KIOSK_OK;
@@ -396,18 +384,18 @@ static int open_pair(update_t *u, int type, int create, char *err, size_t errlen
 	int fd = openat(u->rootfd, pair_dir[type], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 || !create || errno != ENOENT) {
 		if (fd < 0 && (create || errno != ENOENT))
-			return fail(err, errlen, KIOSK_EIO, "cannot open %s/%s: %s", u->root,
+			return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s/%s: %s", u->root,
 				    pair_dir[type], strerror(errno));
 		return fd;
 	}
 	if (update_io_mkdirat(u->rootfd, pair_dir[type], 0755) < 0 && errno != EEXIST)
-		return fail(err, errlen, KIOSK_EIO, "cannot create %s/%s: %s", u->root,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create %s/%s: %s", u->root,
 			    pair_dir[type], strerror(errno));
 	if (update_io_fsync(u->rootfd) < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot sync %s: %s", u->root, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot sync %s: %s", u->root, strerror(errno));
 	fd = openat(u->rootfd, pair_dir[type], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot open %s/%s: %s", u->root, pair_dir[type],
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s/%s: %s", u->root, pair_dir[type],
 			    strerror(errno));
 	return fd;
 }
@@ -459,7 +447,7 @@ static int w_dir(void *user, const bundle_tree_entry_t *e, char *err, size_t err
 	writer_t *w = user;
 	if (update_io_mkdirat(w->slotfd, e->path, 0755) < 0 ||
 	    fchmodat(w->slotfd, e->path, 0755, 0) < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot create folder %s: %s", e->path,
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create folder %s: %s", e->path,
 			    strerror(errno));
 	return KIOSK_OK;
 }
@@ -469,7 +457,7 @@ static int w_begin(void *user, const bundle_tree_entry_t *e, char *err, size_t e
 	writer_t *w = user;
 	w->fd = update_io_create(w->slotfd, e->path, e->mode, 1);
 	if (w->fd < 0 || fchmod(w->fd, e->mode) < 0)
-		return fail(err, errlen, KIOSK_EIO, "cannot create %s: %s", e->path, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create %s: %s", e->path, strerror(errno));
 	return KIOSK_OK;
 }
 
@@ -477,7 +465,7 @@ static int w_data(void *user, const uint8_t *buf, size_t len, char *err, size_t 
 {
 	writer_t *w = user;
 	if (update_io_write_all(w->fd, buf, len) < 0)
-		return fail(err, errlen, KIOSK_EIO, "write failed: %s", strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "write failed: %s", strerror(errno));
 	return KIOSK_OK;
 }
 
@@ -492,7 +480,7 @@ static int w_end(void *user, const bundle_tree_entry_t *e, char *err, size_t err
 	ok = close(w->fd) == 0 && ok;
 	w->fd = -1;
 	if (!ok)
-		return fail(err, errlen, KIOSK_EIO, "cannot sync %s: %s", e->path, strerror(e2));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot sync %s: %s", e->path, strerror(e2));
 	return KIOSK_OK;
 }
 
@@ -513,14 +501,14 @@ static int check_tree(int slotfd, const bundle_tree_t *t, char *err, size_t errl
 {
 	uint8_t *buf = malloc(1 << 16);
 	if (!buf)
-		return fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	int rc = KIOSK_OK;
 	for (size_t i = 0; i < bundle_tree_count(t) && !rc; i++) {
 		const bundle_tree_entry_t *e = bundle_tree_entry(t, i);
 		struct stat st;
 		if (e->kind == 'd') {
 			if (fstatat(slotfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
-				rc = fail(err, errlen, KIOSK_EIO, "check after write: %s missing", e->path);
+				rc = kiosk_err(err, errlen, KIOSK_EIO, "check after write: %s missing", e->path);
 			continue;
 		}
 		int fd = openat(slotfd, e->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -528,7 +516,7 @@ static int check_tree(int slotfd, const bundle_tree_t *t, char *err, size_t errl
 		    (uint64_t)st.st_size != e->size || (st.st_mode & 07777) != e->mode) {
 			if (fd >= 0)
 				close(fd);
-			rc = fail(err, errlen, KIOSK_EIO, "check after write: %s differs", e->path);
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "check after write: %s differs", e->path);
 			break;
 		}
 		EVP_MD_CTX *md = EVP_MD_CTX_new();
@@ -542,7 +530,7 @@ static int check_tree(int slotfd, const bundle_tree_t *t, char *err, size_t errl
 		EVP_MD_CTX_free(md);
 		close(fd);
 		if (r < 0 || memcmp(d, e->sha256, 32))
-			rc = fail(err, errlen, KIOSK_EIO, "check after write: %s content differs",
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "check after write: %s content differs",
 				  e->path);
 	}
 	free(buf);
@@ -557,14 +545,14 @@ static int check_against(update_t *u, const bundle_header_t *h, const update_ins
 {
 	*already = 0;
 	if (strcmp(h->compatible, u->compatible))
-		return fail(err, errlen, KIOSK_EPERM,
+		return kiosk_err(err, errlen, KIOSK_EPERM,
 			    "wrong compatible: bundle is for '%s', this kiosk is '%s'", h->compatible,
 			    u->compatible);
 	if (o && o->want_type >= 0 && (int)h->type != o->want_type)
-		return fail(err, errlen, KIOSK_EPERM, "wrong type: bundle is '%s', expected '%s'",
+		return kiosk_err(err, errlen, KIOSK_EPERM, "wrong type: bundle is '%s', expected '%s'",
 			    bundle_type_name(h->type), bundle_type_name((bundle_type_t)o->want_type));
 	if (h->security_epoch < st->floor_epoch)
-		return fail(err, errlen, KIOSK_EPERM,
+		return kiosk_err(err, errlen, KIOSK_EPERM,
 			    "security epoch %u is lower than this kiosk's floor %u (older release "
 			    "with a known security problem)", h->security_epoch, st->floor_epoch);
 	bundle_version_t fv, cv;
@@ -577,7 +565,7 @@ static int check_against(update_t *u, const bundle_header_t *h, const update_ins
 				*already = 1;
 				return KIOSK_OK;
 			}
-			return fail(err, errlen, KIOSK_EBUSY,
+			return kiosk_err(err, errlen, KIOSK_EBUSY,
 				    "version %s is still on trial; it must be marked good or rolled back "
 				    "before another install", cs->version);
 		}
@@ -585,11 +573,11 @@ static int check_against(update_t *u, const bundle_header_t *h, const update_ins
 		    bundle_version_parse(cs->version, strlen(cs->version), &cv) == KIOSK_OK) {
 			int c = bundle_version_cmp(&h->version, &cv);
 			if (c < 0)
-				return fail(err, errlen, KIOSK_EPERM,
+				return kiosk_err(err, errlen, KIOSK_EPERM,
 					    "version %s is older than the installed %s", h->version_str,
 					    cs->version);
 			if (c == 0 && !(o && (o->flags & UPDATE_F_REINSTALL)))
-				return fail(err, errlen, KIOSK_EPERM,
+				return kiosk_err(err, errlen, KIOSK_EPERM,
 					    "version %s is already installed (use --reinstall)",
 					    h->version_str);
 		}
@@ -597,7 +585,7 @@ static int check_against(update_t *u, const bundle_header_t *h, const update_ins
 	if (st->floor_version[0] &&
 	    bundle_version_parse(st->floor_version, strlen(st->floor_version), &fv) == KIOSK_OK &&
 	    bundle_version_cmp(&h->version, &fv) < 0)
-		return fail(err, errlen, KIOSK_EPERM, "version %s is older than the version floor %s",
+		return kiosk_err(err, errlen, KIOSK_EPERM, "version %s is older than the version floor %s",
 			    h->version_str, st->floor_version);
 	return KIOSK_OK;
 }
@@ -606,9 +594,9 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 			  char *msg, size_t msglen, char *err, size_t errlen)
 {
 	if (u->nkeys == 0)
-		return fail(err, errlen, KIOSK_EPERM, "no public key on this kiosk: refusing to install");
+		return kiosk_err(err, errlen, KIOSK_EPERM, "no public key on this kiosk: refusing to install");
 	if (!u->have_compatible)
-		return fail(err, errlen, KIOSK_EPERM, "no compatible string: refusing to install");
+		return kiosk_err(err, errlen, KIOSK_EPERM, "no compatible string: refusing to install");
 	bundle_t *b;
 	int rc = bundle_open(path, u->keys, u->nkeys, &b, err, errlen);
 	if (rc)
@@ -664,7 +652,7 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 	}
 	int target = cur == 0 ? 1 : 0;
 	if (target == cur) {
-		rc = fail(err, errlen, KIOSK_ERR, "internal: target is the running slot");
+		rc = kiosk_err(err, errlen, KIOSK_ERR, "internal: target is the running slot");
 		goto out;
 	}
 	memset(&st.slot[target], 0, sizeof st.slot[target]);
@@ -675,20 +663,20 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 	struct stat sb;
 	if (fstatat(pfd, "current.tmp", &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    update_io_unlinkat(pfd, "current.tmp", 0) < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot remove a stale current.tmp: %s",
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot remove a stale current.tmp: %s",
 			  strerror(errno));
 		goto out;
 	}
 	if (update_io_remove_tree(pfd, slot_dir[target]) < 0 ||
 	    update_io_mkdirat(pfd, slot_dir[target], 0755) < 0 ||
 	    fchmodat(pfd, slot_dir[target], 0755, 0) < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot empty %s: %s", slot_dir[target],
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot empty %s: %s", slot_dir[target],
 			  strerror(errno));
 		goto out;
 	}
 	slotfd = openat(pfd, slot_dir[target], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (slotfd < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot open %s: %s", slot_dir[target],
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", slot_dir[target],
 			  strerror(errno));
 		goto out;
 	}
@@ -710,12 +698,12 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 	for (size_t i = bundle_tree_count(tree); i-- > 0;) {
 		const bundle_tree_entry_t *e = bundle_tree_entry(tree, i);
 		if (e->kind == 'd' && sync_dir_at(slotfd, e->path) < 0) {
-			rc = fail(err, errlen, KIOSK_EIO, "cannot sync %s: %s", e->path, strerror(errno));
+			rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot sync %s: %s", e->path, strerror(errno));
 			goto out;
 		}
 	}
 	if (update_io_fsync(slotfd) < 0 || update_io_fsync(pfd) < 0) {
-		rc = fail(err, errlen, KIOSK_EIO, "cannot sync the slot: %s", strerror(errno));
+		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot sync the slot: %s", strerror(errno));
 		goto out;
 	}
 	report(u, "check", 96, 0, 0);
@@ -777,10 +765,10 @@ int update_stick_scan(update_t *u, const char *dir, update_candidate_t **out, si
 	*out = NULL;
 	*n = 0;
 	if (u->nkeys == 0)
-		return fail(err, errlen, KIOSK_EPERM, "no public key on this kiosk: refusing to install");
+		return kiosk_err(err, errlen, KIOSK_EPERM, "no public key on this kiosk: refusing to install");
 	DIR *d = opendir(dir);
 	if (!d)
-		return fail(err, errlen, KIOSK_EIO, "cannot open %s: %s", dir, strerror(errno));
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", dir, strerror(errno));
 	update_candidate_t *c = NULL;
 	size_t cnt = 0, cap = 0;
 	struct dirent *de;
@@ -791,14 +779,14 @@ int update_stick_scan(update_t *u, const char *dir, update_candidate_t **out, si
 		    l >= sizeof c->name)
 			continue;
 		if (cnt == 64) {
-			rc = fail(err, errlen, KIOSK_ERANGE, "too many bundles on the stick");
+			rc = kiosk_err(err, errlen, KIOSK_ERANGE, "too many bundles on the stick");
 			break;
 		}
 		if (cnt == cap) {
 			cap = cap ? 2 * cap : 8;
 			void *nc = realloc(c, cap * sizeof *c);
 			if (!nc) {
-				rc = fail(err, errlen, KIOSK_ENOMEM, "out of memory");
+				rc = kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 				break;
 			}
 			c = nc;
@@ -871,16 +859,16 @@ int update_install_stick(update_t *u, const char *dir, const update_install_opts
 			continue;
 		int t = c[i].h.type;
 		if (pick[t] >= 0)
-			rc = fail(err, errlen, KIOSK_EINVAL,
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				  "two %s bundles for this kiosk on the stick (%s, %s): keep only one",
 				  bundle_type_name((bundle_type_t)t), c[pick[t]].name, c[i].name);
 		pick[t] = (int)i;
 	}
 	if (!rc && pick[0] < 0 && pick[1] < 0) {
 		if (n == 0)
-			rc = fail(err, errlen, KIOSK_ENOENT, "no *.kiosk bundle on the stick");
+			rc = kiosk_err(err, errlen, KIOSK_ENOENT, "no *.kiosk bundle on the stick");
 		else
-			rc = fail(err, errlen, KIOSK_ENOENT, "no bundle for this kiosk on the stick (%s: %s)",
+			rc = kiosk_err(err, errlen, KIOSK_ENOENT, "no bundle for this kiosk on the stick (%s: %s)",
 				  c[0].name, c[0].reason);
 	}
 	size_t used = 0;
@@ -947,7 +935,7 @@ int update_mark_good(update_t *u, char *err, size_t errlen)
 			raise_floors(&st, &st.slot[cur]);
 			rc = state_write(pfd, &st, err, errlen);
 		} else if (cur >= 0 && st.slot[cur].state != UPDATE_SLOT_GOOD && t == BUNDLE_TYPE_APP) {
-			rc = fail(err, errlen, KIOSK_EPERM, "the running slot is %s, not pending",
+			rc = kiosk_err(err, errlen, KIOSK_EPERM, "the running slot is %s, not pending",
 				  update_slot_state_name(st.slot[cur].state));
 		}
 		close(pfd);
@@ -960,7 +948,7 @@ int update_mark_good_env(char *err, size_t errlen)
 {
 	const char *root = getenv("KIOSK_ROOT");
 	if (!root || !*root)
-		return fail(err, errlen, KIOSK_ENOENT, "KIOSK_ROOT is not set");
+		return kiosk_err(err, errlen, KIOSK_ENOENT, "KIOSK_ROOT is not set");
 	update_t *u;
 	int rc = update_open(root, NULL, NULL, &u, err, errlen);
 	if (rc)
@@ -995,16 +983,16 @@ int update_rollback(update_t *u, bundle_type_t type, const char *reason, char *e
 	int pfd = open_pair(u, type, 0, err, errlen);
 	if (pfd < 0) {
 		unlock_root(u);
-		return pfd < -1 ? pfd : fail(err, errlen, KIOSK_ENOENT, "nothing installed");
+		return pfd < -1 ? pfd : kiosk_err(err, errlen, KIOSK_ENOENT, "nothing installed");
 	}
 	update_state_t st;
 	int ok;
 	state_load(pfd, &st, &ok);
 	int cur = current_slot(pfd);
 	if (cur < 0)
-		rc = fail(err, errlen, KIOSK_ENOENT, "nothing installed");
+		rc = kiosk_err(err, errlen, KIOSK_ENOENT, "nothing installed");
 	else if (st.slot[1 - cur].state != UPDATE_SLOT_GOOD)
-		rc = fail(err, errlen, KIOSK_EPERM, "no good slot to roll back to (slot %c is %s)",
+		rc = kiosk_err(err, errlen, KIOSK_EPERM, "no good slot to roll back to (slot %c is %s)",
 			  'a' + (1 - cur), update_slot_state_name(st.slot[1 - cur].state));
 	else {
 		char why[UPDATE_FAILURE_MAX + 1];
@@ -1088,7 +1076,7 @@ int update_launcher_prepare(update_t *u, uint32_t max_tries, char *app_dir, size
 	if (!rc)
 		rc = prepare_pair(u, BUNDLE_TYPE_APP, max_tries, app_dir, app_len, err, errlen);
 	if (!rc && !app_dir[0])
-		rc = fail(err, errlen, KIOSK_ENOENT, "no app installed under %s", u->root);
+		rc = kiosk_err(err, errlen, KIOSK_ENOENT, "no app installed under %s", u->root);
 	unlock_root(u);
 	return rc;
 }
