@@ -18,18 +18,6 @@ static const char *T(const keyboard_ctx_t *k, const char *key)
 	return i18n_get(k->tr, k->lang, key);
 }
 
-static void key(keyboard_ctx_t *k, ui_rect_t r, const char *id, const char *label, int flags)
-{
-	if (k->targets) {
-		ui_button(k->u, r, id, label, flags);
-		return;
-	}
-	int n = k->u->dl->n;
-	ui_button(k->u, r, id, label, flags);
-	if (k->u->dl->n > n && k->u->dl->cmds[k->u->dl->n - 1].kind == DC_TARGET)
-		k->u->dl->n--;
-}
-
 /* Lay out keys in rows of at most per_row units; returns the height. */
 static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, int per_row,
 		int size)
@@ -57,7 +45,7 @@ static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, in
 		}
 		for (int m = i; m < j; m++) {
 			int w = keys[m].span * unit - a->gap;
-			key(k, (ui_rect_t){x, y, w, h}, keys[m].id, keys[m].label, keys[m].flags);
+			ui_button(k->u, (ui_rect_t){x, y, w, h}, keys[m].id, keys[m].label, keys[m].flags);
 			x += w + a->gap;
 		}
 		if (j > i)
@@ -122,11 +110,11 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 		int mw = ui_button_width(k->u, mode.label, a->button_px);
 		ui_rect_t mr = {area.x + area.w - mw, area.y, mw, a->target_px};
 		if (!portrait && area.w - 3 * (size + a->gap) > 2 * mw)
-			key(k, mr, mode.id, mode.label, 0);
+			ui_button(k->u, mr, mode.id, mode.label, 0);
 		else {
 			mr.y = area.y + h;
 			mr.x = area.x + (area.w - mw) / 2;
-			key(k, mr, mode.id, mode.label, 0);
+			ui_button(k->u, mr, mode.id, mode.label, 0);
 			h += a->target_px + a->gap;
 		}
 		return h;

@@ -17,7 +17,6 @@ typedef struct {
 	lang_t lang;
 	kb_mode_t mode;
 	ime_method_t phys;     /* physical keyboard method, shown on its toggle */
-	bool targets;          /* false under a modal overlay */
 } keyboard_ctx_t;
 
 /* Lay the keyboard out in area (keys never shrink below the a11y sizes;

@@ -81,32 +81,7 @@ static void message(ml_t *l) { message_box(l, false); }
 
 static void bottom_bar(ml_t *l, const char *back_label, const char *fwd_label)
 {
-	int x0 = l->a.corner + l->a.gap;
-	int avail = l->c->w - 2 * x0;
-	int half = (avail - l->a.back_gap) / 2;
-	int bw = back_label ? ui_button_width(&l->u, back_label, l->a.button_px) : 0;
-	int fw = fwd_label ? ui_button_width(&l->u, fwd_label, l->a.button_px) : 0;
-	if (fw < l->a.primary_w)
-		fw = l->a.primary_w;
-	if (bw > half)
-		bw = half;
-	if (fw > half)
-		fw = half;
-	int h = l->a.primary_h;
-	if (back_label) {
-		int bh = ui_button_height(&l->u, bw, back_label, l->a.button_px, h);
-		h = bh > h ? bh : h;
-	}
-	if (fwd_label) {
-		int fh = ui_button_height(&l->u, fw, fwd_label, l->a.button_px, h);
-		h = fh > h ? fh : h;
-	}
-	int y = l->c->h - l->a.margin - h;
-	if (back_label)
-		ui_button(&l->u, (ui_rect_t){x0, y, bw, h}, "back", back_label, TGT_BACK);
-	if (fwd_label)
-		ui_button(&l->u, (ui_rect_t){l->c->w - x0 - fw, y, fw, h}, "next", fwd_label,
-			  TGT_PRIMARY);
+	int y = ui_bottom_bar(&l->u, l->c->w, l->c->h, back_label, "next", fwd_label);
 	l->bottom = y - 2 * l->a.gap;
 }
 
@@ -416,7 +391,7 @@ static void text_view(ml_t *l, const char *label)
 		FONT_REGULAR, l->a.body_px, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
 	l->y += h + g;
 	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = l->s->lang, .mode = m->kb,
-			     .phys = IME_TELEX, .targets = true};
+			     .phys = IME_TELEX};
 	keyboard_build(&kc, (ui_rect_t){l->left, l->y, width(l), l->bottom - l->y});
 }
 

@@ -22,7 +22,6 @@ typedef struct {
 	int left, right;         /* content x range */
 	int y;                   /* next free y in the content */
 	int bottom;              /* top of the bottom bar */
-	bool targets;            /* false under a modal overlay */
 } lay_t;
 
 static const char *T(const lay_t *l, const char *key)
@@ -35,35 +34,6 @@ static int content_w(const lay_t *l) { return l->right - l->left; }
 theme_id_t screens_theme(const session_t *s)
 {
 	return s->high_contrast ? THEME_HC : THEME_DEFAULT;
-}
-
-/* Buttons go through here so a modal overlay can suppress the targets of
- * the screen below it (it is still drawn, dimmed by nothing but present). */
-static void button(lay_t *l, ui_rect_t r, const char *id, const char *label, int flags)
-{
-	if (l->targets) {
-		ui_button(&l->u, r, id, label, flags);
-		return;
-	}
-	int n = l->u.dl->n;
-	ui_button(&l->u, r, id, label, flags);
-	/* Drop the target command the button pushed last. */
-	if (l->u.dl->n > n && l->u.dl->cmds[l->u.dl->n - 1].kind == DC_TARGET)
-		l->u.dl->n--;
-}
-
-static int row(lay_t *l, ui_rect_t area, const ui_item_t *items, int n, ui_align_t al, int min_h)
-{
-	if (l->targets)
-		return ui_button_row(&l->u, area, items, n, al, min_h);
-	int first = l->u.dl->n;
-	int h = ui_button_row(&l->u, area, items, n, al, min_h);
-	int k = first;
-	for (int i = first; i < l->u.dl->n; i++)
-		if (l->u.dl->cmds[i].kind != DC_TARGET)
-			l->u.dl->cmds[k++] = l->u.dl->cmds[i];
-	l->u.dl->n = k;
-	return h;
 }
 
 static int text(lay_t *l, const char *t, font_id_t f, int px, color_role_t fg)
@@ -109,10 +79,10 @@ static void top_bar(lay_t *l)
 		wsum += (first ? l->a.gap : 0) + bw;
 		first++;
 	}
-	int h = row(l, area, items, first, ALIGN_CENTER, l->a.target_px);
+	int h = ui_button_row(&l->u, area, items, first, ALIGN_CENTER, l->a.target_px);
 	if (first < 5) {
 		ui_rect_t rest = {l->left, area.y + h + l->a.gap, content_w(l), l->c->h};
-		h += l->a.gap + row(l, rest, items + first, 5 - first, ALIGN_CENTER, l->a.target_px);
+		h += l->a.gap + ui_button_row(&l->u, rest, items + first, 5 - first, ALIGN_CENTER, l->a.target_px);
 	}
 	l->u = u;
 	l->y = l->a.margin + h + 2 * l->a.gap;
@@ -129,37 +99,11 @@ static void top_bar(lay_t *l)
 }
 
 /* Bottom bar: back on the left, forward on the right, far apart. Sets
- * l->bottom. Either id may be NULL. */
+ * l->bottom. Either label may be NULL. */
 static void bottom_bar(lay_t *l, const char *back_label, const char *fwd_id,
 		       const char *fwd_label)
 {
-	int x0 = l->a.corner + l->a.gap;
-	int avail = l->c->w - 2 * x0;
-	int half = (avail - l->a.back_gap) / 2;
-	int bw = back_label ? ui_button_width(&l->u, back_label, l->a.button_px) : 0;
-	int fw = fwd_label ? ui_button_width(&l->u, fwd_label, l->a.button_px) : 0;
-	if (fw < l->a.primary_w)
-		fw = l->a.primary_w;
-	if (bw > half)
-		bw = half;
-	if (fw > half)
-		fw = half;
-	int h = l->a.primary_h;
-	if (back_label) {
-		int bh = ui_button_height(&l->u, bw, back_label, l->a.button_px, h);
-		if (bh > h)
-			h = bh;
-	}
-	if (fwd_label) {
-		int fh = ui_button_height(&l->u, fw, fwd_label, l->a.button_px, h);
-		if (fh > h)
-			h = fh;
-	}
-	int y = l->c->h - l->a.margin - h;
-	if (back_label)
-		button(l, (ui_rect_t){x0, y, bw, h}, "back", back_label, TGT_BACK);
-	if (fwd_label)
-		button(l, (ui_rect_t){l->c->w - x0 - fw, y, fw, h}, fwd_id, fwd_label, TGT_PRIMARY);
+	int y = ui_bottom_bar(&l->u, l->c->w, l->c->h, back_label, fwd_id, fwd_label);
 	l->bottom = y - 2 * l->a.gap;
 }
 
@@ -197,7 +141,7 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 	int first = page * per;
 	for (int i = first; i < n && i < first + per; i++) {
 		int h = ui_button_height(&l->u, w, items[i].label, l->a.button_px, l->a.target_px);
-		button(l, (ui_rect_t){l->left, l->y, w, h}, items[i].id, items[i].label, TGT_CHOICE);
+		ui_button(&l->u, (ui_rect_t){l->left, l->y, w, h}, items[i].id, items[i].label, TGT_CHOICE);
 		l->y += h + l->a.gap;
 	}
 	if (pages > 1) {
@@ -216,7 +160,7 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 		if (y < l->y)
 			y = l->y;
 		ui_rect_t area = {l->left, y, w, pager_h};
-		row(l, area, pg, k, ALIGN_RIGHT, l->a.target_px);
+		ui_button_row(&l->u, area, pg, k, ALIGN_RIGHT, l->a.target_px);
 		ui_rect_t ib = {l->left, y + (pager_h - a11y_line(l->a.body_px)) / 2, w / 3,
 				a11y_line(l->a.body_px)};
 		ui_text(&l->u, ib, info, FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
@@ -250,7 +194,7 @@ static void scr_welcome(lay_t *l)
 				 l->a.scale_pct > 100 ? l->a.primary_h : l->a.primary_h * 3 / 2);
 	int y = l->y + l->a.gap * 2;
 	ui_rect_t r = {l->left + (content_w(l) - w) / 2, y, w, h};
-	button(l, r, "start", label, TGT_PRIMARY);
+	ui_button(&l->u, r, "start", label, TGT_PRIMARY);
 	l->y = y + h + l->a.gap * 2;
 	text(l, T(l, "ui.welcome_privacy"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
 }
@@ -384,8 +328,8 @@ static void scr_form(lay_t *l)
 	if (side) {
 		int bh = ui_button_height(&l->u, bw, back, l->a.button_px, l->a.primary_h);
 		int nh = ui_button_height(&l->u, nw, fwd, l->a.button_px, l->a.primary_h);
-		button(l, (ui_rect_t){l->a.corner + l->a.gap, fb.y, bw, bh}, "back", back, TGT_BACK);
-		button(l, (ui_rect_t){l->c->w - (l->a.corner + l->a.gap) - nw, fb.y, nw, nh}, "next",
+		ui_button(&l->u, (ui_rect_t){l->a.corner + l->a.gap, fb.y, bw, bh}, "back", back, TGT_BACK);
+		ui_button(&l->u, (ui_rect_t){l->c->w - (l->a.corner + l->a.gap) - nw, fb.y, nw, nh}, "next",
 		       fwd, TGT_PRIMARY);
 		int m = bh > nh ? bh : nh;
 		if (fb.h < m)
@@ -434,19 +378,19 @@ static void scr_form(lay_t *l)
 		ui_item_t it[2] = {{"scan-reject", T(l, "ui.scan_reject"), 0},
 				   {"scan-accept", T(l, "ui.scan_accept"), TGT_PRIMARY}};
 		ui_rect_t area = {l->left, l->y, content_w(l), l->bottom - l->y};
-		l->y += row(l, area, it, 2, ALIGN_RIGHT, l->a.primary_h) + l->a.gap;
+		l->y += ui_button_row(&l->u, area, it, 2, ALIGN_RIGHT, l->a.primary_h) + l->a.gap;
 		return;
 	}
 	if (f->type == FIELD_SEX) {
 		ui_item_t it[2] = {{"choice-nam", T(l, "ui.sex_male"), TGT_CHOICE},
 				   {"choice-nu", T(l, "ui.sex_female"), TGT_CHOICE}};
 		ui_rect_t area = {l->left, l->y + l->a.gap, content_w(l), l->bottom - l->y};
-		row(l, area, it, 2, ALIGN_CENTER, l->a.primary_h);
+		ui_button_row(&l->u, area, it, 2, ALIGN_CENTER, l->a.primary_h);
 		return;
 	}
 	ui_rect_t kb = {l->left, l->y, content_w(l), l->bottom - l->y};
 	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = s->kb,
-			     .phys = s->phys_method, .targets = l->targets};
+			     .phys = s->phys_method};
 	keyboard_build(&kc, kb);
 }
 
@@ -502,7 +446,7 @@ static void scr_review(lay_t *l)
 		ui_text(&l->u, tb, lines[i], FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
 		char id[64];
 		snprintf(id, sizeof id, "edit-%s", f->id);
-		button(l, (ui_rect_t){l->right - ew, l->y + (h - bh) / 2, ew, bh}, id, edit, 0);
+		ui_button(&l->u, (ui_rect_t){l->right - ew, l->y + (h - bh) / 2, ew, bh}, id, edit, 0);
 		l->y += heights[i];
 	}
 	if (pages > 1) {
@@ -513,7 +457,7 @@ static void scr_review(lay_t *l)
 		if (page + 1 < pages)
 			pg[k++] = (ui_item_t){"page-next", next, 0};
 		ui_rect_t area = {l->left, l->bottom - pager_h, content_w(l), pager_h};
-		row(l, area, pg, k, ALIGN_RIGHT, l->a.target_px);
+		ui_button_row(&l->u, area, pg, k, ALIGN_RIGHT, l->a.target_px);
 	}
 	if (p->nfields == 0)
 		text(l, T(l, "ui.no_form"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
@@ -527,7 +471,7 @@ static void scr_priority(lay_t *l)
 	ui_item_t it[2] = {{"priority-yes", T(l, "ui.priority_yes"), TGT_CHOICE},
 			   {"priority-no", T(l, "ui.priority_no"), TGT_CHOICE}};
 	ui_rect_t area = {l->left, l->y + l->a.gap, content_w(l), l->bottom - l->y};
-	row(l, area, it, 2, ALIGN_CENTER, l->a.primary_h);
+	ui_button_row(&l->u, area, it, 2, ALIGN_CENTER, l->a.primary_h);
 }
 
 static void scr_printing(lay_t *l)
@@ -596,7 +540,7 @@ static void scr_ticket(lay_t *l)
 		int bottom = l->c->h - l->a.corner - l->a.gap - dh;
 		if (dy < bottom)
 			dy = bottom; /* low on the screen, clear of the corner zone */
-		button(l, (ui_rect_t){l->c->w - l->a.corner - l->a.gap - dw, dy, dw, dh}, "done", done,
+		ui_button(&l->u, (ui_rect_t){l->c->w - l->a.corner - l->a.gap - dw, dy, dw, dh}, "done", done,
 		       TGT_PRIMARY);
 	}
 }
@@ -769,7 +713,6 @@ void screens_build(drawlist_t *dl, screen_ctx_t *c)
 	l.u = (ui_t){.dl = dl, .fonts = c->fonts, .a = &l.a, .pressed = c->pressed};
 	l.left = l.a.margin;
 	l.right = c->w - l.a.margin;
-	l.targets = !s->warning;
 	c->page_size = s->page_size;
 	draw_reset(dl, c->w, c->h);
 	draw_fill(dl, (ui_rect_t){0, 0, c->w, c->h}, C_BG);

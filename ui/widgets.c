@@ -191,3 +191,34 @@ int ui_button_row(ui_t *u, ui_rect_t area, const ui_item_t *items, int n, ui_ali
 	}
 	return n ? y - area.y - gap : 0;
 }
+
+int ui_bottom_bar(ui_t *u, int w, int h, const char *back_label, const char *fwd_id,
+		  const char *fwd_label)
+{
+	const a11y_t *a = u->a;
+	int x0 = a->corner + a->gap;
+	int half = (w - 2 * x0 - a->back_gap) / 2;
+	int bw = back_label ? ui_button_width(u, back_label, a->button_px) : 0;
+	int fw = fwd_label ? ui_button_width(u, fwd_label, a->button_px) : 0;
+	if (fw < a->primary_w)
+		fw = a->primary_w;
+	if (bw > half)
+		bw = half;
+	if (fw > half)
+		fw = half;
+	int bh = a->primary_h;
+	if (back_label) {
+		int t = ui_button_height(u, bw, back_label, a->button_px, bh);
+		bh = t > bh ? t : bh;
+	}
+	if (fwd_label) {
+		int t = ui_button_height(u, fw, fwd_label, a->button_px, bh);
+		bh = t > bh ? t : bh;
+	}
+	int y = h - a->margin - bh;
+	if (back_label)
+		ui_button(u, (ui_rect_t){x0, y, bw, bh}, "back", back_label, TGT_BACK);
+	if (fwd_label)
+		ui_button(u, (ui_rect_t){w - x0 - fw, y, fw, bh}, fwd_id, fwd_label, TGT_PRIMARY);
+	return y;
+}

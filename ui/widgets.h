@@ -40,6 +40,12 @@ int ui_label_px(const ui_t *u, const char *label, int flags);
 /* A button: background, border, centred wrapped label, and its target. */
 void ui_button(ui_t *u, ui_rect_t r, const char *id, const char *label, int flags);
 
+/* The bottom bar of a w x h screen: "back" (back_label, may be NULL) on the
+ * left and the forward action (fwd_id/fwd_label, may be NULL) on the right,
+ * outside the menu corners and far apart. Returns the bar's top y. */
+int ui_bottom_bar(ui_t *u, int w, int h, const char *back_label, const char *fwd_id,
+		  const char *fwd_label);
+
 typedef struct {
 	const char *id;
 	const char *label;
