@@ -37,7 +37,7 @@ ROOT_MODULES = [
     "configfs", "dummy_hcd num=3", "libcomposite", "usb_f_printer",
     "usb_f_mass_storage", "usb_f_acm", "usb_f_hid", "usblp", "cdc-acm",
     "usb-storage", "sd_mod", "usbhid", "hid-generic", "vfat", "nls_cp437",
-    "nls_utf8", "nls_iso8859-1",
+    "nls_utf8", "nls_iso8859-1", "nls_ascii",
 ]
 # Shared objects loaded with dlopen (SDL KMSDRM, glvnd, Mesa): not in any
 # DT_NEEDED list, so copied explicitly with their own closures.

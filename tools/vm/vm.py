@@ -315,9 +315,17 @@ class VM:
         return Screen(w, h, rgb)
 
     def tap(self, x, y):
-        """Tap at screen pixel (x, y) with the virtio tablet."""
-        ax = round(x * 32767 / (SCREEN_W - 1))
-        ay = round(y * 32767 / (SCREEN_H - 1))
+        """Tap at screen pixel (x, y) with the virtio tablet.
+
+        SDL 2.26 (Debian 12) passes the absolute axis values of an evdev
+        pointer through unscaled (the tablet's range is 0..32767), so by
+        default the pixel coordinates are sent as the axis values; set
+        VM_TAP=scaled for an SDL that scales by the axis range."""
+        if os.environ.get("VM_TAP", "raw") == "scaled":
+            ax = round(x * 32767 / (SCREEN_W - 1))
+            ay = round(y * 32767 / (SCREEN_H - 1))
+        else:
+            ax, ay = int(x), int(y)
         self.qmp("input-send-event", events=[
             {"type": "abs", "data": {"axis": "x", "value": ax}},
             {"type": "abs", "data": {"axis": "y", "value": ay}}])
