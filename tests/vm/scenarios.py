@@ -225,6 +225,17 @@ def sc_printer_usblp():
                 break
         expect(rep == reply, "DLE EOT 4 in state %s answered %r, wanted %s" % (state, rep, reply))
     vm.check("echo ok > /run/bench/printer.status")
+    # The kiosk's way: libusb finds the printer while usblp holds it,
+    # detaches usblp, prints, reads status, gives it back.
+    vm.check(": > /run/bench/printer.bin")
+    out = vm.check("/usr/lib/kiosk-bench/vm-usbprobe 0416 5011 LIBUSB-TICKET", 60)
+    expect("DETACHED 1" in out and "REPLY 12" in out and "REATTACHED" in out,
+           "libusb path failed:\n" + out)
+    got = wait_guest(vm, "grep -q LIBUSB-TICKET /run/bench/printer.bin && od -An -tx1 /run/bench/printer.bin",
+                     10, "libusb bytes did not reach the printer").split()
+    expect(strip_status_queries(bytes(int(x, 16) for x in got)) == b"LIBUSB-TICKET",
+           "printer received %s" % got)
+    wait_guest(vm, "test -c /dev/usb/lp0", 10, "usblp did not get the printer back")
     vm.check(GADGET + " printer unplug")
     wait_guest(vm, "test ! -e /dev/usb/lp0", 10, "lp0 still there after unplug")
     vm.check(GADGET + " printer plug")

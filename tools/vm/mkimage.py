@@ -303,7 +303,7 @@ def build_rootfs(a, mods, kver):
                 tools.append(n)
     # Bench-only helpers (a release image leaves out /usr/lib/kiosk-bench).
     bench = []
-    for n in ("vm-printer-agent", "vm-drawtest"):
+    for n in ("vm-printer-agent", "vm-drawtest", "vm-usbprobe"):
         p = os.path.join(a.ttools, n)
         if not os.path.exists(p):
             raise SystemExit("mkimage: %s missing: run make ARCH=arm64 units" % p)
