@@ -127,7 +127,9 @@ class VM:
                 os.unlink(p)
         append = ("console=ttyAMA0 rdinit=/init quiet loglevel=4 consoleblank=0 "
                   "vt.global_cursor_default=0 panic=-1")
-        if not self.session:
+        if self.session == "drawtest":
+            append += " kiosk.session=drawtest"
+        elif not self.session:
             append += " kiosk.session=off"
         if self.extra_append:
             append += " " + self.extra_append
