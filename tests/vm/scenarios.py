@@ -203,7 +203,7 @@ def sc_printer_usblp():
     and printing works again."""
     vm = Bench.get()
     vm.check(GADGET + " printer plug")
-    wait_guest(vm, "test -c /dev/usb/lp0", 20, "usblp did not create /dev/usb/lp0")
+    wait_guest(vm, "test -c /dev/usb/lp0", 60, "usblp did not create /dev/usb/lp0")
     dm = vm.check("dmesg | grep usblp")
     expect("vid 0x0416 pid 0x5011" in dm, "usblp did not bind 0416:5011:\n" + dm)
     payload = "\\x1b@BENCH-%d\\n\\x1dV\\x00" % int(time.time())
@@ -240,7 +240,7 @@ def sc_printer_usblp():
     vm.check(GADGET + " printer unplug")
     wait_guest(vm, "test ! -e /dev/usb/lp0", 10, "lp0 still there after unplug")
     vm.check(GADGET + " printer plug")
-    wait_guest(vm, "test -c /dev/usb/lp0", 20, "lp0 not back after replug")
+    wait_guest(vm, "test -c /dev/usb/lp0", 60, "lp0 not back after replug")
     vm.check(": > /run/bench/printer.bin; printf 'AGAIN' > /dev/usb/lp0")
     wait_guest(vm, "grep -q AGAIN /run/bench/printer.bin", 10, "no bytes after replug")
 
@@ -251,7 +251,7 @@ def sc_stick_mount():
     unmounts it."""
     vm = Bench.get()
     vm.check("touch /run/kiosk/no-auto-update; " + GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
-    d = wait_guest(vm, "cat /run/kiosk/stick.current", 20, "udev did not mount the stick").strip()
+    d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "udev did not mount the stick").strip()
     opts = vm.check("grep ' %s ' /proc/mounts" % d).split()[3].split(",")
     for o in ("ro", "nosuid", "nodev", "noexec"):
         expect(o in opts, "stick mounted without %s: %s" % (o, opts))
@@ -266,7 +266,7 @@ def sc_scanner_acm():
     /dev/kiosk-scanner); a QR payload typed on the gadget side arrives."""
     vm = Bench.get()
     vm.check(GADGET + " scanner plug")
-    wait_guest(vm, "test -c /dev/ttyACM0 && test -c /dev/ttyGS0 && test -L /dev/kiosk-scanner", 20,
+    wait_guest(vm, "test -c /dev/ttyACM0 && test -c /dev/ttyGS0 && test -L /dev/kiosk-scanner", 60,
                "ACM device or its udev link missing")
     code = "001099012345|BENCH|01011990|Nam|BENCH|01012021"  # synthetic, no real person
     out = vm.check("stty -F /dev/ttyACM0 raw -echo; rm -f /tmp/scan.out; "
