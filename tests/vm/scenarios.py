@@ -93,7 +93,8 @@ class Bench:
         if cls.vm is None or not cls.vm.alive():
             run = os.path.join(RESULTS, "bench")
             data = V.fresh_data_disk(run)
-            stick = make_stick(run, "plain", {"hello.txt": b"xin chao, stick\n"})
+            stick = make_stick(run, "plain", {"hello.txt": b"xin chao, stick\n",
+                                              "big.bin": os.urandom(12 << 20)}, 32768)
             cls.vm = V.VM(run, data, xfer_files={"sticks/plain.img": stick}, name="bench",
                           session="drawtest")
             cls.vm.start()
@@ -248,7 +249,8 @@ def sc_printer_usblp():
 def sc_stick_mount():
     """A FAT stick (mkfs.vfat -C, mcopy) on a mass-storage gadget: udev
     mounts it read-only, nosuid, nodev, noexec; files read back; unplug
-    unmounts it."""
+    unmounts it; pulled in the middle of a read, nothing hangs and it mounts
+    again when plugged back."""
     vm = Bench.get()
     vm.check("touch /run/kiosk/no-auto-update; " + GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
     d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "udev did not mount the stick").strip()
@@ -258,7 +260,23 @@ def sc_stick_mount():
     expect(vm.check("cat %s/hello.txt" % d) == "xin chao, stick\n", "stick content differs")
     vm.check(GADGET + " stick unplug")
     wait_guest(vm, "! grep -q ' %s ' /proc/mounts" % d, 10, "stick still mounted after unplug")
-    vm.check("rm -f /run/kiosk/no-auto-update")
+    # Pulled out in the middle of a read: the reader gets an error or ends,
+    # nothing hangs, and the stick mounts again when plugged back.
+    vm.check(GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
+    d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "udev did not mount the stick again").strip()
+    out = vm.check("echo 3 > /proc/sys/vm/drop_caches; rm -f /tmp/read.rc; "
+                   "(dd if=%s/big.bin of=/dev/null bs=4k 2>/tmp/read.err; echo $? > /tmp/read.rc) & "
+                   "sleep 0.4; %s stick unplug; for i in $(seq 1 100); do "
+                   "[ -f /tmp/read.rc ] && break; sleep 0.2; done; cat /tmp/read.rc /tmp/read.err"
+                   % (d, GADGET), 90)
+    expect(re.match(r"\d+\n", out), "the read did not end after the stick was pulled:\n" + out)
+    print("  read during pull: rc %s (%s)" % (out.split()[0],
+          "interrupted" if out.split()[0] != "0" else "finished before the pull"))
+    wait_guest(vm, "! grep -q ' %s ' /proc/mounts" % d, 20, "stick still mounted after the pull")
+    vm.check(GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
+    d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "stick not mounted after replug").strip()
+    expect(vm.check("cat %s/hello.txt" % d) == "xin chao, stick\n", "stick content differs after replug")
+    vm.check(GADGET + " stick unplug; rm -f /run/kiosk/no-auto-update")
 
 
 def sc_scanner_acm():
