@@ -325,10 +325,11 @@ def need_kiosk():
          "(placeholder app; the kiosk app branch is not merged)")
 
 
-def boot_kiosk(name, data=None, xfer=None):
+def boot_kiosk(name, data=None, xfer=None, gadgets="printer,scanner"):
     run = os.path.join(RESULTS, name)
     data = data or V.fresh_data_disk(run)
-    vm = V.VM(run, data, xfer_files=xfer or {}, session=True, name=name)
+    vm = V.VM(run, data, xfer_files=xfer or {}, session=True, name=name,
+              extra_append="kiosk.gadgets=" + gadgets if gadgets else "")
     vm.start()
     return vm
 
@@ -451,15 +452,101 @@ def tap_target(vm, screen, target, timeout=60):
     raise Fail("target %s on screen %s not reported" % (target, screen))
 
 
+def read_script(path):
+    """The journey in issue 2's script language; the VM walks its `tap` and
+    `expect screen` lines, the host runs it whole."""
+    steps = []
+    with open(path) as f:
+        for line in f:
+            w = line.split()
+            if len(w) >= 2 and w[0] == "tap" and not w[1].startswith('"'):
+                steps.append(("tap", w[1]))
+            elif len(w) >= 3 and w[:2] == ["expect", "screen"]:
+                steps.append(("screen", w[2]))
+            elif w and w[0] == "tap":
+                raise Fail("%s: the VM taps by target id only: %s" % (path, line.strip()))
+    return steps
+
+
+def host_reference(name, script, instant):
+    """Run the journey headless on the host with the file transport at the
+    guest's instant; returns (screenshot dir, ESC/POS bytes or None)."""
+    ref = os.path.join(RESULTS, name + "-host")
+    subprocess.run(["rm", "-rf", ref], check=True)
+    os.makedirs(ref)
+    with open(script) as f:
+        body = [l for l in f if not l.startswith("set-time")]
+    s2 = os.path.join(ref, "journey.script")
+    with open(s2, "w") as f:
+        f.write("set-time %s+00:00\n" % instant + "".join(body))
+    spool = os.path.join(ref, "spool")
+    r = subprocess.run([os.path.join(HOST_BIN, "kiosk"), "--headless", "--size", "1920x1080",
+                        "--data", os.path.join(ref, "data"), "--spool", spool, "--script", s2,
+                        "--screenshots", ref], capture_output=True, text=True, timeout=300)
+    expect(r.returncode == 0, "host headless journey failed: %s" % (r.stdout + r.stderr)[-800:])
+    esc = sorted(f for f in os.listdir(spool) if f.endswith(".escpos")) if os.path.isdir(spool) else []
+    expect(len(esc) == 1, "host journey wrote %d .escpos files" % len(esc))
+    with open(os.path.join(spool, esc[0]), "rb") as f:
+        return ref, f.read()
+
+
+def printer_capture(vm, settle=3.0, timeout=120):
+    """Wait until the virtual printer has received bytes and stopped; return
+    (bytes, host time of the last growth)."""
+    end = time.monotonic() + timeout
+    size, last = -1, time.monotonic()
+    while time.monotonic() < end:
+        n = int(vm.check("wc -c < /run/bench/printer.bin 2>/dev/null || echo 0").strip() or 0)
+        if n != size:
+            size, last = n, time.monotonic()
+        elif n > 0 and time.monotonic() - last >= settle:
+            break
+        time.sleep(0.2)
+    expect(size > 0, "the virtual printer received nothing")
+    out = vm.check("od -An -v -tx1 /run/bench/printer.bin")
+    return bytes(int(x, 16) for x in out.split()), last
+
+
 def sc_journey():
     """A citizen's journey tapped with the emulated pointer; the ticket goes
     through libusb to the virtual printer; the bytes equal the .escpos the
     same journey writes headless on the host (status queries removed)."""
     need_kiosk()
     need_layout_protocol()
-    journey = os.path.join(HERE, "journey.taps")
-    need(os.path.exists(journey), "tests/vm/journey.taps (the journey's targets) not written yet")
-    raise Skip("journey runner waits for the kiosk's layout report format (see docs/vm-bench.md)")
+    script = os.path.join(HERE, "journey.script")
+    need(os.path.exists(script), "tests/vm/journey.script (the journey, issue 2's script language) "
+         "not written yet")
+    need(os.path.exists(os.path.join(HOST_BIN, "kiosk")), "no native build/bin/kiosk for the reference")
+    steps = read_script(script)
+    vm = boot_kiosk("journey")
+    try:
+        ff = vm.wait_event(r"FIRST_FRAME (\d+)", 180)
+        figure("kiosk first frame after start", ff.split()[1], "ms")
+        screen, t_tap = "welcome", None
+        for kind, arg in steps:
+            if kind == "screen":
+                vm.wait_event(r"SCREEN %s\b" % re.escape(arg), 60)
+                screen = arg
+                vm.screendump(os.path.join(RESULTS, "journey-%s.png" % arg))
+            else:
+                tap_target(vm, screen, arg)
+                t_tap = time.monotonic()
+        got, t_last = printer_capture(vm)
+        if t_tap is not None:
+            figure("ticket: last tap to last byte at the printer (host clock, +-0.2 s)",
+                   "%.1f" % (t_last - t_tap), "s")
+        instant = vm.check("date -u +%Y-%m-%dT%H:%M:%S").strip()
+        detached = vm.check("dmesg | grep -c 'usblp0: removed' || true").strip()
+    finally:
+        vm.stop()
+    with open(os.path.join(RESULTS, "journey-vm.escpos"), "wb") as f:
+        f.write(got)
+    _, want = host_reference("journey", script, instant)
+    a, b = strip_status_queries(got), strip_status_queries(want)
+    expect(a == b, "printer bytes (%d) differ from the host .escpos (%d); first difference at %d; "
+           "see %s" % (len(a), len(b), next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
+                                            min(len(a), len(b))), RESULTS))
+    print("  usblp detach events seen: %s" % detached)
 
 
 def sc_paper_out():
