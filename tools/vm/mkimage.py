@@ -10,7 +10,8 @@ Outputs in OUT (build/vm):
                    compatible string, shared libraries (with Mesa's dlopen'd
                    EGL/GBM/DRI), init scripts, udev rules, bench helpers
   data-seed.img    writable ext4 data disk: app/slot-a (first version),
-                   app/slot-b, app/current -> slot-a, data/ (ledger, queue)
+                   app/slot-b, app/current -> slot-a, ledger/ (queue, ledger),
+                   logs/; data/ is left to the updater's data bundles
   keys/            the bench's development signing key (never in a release)
   image.json       what went in (kernel version, sizes, app version)
 Only python3 stdlib, readelf, cpio, gzip, mke2fs and qemu-aarch64 (user
@@ -374,8 +375,8 @@ def build_data(a):
     slot = os.path.join(tree, "app/slot-a")
     os.makedirs(os.path.join(slot, "bin"))
     os.makedirs(os.path.join(tree, "app/slot-b"))
-    os.makedirs(os.path.join(tree, "data/ledger"))
-    os.makedirs(os.path.join(tree, "data/logs"))
+    os.makedirs(os.path.join(tree, "ledger"))
+    os.makedirs(os.path.join(tree, "logs"))
     app = os.path.join(a.bin, "kiosk")
     have_app = os.path.exists(app)
     if have_app:
