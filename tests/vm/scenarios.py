@@ -551,19 +551,72 @@ def sc_journey():
     print("  usblp detach events seen: %s" % detached)
 
 
-def sc_paper_out():
-    """The printer answers paper out: the kiosk says so, no number issued."""
+def walk_to_print(name, before_last_tap=None):
+    """Boot the kiosk and walk journey.script up to and including its last
+    tap (the one that prints); `before_last_tap(vm)` runs just before it.
+    Returns the running VM (the caller stops it)."""
     need_kiosk()
     need_layout_protocol()
-    raise Skip("needs the printed journey (sc_journey) first")
+    script = os.path.join(HERE, "journey.script")
+    need(os.path.exists(script), "tests/vm/journey.script not written yet")
+    steps = read_script(script)
+    taps = [i for i, (k, _) in enumerate(steps) if k == "tap"]
+    need(taps, "journey.script has no tap")
+    vm = boot_kiosk(name)
+    try:
+        vm.wait_event(r"FIRST_FRAME (\d+)", 180)
+        screen = "welcome"
+        for i, (kind, arg) in enumerate(steps[:taps[-1] + 1]):
+            if kind == "screen":
+                vm.wait_event(r"SCREEN %s\b" % re.escape(arg), 60)
+                screen = arg
+            else:
+                if i == taps[-1] and before_last_tap:
+                    before_last_tap(vm)
+                tap_target(vm, screen, arg)
+    except BaseException:
+        vm.stop()
+        raise
+    return vm, steps[taps[-1] + 1:]
+
+
+def sc_paper_out():
+    """The printer answers paper out: the kiosk says so, no number issued
+    (nothing but status queries reaches the printer, no ticket screen)."""
+    vm, rest = walk_to_print("paper-out", lambda v: v.check("echo paper-out > /run/bench/printer.status"))
+    try:
+        mark = len(vm.events())
+        time.sleep(15)
+        got = vm.check("od -An -v -tx1 /run/bench/printer.bin 2>/dev/null || true").split()
+        data = strip_status_queries(bytes(int(x, 16) for x in got))
+        expect(data == b"", "bytes other than status queries reached a printer without paper: %d" % len(data))
+        after = vm.events()[mark:]
+        ticket_screens = [sc for k, sc in rest if k == "screen"]
+        for sc in ticket_screens[:1]:
+            expect("SCREEN %s" % sc not in after, "the kiosk went on to %s without paper" % sc)
+        vm.screendump(os.path.join(RESULTS, "paper-out.png"))
+    finally:
+        vm.stop()
 
 
 def sc_unplug_replug():
-    """Printer unplugged and replugged during a ticket: recovery without a
-    restart, the number voided, not reissued."""
-    need_kiosk()
-    need_layout_protocol()
-    raise Skip("needs the printed journey (sc_journey) first")
+    """Printer unplugged and replugged during a ticket: the kiosk recovers
+    without a restart (same process, back on a screen)."""
+    vm, _ = walk_to_print("unplug-replug")
+    try:
+        pid = vm.check("pidof kiosk").strip()
+        wait_guest(vm, "test $(wc -c < /run/bench/printer.bin) -gt 16", 60, "the ticket did not start printing")
+        vm.check(GADGET + " printer unplug")
+        time.sleep(3)
+        mark = len(vm.events())
+        vm.check(GADGET + " printer plug")
+        vm.wait_event(r"SCREEN \S+", 120, start=mark)
+        expect(vm.check("pidof kiosk").strip() == pid, "the kiosk restarted (pid %s)" % pid)
+        vm.screendump(os.path.join(RESULTS, "unplug-replug.png"))
+        # The voided number is checked in the ledger by the printing branch's
+        # tests; here: the kiosk stayed up and answered.
+    finally:
+        vm.stop()
 
 
 def need_updater():
