@@ -176,6 +176,19 @@ stress: all
 screenshots: all
 	sh tools/screenshots.sh $(BIN) $(SCREENSHOTS_DIR)
 
+# ---- VM test bench (docs/vm-bench.md) ------------------------------------
+# `make image ARCH=arm64`: kernel, initramfs, read-only root disk and seeded
+# data disk in build/vm, from Debian arm64 packages and the arm64 build.
+image:
+	$(MAKE) ARCH=arm64 all units
+	sh tools/vm/build-image.sh build/vm build/arm64/bin build/arm64/tests/tools
+vm-test: image
+	$(MAKE) ARCH=native all
+	python3 tests/vm/scenarios.py
+vm-test-ci: image
+	$(MAKE) ARCH=native all
+	python3 tests/vm/scenarios.py --ci
+
 # ---- install ---------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kiosk

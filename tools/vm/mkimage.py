@@ -10,7 +10,8 @@ Outputs in OUT (build/vm):
                    compatible string, shared libraries (with Mesa's dlopen'd
                    EGL/GBM/DRI), init scripts, udev rules, bench helpers
   data-seed.img    writable ext4 data disk: app/slot-a (first version),
-                   app/slot-b, app/current -> slot-a, data/ (ledger, queue)
+                   app/slot-b, app/current -> slot-a, ledger/ (queue, ledger),
+                   logs/; data/ is left to the updater's data bundles
   keys/            the bench's development signing key (never in a release)
   image.json       what went in (kernel version, sizes, app version)
 Only python3 stdlib, readelf, cpio, gzip, mke2fs and qemu-aarch64 (user
@@ -37,7 +38,7 @@ ROOT_MODULES = [
     "configfs", "dummy_hcd num=3", "libcomposite", "usb_f_printer",
     "usb_f_mass_storage", "usb_f_acm", "usb_f_hid", "usblp", "cdc-acm",
     "usb-storage", "sd_mod", "usbhid", "hid-generic", "vfat", "nls_cp437",
-    "nls_utf8", "nls_iso8859-1",
+    "nls_utf8", "nls_iso8859-1", "nls_ascii",
 ]
 # Shared objects loaded with dlopen (SDL KMSDRM, glvnd, Mesa): not in any
 # DT_NEEDED list, so copied explicitly with their own closures.
@@ -303,7 +304,7 @@ def build_rootfs(a, mods, kver):
                 tools.append(n)
     # Bench-only helpers (a release image leaves out /usr/lib/kiosk-bench).
     bench = []
-    for n in ("vm-printer-agent", "vm-drawtest"):
+    for n in ("vm-printer-agent", "vm-drawtest", "vm-usbprobe"):
         p = os.path.join(a.ttools, n)
         if not os.path.exists(p):
             raise SystemExit("mkimage: %s missing: run make ARCH=arm64 units" % p)
@@ -374,8 +375,8 @@ def build_data(a):
     slot = os.path.join(tree, "app/slot-a")
     os.makedirs(os.path.join(slot, "bin"))
     os.makedirs(os.path.join(tree, "app/slot-b"))
-    os.makedirs(os.path.join(tree, "data/ledger"))
-    os.makedirs(os.path.join(tree, "data/logs"))
+    os.makedirs(os.path.join(tree, "ledger"))
+    os.makedirs(os.path.join(tree, "logs"))
     app = os.path.join(a.bin, "kiosk")
     have_app = os.path.exists(app)
     if have_app:

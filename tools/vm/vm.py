@@ -127,7 +127,9 @@ class VM:
                 os.unlink(p)
         append = ("console=ttyAMA0 rdinit=/init quiet loglevel=4 consoleblank=0 "
                   "vt.global_cursor_default=0 panic=-1")
-        if not self.session:
+        if self.session == "drawtest":
+            append += " kiosk.session=drawtest"
+        elif not self.session:
             append += " kiosk.session=off"
         if self.extra_append:
             append += " " + self.extra_append
@@ -315,9 +317,17 @@ class VM:
         return Screen(w, h, rgb)
 
     def tap(self, x, y):
-        """Tap at screen pixel (x, y) with the virtio tablet."""
-        ax = round(x * 32767 / (SCREEN_W - 1))
-        ay = round(y * 32767 / (SCREEN_H - 1))
+        """Tap at screen pixel (x, y) with the virtio tablet.
+
+        SDL 2.26 (Debian 12) passes the absolute axis values of an evdev
+        pointer through unscaled (the tablet's range is 0..32767), so by
+        default the pixel coordinates are sent as the axis values; set
+        VM_TAP=scaled for an SDL that scales by the axis range."""
+        if os.environ.get("VM_TAP", "raw") == "scaled":
+            ax = round(x * 32767 / (SCREEN_W - 1))
+            ay = round(y * 32767 / (SCREEN_H - 1))
+        else:
+            ax, ay = int(x), int(y)
         self.qmp("input-send-event", events=[
             {"type": "abs", "data": {"axis": "x", "value": ax}},
             {"type": "abs", "data": {"axis": "y", "value": ay}}])
