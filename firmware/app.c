@@ -188,9 +188,13 @@ void app_draw(app_t *a)
 			const dc_t *c = &a->dl->cmds[i];
 			if (c->kind != DC_TARGET)
 				continue;
-			int x, y;
-			app_logical_to_output(a, c->r.x + c->r.w / 2, c->r.y + c->r.h / 2, &x, &y);
-			report(a, "TARGET %s %d %d", c->text, x, y);
+			/* The target's box on the physical output (rotated, scaled). */
+			int x0, y0, x1, y1;
+			app_logical_to_output(a, c->r.x, c->r.y, &x0, &y0);
+			app_logical_to_output(a, c->r.x + c->r.w, c->r.y + c->r.h, &x1, &y1);
+			int x = x0 < x1 ? x0 : x1, y = y0 < y1 ? y0 : y1;
+			report(a, "TARGET %s %s %d %d %d %d", app_screen_id(a), c->text, x, y,
+			       abs(x1 - x0), abs(y1 - y0));
 		}
 	}
 }

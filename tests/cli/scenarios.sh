@@ -68,8 +68,8 @@ check "rotated screenshots are upright (1080x1920)" \
 printf 'expect screen welcome\n' > "$t/w.kss"
 kiosk --size 1920x1080 --config "$t/rot90.json" --data "$t/rot2" --script "$t/w.kss" \
 	--report "$t/rot2.report" 2>/dev/null
-hx=$(awk '$1 == "TARGET" && $2 == "help" {print $3}' "$t/rot2.report")
-hy=$(awk '$1 == "TARGET" && $2 == "help" {print $4}' "$t/rot2.report")
+hx=$(awk '$1 == "TARGET" && $3 == "help" {print $4 + int($6 / 2)}' "$t/rot2.report")
+hy=$(awk '$1 == "TARGET" && $3 == "help" {print $5 + int($7 / 2)}' "$t/rot2.report")
 check "rotation 90: help button at the output's right edge ($hx,$hy)" \
 	test "${hx:-0}" -gt 1700 -a "${hy:-0}" -gt 540
 echo '{"panel": {"rotation": 270}}' > "$t/rot270.json"
