@@ -4,7 +4,6 @@
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
-#include <cjson/cJSON.h>
 #include <png.h>
 #include <qrencode.h>
 #include <setjmp.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "i18n.h"
 #include "kiosk.h"
 #include "text.h"
 
@@ -30,7 +30,7 @@ struct ticket_renderer {
 	char *path[2];             /* regular, bold */
 	font_slot_t fonts[MAX_FONTS];
 	int nfonts;
-	cJSON *words[LANG_COUNT];
+	i18n_t *tr;                /* the fixed words, <assets>/i18n */
 };
 
 static const char *required_keys[] = {
@@ -38,48 +38,6 @@ static const char *required_keys[] = {
 	"ticket.more_docs", "ticket.footer", "ticket.footer_qr", "ticket.test_title",
 	"ticket.test_line", "ticket.test_sample",
 };
-
-/* The one place fixed words are looked up (swap for i18n_get later). */
-static const char *word(const ticket_renderer_t *r, lang_t lang, const char *key)
-{
-	const cJSON *o = cJSON_GetObjectItemCaseSensitive(r->words[lang], key);
-	if (!cJSON_IsString(o))
-		o = cJSON_GetObjectItemCaseSensitive(r->words[LANG_VI], key);
-	return cJSON_IsString(o) ? o->valuestring : "";
-}
-
-static cJSON *load_json(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			cap = cap ? cap * 2 : 8192;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return NULL;
-			}
-			buf = nb;
-		}
-		size_t n = fread(buf + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	fclose(f);
-	cJSON *j = NULL;
-	if (buf) {
-		buf[len] = 0;
-		j = cJSON_Parse(buf);
-	}
-	free(buf);
-	return j;
-}
 
 static char *join(const char *a, const char *b)
 {
@@ -107,7 +65,6 @@ int ticket_renderer_open(const char *assets_dir, ticket_renderer_t **out, char *
 	if (!r)
 		return KIOSK_ENOMEM;
 	static const char *files[2] = {"/fonts/NotoSans-Regular.ttf", "/fonts/NotoSans-Bold.ttf"};
-	static const char *langs[LANG_COUNT] = {"vi", "en"};
 	int rc = KIOSK_OK;
 	for (int i = 0; i < 2 && !rc; i++) {
 		r->path[i] = join(assets_dir, files[i]);
@@ -123,25 +80,19 @@ int ticket_renderer_open(const char *assets_dir, ticket_renderer_t **out, char *
 			fclose(f);
 		}
 	}
-	for (int l = 0; l < LANG_COUNT && !rc; l++) {
-		char rel[64];
-		snprintf(rel, sizeof rel, "/i18n/%s/ticket.json", langs[l]);
-		char *p = join(assets_dir, rel);
-		if (!p) {
+	if (!rc) {
+		char *dir = join(assets_dir, "/i18n");
+		char e[384];
+		if (!dir)
 			rc = KIOSK_ENOMEM;
-			break;
-		}
-		r->words[l] = load_json(p);
-		if (!cJSON_IsObject(r->words[l])) {
-			snprintf(err, errlen, "ticket: cannot read %s", p);
-			rc = KIOSK_EINVAL;
-		}
+		else if ((rc = i18n_load(dir, &r->tr, e, sizeof e)) != KIOSK_OK)
+			snprintf(err, errlen, "ticket: %s", e);
 		for (size_t k = 0; !rc && k < KIOSK_ARRAY_LEN(required_keys); k++)
-			if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->words[l], required_keys[k]))) {
-				snprintf(err, errlen, "ticket: %s lacks \"%s\"", p, required_keys[k]);
+			if (!i18n_has(r->tr, required_keys[k])) {
+				snprintf(err, errlen, "ticket: %s lacks \"%s\"", dir, required_keys[k]);
 				rc = KIOSK_EINVAL;
 			}
-		free(p);
+		free(dir);
 	}
 	if (rc) {
 		ticket_renderer_close(r);
@@ -157,8 +108,7 @@ void ticket_renderer_close(ticket_renderer_t *r)
 		return;
 	for (int i = 0; i < r->nfonts; i++)
 		TTF_CloseFont(r->fonts[i].font);
-	for (int l = 0; l < LANG_COUNT; l++)
-		cJSON_Delete(r->words[l]);
+	i18n_free(r->tr);
 	free(r->path[0]);
 	free(r->path[1]);
 	free(r);
@@ -484,7 +434,7 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 		if (!f)
 			c.rc = KIOSK_ERR;
 		else
-			c.y += blit_text(&c, f, word(r, L, "ticket.reprint"), 1, true);
+			c.y += blit_text(&c, f, i18n_get(r->tr, L, "ticket.reprint"), 1, true);
 		gap(&c, 8);
 	}
 	if (t->office) {
@@ -497,14 +447,14 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 	if (L == LANG_EN && t->procedure_en)
 		paragraph(&c, false, 24, t->procedure_en, 1, 2, NULL);
 	gap(&c, 8);
-	paragraph(&c, false, 24, word(r, L, "ticket.number_label"), 1, 1, NULL);
+	paragraph(&c, false, 24, i18n_get(r->tr, L, "ticket.number_label"), 1, 1, NULL);
 	paragraph(&c, true, 160, t->number, 1, 1, NULL);
 	if (t->priority) {
 		TTF_Font *f = font(r, true, px(&c, 40));
 		if (!f)
 			c.rc = KIOSK_ERR;
 		else
-			c.y += blit_text(&c, f, word(r, L, "ticket.priority"), 1, true);
+			c.y += blit_text(&c, f, i18n_get(r->tr, L, "ticket.priority"), 1, true);
 		gap(&c, 6);
 	}
 	if (t->dated) {
@@ -519,22 +469,22 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 	if (t->ndocs && t->docs) {
 		rule(&c);
 		gap(&c, 6);
-		paragraph(&c, true, 22, word(r, L, "ticket.docs_title"), 0, 1, NULL);
+		paragraph(&c, true, 22, i18n_get(r->tr, L, "ticket.docs_title"), 0, 1, NULL);
 		size_t shown = t->ndocs > 4 ? 3 : t->ndocs;
 		for (size_t i = 0; i < shown; i++)
 			paragraph(&c, false, 22, t->docs[i], 0, 2, "\xE2\x80\xA2 ");
 		if (shown < t->ndocs)
-			paragraph(&c, false, 22, word(r, L, "ticket.more_docs"), 0, 1, "\xE2\x80\xA2 ");
+			paragraph(&c, false, 22, i18n_get(r->tr, L, "ticket.more_docs"), 0, 1, "\xE2\x80\xA2 ");
 		gap(&c, 6);
 	}
 	if (t->qr) {
 		draw_qr(&c, t->qr);
-		paragraph(&c, false, 20, word(r, L, "ticket.footer_qr"), 1, 2, NULL);
+		paragraph(&c, false, 20, i18n_get(r->tr, L, "ticket.footer_qr"), 1, 2, NULL);
 	}
 	gap(&c, 6);
 	rule(&c);
 	gap(&c, 6);
-	paragraph(&c, false, 22, word(r, L, "ticket.footer"), 1, 2, NULL);
+	paragraph(&c, false, 22, i18n_get(r->tr, L, "ticket.footer"), 1, 2, NULL);
 	return canvas_finish(&c, out);
 }
 
@@ -548,7 +498,7 @@ int ticket_render_test(ticket_renderer_t *r, int width, lang_t lang, const char 
 	int rc = canvas_start(&c, r, width);
 	if (rc)
 		return rc;
-	paragraph(&c, true, 40, word(r, lang, "ticket.test_title"), 1, 1, NULL);
+	paragraph(&c, true, 40, i18n_get(r->tr, lang, "ticket.test_title"), 1, 1, NULL);
 	gap(&c, 6);
 	/* Ruler: full width, ticks every 8 dots (1 mm), longer every 80. */
 	fill(&c, 0, c.y, width, 2);
@@ -558,10 +508,10 @@ int ticket_render_test(ticket_renderer_t *r, int width, lang_t lang, const char 
 	c.y += 28;
 	if (office)
 		paragraph(&c, false, 26, office, 1, 2, NULL);
-	paragraph(&c, false, 26, word(r, lang, "ticket.test_line"), 1, 2, NULL);
+	paragraph(&c, false, 26, i18n_get(r->tr, lang, "ticket.test_line"), 1, 2, NULL);
 	gap(&c, 6);
-	paragraph(&c, false, 26, word(r, lang, "ticket.test_sample"), 1, 4, NULL);
-	paragraph(&c, true, 26, word(r, lang, "ticket.test_sample"), 1, 4, NULL);
+	paragraph(&c, false, 26, i18n_get(r->tr, lang, "ticket.test_sample"), 1, 4, NULL);
+	paragraph(&c, true, 26, i18n_get(r->tr, lang, "ticket.test_sample"), 1, 4, NULL);
 	gap(&c, 6);
 	draw_qr(&c, qr);
 	return canvas_finish(&c, out);

@@ -28,21 +28,6 @@
 #include "ticket.h"
 #include "tickets.h"
 
-#if !__has_include("catalog.c")
-/* This tree has no catalog loader yet (firmware/catalog.c is written
- * elsewhere): commands that need the catalog say so and fail. */
-int catalog_load(const char *path, catalog_t **out, char *err, size_t errlen)
-{
-	*out = NULL;
-	snprintf(err, errlen, "%.200s: this build has no catalog loader (firmware/catalog.c)", path);
-	return KIOSK_ENOENT;
-}
-void catalog_free(catalog_t *cat) { (void)cat; }
-size_t catalog_proc_count(const catalog_t *cat) { (void)cat; return 0; }
-const catalog_proc_t *catalog_proc_at(const catalog_t *cat, size_t i) { (void)cat; (void)i; return NULL; }
-const catalog_proc_t *catalog_proc_find(const catalog_t *cat, const char *id) { (void)cat; (void)id; return NULL; }
-#endif
-
 static int usage(const char *msg)
 {
 	if (msg)

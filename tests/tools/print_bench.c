@@ -15,33 +15,24 @@
 #include "printer.h"
 #include "tickets.h"
 
-struct catalog {
-	const catalog_proc_t *procs;
-	size_t n;
-};
-
-#if !__has_include("catalog.c")
-/* No catalogue loader in this tree yet: tickets.c's lookup (used only by
- * tickets_reprint) resolves against the in-memory catalogue below. */
-__attribute__((weak)) const catalog_proc_t *catalog_proc_find(const catalog_t *cat, const char *id)
-{
-	for (size_t i = 0; cat && i < cat->n; i++)
-		if (strcmp(cat->procs[i].id, id) == 0)
-			return &cat->procs[i];
-	return NULL;
-}
-#define HAVE_FAKE_CATALOG 1
-#endif
-
-static const catalog_group_t grp = {"ho-tich", 'A', {"Hộ tịch", "Civil status"}};
-static const catalog_field_t fields[] = {
-	{"ho_ten", FIELD_NAME, true, {"Họ và tên", "Full name"}, {NULL, NULL}, 0},
-	{"dia_chi", FIELD_ADDRESS, false, {"Địa chỉ", "Address"}, {NULL, NULL}, 0},
-};
-static const char *const docs_vi[] = {"Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Căn cước của cha hoặc mẹ"};
-static const catalog_proc_t proc = {"khai-sinh", &grp, "1.001193", {"Đăng ký khai sinh", "Birth registration"},
-				    {NULL, NULL}, {docs_vi, NULL}, 3, fields, 2, false};
-static const catalog_t cat = {&proc, 1};
+/* The ticket measured: a JSON fixture read by the real catalogue loader. */
+static const char catalog_json[] =
+	"{ \"version\": 1,\n"
+	"  \"link_template\": \"https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc={code}\",\n"
+	"  \"groups\": [ { \"id\": \"ho-tich\", \"letter\": \"A\", \"name\": { \"vi\": \"Hộ tịch\", \"en\": \"Civil status\" } } ],\n"
+	"  \"procedures\": [\n"
+	"    { \"id\": \"khai-sinh\", \"group\": \"ho-tich\", \"code\": \"1.001193\",\n"
+	"      \"name\": { \"vi\": \"Đăng ký khai sinh\", \"en\": \"Birth registration\" },\n"
+	"      \"docs\": [ { \"vi\": \"Tờ khai đăng ký khai sinh\", \"en\": \"Birth registration form\" },\n"
+	"                { \"vi\": \"Giấy chứng sinh\", \"en\": \"Birth certificate from the hospital\" },\n"
+	"                { \"vi\": \"Căn cước của cha hoặc mẹ\", \"en\": \"ID card of a parent\" } ],\n"
+	"      \"fields\": [\n"
+	"        { \"id\": \"ho_ten\", \"type\": \"name\", \"required\": true,\n"
+	"          \"label\": { \"vi\": \"Họ và tên\", \"en\": \"Full name\" } },\n"
+	"        { \"id\": \"dia_chi\", \"type\": \"address\", \"required\": false,\n"
+	"          \"label\": { \"vi\": \"Địa chỉ\", \"en\": \"Address\" } } ] }\n"
+	"  ]\n"
+	"}\n";
 
 static double now_s(void)
 {
@@ -83,6 +74,13 @@ int main(int argc, char **argv)
 	kclock_parse_iso("2026-01-05T08:00:00+07:00", &vc.now_ms);
 	kclock_t clock;
 	kclock_virtual(&clock, &vc);
+	catalog_t *cat = NULL;
+	char err[256];
+	if (catalog_load_text("print_bench.json", catalog_json, strlen(catalog_json), &cat, err, sizeof err)) {
+		fprintf(stderr, "print_bench: %s\n", err);
+		return 1;
+	}
+	const catalog_proc_t *proc = catalog_proc_find(cat, "khai-sinh");
 	const char *assets = getenv("KIOSK_ASSETS");
 	tickets_config_t cfg = {
 		.data_dir = argv[1], .assets_dir = assets ? assets : "build/share/kiosk", .profile = profile,
@@ -96,9 +94,9 @@ int main(int argc, char **argv)
 	fake_write = ops.write;
 	ops.write = rec_write;
 	tickets_t *t;
-	char err[256];
 	if (tickets_open_io(&cfg, &ops, &fake, &t, err, sizeof err)) {
 		fprintf(stderr, "print_bench: %s\n", err);
+		catalog_free(cat);
 		return 1;
 	}
 	const tickets_answer_t ans[] = {{"ho_ten", "Nguyễn Thị Ánh Tuyết"}, {"dia_chi", "Thôn Đông, xã Mẫu Sơn"}};
@@ -109,7 +107,7 @@ int main(int argc, char **argv)
 		job_bytes = 0;
 		printer_fake_reset_stream(&fake);
 		double t0 = now_s();
-		if (tickets_issue(t, &cat, &proc, false, ans, 2, LANG_VI, &r) != KIOSK_OK) {
+		if (tickets_issue(t, cat, proc, false, ans, 2, LANG_VI, &r) != KIOSK_OK) {
 			fprintf(stderr, "print_bench: issue failed\n");
 			return 1;
 		}
@@ -118,6 +116,7 @@ int main(int argc, char **argv)
 		vc.now_ms += 30000;
 	}
 	tickets_close(t);
+	catalog_free(cat);
 	printer_fake_free(&fake);
 	qsort(lat, (size_t)n, sizeof *lat, cmpd);
 	const escpos_profile_t *prof = escpos_profile_find(profile);

@@ -1,6 +1,7 @@
 /* ticket_sample.c - issues sample tickets through tickets_issue and the file
- * transport with a small in-memory catalog (test-local; no catalog loader
- * needed), for the shell tests and the benchmark.
+ * transport, then reprints the first one through tickets_reprint, with a
+ * small catalogue (a JSON fixture read by the real loader), for the shell
+ * tests and the benchmark.
  *
  *   ticket_sample DATA_DIR SPOOL_DIR [--profile P] [--lang vi|en]
  *                 [--untrusted] [--count N] [--bench]
@@ -17,39 +18,28 @@
 #include "kiosk.h"
 #include "tickets.h"
 
-struct catalog {
-	const catalog_proc_t *procs;
-	size_t n;
-};
-
-#if !__has_include("catalog.c")
-/* No catalogue loader in this tree yet: tickets.c's lookup (used only by
- * tickets_reprint) resolves against the in-memory catalogue below. */
-__attribute__((weak)) const catalog_proc_t *catalog_proc_find(const catalog_t *cat, const char *id)
-{
-	for (size_t i = 0; cat && i < cat->n; i++)
-		if (strcmp(cat->procs[i].id, id) == 0)
-			return &cat->procs[i];
-	return NULL;
-}
-#define HAVE_FAKE_CATALOG 1
-#endif
-
-static const catalog_group_t grp_a = {"ho-tich", 'A', {"Hộ tịch", "Civil status"}};
-static const catalog_field_t fields[] = {
-	{"ho_ten", FIELD_NAME, true, {"Họ và tên", "Full name"}, {NULL, NULL}, 0},
-	{"so_cccd", FIELD_CCCD, false, {"Số CCCD", "ID number"}, {NULL, NULL}, 0},
-	{"dia_chi", FIELD_ADDRESS, false, {"Địa chỉ", "Address"}, {NULL, NULL}, 0},
-};
-static const char *const docs_vi[] = {"Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh",
-				      "Căn cước của cha hoặc mẹ", "Giấy chứng nhận kết hôn", "Sổ hộ khẩu"};
-static const char *const docs_en[] = {"Birth registration form", "Birth certificate from the hospital",
-				      "ID card of a parent", "Marriage certificate", "Household book"};
-static const catalog_proc_t procs[] = {
-	{"khai-sinh", &grp_a, "1.001193", {"Đăng ký khai sinh cho trẻ em sinh ra tại Việt Nam", "Birth registration"},
-	 {"Đăng ký khai sinh", "Birth registration"}, {docs_vi, docs_en}, 5, fields, 3, false},
-};
-static const catalog_t cat = {procs, 1};
+static const char catalog_json[] =
+	"{ \"version\": 1,\n"
+	"  \"link_template\": \"https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc={code}\",\n"
+	"  \"groups\": [ { \"id\": \"ho-tich\", \"letter\": \"A\", \"name\": { \"vi\": \"Hộ tịch\", \"en\": \"Civil status\" } } ],\n"
+	"  \"procedures\": [\n"
+	"    { \"id\": \"khai-sinh\", \"group\": \"ho-tich\", \"code\": \"1.001193\",\n"
+	"      \"name\": { \"vi\": \"Đăng ký khai sinh cho trẻ em sinh ra tại Việt Nam\", \"en\": \"Birth registration\" },\n"
+	"      \"short_name\": { \"vi\": \"Đăng ký khai sinh\", \"en\": \"Birth registration\" },\n"
+	"      \"docs\": [ { \"vi\": \"Tờ khai đăng ký khai sinh theo mẫu\", \"en\": \"Birth registration form\" },\n"
+	"                { \"vi\": \"Giấy chứng sinh\", \"en\": \"Birth certificate from the hospital\" },\n"
+	"                { \"vi\": \"Căn cước của cha hoặc mẹ\", \"en\": \"ID card of a parent\" },\n"
+	"                { \"vi\": \"Giấy chứng nhận kết hôn\", \"en\": \"Marriage certificate\" },\n"
+	"                { \"vi\": \"Sổ hộ khẩu\", \"en\": \"Household book\" } ],\n"
+	"      \"fields\": [\n"
+	"        { \"id\": \"ho_ten\", \"type\": \"name\", \"required\": true,\n"
+	"          \"label\": { \"vi\": \"Họ và tên\", \"en\": \"Full name\" } },\n"
+	"        { \"id\": \"so_cccd\", \"type\": \"cccd\", \"required\": false,\n"
+	"          \"label\": { \"vi\": \"Số CCCD\", \"en\": \"ID number\" } },\n"
+	"        { \"id\": \"dia_chi\", \"type\": \"address\", \"required\": false,\n"
+	"          \"label\": { \"vi\": \"Địa chỉ\", \"en\": \"Address\" } } ] }\n"
+	"  ]\n"
+	"}\n";
 
 static int64_t now_us(void)
 {
@@ -87,6 +77,13 @@ int main(int argc, char **argv)
 	kclock_parse_iso("2026-03-02T09:15:00+07:00", &vc.now_ms);
 	kclock_t clock;
 	kclock_virtual(&clock, &vc);
+	catalog_t *cat = NULL;
+	char err[256];
+	if (catalog_load_text("ticket_sample.json", catalog_json, strlen(catalog_json), &cat, err, sizeof err)) {
+		fprintf(stderr, "ticket_sample: %s\n", err);
+		return 1;
+	}
+	const catalog_proc_t *proc = catalog_proc_find(cat, "khai-sinh");
 	const char *assets = getenv("KIOSK_ASSETS");
 	tickets_config_t cfg = {
 		.data_dir = argv[1], .spool_dir = argv[2], .assets_dir = assets ? assets : "build/share/kiosk",
@@ -94,9 +91,9 @@ int main(int argc, char **argv)
 		.priority = PRIORITY_MARK, .clock = &clock,
 	};
 	tickets_t *t;
-	char err[256];
 	if (tickets_open(&cfg, &t, err, sizeof err)) {
 		fprintf(stderr, "ticket_sample: %s\n", err);
+		catalog_free(cat);
 		return 1;
 	}
 	static const tickets_answer_t ans[] = {
@@ -107,7 +104,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < count && !rc; i++) {
 		tickets_result_t r;
 		int64_t t0 = now_us();
-		rc = tickets_issue(t, &cat, &procs[0], i == 0, ans, 3, lang, &r);
+		rc = tickets_issue(t, cat, proc, i == 0, ans, 3, lang, &r);
 		int64_t t1 = now_us();
 		if (rc) {
 			fprintf(stderr, "ticket_sample: issue failed: %s\n", kiosk_strerror(rc));
@@ -120,12 +117,13 @@ int main(int argc, char **argv)
 	}
 	if (!rc && !bench) {
 		tickets_result_t r;
-		rc = tickets_reprint_proc(t, &procs[0], "A001", lang, &r);
+		rc = tickets_reprint(t, cat, "A001", lang, &r);
 		if (!rc)
 			printf("%s-%s\n", r.ticket_id, r.number);
 		else
 			fprintf(stderr, "ticket_sample: reprint failed: %s\n", kiosk_strerror(rc));
 	}
 	tickets_close(t);
+	catalog_free(cat);
 	return rc ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /* test_ticket.c - ticket rendering: widths, every precomposed Vietnamese
  * letter present in the pinned fonts and non-empty, NFD input renders like
- * NFC, the date only on a trusted clock, the reprint banner, QR limits, and
- * PNG output. */
+ * NFC, the date only on a trusted clock, the reprint banner, QR limits, PNG
+ * output, and the fixed words read through i18n (a missing one is refused). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -177,11 +177,48 @@ static void test_vietnamese_glyphs(void **state)
 	}
 }
 
+/* The fixed words come from <assets>/i18n through i18n_load: a ticket key
+ * missing in both languages, or in one only, is refused with a message that
+ * names it; the same copy with the key back opens. */
+static void test_fixed_words(void **state)
+{
+	(void)state;
+	const char *tmp = getenv("TESTS_TMP");
+	char dir[512], cmd[4096], err[512];
+	snprintf(dir, sizeof dir, "%s/ticket-words", tmp ? tmp : "/tmp");
+	snprintf(cmd, sizeof cmd,
+		 "rm -rf '%s' && mkdir -p '%s' && ln -s \"$(cd '%s' && pwd)/fonts\" '%s/fonts' && "
+		 "cp -r '%s/i18n' '%s/i18n'",
+		 dir, dir, assets(), dir, assets(), dir);
+	assert_int_equal(system(cmd), 0);
+	ticket_renderer_t *r = NULL;
+	assert_int_equal(ticket_renderer_open(dir, &r, err, sizeof err), KIOSK_OK);
+	ticket_renderer_close(r);
+	/* Missing in both languages. */
+	snprintf(cmd, sizeof cmd, "sed -i '/\"ticket.reprint\"/d' '%s/i18n/vi/ticket.json' '%s/i18n/en/ticket.json'",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(ticket_renderer_open(dir, &r, err, sizeof err), KIOSK_EINVAL);
+	assert_null(r);
+	assert_non_null(strstr(err, "lacks \"ticket.reprint\""));
+	/* Put back in Vietnamese only: the English file lacks it. */
+	snprintf(cmd, sizeof cmd, "cp '%s/i18n/vi/ticket.json' '%s/i18n/vi/ticket.json'", assets(), dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(ticket_renderer_open(dir, &r, err, sizeof err), KIOSK_OK);
+	assert_null(r);
+	assert_non_null(strstr(err, "ticket.reprint"));
+	assert_non_null(strstr(err, "English"));
+	snprintf(cmd, sizeof cmd, "cp '%s/i18n/en/ticket.json' '%s/i18n/en/ticket.json' && rm -rf '%s'",
+		 assets(), dir, dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_widths_and_variants),
 		cmocka_unit_test(test_vietnamese_glyphs),
+		cmocka_unit_test(test_fixed_words),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	TTF_Quit();

@@ -1,6 +1,7 @@
 /* test_tickets.c - tickets_issue / tickets_reprint end to end over the file
  * transport (simulated printer) and the fault-injecting fake transport:
- * right state, nothing lost, nothing duplicated. */
+ * right state, nothing lost, nothing duplicated. The catalogue comes from
+ * the real loader: a small JSON fixture, and the shipped catalog.json. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <SDL2/SDL_ttf.h>
 #include <cmocka.h>
 
 #include "catalog.h"
@@ -19,46 +21,63 @@
 #include "ticket.h"
 #include "tickets.h"
 
-/* ---- a test-local in-memory catalog (no loader needed) ---- */
-struct catalog {
-	const catalog_proc_t *procs;
-	size_t n;
-};
+/* ---- the catalogue: the real loader on a small fixture ---- */
+static const char catalog_json[] =
+	"{\n"
+	"  \"version\": 1,\n"
+	"  \"link_template\": \"https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc={code}\",\n"
+	"  \"groups\": [\n"
+	"    { \"id\": \"ho-tich\", \"letter\": \"A\", \"name\": { \"vi\": \"Hộ tịch\", \"en\": \"Civil status\" } },\n"
+	"    { \"id\": \"dat-dai\", \"letter\": \"B\", \"name\": { \"vi\": \"Đất đai\", \"en\": \"Land\" } }\n"
+	"  ],\n"
+	"  \"procedures\": [\n"
+	"    { \"id\": \"khai-sinh\", \"group\": \"ho-tich\", \"code\": \"1.001193\",\n"
+	"      \"name\": { \"vi\": \"Đăng ký khai sinh\", \"en\": \"Birth registration\" },\n"
+	"      \"docs\": [ { \"vi\": \"Tờ khai đăng ký khai sinh\", \"en\": \"Birth registration form\" },\n"
+	"                { \"vi\": \"Giấy chứng sinh\", \"en\": \"Birth certificate from the hospital\" },\n"
+	"                { \"vi\": \"Căn cước của cha hoặc mẹ\", \"en\": \"ID card of a parent\" } ],\n"
+	"      \"fields\": [\n"
+	"        { \"id\": \"ho_ten\", \"type\": \"name\", \"required\": true,\n"
+	"          \"label\": { \"vi\": \"Họ và tên\", \"en\": \"Full name\" } },\n"
+	"        { \"id\": \"so_cccd\", \"type\": \"cccd\", \"required\": false,\n"
+	"          \"label\": { \"vi\": \"Số CCCD\", \"en\": \"ID number\" } },\n"
+	"        { \"id\": \"sdt\", \"type\": \"phone\", \"required\": false,\n"
+	"          \"label\": { \"vi\": \"Số điện thoại\", \"en\": \"Phone\" } } ] },\n"
+	"    { \"id\": \"chuyen-nhuong\", \"group\": \"dat-dai\", \"code\": \"1.003003\",\n"
+	"      \"name\": { \"vi\": \"Chuyển nhượng quyền sử dụng đất\", \"en\": \"Land use right transfer\" },\n"
+	"      \"docs\": [],\n"
+	"      \"fields\": [ { \"id\": \"ho_ten\", \"type\": \"name\", \"required\": true,\n"
+	"                    \"label\": { \"vi\": \"Họ và tên\", \"en\": \"Full name\" } } ] }\n"
+	"  ]\n"
+	"}\n";
 
-#if !__has_include("catalog.c")
-/* No catalogue loader in this tree yet: tickets.c's lookup (used only by
- * tickets_reprint) resolves against the in-memory catalogue below. */
-__attribute__((weak)) const catalog_proc_t *catalog_proc_find(const catalog_t *cat, const char *id)
+static catalog_t *cat;
+static const catalog_proc_t *khai_sinh, *chuyen_nhuong;
+static const catalog_group_t *grp_a, *grp_b;
+
+static int load_catalog(void **state)
 {
-	for (size_t i = 0; cat && i < cat->n; i++)
-		if (strcmp(cat->procs[i].id, id) == 0)
-			return &cat->procs[i];
-	return NULL;
+	(void)state;
+	char err[256];
+	if (catalog_load_text("tickets-fixture.json", catalog_json, strlen(catalog_json), &cat, err,
+			      sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "fixture catalogue: %s\n", err);
+		return -1;
+	}
+	khai_sinh = catalog_proc_find(cat, "khai-sinh");
+	chuyen_nhuong = catalog_proc_find(cat, "chuyen-nhuong");
+	grp_a = catalog_group_find(cat, "ho-tich");
+	grp_b = catalog_group_find(cat, "dat-dai");
+	return khai_sinh && chuyen_nhuong && grp_a && grp_b ? 0 : -1;
 }
-#define HAVE_FAKE_CATALOG 1
-#endif
 
-static const catalog_group_t grp_a = {"ho-tich", 'A', {"Hộ tịch", "Civil status"}};
-static const catalog_group_t grp_b = {"dat-dai", 'B', {"Đất đai", "Land"}};
-static const catalog_field_t fields[] = {
-	{"ho_ten", FIELD_NAME, true, {"Họ và tên", "Full name"}, {NULL, NULL}, 0},
-	{"so_cccd", FIELD_CCCD, false, {"Số CCCD", "ID number"}, {NULL, NULL}, 0},
-	{"sdt", FIELD_PHONE, false, {"Số điện thoại", "Phone"}, {NULL, NULL}, 0},
-};
-static const char *const docs_vi[] = {"Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Căn cước của cha hoặc mẹ"};
-static const char *const docs_en[] = {"Birth registration form", "Birth certificate from the hospital", "ID card of a parent"};
-static const catalog_proc_t procs[] = {
-	{"khai-sinh", &grp_a, "1.001193", {"Đăng ký khai sinh", "Birth registration"}, {NULL, NULL},
-	 {docs_vi, docs_en}, 3, fields, 3, false},
-	{"chuyen-nhuong", &grp_b, "1.003003", {"Chuyển nhượng quyền sử dụng đất", "Land use right transfer"},
-	 {NULL, NULL}, {NULL, NULL}, 0, fields, 1, false},
-};
-static const catalog_t cat = {procs, 2};
-#ifdef HAVE_FAKE_CATALOG
-#define REPRINT(t, n, l, o) tickets_reprint(t, &cat, n, l, o)
-#else
-#define REPRINT(t, n, l, o) tickets_reprint_proc(t, &procs[0], n, l, o)
-#endif
+static int free_catalog(void **state)
+{
+	(void)state;
+	catalog_free(cat);
+	cat = NULL;
+	return 0;
+}
 
 typedef struct {
 	char dir[512], spool[600], data[600];
@@ -143,29 +162,29 @@ static void test_file_issue(void **state)
 	char err[256];
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
 	printer_state_t st;
-	assert_int_equal(tickets_check(t, &grp_a, false, &st), KIOSK_OK);
+	assert_int_equal(tickets_check(t, grp_a, false, &st), KIOSK_OK);
 	assert_int_equal(st, PRINTER_OK);
 	tickets_result_t r;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, answers, 3, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, answers, 3, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A001");
 	assert_true(r.dated);
 	assert_true(spooled(f, &r, "escpos"));
 	assert_true(spooled(f, &r, "png"));
 	tickets_result_t r2;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_EN, &r2), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_EN, &r2), KIOSK_OK);
 	assert_string_equal(r2.number, "A002");
 	assert_string_not_equal(r.ticket_id, r2.ticket_id);
-	assert_int_equal(tickets_issue(t, &cat, &procs[1], false, NULL, 0, LANG_VI, &r2), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, chuyen_nhuong, false, NULL, 0, LANG_VI, &r2), KIOSK_OK);
 	assert_string_equal(r2.number, "B001");
 	assert_int_equal(count_spool(f), 3);
 	/* Unknown answer field: refused before anything is reserved. */
 	tickets_answer_t bad = {"nope", "x"};
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, &bad, 1, LANG_VI, &r2), KIOSK_EINVAL);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, &bad, 1, LANG_VI, &r2), KIOSK_EINVAL);
 	assert_string_equal(r2.number, "");
 	tickets_close(t);
 	/* Restart: numbering continues. */
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r2), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r2), KIOSK_OK);
 	assert_string_equal(r2.number, "A003");
 	tickets_close(t);
 }
@@ -180,69 +199,116 @@ static void test_file_sim_failures(void **state)
 	/* Paper out before: no number, nothing printed. */
 	assert_int_equal(tickets_sim_set(t, PRINTER_PAPER_OUT, -1), KIOSK_OK);
 	printer_state_t st;
-	assert_int_equal(tickets_check(t, &grp_a, false, &st), KIOSK_EPAPER);
+	assert_int_equal(tickets_check(t, grp_a, false, &st), KIOSK_EPAPER);
 	assert_int_equal(st, PRINTER_PAPER_OUT);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
 	assert_int_equal(r.printer, PRINTER_PAPER_OUT);
 	assert_string_equal(r.number, "");
 	assert_false(r.voided);
 	assert_int_equal(tickets_sim_set(t, PRINTER_COVER_OPEN, -1), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ECOVER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ECOVER);
 	assert_int_equal(r.printer, PRINTER_COVER_OPEN);
 	assert_int_equal(tickets_sim_set(t, PRINTER_NO_PRINTER, -1), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
 	assert_int_equal(r.printer, PRINTER_NO_PRINTER);
 	/* Back to normal: the first number is still A001. */
 	assert_int_equal(tickets_sim_set(t, PRINTER_OK, -1), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A001");
 	/* Paper runs out mid-ticket: A002 is void, never reissued. */
 	assert_int_equal(tickets_sim_set(t, PRINTER_PAPER_OUT, 5000), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
 	assert_true(r.voided);
 	assert_string_equal(r.number, "A002");
 	assert_int_equal(r.printer, PRINTER_PAPER_OUT);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
 	assert_int_equal(tickets_sim_set(t, PRINTER_NEAR_END, -1), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A003");
 	assert_int_equal(r.printer, PRINTER_NEAR_END);
 	/* Unplugged mid-ticket. */
 	assert_int_equal(tickets_sim_set(t, PRINTER_NO_PRINTER, 100), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
 	assert_true(r.voided);
 	assert_string_equal(r.number, "A004");
 	assert_int_equal(tickets_sim_set(t, PRINTER_OK, -1), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A005");
 	assert_int_equal(count_spool(f), 3); /* A001, A003, A005 */
 	tickets_close(t);
 }
 
+/* Reprints of a number issued today, looked up in the real catalogue by the
+ * number's procedure: same number, new ticket id each time, never voided. */
 static void test_reprint(void **state)
 {
 	fx_t *f = *state;
 	tickets_t *t = NULL;
 	char err[256];
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
-	tickets_result_t r, rp;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], true, answers, 3, LANG_VI, &r), KIOSK_OK);
+	tickets_result_t r, rp, rp2;
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, true, answers, 3, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "P001");
-	assert_int_equal(REPRINT(t, "P001", LANG_VI, &rp), KIOSK_OK);
+	assert_int_equal(tickets_reprint(t, cat, "P001", LANG_VI, &rp), KIOSK_OK);
+	assert_int_equal(rp.rc, KIOSK_OK);
+	assert_int_equal(rp.printer, PRINTER_OK);
 	assert_string_equal(rp.number, "P001");
 	assert_string_not_equal(rp.ticket_id, r.ticket_id);
+	assert_false(rp.voided);
+	assert_true(spooled(f, &r, "png"));
 	assert_true(spooled(f, &rp, "png"));
-	assert_int_equal(REPRINT(t, "P002", LANG_VI, &rp), KIOSK_ENOENT);
-	assert_int_equal(REPRINT(t, "A001", LANG_VI, &rp), KIOSK_ENOENT);
+	/* The number may come from the result it overwrites. */
+	assert_int_equal(tickets_reprint(t, cat, rp.number, LANG_VI, &rp2), KIOSK_OK);
+	assert_string_equal(rp2.number, "P001");
+	assert_string_not_equal(rp2.ticket_id, rp.ticket_id);
+	assert_string_not_equal(rp2.ticket_id, r.ticket_id);
+	assert_int_equal(count_spool(f), 3);
+	/* Numbers never issued today; bad arguments. */
+	assert_int_equal(tickets_reprint(t, cat, "P002", LANG_VI, &rp), KIOSK_ENOENT);
+	assert_string_equal(rp.number, "");
+	assert_int_equal(tickets_reprint(t, cat, "A001", LANG_VI, &rp), KIOSK_ENOENT);
+	assert_int_equal(tickets_reprint(t, NULL, "P001", LANG_VI, &rp), KIOSK_EINVAL);
+	assert_int_equal(tickets_reprint(t, cat, "", LANG_VI, &rp), KIOSK_EINVAL);
+	assert_int_equal(tickets_reprint(t, cat, "P0012345", LANG_VI, &rp), KIOSK_EINVAL);
 	/* Another procedure than the number's: refused, number untouched. */
-	assert_int_equal(tickets_reprint_proc(t, &procs[1], "P001", LANG_VI, &rp), KIOSK_EINVAL);
+	assert_int_equal(tickets_reprint_proc(t, chuyen_nhuong, "P001", LANG_VI, &rp), KIOSK_EINVAL);
+	/* The number's procedure has left the catalogue (it was edited since):
+	 * refused, nothing printed. */
+	char edited[sizeof catalog_json + 16];
+	const char *at = strstr(catalog_json, "\"khai-sinh\"");
+	assert_non_null(at);
+	snprintf(edited, sizeof edited, "%.*s\"khai-sinh-moi\"%s", (int)(at - catalog_json), catalog_json,
+		 at + strlen("\"khai-sinh\""));
+	catalog_t *cat2 = NULL;
+	assert_int_equal(catalog_load_text("edited.json", edited, strlen(edited), &cat2, err, sizeof err),
+			 KIOSK_OK);
+	assert_null(catalog_proc_find(cat2, "khai-sinh"));
+	assert_int_equal(tickets_reprint(t, cat2, "P001", LANG_VI, &rp), KIOSK_ENOENT);
+	assert_string_equal(rp.number, "");
+	catalog_free(cat2);
+	assert_int_equal(count_spool(f), 3);
 	/* A failed reprint never voids the number. */
 	assert_int_equal(tickets_sim_set(t, PRINTER_PAPER_OUT, 50), KIOSK_OK);
-	assert_int_equal(REPRINT(t, "P001", LANG_VI, &rp), KIOSK_EPAPER);
+	assert_int_equal(tickets_reprint(t, cat, "P001", LANG_VI, &rp), KIOSK_EPAPER);
+	assert_int_equal(rp.printer, PRINTER_PAPER_OUT);
 	assert_false(rp.voided);
 	assert_int_equal(tickets_sim_set(t, PRINTER_OK, -1), KIOSK_OK);
-	assert_int_equal(REPRINT(t, "P001", LANG_EN, &rp), KIOSK_OK);
+	assert_int_equal(tickets_reprint(t, cat, "P001", LANG_EN, &rp), KIOSK_OK);
+	assert_string_equal(rp.number, "P001");
+	assert_true(spooled(f, &rp, "escpos"));
+	assert_int_equal(count_spool(f), 4);
+	/* The next issued number goes on. */
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, true, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_string_equal(r.number, "P002");
 	tickets_close(t);
+	/* The ledger: three reprints printed, nothing voided. */
+	char path[700];
+	snprintf(path, sizeof path, "%s/ledger.db", f->data);
+	ledger_t *l = NULL;
+	assert_int_equal(ledger_open(path, &f->clock, &l, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ledger_event_count(l, "reprinted"), 3);
+	assert_int_equal(ledger_event_count(l, "voided"), 0);
+	ledger_close(l);
 }
 
 static void test_priority_mark_and_cap(void **state)
@@ -254,20 +320,20 @@ static void test_priority_mark_and_cap(void **state)
 	f->cfg.daily_cap = 2;
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
 	tickets_result_t r;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], true, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, true, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A001");
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A002");
 	printer_state_t st;
-	assert_int_equal(tickets_check(t, &grp_a, false, &st), KIOSK_ESOLDOUT);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ESOLDOUT);
+	assert_int_equal(tickets_check(t, grp_a, false, &st), KIOSK_ESOLDOUT);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ESOLDOUT);
 	assert_string_equal(r.number, "");
-	assert_int_equal(tickets_check(t, &grp_b, false, &st), KIOSK_OK);
+	assert_int_equal(tickets_check(t, grp_b, false, &st), KIOSK_OK);
 	tickets_close(t);
 	f->cfg.priority = PRIORITY_NONE;
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[1], true, NULL, 0, LANG_VI, &r), KIOSK_EINVAL);
-	assert_int_equal(tickets_check(t, &grp_b, true, &st), KIOSK_EINVAL);
+	assert_int_equal(tickets_issue(t, cat, chuyen_nhuong, true, NULL, 0, LANG_VI, &r), KIOSK_EINVAL);
+	assert_int_equal(tickets_check(t, grp_b, true, &st), KIOSK_EINVAL);
 	tickets_close(t);
 }
 
@@ -282,20 +348,99 @@ static tickets_t *open_fake(fx_t *f)
 	return t;
 }
 
-/* The exact reference stream for an issued ticket. */
-static void reference(fx_t *f, const tickets_result_t *r, bool priority, const tickets_answer_t *a,
-		      size_t na, uint8_t **bytes, size_t *n)
+/* The exact reference stream for a ticket of khai_sinh. */
+static void compose(fx_t *f, const tickets_result_t *r, bool priority, bool reprint, const tickets_answer_t *a,
+		    size_t na, lang_t lang, uint8_t **bytes, size_t *n)
 {
 	struct ticket_renderer *rend = NULL;
 	char err[256];
 	assert_int_equal(ticket_renderer_open(assets(), &rend, err, sizeof err), KIOSK_OK);
 	tickets_job_t job = {
-		.proc = &procs[0], .office = f->cfg.office_name, .number = r->number, .ticket_id = r->ticket_id,
-		.priority = priority, .dated = r->dated, .time_ms = r->time_ms, .lang = LANG_VI,
+		.proc = khai_sinh, .office = f->cfg.office_name, .number = r->number, .ticket_id = r->ticket_id,
+		.priority = priority, .reprint = reprint, .dated = r->dated, .time_ms = r->time_ms, .lang = lang,
 		.answers = a, .nanswers = na,
 	};
 	assert_int_equal(tickets_compose(rend, "80mm", &job, bytes, n, NULL), KIOSK_OK);
 	ticket_renderer_close(rend);
+}
+
+static void reference(fx_t *f, const tickets_result_t *r, bool priority, const tickets_answer_t *a,
+		      size_t na, uint8_t **bytes, size_t *n)
+{
+	compose(f, r, priority, false, a, na, LANG_VI, bytes, n);
+}
+
+/* The picture in a ticket stream: init, align, raster bands (stitched),
+ * feed, cut; anything else fails the test. */
+static void stream_image(const uint8_t *b, size_t n, ticket_image_t *img)
+{
+	memset(img, 0, sizeof *img);
+	size_t i = 0;
+	while (i < n) {
+		if (b[i] == 0x1B && i + 1 < n && b[i + 1] == 0x40) {
+			i += 2;
+		} else if (b[i] == 0x1B && i + 2 < n && (b[i + 1] == 0x61 || b[i + 1] == 0x64)) {
+			i += 3;
+		} else if (b[i] == 0x1D && i + 3 < n && b[i + 1] == 0x56) {
+			i += 4;
+		} else if (b[i] == 0x1D && i + 7 < n && b[i + 1] == 0x76 && b[i + 2] == 0x30) {
+			size_t x = (size_t)b[i + 4] | (size_t)b[i + 5] << 8;
+			size_t y = (size_t)b[i + 6] | (size_t)b[i + 7] << 8;
+			i += 8;
+			assert_true(x > 0 && y > 0 && i + x * y <= n);
+			if (!img->stride) {
+				img->stride = (int)x;
+				img->w = (int)x * 8;
+			}
+			assert_int_equal(x, img->stride);
+			uint8_t *nb = realloc(img->bits, ((size_t)img->h + y) * x);
+			assert_non_null(nb);
+			img->bits = nb;
+			memcpy(img->bits + (size_t)img->h * x, b + i, x * y);
+			img->h += (int)y;
+			i += x * y;
+		} else {
+			fail_msg("unexpected byte 0x%02x at offset %zu of the ticket stream", b[i], i);
+		}
+	}
+	assert_non_null(img->bits);
+}
+
+/* Whether an 80 mm ticket opens with text as a white-on-black banner, drawn
+ * as ticket.c draws it: bold 34 px, centred, 8 rows from the top, the band
+ * running from margin to margin (12 dots). */
+static bool banner_is(const ticket_image_t *img, const char *text)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/fonts/NotoSans-Bold.ttf", assets());
+	if (!TTF_WasInit())
+		assert_int_equal(TTF_Init(), 0);
+	TTF_Font *font = TTF_OpenFont(path, 34);
+	assert_non_null(font);
+	SDL_Color black = {0, 0, 0, 255};
+	SDL_Surface *sf = TTF_RenderUTF8_Solid(font, text, black);
+	assert_non_null(sf);
+	const int y0 = 8, x0 = (img->w - sf->w) / 2;
+	bool ok = img->w == 576 && sf->w < img->w - 24 && y0 + sf->h <= img->h;
+	if (SDL_MUSTLOCK(sf))
+		SDL_LockSurface(sf);
+	for (int y = 0; ok && y < sf->h; y++) {
+		const uint8_t *row = (const uint8_t *)sf->pixels + (size_t)y * (size_t)sf->pitch;
+		for (int x = 0; ok && x < sf->w; x++)
+			ok = ticket_pixel(img, x0 + x, y0 + y) == (row[x] == 0);
+		for (int x = 12; ok && x < x0; x++)
+			ok = ticket_pixel(img, x, y0 + y) && ticket_pixel(img, img->w - 1 - x, y0 + y);
+	}
+	if (SDL_MUSTLOCK(sf))
+		SDL_UnlockSurface(sf);
+	SDL_FreeSurface(sf);
+	TTF_CloseFont(font);
+	return ok;
+}
+
+static bool received_is(fx_t *f, const uint8_t *b, size_t n)
+{
+	return f->fake.nreceived == n && memcmp(f->fake.received, b, n) == 0;
 }
 
 static void test_fake_stream_exact(void **state)
@@ -311,7 +456,7 @@ static void test_fake_stream_exact(void **state)
 	f->fake.garbage_replies = 1;
 	f->fake.realtime_in_data = true;
 	tickets_result_t r;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, answers, 3, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, answers, 3, LANG_VI, &r), KIOSK_OK);
 	assert_int_equal(r.printer, PRINTER_OK);
 	uint8_t *ref;
 	size_t n;
@@ -324,13 +469,97 @@ static void test_fake_stream_exact(void **state)
 	f->fake.timeout_partial_every = 0;
 	f->fake.max_per_write = 0;
 	f->fake.stall_writes = 2;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A002");
 	reference(f, &r, false, NULL, 0, &ref, &n);
 	assert_int_equal(f->fake.nreceived, n);
 	assert_memory_equal(f->fake.received, ref, n);
 	free(ref);
 	tickets_close(t);
+}
+
+/* What a reprint prints, byte for byte: the ticket composed as a reprint
+ * (the "BẢN IN LẠI" banner, the reprint flag in the hand-off record) with
+ * the same number, the new ticket id and no answers. */
+static void test_reprint_exact(void **state)
+{
+	fx_t *f = *state;
+	tickets_t *t = open_fake(f);
+	tickets_result_t r, rp;
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, true, answers, 3, LANG_VI, &r), KIOSK_OK);
+	assert_string_equal(r.number, "P001");
+	uint8_t *ref;
+	size_t n;
+	compose(f, &r, true, false, answers, 3, LANG_VI, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+	ticket_image_t img;
+	stream_image(f->fake.received, f->fake.nreceived, &img);
+	assert_false(banner_is(&img, "BẢN IN LẠI")); /* the original has none */
+	ticket_image_free(&img);
+
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_reprint(t, cat, "P001", LANG_VI, &rp), KIOSK_OK);
+	assert_string_equal(rp.number, "P001");
+	assert_string_not_equal(rp.ticket_id, r.ticket_id);
+	compose(f, &rp, true, true, NULL, 0, LANG_VI, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+	/* Not the original's answers, not an unmarked copy, not the old id. */
+	compose(f, &rp, true, true, answers, 3, LANG_VI, &ref, &n);
+	assert_false(received_is(f, ref, n));
+	free(ref);
+	compose(f, &rp, true, false, NULL, 0, LANG_VI, &ref, &n);
+	assert_false(received_is(f, ref, n));
+	free(ref);
+	compose(f, &r, true, true, NULL, 0, LANG_VI, &ref, &n);
+	assert_false(received_is(f, ref, n));
+	free(ref);
+	stream_image(f->fake.received, f->fake.nreceived, &img);
+	assert_true(banner_is(&img, "BẢN IN LẠI"));
+	assert_false(banner_is(&img, "BẢN IN LẠI / REPRINT"));
+	ticket_image_free(&img);
+
+	/* In English the banner carries both languages. */
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_reprint(t, cat, "P001", LANG_EN, &rp), KIOSK_OK);
+	compose(f, &rp, true, true, NULL, 0, LANG_EN, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+	stream_image(f->fake.received, f->fake.nreceived, &img);
+	assert_true(banner_is(&img, "BẢN IN LẠI / REPRINT"));
+	ticket_image_free(&img);
+	assert_int_equal(f->fake.jobs_printed, 3);
+	tickets_close(t);
+}
+
+/* The shipped catalogue ($KIOSK_ASSETS/catalog.json): every procedure gets
+ * a ticket in its group's series and reprints by its number. */
+static void test_shipped_catalog(void **state)
+{
+	fx_t *f = *state;
+	char path[600], err[512];
+	snprintf(path, sizeof path, "%s/catalog.json", assets());
+	catalog_t *shipped = NULL;
+	assert_int_equal(catalog_load(path, &shipped, err, sizeof err), KIOSK_OK);
+	size_t n = catalog_proc_count(shipped);
+	assert_true(n > 0);
+	tickets_t *t = NULL;
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
+	for (size_t i = 0; i < n; i++) {
+		const catalog_proc_t *p = catalog_proc_at(shipped, i);
+		lang_t lang = i % 2 ? LANG_EN : LANG_VI;
+		tickets_result_t r, rp;
+		assert_int_equal(tickets_issue(t, shipped, p, false, NULL, 0, lang, &r), KIOSK_OK);
+		assert_int_equal(r.number[0], p->group->letter);
+		assert_int_equal(tickets_reprint(t, shipped, r.number, lang, &rp), KIOSK_OK);
+		assert_string_equal(rp.number, r.number);
+		assert_string_not_equal(rp.ticket_id, r.ticket_id);
+		assert_true(spooled(f, &rp, "png"));
+	}
+	assert_int_equal(count_spool(f), (int)(2 * n));
+	tickets_close(t);
+	catalog_free(shipped);
 }
 
 static void test_fake_faults(void **state)
@@ -340,29 +569,29 @@ static void test_fake_faults(void **state)
 	tickets_result_t r;
 	/* No reply at all: not responding, no number. */
 	f->fake.state = PRINTER_NOT_RESPONDING;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ETIMEOUT);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ETIMEOUT);
 	assert_int_equal(r.printer, PRINTER_NOT_RESPONDING);
 	assert_string_equal(r.number, "");
 	/* Paper out / cover open / offline before. */
 	f->fake.state = PRINTER_PAPER_OUT;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
 	f->fake.state = PRINTER_COVER_OPEN;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ECOVER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ECOVER);
 	f->fake.state = PRINTER_OFFLINE;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_EOFFLINE);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_EOFFLINE);
 	assert_int_equal(r.printer, PRINTER_OFFLINE);
 	assert_int_equal(f->fake.nreceived, 0);
 	/* Paper runs out during the ticket. */
 	f->fake.state = PRINTER_OK;
 	f->fake.paper_out_after = 20000;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_EPAPER);
 	assert_true(r.voided);
 	assert_string_equal(r.number, "A001");
 	assert_int_equal(f->fake.nreceived, 20000);
 	/* Unplug mid-ticket, replug: next number, never A001 again. */
 	f->fake.state = PRINTER_OK;
 	f->fake.unplug_after = 3000;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
 	assert_true(r.voided);
 	assert_string_equal(r.number, "A002");
 	assert_int_equal(r.printer, PRINTER_NO_PRINTER);
@@ -373,23 +602,23 @@ static void test_fake_faults(void **state)
 	f->fake.max_per_write = 1000;
 	f->fake.timeout_partial_every = 0;
 	f->fake.stall_writes = 0;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A003");
 	f->fake.stall_writes = 1000;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ETIMEOUT);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ETIMEOUT);
 	assert_int_equal(r.printer, PRINTER_NOT_RESPONDING);
 	/* Nothing was sent before the stall: released, A004 comes again. */
 	assert_false(r.voided);
 	f->fake.stall_writes = 0;
 	/* Near end: prints with a warning. */
 	f->fake.state = PRINTER_NEAR_END;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A004");
 	assert_int_equal(r.printer, PRINTER_NEAR_END);
 	/* Garbage replies on every try: not responding. */
 	f->fake.state = PRINTER_OK;
 	f->fake.garbage_replies = 100;
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ETIMEOUT);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ETIMEOUT);
 	f->fake.garbage_replies = 0;
 	assert_int_equal(f->fake.jobs_printed, 2);
 	tickets_close(t);
@@ -407,9 +636,9 @@ static void test_transport_choice(void **state)
 	f->cfg.transport = "usb";
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
 	assert_int_equal(tickets_printer_state(t), PRINTER_NO_PRINTER);
-	assert_int_equal(tickets_check(t, &grp_a, false, &st), KIOSK_ENODEV);
+	assert_int_equal(tickets_check(t, grp_a, false, &st), KIOSK_ENODEV);
 	assert_int_equal(st, PRINTER_NO_PRINTER);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_ENODEV);
 	assert_string_equal(r.number, "");
 	assert_int_equal(tickets_sim_set(t, PRINTER_OK, -1), KIOSK_EINVAL);
 	assert_int_equal(tickets_next_deadline(t), -1);
@@ -417,7 +646,7 @@ static void test_transport_choice(void **state)
 	/* auto without a USB printer: the file transport. */
 	f->cfg.transport = "auto";
 	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
-	assert_int_equal(tickets_issue(t, &cat, &procs[0], false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
 	assert_string_equal(r.number, "A001");
 	assert_true(spooled(f, &r, "escpos"));
 	tickets_close(t);
@@ -447,10 +676,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_issue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_sim_failures, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reprint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reprint_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shipped_catalog, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_priority_mark_and_cap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_stream_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport_choice, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, load_catalog, free_catalog);
+	if (TTF_WasInit())
+		TTF_Quit();
+	return rc;
 }
