@@ -180,6 +180,7 @@ screenshots: all
 # `make image ARCH=arm64`: kernel, initramfs, read-only root disk and seeded
 # data disk in build/vm, from Debian arm64 packages and the arm64 build.
 image:
+	$(MAKE) ARCH=native all
 	$(MAKE) ARCH=arm64 all units
 	sh tools/vm/build-image.sh build/vm build/arm64/bin build/arm64/tests/tools
 vm-test: image

@@ -385,6 +385,17 @@ def build_data(a):
     if os.path.isdir(share):
         shutil.copytree(share, os.path.join(slot, "share/kiosk"),
                         ignore=shutil.ignore_patterns(".stamp"))
+    # A commissioned board has been through first boot: complete it with the
+    # host's kiosk (same code, same assets) so the VM starts at Welcome.
+    host = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "bin", "kiosk")
+    seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "vm", "seed-site.kss")
+    if have_app and os.path.exists(host):
+        r = subprocess.run([host, "--headless", "--first-boot", "--data", os.path.join(tree, "ledger"),
+                            "--script", seed], capture_output=True, text=True, timeout=300)
+        if r.returncode != 0:
+            raise SystemExit("mkimage: seeding the site set-up failed: " + r.stderr[-500:])
+        for f in ("logs",):
+            shutil.rmtree(os.path.join(tree, "ledger", f), ignore_errors=True)
     version = a.app_version
     write(os.path.join(slot, "VERSION"), version + "\n")
     os.symlink("slot-a", os.path.join(tree, "app/current"))
