@@ -179,6 +179,7 @@ void app_draw(app_t *a)
 	if (!a->first_frame_done) {
 		a->first_frame_done = true;
 		report(a, "FIRST_FRAME %lld", (long long)(kclock_mono(&a->clock) - a->start_mono));
+		report(a, "CLOCK %s", kclock_trusted(&a->clock) ? "trusted" : "untrusted");
 	}
 	if (a->reported_screen != a->session->screen || a->reported_warning != a->session->warning) {
 		a->reported_screen = a->session->screen;

@@ -14,6 +14,7 @@ scenario failed; with exactly one NAME, 77 when it was skipped. Screendumps
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -470,7 +471,7 @@ def read_script(path):
     return steps
 
 
-def host_reference(name, script, instant):
+def host_reference(name, script, instant, trusted):
     """Run the journey headless on the host with the file transport at the
     guest's instant; returns (screenshot dir, ESC/POS bytes or None)."""
     ref = os.path.join(RESULTS, name + "-host")
@@ -480,10 +481,14 @@ def host_reference(name, script, instant):
         body = [l for l in f if not l.startswith("set-time")]
     s2 = os.path.join(ref, "journey.script")
     with open(s2, "w") as f:
-        f.write("set-time %s+00:00\n" % instant + "".join(body))
+        f.write("set-time %s+00:00%s\n" % (instant, "" if trusted else " untrusted") + "".join(body))
     spool = os.path.join(ref, "spool")
+    # The same data folder as the guest's seeded disk: same ledger (ticket id
+    # prefix), same local settings.
+    data = os.path.join(ref, "data")
+    shutil.copytree(os.path.join(V.IMAGE, "data-tree", "ledger"), data)
     r = subprocess.run([os.path.join(HOST_BIN, "kiosk"), "--headless", "--size", "1920x1080",
-                        "--data", os.path.join(ref, "data"), "--spool", spool, "--script", s2,
+                        "--data", data, "--spool", spool, "--script", s2,
                         "--screenshots", ref], capture_output=True, text=True, timeout=300)
     expect(r.returncode == 0, "host headless journey failed: %s" % (r.stdout + r.stderr)[-800:])
     esc = sorted(f for f in os.listdir(spool) if f.endswith(".escpos")) if os.path.isdir(spool) else []
@@ -538,12 +543,13 @@ def sc_journey():
             figure("ticket: last tap to last byte at the printer (host clock, +-0.2 s)",
                    "%.1f" % (t_last - t_tap), "s")
         instant = vm.check("date -u +%Y-%m-%dT%H:%M:%S").strip()
+        trusted = re.search(r"CLOCK trusted", vm.events()) is not None
         detached = vm.check("dmesg | grep -c 'usblp0: removed' || true").strip()
     finally:
         vm.stop()
     with open(os.path.join(RESULTS, "journey-vm.escpos"), "wb") as f:
         f.write(got)
-    _, want = host_reference("journey", script, instant)
+    _, want = host_reference("journey", script, instant, trusted)
     a, b = strip_status_queries(got), strip_status_queries(want)
     expect(a == b, "printer bytes (%d) differ from the host .escpos (%d); first difference at %d; "
            "see %s" % (len(a), len(b), next((i for i, (x, y) in enumerate(zip(a, b)) if x != y),
