@@ -11,7 +11,7 @@ install -d -m 0755 /usr/local/lib/kiosk /etc/kiosk /etc/kiosk/keys
 install -m 0755 "$b/kiosk-stick-update.sh" /usr/local/lib/kiosk/kiosk-stick-update
 install -m 0644 "$b/systemd/kiosk.service" "$b/systemd/kiosk-update@.service" /etc/systemd/system/
 install -m 0644 "$b/udev/90-kiosk-update.rules" /etc/udev/rules.d/
-install -m 0644 "$b/tmpfiles.d/kiosk.conf" /etc/tmpfiles.d/
+install -m 0644 "$b/tmpfiles/kiosk.conf" /etc/tmpfiles.d/
 systemd-tmpfiles --create /etc/tmpfiles.d/kiosk.conf
 systemctl daemon-reload
 udevadm control --reload

@@ -9,8 +9,8 @@ swapoff -a || true
 if grep -qE '^[^#].*[[:space:]]swap[[:space:]]' /etc/fstab; then
 	sed -i -E 's/^([^#].*[[:space:]]swap[[:space:]].*)$/# \1  # disabled by kiosk lockdown/' /etc/fstab
 fi
-install -m 0644 "$(dirname "$0")/sysctl.d/90-kiosk-lockdown.conf" /etc/sysctl.d/
+install -m 0644 "$(dirname "$0")/sysctl/90-kiosk-lockdown.conf" /etc/sysctl.d/
 install -d /etc/systemd/logind.conf.d
-install -m 0644 "$(dirname "$0")/logind.conf.d/90-kiosk.conf" /etc/systemd/logind.conf.d/
+install -m 0644 "$(dirname "$0")/logind/90-kiosk.conf" /etc/systemd/logind.conf.d/
 sysctl --system >/dev/null
 echo "lockdown applied"
