@@ -934,7 +934,10 @@ int update_mark_good(update_t *u, char *err, size_t errlen)
 			st.tries_left = 0;
 			raise_floors(&st, &st.slot[cur]);
 			rc = state_write(pfd, &st, err, errlen);
-		} else if (cur >= 0 && st.slot[cur].state != UPDATE_SLOT_GOOD && t == BUNDLE_TYPE_APP) {
+		} else if (cur >= 0 && st.slot[cur].state != UPDATE_SLOT_GOOD &&
+			   st.slot[cur].state != UPDATE_SLOT_EMPTY && t == BUNDLE_TYPE_APP) {
+			/* EMPTY: the slot was laid down without the updater (the
+			 * factory image); there is no trial to end. */
 			rc = kiosk_err(err, errlen, KIOSK_EPERM, "the running slot is %s, not pending",
 				  update_slot_state_name(st.slot[cur].state));
 		}
