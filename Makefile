@@ -65,7 +65,7 @@ TTOOLS := $(patsubst tests/tools/%.c,$(OUT)/tests/tools/%,$(TTOOL_SRC))
 
 .PHONY: all run test test-native test-asan test-arm64 test-units test-cli \
 	test-scenarios test-fuzz fuzz bench screenshots stress install clean deps-run \
-	deps-test assets units image vm-test vm-test-ci
+	deps-test deps-vm assets units image vm-test vm-test-ci
 
 .SECONDARY:
 
@@ -179,7 +179,10 @@ screenshots: all
 # ---- VM test bench (docs/vm-bench.md) ------------------------------------
 # `make image ARCH=arm64`: kernel, initramfs, read-only root disk and seeded
 # data disk in build/vm, from Debian arm64 packages and the arm64 build.
-image:
+deps-vm:
+	@sh tools/deps.sh vm
+
+image: deps-vm
 	$(MAKE) ARCH=native all
 	$(MAKE) ARCH=arm64 all units
 	sh tools/vm/build-image.sh build/vm build/arm64/bin build/arm64/tests/tools
