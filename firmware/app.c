@@ -787,6 +787,9 @@ static int setup_sdl(app_t *a)
 			setenv("SDL_AUDIODRIVER", "dummy", 1);
 	}
 	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	/* KMSDRM triple-buffers by default: a frame shows only at the next flip,
+	 * and an idle kiosk never flips again. Double buffering shows it now. */
+	SDL_SetHint(SDL_HINT_VIDEO_DOUBLE_BUFFER, "1");
 	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
 	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
 	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
