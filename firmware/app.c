@@ -245,6 +245,9 @@ static void activate(app_t *a, const dc_t *t, bool touch)
 	}
 	char id[64];
 	snprintf(id, sizeof id, "%s", t->text);
+	/* Keys are never logged: together they would spell what was typed. */
+	if (!(t->flags & (TGT_KEY | TGT_NUMKEY)))
+		log_debug("tap %s on %s", id, app_screen_id(a));
 	session_tap(a->session, id);
 }
 
@@ -255,6 +258,7 @@ void app_input(app_t *a, const input_t *in)
 	in = &cal;
 	switch (in->type) {
 	case INPUT_PRESS: {
+		log_debug("press at %d,%d on %s", in->x, in->y, app_screen_id(a));
 		if (app_menu_press(a, in->x, in->y)) { /* corner zones, before hit tests */
 			a->pressed[0] = '\0';
 			a->dirty = true;
@@ -276,6 +280,7 @@ void app_input(app_t *a, const input_t *in)
 		}
 		break;
 	case INPUT_RELEASE: {
+		log_debug("release at %d,%d (pressed: %s)", in->x, in->y, a->pressed[0] ? a->pressed : "none");
 		if (!a->pressed[0])
 			break;
 		const dc_t *t = hit(a, in->x, in->y);
@@ -757,6 +762,8 @@ static int load_all(app_t *a)
 	char logs[1100];
 	snprintf(logs, sizeof logs, "%s/logs", a->data);
 	log_open(logs, (size_t)a->cfg.log_max_kb * 1024);
+	if (getenv("KIOSK_LOG_DEBUG"))
+		log_set_level(LOG_DEBUG);
 	char path[1100];
 	snprintf(path, sizeof path, "%s/catalog.json", a->assets);
 	if (catalog_load(path, &a->cat, err, sizeof err) != KIOSK_OK) {

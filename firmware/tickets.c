@@ -13,6 +13,7 @@
 #include "handoff.h"
 #include "kiosk.h"
 #include "ledger.h"
+#include "log.h"
 #include "printer.h"
 #include "ticket.h"
 
@@ -207,7 +208,11 @@ int tickets_check(tickets_t *t, const catalog_group_t *g, bool priority, printer
 	int rc = series_of(t, g, priority, &series);
 	if (rc)
 		return rc;
+	int64_t t0 = kclock_mono(t->clock);
 	*state = tickets_printer_state(t);
+	int64_t spent = kclock_mono(t->clock) - t0;
+	if (*state != PRINTER_OK || spent > 1000)
+		log_info("printer check: %s after %lld ms", printer_state_name(*state), (long long)spent);
 	rc = ledger_available(t->ledger, series, t->cap, NULL);
 	if (rc)
 		return rc;

@@ -4,6 +4,7 @@
  * replug and power cycles by rediscovering (hotplug events plus a 2 s
  * search while absent). With KIOSK_USB_NO_DISCOVERY=1 libusb is never
  * initialised (device discovery hangs under qemu user emulation). */
+#include "log.h"
 #include "printer.h"
 
 #include <libusb.h>
@@ -155,6 +156,7 @@ static int try_device(usbp_t *u, libusb_device *dev)
 	if (libusb_get_configuration(h, &cur) == 0 && cur != want_cfg)
 		libusb_set_configuration(h, want_cfg);
 	if (libusb_claim_interface(h, best_iface) != 0) {
+		log_warn("printer found but busy (interface %d): another program holds it", best_iface);
 		libusb_close(h);
 		return KIOSK_EBUSY;
 	}
@@ -163,6 +165,8 @@ static int try_device(usbp_t *u, libusb_device *dev)
 		libusb_close(h);
 		return KIOSK_ENODEV;
 	}
+	log_info("printer %04x:%04x ready (interface %d, out 0x%02x, in 0x%02x)", dd.idVendor,
+		 dd.idProduct, best_iface, bout, bhas_in ? bin : 0);
 	u->h = h;
 	u->iface = best_iface;
 	u->alt = best_alt;

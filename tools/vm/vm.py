@@ -328,6 +328,12 @@ class VM:
             ay = round(y * 32767 / (SCREEN_H - 1))
         else:
             ax, ay = int(x), int(y)
+        # Move one unit away first: an axis whose value does not change is
+        # not reported by evdev, and SDL 2.26 then takes 0 for it.
+        self.qmp("input-send-event", events=[
+            {"type": "abs", "data": {"axis": "x", "value": ax + 1}},
+            {"type": "abs", "data": {"axis": "y", "value": ay + 1}}])
+        time.sleep(0.05)
         self.qmp("input-send-event", events=[
             {"type": "abs", "data": {"axis": "x", "value": ax}},
             {"type": "abs", "data": {"axis": "y", "value": ay}}])
