@@ -943,6 +943,9 @@ int app_run(const app_options_t *opt)
 			rc = script_run(a, opt->script);
 		else {
 			app_step(a);
+			/* KMSDRM does not show the frame presented with the mode set:
+			 * present the first frame once more (cheap, once). */
+			app_draw(a);
 			if (health_check(a) != 0)
 				rc = 3; /* the launcher counts this start as failed */
 			else

@@ -608,19 +608,27 @@ def sc_paper_out():
 def sc_unplug_replug():
     """Printer unplugged and replugged during a ticket: the kiosk recovers
     without a restart (same process, back on a screen)."""
-    vm, _ = walk_to_print("unplug-replug")
+    mark = [0]
+    vm, _ = walk_to_print("unplug-replug", lambda v: mark.__setitem__(0, len(v.events())))
     try:
         pid = vm.check("pidof kiosk").strip()
         wait_guest(vm, "test $(wc -c < /run/bench/printer.bin) -gt 16", 60, "the ticket did not start printing")
         vm.check(GADGET + " printer unplug")
-        time.sleep(3)
-        mark = len(vm.events())
+        # The ticket fails: the citizen is told, no ticket screen.
+        vm.wait_event(r"SCREEN printer-error", 120, start=mark[0])
+        expect("SCREEN ticket" not in vm.events()[mark[0]:], "a ticket screen without a printer")
+        vm.screendump(os.path.join(RESULTS, "unplug-printer-error.png"))
         vm.check(GADGET + " printer plug")
-        vm.wait_event(r"SCREEN \S+", 120, start=mark)
+        vm.wait_event(r"printer 0416:5011 ready", 120, start=mark[0])
+        mark2 = len(vm.events())
+        tap_target(vm, "printer-error", "retry")
+        vm.wait_event(r"SCREEN ticket", 120, start=mark2)
         expect(vm.check("pidof kiosk").strip() == pid, "the kiosk restarted (pid %s)" % pid)
         vm.screendump(os.path.join(RESULTS, "unplug-replug.png"))
-        # The voided number is checked in the ledger by the printing branch's
-        # tests; here: the kiosk stayed up and answered.
+        # That a number whose bytes reached the printer is voided and never
+        # reissued is proved on the host (ledger tests, crash test, fake
+        # transport); the window to pull the cable mid-raster is too short to
+        # hit reliably under emulation.
     finally:
         vm.stop()
 
@@ -645,7 +653,9 @@ def make_bundle(run, version, tamper=False, pad_mib=0):
     subprocess.run(["cp", os.path.join(ARM_BIN, "kiosk"), os.path.join(tree, "bin", "kiosk")], check=True)
     share = os.path.join(ARM_BIN, "..", "share", "kiosk")
     if os.path.isdir(share):
-        subprocess.run(["cp", "-R", share, os.path.join(tree, "share")], check=True)
+        os.makedirs(os.path.join(tree, "share"))
+        subprocess.run(["cp", "-R", share, os.path.join(tree, "share", "kiosk")], check=True)
+        subprocess.run(["rm", "-f", os.path.join(tree, "share", "kiosk", ".stamp")], check=True)
         subprocess.run(["rm", "-f", os.path.join(tree, "share", ".stamp")], check=True)
     with open(os.path.join(tree, "VERSION"), "w") as f:
         f.write(version + "\n")
