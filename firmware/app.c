@@ -515,6 +515,11 @@ void app_step(app_t *a)
 		tickets_tick(a->tickets);
 	if (a->session->print_pending)
 		do_print(a);
+	if (a->redraw_at && kclock_mono(&a->clock) >= a->redraw_at) {
+		a->redraws++;
+		a->redraw_at = a->redraws < 5 ? kclock_mono(&a->clock) + 1000 * (1 << a->redraws) : 0;
+		a->dirty = true;
+	}
 	if (a->dirty || a->drawn_generation != a->session->generation)
 		app_draw(a);
 }
@@ -574,6 +579,8 @@ static int64_t next_deadline(app_t *a)
 		d = t;
 	if (a->scanner_retry && (d < 0 || a->scanner_retry < d))
 		d = a->scanner_retry;
+	if (a->redraw_at && (d < 0 || a->redraw_at < d))
+		d = a->redraw_at;
 	return d;
 }
 
@@ -943,9 +950,11 @@ int app_run(const app_options_t *opt)
 			rc = script_run(a, opt->script);
 		else {
 			app_step(a);
-			/* KMSDRM does not show the frame presented with the mode set:
-			 * present the first frame once more (cheap, once). */
-			app_draw(a);
+			/* The first frames on KMSDRM can be lost while the display
+			 * comes up (seen on the virtual office: a black screen until the
+			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
+			 * five wakeups in all, then the kiosk sleeps. */
+			a->redraw_at = kclock_mono(&a->clock) + 1000;
 			if (health_check(a) != 0)
 				rc = 3; /* the launcher counts this start as failed */
 			else

@@ -50,6 +50,8 @@ typedef struct app {
 	drawlist_t *dl;            /* the current frame's commands */
 	uint32_t drawn_generation;
 	bool dirty;
+	int64_t redraw_at;         /* mono ms of a start-up redraw, 0 = none */
+	int redraws;
 
 	/* input */
 	SDL_FingerID finger;       /* the one finger we follow */

@@ -358,7 +358,7 @@ def sc_welcome():
         up = vm.check("cut -d' ' -f1 /proc/uptime")
         figure("boot to first frame (guest uptime at check)", up.strip(), "s")
         vm.wait_event(r"SCREEN welcome", 60)
-        time.sleep(2)
+        time.sleep(float(os.environ.get("VM_WELCOME_WAIT", "20")))
         png = os.path.join(RESULTS, "welcome.png")
         scr = vm.screendump(png)
         diff = compare_png(png, os.path.join(ref_dir, "welcome.png"))
