@@ -181,9 +181,22 @@ void app_draw(app_t *a)
 		report(a, "FIRST_FRAME %lld", (long long)(kclock_mono(&a->clock) - a->start_mono));
 		report(a, "CLOCK %s", kclock_trusted(&a->clock) ? "trusted" : "untrusted");
 	}
-	if (a->reported_screen != a->session->screen || a->reported_warning != a->session->warning) {
+	/* The layout report: again whenever the screen or its targets change
+	 * (a scan offer adds buttons to the same screen). */
+	uint64_t th = 1469598103934665603ULL;
+	for (int i = 0; i < a->dl->n; i++) {
+		const dc_t *c = &a->dl->cmds[i];
+		if (c->kind != DC_TARGET)
+			continue;
+		for (const char *p = c->text; *p; p++)
+			th = (th ^ (unsigned char)*p) * 1099511628211ULL;
+		th = (th ^ (uint64_t)(c->r.x * 7919 + c->r.y * 31 + c->r.w + c->r.h)) * 1099511628211ULL;
+	}
+	if (a->report && (a->reported_screen != a->session->screen ||
+			  a->reported_warning != a->session->warning || a->reported_targets != th)) {
 		a->reported_screen = a->session->screen;
 		a->reported_warning = a->session->warning;
+		a->reported_targets = th;
 		report(a, "SCREEN %s", app_screen_id(a));
 		for (int i = 0; i < a->dl->n; i++) {
 			const dc_t *c = &a->dl->cmds[i];
@@ -464,7 +477,6 @@ static void scanner_poll(app_t *a)
 		} else if (rc == KIOSK_ENODEV) {
 			log_warn("scanner unplugged");
 			scanner_close(a->scanner);
-	runlink_close(a->runlink);
 			a->scanner = NULL;
 			a->scanner_retry = kclock_mono(&a->clock) + 2000;
 			break;
@@ -869,6 +881,7 @@ static int setup_sdl(app_t *a)
 static void teardown(app_t *a)
 {
 	scanner_close(a->scanner);
+	runlink_close(a->runlink);
 	app_menu_teardown(a);
 	session_destroy(a->session);
 	tickets_close(a->tickets); /* the ledger is closed cleanly */

@@ -68,6 +68,7 @@ typedef struct app {
 	FILE *report;
 	screen_t reported_screen;
 	bool reported_warning;
+	uint64_t reported_targets; /* hash of the reported targets */
 	volatile int quit;
 } app_t;
 

@@ -20,6 +20,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: kiosk-update --root DIR [--keys DIR] [--compatible-file F] [--progress FILE]\n"
+		"                    [--progress-lines]\n"
 		"         install [--reinstall] [--type app|data] [--tries N] (F.kiosk | --stick DIR)\n"
 		"       | scan --stick DIR | status | mark-good | rollback [--type app|data]\n");
 	return 2;
@@ -49,6 +50,33 @@ static void progress_file(void *user, int pct, uint64_t bytes, uint64_t total, c
 		rename(tmp, path);
 	else
 		unlink(tmp);
+}
+
+/* --progress-lines: "PROGRESS <percent> <phase>" on standard output at each
+ * new percent, for logs and the test bench (it pulls a stick at 30 %). */
+static void progress_lines(void *user, int pct, uint64_t bytes, uint64_t total, const char *phase)
+{
+	int *last = user;
+	(void)bytes;
+	(void)total;
+	if (pct == *last)
+		return;
+	*last = pct;
+	printf("PROGRESS %d %s\n", pct, phase ? phase : "");
+	fflush(stdout);
+}
+
+/* Both: the status file and the lines. */
+typedef struct {
+	const char *file;
+	int last;
+} progress_both_t;
+
+static void progress_both(void *user, int pct, uint64_t bytes, uint64_t total, const char *phase)
+{
+	progress_both_t *b = user;
+	progress_file((void *)b->file, pct, bytes, total, phase);
+	progress_lines(&b->last, pct, bytes, total, phase);
 }
 
 static void progress_final(const char *path, const char *result, const char *text)
@@ -85,12 +113,17 @@ int main(int argc, char **argv)
 {
 	const char *root = NULL, *keys = NULL, *compat = NULL, *progress = NULL, *stick = NULL;
 	const char *cmd = NULL, *file = NULL;
+	int lines = 0;
 	update_install_opts_t o = {0, -1, 0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--reinstall")) {
 			o.flags |= UPDATE_F_REINSTALL;
+			continue;
+		}
+		if (!strcmp(a, "--progress-lines")) {
+			lines = 1;
 			continue;
 		}
 		if (a[0] != '-' || a[1] != '-') {
@@ -113,6 +146,7 @@ int main(int argc, char **argv)
 			compat = v;
 		else if (!strcmp(a, "--progress"))
 			progress = v;
+
 		else if (!strcmp(a, "--stick"))
 			stick = v;
 		else if (!strcmp(a, "--type")) {
@@ -157,8 +191,15 @@ int main(int argc, char **argv)
 	}
 	int res = 0;
 	if (is_install) {
-		if (progress)
+		static progress_both_t both;
+		both.file = progress;
+		both.last = -1;
+		if (progress && lines)
+			update_set_progress(u, progress_both, &both);
+		else if (progress)
 			update_set_progress(u, progress_file, (void *)progress);
+		else if (lines)
+			update_set_progress(u, progress_lines, &both.last);
 		if (file)
 			rc = update_install_file(u, file, &o, msg, sizeof msg, err, sizeof err);
 		else

@@ -396,6 +396,12 @@ def build_data(a):
             raise SystemExit("mkimage: seeding the site set-up failed: " + r.stderr[-500:])
         for f in ("logs",):
             shutil.rmtree(os.path.join(tree, "ledger", f), ignore_errors=True)
+        # The board's ID-card scanner (the bench's ACM gadget, udev link).
+        local = os.path.join(tree, "ledger", "local.json")
+        cfg = json.load(open(local)) if os.path.exists(local) else {}
+        cfg.setdefault("scanner", {})["device"] = "/dev/kiosk-scanner"
+        with open(local, "w") as f:
+            json.dump(cfg, f, ensure_ascii=False, indent=1)
     version = a.app_version
     write(os.path.join(slot, "VERSION"), version + "\n")
     os.symlink("slot-a", os.path.join(tree, "app/current"))
