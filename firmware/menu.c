@@ -136,8 +136,18 @@ static void show(menu_t *m, session_t *s, screen_t scr)
 
 static void bump(session_t *s) { s->generation++; }
 
+/* The paper view shows the printer state queried here, when it opens or is
+ * refreshed, never during layout (a USB query per redraw would be I/O in
+ * the frame path). */
+static void query_paper(menu_t *m)
+{
+	m->paper = m->env.tickets ? tickets_printer_state(m->env.tickets) : PRINTER_NO_PRINTER;
+}
+
 static void to_view(menu_t *m, session_t *s, menu_view_t v)
 {
+	if (v == MV_PAPER)
+		query_paper(m);
 	m->view = v;
 	m->confirm = false;
 	m->msg_key = NULL;
@@ -880,6 +890,7 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 		if (strcmp(t, "test-page") == 0 && tech && m->env.tickets) {
 			printer_state_t st;
 			int rc = tickets_test_page(m->env.tickets, s->lang, &st);
+			m->paper = st;
 			if (rc == KIOSK_OK)
 				set_msg(m, "menu.test_page_done", false, NULL);
 			else
@@ -889,6 +900,7 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			return true;
 		}
 		if (strcmp(t, "refresh") == 0 || next) {
+			query_paper(m);
 			bump(s);
 			return true;
 		}

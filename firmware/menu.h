@@ -116,6 +116,7 @@ typedef struct menu {
 	touchcal_t cal;
 	int cal_step;             /* crosses touched so far, 0..4 */
 	int cal_rx[4], cal_ry[4]; /* raw presses */
+	printer_state_t paper;    /* printer state shown by the paper view */
 } menu_t;
 
 /* Create the menus; env is copied. NULL when out of memory. */

@@ -17,6 +17,7 @@ struct runlink {
 	int fd;
 	char last[96];
 	runlink_status_t st;
+	bool primed;       /* update.status was read at least once */
 };
 
 runlink_t *runlink_open(const char *dir)
@@ -76,10 +77,18 @@ bool runlink_read(runlink_t *r, runlink_status_t *out)
 		memset(out, 0, sizeof *out);
 		return false;
 	}
+	/* Only when inotify reported a change (or on the first call, or
+	 * without inotify) is the file read again: no I/O per loop step. */
 	char buf[4096];
+	bool events = false;
 	if (r->fd >= 0)
 		while (read(r->fd, buf, sizeof buf) > 0)
-			;
+			events = true;
+	if (r->primed && r->fd >= 0 && !events) {
+		*out = r->st;
+		return false;
+	}
+	r->primed = true;
 	runlink_status_t st;
 	memset(&st, 0, sizeof st);
 	char path[600];

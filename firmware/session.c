@@ -433,6 +433,19 @@ void session_cycle_phys_method(session_t *s)
 
 /* ---- taps ---------------------------------------------------------------- */
 
+/* "page-next" / "page-prev" over a list of n items, page_size a page. */
+static bool turn_page(session_t *s, const char *t, int n)
+{
+	if (strcmp(t, "page-next") == 0 && (s->page + 1) * s->page_size < n)
+		s->page++;
+	else if (strcmp(t, "page-prev") == 0 && s->page > 0)
+		s->page--;
+	else
+		return false;
+	changed(s);
+	return true;
+}
+
 static bool common_tap(session_t *s, const char *t)
 {
 	if (strcmp(t, "lang-vi") == 0 || strcmp(t, "lang-en") == 0) {
@@ -523,16 +536,8 @@ bool session_tap(session_t *s, const char *t)
 			session_reset(s);
 			return true;
 		}
-		if (strcmp(t, "page-next") == 0 && (s->page + 1) * s->page_size < (int)ng) {
-			s->page++;
-			changed(s);
+		if (turn_page(s, t, (int)ng))
 			return true;
-		}
-		if (strcmp(t, "page-prev") == 0 && s->page > 0) {
-			s->page--;
-			changed(s);
-			return true;
-		}
 		if (strncmp(t, "group-", 6) == 0) {
 			const catalog_group_t *g = catalog_group_find(s->cat, t + 6);
 			if (!g)
@@ -549,21 +554,14 @@ bool session_tap(session_t *s, const char *t)
 			go(s, SCR_GROUPS);
 			return true;
 		}
-		if (strcmp(t, "page-next") == 0 || strcmp(t, "page-prev") == 0) {
+		if (strncmp(t, "page-", 5) == 0) {
 			int n = 0;
 			for (size_t i = 0; i < catalog_proc_count(s->cat); i++) {
 				const catalog_proc_t *p = catalog_proc_at(s->cat, i);
 				if (p->group == s->group && config_offers(s->cfg, p->id))
 					n++;
 			}
-			if (t[5] == 'n' && (s->page + 1) * s->page_size < n)
-				s->page++;
-			else if (t[5] == 'p' && s->page > 0)
-				s->page--;
-			else
-				return false;
-			changed(s);
-			return true;
+			return turn_page(s, t, n);
 		}
 		if (strncmp(t, "proc-", 5) == 0) {
 			const catalog_proc_t *p = proc_for_target(s, t + 5);
@@ -623,17 +621,8 @@ bool session_tap(session_t *s, const char *t)
 			after_review(s);
 			return true;
 		}
-		if (strcmp(t, "page-next") == 0 &&
-		    (s->page + 1) * s->page_size < (int)s->proc->nfields) {
-			s->page++;
-			changed(s);
+		if (turn_page(s, t, (int)s->proc->nfields))
 			return true;
-		}
-		if (strcmp(t, "page-prev") == 0 && s->page > 0) {
-			s->page--;
-			changed(s);
-			return true;
-		}
 		if (strncmp(t, "edit-", 5) == 0) {
 			for (size_t i = 0; i < s->proc->nfields; i++)
 				if (strcmp(s->proc->fields[i].id, t + 5) == 0) {

@@ -276,7 +276,7 @@ static void view_paper(ml_t *l)
 		body(l, T(l, "menu.printer_none"));
 		return;
 	}
-	printer_state_t st = tickets_printer_state(t);
+	printer_state_t st = l->m->paper;
 	text(l, T(l, printer_key(st)), FONT_BOLD, l->a.body_px,
 	     st == PRINTER_OK ? C_TEXT : C_TEXT);
 	if (st == PRINTER_NEAR_END || st == PRINTER_PAPER_OUT)
