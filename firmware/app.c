@@ -23,6 +23,7 @@
 #include "pngout.h"
 #include "menu.h"
 #include "runlink.h"
+#include "sdnotify.h"
 #include "update/update.h"
 #include "app_menu.h"
 
@@ -638,12 +639,23 @@ static void main_loop(app_t *a)
 		if (ev.inotify >= 0)
 			inotify_add_watch(ev.inotify, "/dev/input", IN_CREATE | IN_DELETE);
 	}
+	/* The service's watchdog (kiosk.service WatchdogSec=): petted from this
+	 * loop at half the interval, so a hung loop gets the kiosk restarted. */
+	int64_t wd_ms = sdnotify_watchdog_ms(), wd_next = 0;
 	while (!a->quit && !got_signal) {
 		app_step(a);
 		if (a->quit || got_signal)
 			break;
 		int64_t d = next_deadline(a);
 		int64_t now = kclock_mono(&a->clock);
+		if (wd_ms > 0) {
+			if (now >= wd_next) {
+				sdnotify("WATCHDOG=1");
+				wd_next = now + wd_ms / 2;
+			}
+			if (d < 0 || wd_next < d)
+				d = wd_next;
+		}
 		int timeout = d < 0 ? -1 : d <= now ? 0 : (int)(d - now > 60000 ? 60000 : d - now);
 		if (waits) {
 			/* The window system's socket is SDL's to wait on. */
@@ -968,10 +980,13 @@ int app_run(const app_options_t *opt)
 			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
 			 * five wakeups in all, then the kiosk sleeps. */
 			a->redraw_at = kclock_mono(&a->clock) + 1000;
-			if (health_check(a) != 0)
+			if (health_check(a) != 0) {
 				rc = 3; /* the launcher counts this start as failed */
-			else
+			} else {
+				sdnotify("READY=1");
 				main_loop(a);
+				sdnotify("STOPPING=1");
+			}
 		}
 		if (got_signal)
 			log_info("stopping on signal %d", (int)got_signal);
