@@ -734,6 +734,20 @@ static int mkdir_p(const char *path)
 }
 
 /* Open the ledger and printer from a->cfg (start-up, factory reset). */
+/* Where the asset `name` comes from: the active data bundle (set by
+ * kiosk-launcher in KIOSK_DATA_SLOT) when it holds one, else the app's own
+ * assets. A data bundle carries the catalog, the translations and the site
+ * configuration; fonts, sounds and the rest stay with the app. */
+void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
+{
+	if (a->data_slot[0]) {
+		snprintf(out, cap, "%s/%s", a->data_slot, name);
+		if (access(out, R_OK) == 0)
+			return;
+	}
+	snprintf(out, cap, "%s/%s", a->assets, name);
+}
+
 int app_open_tickets(app_t *a)
 {
 	char err[1024] = "";
@@ -745,8 +759,10 @@ int app_open_tickets(app_t *a)
 		strcat(allow, i ? "," : "");
 		strcat(allow, a->cfg.printer_usb_allow[i]);
 	}
+	char i18n[1100];
+	app_asset_path(a, "i18n", i18n, sizeof i18n);
 	tickets_config_t tc = {
-		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets,
+		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = i18n,
 		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
 		.office_name = a->cfg.office_name, .usb_allow = allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
@@ -758,6 +774,16 @@ int app_open_tickets(app_t *a)
 		return KIOSK_EIO;
 	}
 	return KIOSK_OK;
+}
+
+static void data_slot_open(app_t *a)
+{
+	const char *ds = getenv("KIOSK_DATA_SLOT");
+	struct stat st;
+	a->data_slot[0] = 0;
+	if (!ds || !*ds || stat(ds, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	snprintf(a->data_slot, sizeof a->data_slot, "%s", ds);
 }
 
 static int load_all(app_t *a)
@@ -782,8 +808,9 @@ static int load_all(app_t *a)
 		fprintf(stderr, "kiosk: %s: cannot create the data folder\n", a->data);
 		return 1;
 	}
+	data_slot_open(a);
 	char site[1100], local[1100];
-	snprintf(site, sizeof site, "%s/site.json", a->assets);
+	app_asset_path(a, "site.json", site, sizeof site);
 	snprintf(local, sizeof local, "%s/local.json", a->data);
 	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
 			sizeof err) != KIOSK_OK) {
@@ -796,13 +823,25 @@ static int load_all(app_t *a)
 	if (getenv("KIOSK_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
 	char path[1100];
-	snprintf(path, sizeof path, "%s/catalog.json", a->assets);
+	if (a->data_slot[0]) {
+		char v[32] = "";
+		snprintf(path, sizeof path, "%s/VERSION", a->data_slot);
+		FILE *f = fopen(path, "r");
+		if (f) {
+			if (!fgets(v, sizeof v, f))
+				v[0] = 0;
+			fclose(f);
+		}
+		v[strcspn(v, "\r\n")] = 0;
+		log_info("data bundle %s in use (%s)", v[0] ? v : "without VERSION", a->data_slot);
+	}
+	app_asset_path(a, "catalog.json", path, sizeof path);
 	if (catalog_load(path, &a->cat, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: catalog error: %s\n", err);
 		log_error("catalog error: %s", err);
 		return 1;
 	}
-	snprintf(path, sizeof path, "%s/i18n", a->assets);
+	app_asset_path(a, "i18n", path, sizeof path);
 	if (i18n_load(path, &a->tr, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: translation error: %s\n", err);
 		log_error("translation error: %s", err);

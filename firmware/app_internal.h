@@ -39,6 +39,8 @@ typedef struct app {
 	kclock_virtual_t vclock;   /* scenario mode */
 	bool virtual_time;
 	char assets[1024], data[1024], spool[1100];
+	char data_slot[1024];      /* active data bundle ("" = none): catalog,
+				    * translations, site configuration */
 
 	SDL_Window *win;
 	SDL_Renderer *sdl;
@@ -74,6 +76,10 @@ typedef struct app {
 
 /* Feed one input event to the UI (the script runner uses it too). */
 void app_input(app_t *a, const input_t *in);
+
+/* The path of asset `name` (e.g. "catalog.json", "i18n"): from the active
+ * data bundle when it has it, else from the app's assets. */
+void app_asset_path(const app_t *a, const char *name, char *out, size_t cap);
 /* Process SDL's queue (converting events), timers and printing; rebuild and
  * draw the frame if anything changed. */
 void app_step(app_t *a);
