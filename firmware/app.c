@@ -628,6 +628,19 @@ static int health_check(app_t *a)
 	return 0;
 }
 
+/* The service's watchdog (kiosk.service WatchdogSec=): petted from the main
+ * loop at half the interval, and from the progress redraws of long work on
+ * the loop's thread (an install from the technician menu), so only a hung
+ * kiosk gets restarted. */
+void app_watchdog(app_t *a)
+{
+	int64_t now = kclock_mono(&a->clock);
+	if (a->wd_ms > 0 && now >= a->wd_next) {
+		sdnotify("WATCHDOG=1");
+		a->wd_next = now + a->wd_ms / 2;
+	}
+}
+
 static void main_loop(app_t *a)
 {
 	evdev_t ev = {.n = 0, .inotify = -1};
@@ -639,22 +652,17 @@ static void main_loop(app_t *a)
 		if (ev.inotify >= 0)
 			inotify_add_watch(ev.inotify, "/dev/input", IN_CREATE | IN_DELETE);
 	}
-	/* The service's watchdog (kiosk.service WatchdogSec=): petted from this
-	 * loop at half the interval, so a hung loop gets the kiosk restarted. */
-	int64_t wd_ms = sdnotify_watchdog_ms(), wd_next = 0;
+	a->wd_ms = sdnotify_watchdog_ms();
 	while (!a->quit && !got_signal) {
 		app_step(a);
 		if (a->quit || got_signal)
 			break;
 		int64_t d = next_deadline(a);
 		int64_t now = kclock_mono(&a->clock);
-		if (wd_ms > 0) {
-			if (now >= wd_next) {
-				sdnotify("WATCHDOG=1");
-				wd_next = now + wd_ms / 2;
-			}
-			if (d < 0 || wd_next < d)
-				d = wd_next;
+		if (a->wd_ms > 0) {
+			app_watchdog(a);
+			if (d < 0 || a->wd_next < d)
+				d = a->wd_next;
 		}
 		int timeout = d < 0 ? -1 : d <= now ? 0 : (int)(d - now > 60000 ? 60000 : d - now);
 		if (waits) {

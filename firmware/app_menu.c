@@ -83,6 +83,7 @@ static void hook_redraw(void *ctx)
 {
 	app_t *a = ctx;
 	app_draw(a);
+	app_watchdog(a); /* an install can take minutes on the loop's thread */
 }
 
 static int hook_factory_reset(void *ctx)
