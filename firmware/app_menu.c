@@ -10,6 +10,8 @@
  *   KIOSK_STICK         stick mount, read-only (default /run/kiosk/stick)
  *   KIOSK_EXPORT        export mount, rw       (default /run/kiosk/export)
  *   KIOSK_MOUNT_HELPER  root helper run as HELPER unmount DIR after an export
+ *   KIOSK_STICK_SERVICE run folder of the board's root stick service: the
+ *                       menu's scan, install and export go through it
  *   KIOSK_CLOCK_HELPER  sets the clock: HELPER set-time "YYYY-MM-DD HH:MM:SS UTC"
  *                       (default /usr/bin/timedatectl, allowed by polkit) */
 #include "app_menu.h"
@@ -18,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,9 +120,18 @@ int app_menu_setup(app_t *a)
 		log_error("PIN store: %s", err);
 		a->staff = NULL;
 	}
-	static char stick[1024], exp[1024];
+	static char stick[1024], exp[1100], svc[1024];
 	snprintf(stick, sizeof stick, "%s", env_or("KIOSK_STICK", "/run/kiosk/stick"));
 	snprintf(exp, sizeof exp, "%s", env_or("KIOSK_EXPORT", "/run/kiosk/export"));
+	const char *service = getenv("KIOSK_STICK_SERVICE");
+	if (service && service[0]) {
+		/* On the board the root stick service holds the stick; exports are
+		 * staged in a folder of ours that it copies from. */
+		snprintf(svc, sizeof svc, "%s", service);
+		snprintf(exp, sizeof exp, "%s/export-out", svc);
+		if (mkdir(exp, 0700) != 0 && errno != EEXIST)
+			log_warn("cannot create the export staging folder %s", exp);
+	}
 	menu_env_t env = {
 		.data_dir = a->data, .cat = a->cat, .cfg = &a->cfg, .tickets = a->tickets,
 		.staff = a->staff, .clock = &a->clock,
@@ -128,6 +140,7 @@ int app_menu_setup(app_t *a)
 		.compatible_file = env_or("KIOSK_COMPATIBLE", "/etc/kiosk/compatible"),
 		.stick_dir = stick, .export_dir = exp,
 		.mount_helper = getenv("KIOSK_MOUNT_HELPER"),
+		.stick_service = service && service[0] ? svc : NULL,
 		.set_clock = hook_set_clock, .reload_config = hook_reload, .redraw = hook_redraw,
 		.factory_reset = hook_factory_reset, .ctx = a,
 	};

@@ -448,9 +448,14 @@ static void export_now(menu_t *m, session_t *s)
 	int files = 0;
 	char err[256] = "";
 	int rc = menu_export(&m->env, &files, err, sizeof err);
+	if (rc == KIOSK_OK && m->env.stick_service) {
+		/* Staged here; the root stick service writes the stick, syncs
+		 * and hands it back read-only. */
+		rc = menu_svc_export(&m->env, m->env.redraw, m->env.ctx, err, sizeof err);
+	} else if (rc == KIOSK_OK && m->env.mount_helper) {
+		run_helper(m->env.mount_helper, "unmount", m->env.export_dir);
+	}
 	if (rc == KIOSK_OK) {
-		if (m->env.mount_helper)
-			run_helper(m->env.mount_helper, "unmount", m->env.export_dir);
 		char n[16];
 		snprintf(n, sizeof n, "%d", files);
 		set_msg(m, "menu.export_done", false, n);

@@ -40,6 +40,11 @@ typedef struct {
 	/* Optional root helper run as HELPER unmount DIR after an export
 	 * (on the board; NULL in tests: the export folder is plain). */
 	const char *mount_helper;
+	/* The board's stick service (run folder, e.g. /run/kiosk) when the
+	 * kiosk runs unprivileged: scan, install and export go through it
+	 * (firmware/menu_stick.c) and export_dir is a staging folder it copies
+	 * from. NULL: the menu uses the stick and the slots itself. */
+	const char *stick_service;
 	/* Set the system clock (UTC ms): KIOSK_OK or an error. */
 	int (*set_clock)(void *ctx, int64_t utc_ms);
 	/* Reload the configuration layers after a local change. */
@@ -182,5 +187,14 @@ int menu_upd_install(const menu_env_t *e, bool reinstall, menu_progress_fn fn, v
 int menu_upd_status(const menu_env_t *e, menu_slot_t *out, int max, int *n, int *tries_left,
 		    char *last_failure, size_t lflen, char *err, size_t errlen);
 int menu_upd_rollback(const menu_env_t *e, char *err, size_t errlen);
+
+/* The same through the board's stick service (env.stick_service set;
+ * firmware/menu_stick.c). menu_svc_export asks the service to copy what
+ * menu_export staged in export_dir to the stick, calls alive(ctx) every
+ * second while it waits, and clears the staging folder. */
+int menu_svc_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *err, size_t errlen);
+int menu_svc_install(const menu_env_t *e, bool reinstall, menu_progress_fn fn, void *user,
+		     char *msg, size_t msglen, char *err, size_t errlen);
+int menu_svc_export(const menu_env_t *e, void (*alive)(void *), void *ctx, char *err, size_t errlen);
 
 #endif

@@ -36,6 +36,8 @@ int menu_upd_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *
 		  size_t errlen)
 {
 	*n = 0;
+	if (e->stick_service)
+		return menu_svc_scan(e, out, max, n, err, errlen);
 	update_t *u = NULL;
 	int rc = open_upd(e, true, &u, err, errlen);
 	if (rc != KIOSK_OK)
@@ -78,6 +80,8 @@ int menu_upd_install(const menu_env_t *e, bool reinstall, menu_progress_fn fn, v
 		     char *msg, size_t msglen, char *err, size_t errlen)
 {
 	msg[0] = '\0';
+	if (e->stick_service)
+		return menu_svc_install(e, reinstall, fn, user, msg, msglen, err, errlen);
 	update_t *u = NULL;
 	int rc = open_upd(e, true, &u, err, errlen);
 	if (rc != KIOSK_OK)

@@ -1,16 +1,21 @@
 /* runlink.c - files in /run/kiosk shared with the board's root services:
  * the kiosk says when it is idle at Welcome (so a stick update waits for the
- * citizen to finish) and follows the updater's progress (inotify, no
- * polling). */
+ * citizen to finish), follows the updater's progress (inotify, no polling),
+ * and asks the stick service for what the unprivileged kiosk cannot do
+ * itself (install from the technician menu, export to the stick). */
 #include "runlink.h"
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+#include "kiosk.h"
 
 struct runlink {
 	char dir[512];
@@ -71,28 +76,12 @@ int runlink_fd(const runlink_t *r)
 	return r ? r->fd : -1;
 }
 
-bool runlink_read(runlink_t *r, runlink_status_t *out)
+void runlink_read_status(const char *dir, runlink_status_t *out)
 {
-	if (!r) {
-		memset(out, 0, sizeof *out);
-		return false;
-	}
-	/* Only when inotify reported a change (or on the first call, or
-	 * without inotify) is the file read again: no I/O per loop step. */
-	char buf[4096];
-	bool events = false;
-	if (r->fd >= 0)
-		while (read(r->fd, buf, sizeof buf) > 0)
-			events = true;
-	if (r->primed && r->fd >= 0 && !events) {
-		*out = r->st;
-		return false;
-	}
-	r->primed = true;
 	runlink_status_t st;
 	memset(&st, 0, sizeof st);
 	char path[600];
-	snprintf(path, sizeof path, "%s/update.status", r->dir);
+	snprintf(path, sizeof path, "%s/update.status", dir);
 	FILE *f = fopen(path, "r");
 	if (f) {
 		char line[256];
@@ -113,6 +102,76 @@ bool runlink_read(runlink_t *r, runlink_status_t *out)
 		if (st.percent > 100)
 			st.percent = 100;
 	}
+	*out = st;
+}
+
+int runlink_request(const char *dir, const char *verb, unsigned long *id)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	*id = (unsigned long)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) % 1000000000000UL;
+	char tmp[600], path[600];
+	snprintf(tmp, sizeof tmp, "%s/.stick.request.tmp", dir);
+	snprintf(path, sizeof path, "%s/stick.request", dir);
+	FILE *f = fopen(tmp, "w");
+	if (!f)
+		return KIOSK_EIO;
+	fprintf(f, "%s %lu\n", verb, *id);
+	if (fclose(f) != 0 || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return KIOSK_EIO;
+	}
+	return KIOSK_OK;
+}
+
+int runlink_answer(const char *dir, unsigned long id, bool *ok, char *msg, size_t cap)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/stick.answer", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return KIOSK_ENOENT;
+	char line[400];
+	bool mine = false, have = false;
+	*ok = false;
+	if (cap)
+		msg[0] = '\0';
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strncmp(line, "id=", 3) == 0) {
+			char *end;
+			mine = strtoul(line + 3, &end, 10) == id && !*end;
+		} else if (strncmp(line, "result=", 7) == 0) {
+			have = true;
+			*ok = strcmp(line + 7, "ok") == 0;
+		} else if (strncmp(line, "message=", 8) == 0 && cap) {
+			snprintf(msg, cap, "%s", line + 8);
+		}
+	}
+	fclose(f);
+	return mine && have ? KIOSK_OK : KIOSK_ENOENT;
+}
+
+bool runlink_read(runlink_t *r, runlink_status_t *out)
+{
+	if (!r) {
+		memset(out, 0, sizeof *out);
+		return false;
+	}
+	/* Only when inotify reported a change (or on the first call, or
+	 * without inotify) is the file read again: no I/O per loop step. */
+	char buf[4096];
+	bool events = false;
+	if (r->fd >= 0)
+		while (read(r->fd, buf, sizeof buf) > 0)
+			events = true;
+	if (r->primed && r->fd >= 0 && !events) {
+		*out = r->st;
+		return false;
+	}
+	r->primed = true;
+	runlink_status_t st;
+	runlink_read_status(r->dir, &st);
 	bool changed = memcmp(&st, &r->st, sizeof st) != 0;
 	r->st = st;
 	*out = st;

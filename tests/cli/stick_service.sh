@@ -1,0 +1,97 @@
+#!/bin/sh
+# stick_service.sh - the technician menu on a board, where the kiosk is not
+# root: the real board/kiosk-stick-serve.sh holds the "stick" (a folder here)
+# and the real kiosk's menu lists its bundles from the service's scan,
+# exports through the service (staged, copied, staging cleared) and installs
+# through it with progress and the service's answer. Then: a request nobody
+# answers ends with a clear message, not a hang.
+set -u
+export SDL_VIDEO_EGL_DRIVER=/nonexistent
+[ -x "$BIN/kiosk-update" ] && [ -x "$BIN/kiosk-bundle" ] || { echo "no updater in this build"; exit 77; }
+S=tests/scenarios
+W="$TESTS_TMP/w"; rm -rf "$W"; mkdir -p "$W/keys" "$W/stick" "$W/root" "$W/run"
+fail() { echo "FAIL: $*"; [ -f "$W/serve.log" ] && sed 's/^/  serve: /' "$W/serve.log"; exit 1; }
+kb() { $RUN "$BIN/kiosk-bundle" "$@"; }
+ku() { $RUN "$BIN/kiosk-update" --root "$W/root" --keys "$W/keys" --compatible-file "$W/compatible" "$@"; }
+kb keygen --private "$W/k.pem" --public "$W/keys/k.pub" >/dev/null || fail keygen
+echo "kiosk-test-v1" > "$W/compatible"
+for v in 1.0.0 1.1.0; do
+	mkdir -p "$W/tree-$v"; echo "$v" > "$W/tree-$v/VERSION"
+	kb create --key "$W/k.pem" --payload "$W/tree-$v" --type app --version "$v" \
+		--compatible kiosk-test-v1 --out "$W/app-$v.kiosk" >/dev/null || fail "bundle $v"
+done
+ku install "$W/app-1.0.0.kiosk" >/dev/null || fail "factory install"
+ku mark-good >/dev/null || fail "mark-good"
+cp "$W/app-1.1.0.kiosk" "$W/stick/"
+head -c 3000 "$W/app-1.1.0.kiosk" > "$W/stick/bad.kiosk"
+
+D="$TESTS_TMP/data"
+$RUN "$BIN/kiosk" --headless --first-boot --data "$D" --script "$S/menus_first_boot.kss" 2>/dev/null ||
+	fail "first boot"
+
+# The service as on the board, with the stick a plain folder and the kiosk
+# "running" but never idle (scenario mode publishes no state): only the
+# menu's requests make it act.
+KIOSK_RUN_DIR="$W/run" KIOSK_UPDATE_ROOT="$W/root" KIOSK_KEYS="$W/keys" \
+	KIOSK_COMPATIBLE="$W/compatible" KIOSK_UPDATE="$BIN/kiosk-update" KIOSK_EXPORT_USER= \
+	KIOSK_REMOUNT=0 KIOSK_ACTIVE_CMD=true KIOSK_WAIT_MAX=120 \
+	sh board/kiosk-stick-serve.sh "$W/stick" > "$W/serve.log" 2>&1 &
+svc=$!
+i=0
+while [ ! -s "$W/run/stick.scan" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$W/run/stick.scan" ] || fail "the service published no scan of the stick"
+
+cat > "$W/board.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+key Return
+expect screen tech-menu
+tap menu-export
+tap next
+expect text "Đã ghi 2 tệp. Có thể rút USB an toàn."
+tap back
+tap menu-update
+expect text "app 1.1.0 - sẽ được cài"
+expect text "bad.kiosk: bị từ chối"
+tap next
+expect screen tech-menu
+expect text "Xong:"
+K
+KIOSK_STICK_SERVICE="$W/run" KIOSK_ROOT="$W/root" \
+	$RUN "$BIN/kiosk" --headless --data "$D" --script "$W/board.kss" 2>"$W/err" ||
+	{ cat "$W/err"; kill $svc 2>/dev/null; fail "board-mode menu scenario"; }
+wait $svc || fail "the service ended with $? after the install"
+csv=$(ls "$W"/stick/kiosk-export-*/daily-statistics.csv 2>/dev/null | head -n 1)
+[ -n "$csv" ] || fail "no statistics copied to the stick"
+head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
+ls "$W"/stick/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not copied to the stick"
+[ -z "$(ls "$W/run/export-out")" ] || fail "the staging folder was not cleared: $(ls "$W/run/export-out")"
+st=$(ku status)
+echo "$st" | grep -q '^current=b' && echo "$st" | grep -q '^slot_b=pending' &&
+	echo "$st" | grep -q '^slot_b_version=1.1.0' || fail "not installed through the service: $st"
+grep -q '^id=.*' "$W/run/stick.answer" && grep -q '^result=ok' "$W/run/stick.answer" ||
+	fail "no answer recorded: $(cat "$W/run/stick.answer")"
+[ ! -e "$W/run/stick.scan" ] || fail "the scan outlived the service"
+echo "ok   export and install through the stick service"
+
+# No service: the menu says so within its bound and withdraws the request.
+cat > "$W/none.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+key Return
+tap menu-export
+tap next
+expect text "Xuất không được: the stick service did not answer"
+K
+KIOSK_STICK_SERVICE="$W/run" KIOSK_ROOT="$W/root" \
+	$RUN "$BIN/kiosk" --headless --data "$D" --script "$W/none.kss" 2>"$W/err" ||
+	{ cat "$W/err"; fail "no-service export not reported"; }
+[ ! -e "$W/run/stick.request" ] || fail "the unanswered request was left behind"
+echo "ok   no service: a clear message"
+echo "stick_service: all passed"
