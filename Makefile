@@ -145,7 +145,7 @@ endif
 test-native: all units
 	sh tests/run-tests.sh --arch native --bin $(BIN) --units $(OUT)/tests
 
-ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_FLAGS := -fsanitize=address,undefined,float-cast-overflow -fno-omit-frame-pointer -fno-sanitize-recover=all
 test-asan:
 	$(MAKE) OUT=build/asan BIN=build/asan/bin OPT="-O1 -g" \
 		EXTRA_CFLAGS="$(ASAN_FLAGS)" EXTRA_LDFLAGS="$(ASAN_FLAGS)" all units

@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -469,13 +470,14 @@ static int load_field(ctx_t *c, const cJSON *f, const char *p, catalog_field_t *
 	fld->max_len = 0;
 	if (m) {
 		pathf(pt, sizeof pt, "%s.max_len", p);
-		if (!cJSON_IsNumber(m) || m->valuedouble != (double)(int)m->valuedouble)
+		/* Range first: a huge number must not reach an int conversion. */
+		if (!cJSON_IsNumber(m) || m->valuedouble != floor(m->valuedouble))
 			return fail(c, m, pt, "must be a whole number, not %s", type_word(m));
-		if (m->valueint < 1 || m->valueint > CATALOG_MAX_FIELD_LEN)
+		if (m->valuedouble < 1 || m->valuedouble > CATALOG_MAX_FIELD_LEN)
 			return fail(c, m, pt, "must be between 1 and %d", CATALOG_MAX_FIELD_LEN);
 		if (fld->type != FIELD_NAME && fld->type != FIELD_ADDRESS && fld->type != FIELD_TEXT)
 			return fail(c, m, pt, "max_len only applies to name, address and text fields");
-		fld->max_len = m->valueint;
+		fld->max_len = (int)m->valuedouble;
 	}
 	return KIOSK_OK;
 }

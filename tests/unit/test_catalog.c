@@ -210,6 +210,11 @@ static void test_semantic_errors(void **state)
 	       "t.json:22: procedures[1].docs: must be an array, not an object");
 	expect("\"required\": true,", "\"required\": true, \"max_len\": 0,",
 	       "t.json:17: procedures[0].fields[0].max_len: must be between 1 and 1000");
+	/* Found by the fuzzer: a number beyond int is refused, not converted. */
+	expect("\"required\": true,", "\"required\": true, \"max_len\": 1e98,",
+	       "t.json:17: procedures[0].fields[0].max_len: must be between 1 and 1000");
+	expect("\"required\": true,", "\"required\": true, \"max_len\": -1e98,",
+	       "t.json:17: procedures[0].fields[0].max_len: must be between 1 and 1000");
 	expect("\"required\": true,", "\"required\": true, \"max_len\": 2.5,",
 	       "t.json:17: procedures[0].fields[0].max_len: must be a whole number, not a number");
 	expect("\"type\": \"name\"", "\"type\": \"phone\", \"max_len\": 20",
