@@ -741,7 +741,6 @@ static int mkdir_p(const char *path)
 	return KIOSK_OK;
 }
 
-/* Open the ledger and printer from a->cfg (start-up, factory reset). */
 /* Where the asset `name` comes from: the active data bundle (set by
  * kiosk-launcher in KIOSK_DATA_SLOT) when it holds one, else the app's own
  * assets. A data bundle carries the catalog, the translations and the site
@@ -756,6 +755,7 @@ void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
 	snprintf(out, cap, "%s/%s", a->assets, name);
 }
 
+/* Open the ledger and printer from a->cfg (start-up, factory reset). */
 int app_open_tickets(app_t *a)
 {
 	char err[1024] = "";
