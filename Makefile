@@ -187,10 +187,10 @@ image: deps-vm
 	$(MAKE) ARCH=arm64 all units
 	sh tools/vm/build-image.sh build/vm build/arm64/bin build/arm64/tests/tools
 vm-test: image
-	$(MAKE) ARCH=native all
+	$(MAKE) ARCH=native all build/native/tests/tools/escpos_decode
 	python3 tests/vm/scenarios.py
 vm-test-ci: image
-	$(MAKE) ARCH=native all
+	$(MAKE) ARCH=native all build/native/tests/tools/escpos_decode
 	python3 tests/vm/scenarios.py --ci
 
 # ---- install ---------------------------------------------------------------

@@ -23,6 +23,7 @@
 #include "pngout.h"
 #include "menu.h"
 #include "runlink.h"
+#include "sdnotify.h"
 #include "update/update.h"
 #include "app_menu.h"
 
@@ -627,6 +628,19 @@ static int health_check(app_t *a)
 	return 0;
 }
 
+/* The service's watchdog (kiosk.service WatchdogSec=): petted from the main
+ * loop at half the interval, and from the progress redraws of long work on
+ * the loop's thread (an install from the technician menu), so only a hung
+ * kiosk gets restarted. */
+void app_watchdog(app_t *a)
+{
+	int64_t now = kclock_mono(&a->clock);
+	if (a->wd_ms > 0 && now >= a->wd_next) {
+		sdnotify("WATCHDOG=1");
+		a->wd_next = now + a->wd_ms / 2;
+	}
+}
+
 static void main_loop(app_t *a)
 {
 	evdev_t ev = {.n = 0, .inotify = -1};
@@ -638,12 +652,18 @@ static void main_loop(app_t *a)
 		if (ev.inotify >= 0)
 			inotify_add_watch(ev.inotify, "/dev/input", IN_CREATE | IN_DELETE);
 	}
+	a->wd_ms = sdnotify_watchdog_ms();
 	while (!a->quit && !got_signal) {
 		app_step(a);
 		if (a->quit || got_signal)
 			break;
 		int64_t d = next_deadline(a);
 		int64_t now = kclock_mono(&a->clock);
+		if (a->wd_ms > 0) {
+			app_watchdog(a);
+			if (d < 0 || a->wd_next < d)
+				d = a->wd_next;
+		}
 		int timeout = d < 0 ? -1 : d <= now ? 0 : (int)(d - now > 60000 ? 60000 : d - now);
 		if (waits) {
 			/* The window system's socket is SDL's to wait on. */
@@ -722,6 +742,20 @@ static int mkdir_p(const char *path)
 }
 
 /* Open the ledger and printer from a->cfg (start-up, factory reset). */
+/* Where the asset `name` comes from: the active data bundle (set by
+ * kiosk-launcher in KIOSK_DATA_SLOT) when it holds one, else the app's own
+ * assets. A data bundle carries the catalog, the translations and the site
+ * configuration; fonts, sounds and the rest stay with the app. */
+void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
+{
+	if (a->data_slot[0]) {
+		snprintf(out, cap, "%s/%s", a->data_slot, name);
+		if (access(out, R_OK) == 0)
+			return;
+	}
+	snprintf(out, cap, "%s/%s", a->assets, name);
+}
+
 int app_open_tickets(app_t *a)
 {
 	char err[1024] = "";
@@ -733,8 +767,10 @@ int app_open_tickets(app_t *a)
 		strcat(allow, i ? "," : "");
 		strcat(allow, a->cfg.printer_usb_allow[i]);
 	}
+	char i18n[1100];
+	app_asset_path(a, "i18n", i18n, sizeof i18n);
 	tickets_config_t tc = {
-		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets,
+		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = i18n,
 		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
 		.office_name = a->cfg.office_name, .usb_allow = allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
@@ -746,6 +782,16 @@ int app_open_tickets(app_t *a)
 		return KIOSK_EIO;
 	}
 	return KIOSK_OK;
+}
+
+static void data_slot_open(app_t *a)
+{
+	const char *ds = getenv("KIOSK_DATA_SLOT");
+	struct stat st;
+	a->data_slot[0] = 0;
+	if (!ds || !*ds || stat(ds, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	snprintf(a->data_slot, sizeof a->data_slot, "%s", ds);
 }
 
 static int load_all(app_t *a)
@@ -770,8 +816,9 @@ static int load_all(app_t *a)
 		fprintf(stderr, "kiosk: %s: cannot create the data folder\n", a->data);
 		return 1;
 	}
+	data_slot_open(a);
 	char site[1100], local[1100];
-	snprintf(site, sizeof site, "%s/site.json", a->assets);
+	app_asset_path(a, "site.json", site, sizeof site);
 	snprintf(local, sizeof local, "%s/local.json", a->data);
 	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
 			sizeof err) != KIOSK_OK) {
@@ -784,13 +831,25 @@ static int load_all(app_t *a)
 	if (getenv("KIOSK_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
 	char path[1100];
-	snprintf(path, sizeof path, "%s/catalog.json", a->assets);
+	if (a->data_slot[0]) {
+		char v[32] = "";
+		snprintf(path, sizeof path, "%s/VERSION", a->data_slot);
+		FILE *f = fopen(path, "r");
+		if (f) {
+			if (!fgets(v, sizeof v, f))
+				v[0] = 0;
+			fclose(f);
+		}
+		v[strcspn(v, "\r\n")] = 0;
+		log_info("data bundle %s in use (%s)", v[0] ? v : "without VERSION", a->data_slot);
+	}
+	app_asset_path(a, "catalog.json", path, sizeof path);
 	if (catalog_load(path, &a->cat, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: catalog error: %s\n", err);
 		log_error("catalog error: %s", err);
 		return 1;
 	}
-	snprintf(path, sizeof path, "%s/i18n", a->assets);
+	app_asset_path(a, "i18n", path, sizeof path);
 	if (i18n_load(path, &a->tr, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: translation error: %s\n", err);
 		log_error("translation error: %s", err);
@@ -968,10 +1027,13 @@ int app_run(const app_options_t *opt)
 			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
 			 * five wakeups in all, then the kiosk sleeps. */
 			a->redraw_at = kclock_mono(&a->clock) + 1000;
-			if (health_check(a) != 0)
+			if (health_check(a) != 0) {
 				rc = 3; /* the launcher counts this start as failed */
-			else
+			} else {
+				sdnotify("READY=1");
 				main_loop(a);
+				sdnotify("STOPPING=1");
+			}
 		}
 		if (got_signal)
 			log_info("stopping on signal %d", (int)got_signal);

@@ -39,6 +39,8 @@ typedef struct app {
 	kclock_virtual_t vclock;   /* scenario mode */
 	bool virtual_time;
 	char assets[1024], data[1024], spool[1100];
+	char data_slot[1024];      /* active data bundle ("" = none): catalog,
+				    * translations, site configuration */
 
 	SDL_Window *win;
 	SDL_Renderer *sdl;
@@ -69,11 +71,19 @@ typedef struct app {
 	screen_t reported_screen;
 	bool reported_warning;
 	uint64_t reported_targets; /* hash of the reported targets */
+	int64_t wd_ms, wd_next;    /* service watchdog interval, next pet (mono) */
 	volatile int quit;
 } app_t;
 
 /* Feed one input event to the UI (the script runner uses it too). */
 void app_input(app_t *a, const input_t *in);
+
+/* The path of asset `name` (e.g. "catalog.json", "i18n"): from the active
+ * data bundle when it has it, else from the app's assets. */
+void app_asset_path(const app_t *a, const char *name, char *out, size_t cap);
+
+/* Pets the service watchdog when it is due (no-op without one). */
+void app_watchdog(app_t *a);
 /* Process SDL's queue (converting events), timers and printing; rebuild and
  * draw the frame if anything changed. */
 void app_step(app_t *a);

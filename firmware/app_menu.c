@@ -66,7 +66,7 @@ static int hook_reload(void *ctx)
 {
 	app_t *a = ctx;
 	char site[1100], local[1100], err[1024];
-	snprintf(site, sizeof site, "%s/site.json", a->assets);
+	app_asset_path(a, "site.json", site, sizeof site);
 	snprintf(local, sizeof local, "%s/local.json", a->data);
 	config_t c;
 	if (config_load(&c, a->opt->config_file ? a->opt->config_file : site, local, err,
@@ -83,6 +83,7 @@ static void hook_redraw(void *ctx)
 {
 	app_t *a = ctx;
 	app_draw(a);
+	app_watchdog(a); /* an install can take minutes on the loop's thread */
 }
 
 static int hook_factory_reset(void *ctx)

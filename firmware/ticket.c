@@ -50,7 +50,8 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-int ticket_renderer_open(const char *assets_dir, ticket_renderer_t **out, char *err, size_t errlen)
+int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_renderer_t **out,
+			 char *err, size_t errlen)
 {
 	*out = NULL;
 	if (err && errlen)
@@ -81,7 +82,7 @@ int ticket_renderer_open(const char *assets_dir, ticket_renderer_t **out, char *
 		}
 	}
 	if (!rc) {
-		char *dir = join(assets_dir, "/i18n");
+		char *dir = i18n_dir ? strdup(i18n_dir) : join(assets_dir, "/i18n");
 		char e[384];
 		if (!dir)
 			rc = KIOSK_ENOMEM;

@@ -27,9 +27,10 @@ static inline int ticket_pixel(const ticket_image_t *img, int x, int y)
 typedef struct ticket_renderer ticket_renderer_t;
 
 /* Load the fonts (<assets>/fonts/NotoSans-{Regular,Bold}.ttf) and the fixed
- * words (the "ticket.*" keys, loaded once with i18n_load from <assets>/i18n).
- * Calls TTF_Init. */
-int ticket_renderer_open(const char *assets_dir, ticket_renderer_t **out, char *err, size_t errlen);
+ * words (the "ticket.*" keys, loaded once with i18n_load from i18n_dir, or
+ * <assets>/i18n when it is NULL). Calls TTF_Init. */
+int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_renderer_t **out,
+			 char *err, size_t errlen);
 void ticket_renderer_close(ticket_renderer_t *r);
 
 typedef struct {

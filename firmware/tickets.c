@@ -87,7 +87,7 @@ static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, 
 	snprintf(path, sizeof path, "%s/ledger.db", cfg->data_dir);
 	int rc = ledger_open(path, cfg->clock, &t->ledger, err, errlen);
 	if (!rc)
-		rc = ticket_renderer_open(cfg->assets_dir, &t->render, err, errlen);
+		rc = ticket_renderer_open(cfg->assets_dir, cfg->i18n_dir, &t->render, err, errlen);
 	if (rc) {
 		tickets_close(t);
 		return rc;

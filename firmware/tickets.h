@@ -35,6 +35,7 @@ typedef struct {
 	const char *data_dir;      /* ledger.db lives here; must exist */
 	const char *spool_dir;     /* file transport output; created if missing */
 	const char *assets_dir;    /* fonts/ */
+	const char *i18n_dir;      /* the ticket's fixed words; NULL: <assets_dir>/i18n */
 	const char *transport;     /* "auto", "usb" or "file" */
 	const char *profile;       /* printer profile, e.g. "80mm" or "58mm" */
 	const char *office_name;   /* printed on top of the ticket */

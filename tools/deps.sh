@@ -11,7 +11,7 @@ testpkgs="libcmocka-dev zbar-tools clang sqlite3 openssl python3 python3-jsonsch
 libc6-dev-arm64-cross qemu-user"
 arm64libs="libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev libqrencode-dev libsqlite3-dev
 libssl-dev libcjson-dev libcmocka-dev libpng-dev libutf8proc-dev"
-vmpkgs="qemu-system-arm socat mtools dosfstools e2fsprogs cpio python3 openssl"
+vmpkgs="qemu-system-arm socat mtools dosfstools e2fsprogs cpio python3 openssl zbar-tools"
 
 want="$native"
 case "$goal" in

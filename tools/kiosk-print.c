@@ -276,7 +276,7 @@ int main(int argc, char **argv)
 	}
 
 	ticket_renderer_t *r = NULL;
-	if (ticket_renderer_open(assets, &r, err, sizeof err) != KIOSK_OK) {
+	if (ticket_renderer_open(assets, NULL, &r, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk-print: %s\n", err);
 		catalog_free(cat);
 		return 1;

@@ -7,6 +7,11 @@
  * byte an ESC/POS printer would send in the state named by a control file:
  * ok, near-end, paper-out, cover-open or mute (no answer). The USB class port
  * status (GET_PORT_STATUS) follows the same state.
+ * "hold N" is a printer that stops taking data once N bytes other than status
+ * queries have arrived since it was plugged in (its buffer full, mechanism
+ * stuck): the agent stops reading, so the host's transfer stalls mid-ticket
+ * until the control file changes or the cable is pulled. The gadget's own
+ * queue (q_len requests of 8 KiB) still takes that much more.
  *
  * Usage: vm-printer-agent DEVICE CAPTURE CONTROL
  * Exits 0 when the device reports an error that means "unplugged" so that the
@@ -41,6 +46,21 @@ static enum vpa_state vpa_read_state(const char *control)
 	if (strncmp(buf, "mute", 4) == 0)
 		return VPA_MUTE;
 	return VPA_OK;
+}
+
+/* N of "hold N" in the control file; -1 when not holding. */
+static long vpa_hold_after(const char *control)
+{
+	char buf[32] = { 0 };
+	int fd = open(control, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	long v;
+	if (n <= 0 || sscanf(buf, "hold %ld", &v) != 1 || v < 0)
+		return -1;
+	return v;
 }
 
 /* The DLE EOT n reply (bits 1 and 4 always set, see docs/printing notes). */
@@ -92,9 +112,18 @@ int main(int argc, char **argv)
 	vpa_port_status(dev, st);
 	/* Matcher state across reads: 0 idle, 1 after DLE, 2 after DLE EOT. */
 	int match = 0;
+	long data = 0; /* bytes other than status queries since plugged in */
 	unsigned char buf[16384];
 	for (;;) {
-		ssize_t n = read(dev, buf, sizeof buf);
+		long hold = vpa_hold_after(argv[3]);
+		if (hold >= 0 && data >= hold) {
+			usleep(100000);
+			continue;
+		}
+		size_t want = sizeof buf;
+		if (hold >= 0 && (size_t)(hold - data) < want)
+			want = (size_t)(hold - data);
+		ssize_t n = read(dev, buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -109,10 +138,12 @@ int main(int argc, char **argv)
 			fprintf(stderr, "vm-printer-agent: capture write failed: %s\n", strerror(errno));
 			break;
 		}
+		data += n;
 		for (ssize_t i = 0; i < n; i++) {
 			unsigned char b = buf[i];
 			if (match == 2) {
 				match = 0;
+				data -= 3;
 				st = vpa_read_state(argv[3]);
 				vpa_port_status(dev, st);
 				int r = vpa_reply(st, b);

@@ -51,7 +51,7 @@ static void test_widths_and_variants(void **state)
 	(void)state;
 	ticket_renderer_t *r;
 	char err[256];
-	assert_int_equal(ticket_renderer_open(assets(), &r, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
 	ticket_info_t t = base(576);
 	ticket_image_t a, b;
 	assert_int_equal(ticket_render(r, &t, &a), KIOSK_OK);
@@ -124,7 +124,7 @@ static void test_widths_and_variants(void **state)
 	ticket_image_free(&a);
 	ticket_renderer_close(r);
 	/* Missing assets are reported. */
-	assert_int_not_equal(ticket_renderer_open("/nonexistent", &r, err, sizeof err), KIOSK_OK);
+	assert_int_not_equal(ticket_renderer_open("/nonexistent", NULL, &r, err, sizeof err), KIOSK_OK);
 	assert_null(r);
 	assert_non_null(strstr(err, "font"));
 }
@@ -192,19 +192,19 @@ static void test_fixed_words(void **state)
 		 dir, dir, assets(), dir, assets(), dir);
 	assert_int_equal(system(cmd), 0);
 	ticket_renderer_t *r = NULL;
-	assert_int_equal(ticket_renderer_open(dir, &r, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ticket_renderer_open(dir, NULL, &r, err, sizeof err), KIOSK_OK);
 	ticket_renderer_close(r);
 	/* Missing in both languages. */
 	snprintf(cmd, sizeof cmd, "sed -i '/\"ticket.reprint\"/d' '%s/i18n/vi/ticket.json' '%s/i18n/en/ticket.json'",
 		 dir, dir);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(ticket_renderer_open(dir, &r, err, sizeof err), KIOSK_EINVAL);
+	assert_int_equal(ticket_renderer_open(dir, NULL, &r, err, sizeof err), KIOSK_EINVAL);
 	assert_null(r);
 	assert_non_null(strstr(err, "lacks \"ticket.reprint\""));
 	/* Put back in Vietnamese only: the English file lacks it. */
 	snprintf(cmd, sizeof cmd, "cp '%s/i18n/vi/ticket.json' '%s/i18n/vi/ticket.json'", assets(), dir);
 	assert_int_equal(system(cmd), 0);
-	assert_int_not_equal(ticket_renderer_open(dir, &r, err, sizeof err), KIOSK_OK);
+	assert_int_not_equal(ticket_renderer_open(dir, NULL, &r, err, sizeof err), KIOSK_OK);
 	assert_null(r);
 	assert_non_null(strstr(err, "ticket.reprint"));
 	assert_non_null(strstr(err, "English"));

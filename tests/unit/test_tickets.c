@@ -354,7 +354,7 @@ static void compose(fx_t *f, const tickets_result_t *r, bool priority, bool repr
 {
 	struct ticket_renderer *rend = NULL;
 	char err[256];
-	assert_int_equal(ticket_renderer_open(assets(), &rend, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &rend, err, sizeof err), KIOSK_OK);
 	tickets_job_t job = {
 		.proc = khai_sinh, .office = f->cfg.office_name, .number = r->number, .ticket_id = r->ticket_id,
 		.priority = priority, .reprint = reprint, .dated = r->dated, .time_ms = r->time_ms, .lang = lang,

@@ -30,6 +30,7 @@ import vm as V  # noqa: E402
 RESULTS = os.path.join(V.IMAGE, "results")
 ARM_BIN = os.path.join(ROOT, "build", "arm64", "bin")
 HOST_BIN = os.path.join(ROOT, "build", "bin")
+HOST_TTOOLS = os.path.join(ROOT, "build", "native", "tests", "tools")
 GADGET = "/usr/lib/kiosk-bench/gadget"
 SDL_ENV = ("SDL_VIDEODRIVER=kmsdrm MESA_LOADER_DRIVER_OVERRIDE=kms_swrast "
            "MESA_SHADER_CACHE_DISABLE=true")
@@ -194,8 +195,13 @@ def sc_boot():
            vm.check("stat -c '%n %a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger"))
     expect(vm.check("readlink /var/lib/kiosk/app/current").strip() == "slot-a",
            "app/current does not point to slot-a")
-    expect(vm.sh("test -d /var/lib/kiosk/app/slot-b && test -f /var/lib/kiosk/app/slot-a/VERSION")[0] == 0,
-           "slot layout incomplete")
+    expect(vm.sh("test -f /var/lib/kiosk/app/slot-a/VERSION && test -f /var/lib/kiosk/app/state.0 "
+                 "&& test -f /var/lib/kiosk/app/state.1")[0] == 0,
+           "slot layout incomplete (slot-a/VERSION, state.0, state.1)")
+    if os.path.exists(os.path.join(ARM_BIN, "kiosk-update")):
+        st = update_status(vm)
+        expect(st.get("current") == "a" and st.get("slot_a") == "good",
+               "the factory version is not installed and good: %s" % st)
     cmdline = vm.check("cat /proc/cmdline")
     expect("consoleblank=0" in cmdline and "vt.global_cursor_default=0" in cmdline,
            "blanking/cursor not disabled: " + cmdline)
@@ -740,31 +746,64 @@ def sc_paper_out():
 
 
 def sc_unplug_replug():
-    """Printer unplugged and replugged during a ticket: the kiosk recovers
-    without a restart (same process, back on a screen)."""
+    """The cable pulled mid-ticket: the virtual printer takes the first
+    8 KiB of the ticket and stops reading ("hold"), so the kiosk's transfer
+    is pending when the bench unplugs it. The kiosk says so without a
+    restart and voids the number whose bytes reached the printer; after the
+    replug, Retry issues and prints a new number (read back from the QR in
+    the printed bytes), never the voided one."""
+    need(shutil.which("zbarimg"), "zbarimg missing (sh tools/deps.sh vm)")
+    decoder = os.path.join(HOST_TTOOLS, "escpos_decode")
+    need(os.path.exists(decoder), "no native %s" % decoder)
     mark = [0]
-    vm, _ = walk_to_print("unplug-replug", lambda v: mark.__setitem__(0, len(v.events())))
+
+    def arm(v):
+        mark[0] = len(v.events())
+        v.check("echo 'hold 8192' > /run/bench/printer.status")
+    vm, _ = walk_to_print("unplug-replug", arm)
     try:
         pid = vm.check("pidof kiosk").strip()
-        wait_guest(vm, "test $(wc -c < /run/bench/printer.bin) -gt 16", 60, "the ticket did not start printing")
+        wait_guest(vm, "test $(wc -c < /run/bench/printer.bin) -ge 8192", 60,
+                   "the ticket did not start printing")
+        early = re.search(r"ticket not issued", vm.events()[mark[0]:])
+        expect(not early, "the kiosk gave up before the cable was pulled")
         vm.check(GADGET + " printer unplug")
-        # The ticket fails: the citizen is told, no ticket screen.
         vm.wait_event(r"SCREEN printer-error", 120, start=mark[0])
-        expect("SCREEN ticket" not in vm.events()[mark[0]:], "a ticket screen without a printer")
+        after = vm.events()[mark[0]:]
+        m = re.search(r"ticket not issued: (.*) \(printer (\S+), voided ([A-Z]\d+)\)", after)
+        expect(m, "the number whose bytes reached the printer was not voided: %s" %
+               (re.findall(r"ticket not issued.*", after) or ["no 'ticket not issued' line"])[0])
+        voided = m.group(3)
+        print("  cable pulled mid-ticket: %s (printer %s), %s voided" % (m.group(1), m.group(2), voided))
+        expect(m.group(2) == "no-printer", "the error was not the unplug: printer %s" % m.group(2))
+        expect("SCREEN ticket" not in after, "a ticket screen without a printer")
         vm.screendump(os.path.join(RESULTS, "unplug-printer-error.png"))
+        vm.check("echo ok > /run/bench/printer.status")
+        offset = int(vm.check("wc -c < /run/bench/printer.bin").strip())
         vm.check(GADGET + " printer plug")
         vm.wait_event(r"printer 0416:5011 ready", 120, start=mark[0])
         mark2 = len(vm.events())
         tap_target(vm, "printer-error", "retry")
         vm.wait_event(r"SCREEN ticket", 120, start=mark2)
+        m2 = re.search(r"ticket ([A-Z]\d+) issued", vm.events()[mark2:])
+        expect(m2, "no ticket issued after the replug")
+        expect(m2.group(1) != voided, "the voided number %s was issued again" % voided)
         expect(vm.check("pidof kiosk").strip() == pid, "the kiosk restarted (pid %s)" % pid)
         vm.screendump(os.path.join(RESULTS, "unplug-replug.png"))
-        # That a number whose bytes reached the printer is voided and never
-        # reissued is proved on the host (ledger tests, crash test, fake
-        # transport); the window to pull the cable mid-raster is too short to
-        # hit reliably under emulation.
+        got, _ = printer_capture(vm)
     finally:
         vm.stop()
+    # The ticket printed after the replug carries the new number in its QR.
+    ticket = os.path.join(RESULTS, "unplug-replug-retry.escpos")
+    with open(ticket, "wb") as f:
+        f.write(strip_status_queries(got[offset:]))
+    pbm = ticket[:-len(".escpos")] + ".pbm"
+    r = subprocess.run([decoder, ticket, pbm], capture_output=True, text=True)
+    expect(r.returncode == 0, "the retried ticket is not a clean ESC/POS stream: " + r.stderr.strip())
+    r = subprocess.run(["zbarimg", "-q", "--raw", pbm], capture_output=True, text=True)
+    expect(r.stdout.startswith(m2.group(1)), "the retried ticket's QR reads %r, not %s" %
+           (r.stdout.strip()[:40], m2.group(1)))
+    print("  after the replug: %s issued and printed (QR %s...)" % (m2.group(1), r.stdout.strip()[:12]))
 
 
 def need_updater():
@@ -916,9 +955,9 @@ def sc_update_pull():
     try:
         vm.wait_event(r"SCREEN welcome", 180)
         st = update_status(vm)
-        # Slot a is the factory slot (laid down by the image, state "empty"
-        # until a first update) or good; either way it is the one running.
-        expect(st.get("current") == "a" and st.get("slot_a") in ("good", "empty") and
+        # Slot a holds the factory version (installed by kiosk-update at
+        # image build and marked good): still current, still good.
+        expect(st.get("current") == "a" and st.get("slot_a") == "good" and
                st.get("slot_b") != "good", "after reboot: %s" % st)
     finally:
         vm.stop()

@@ -562,26 +562,59 @@ def build_rootfs(a, mods, kver):
     return size, libs.bytes, tools, bench
 
 
+def factory_install(a, tree, payload, version):
+    """Lay the first version into the data disk the way a factory does on a
+    real board (docs/updates.md, Installation): a signed app bundle installed
+    with kiosk-update (host build, same code as the board's), then marked
+    good, so the state records are the updater's own from the start."""
+    host = os.path.join(HERE, "..", "..", "build", "bin")
+    for t in ("kiosk-bundle", "kiosk-update"):
+        if not os.path.exists(os.path.join(host, t)):
+            raise SystemExit("mkimage: build/bin/%s missing (make ARCH=native all)" % t)
+    def tool(cmd):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            raise SystemExit("mkimage: %s failed: %s" % (" ".join(cmd[:3]), (r.stdout + r.stderr).strip()))
+        return r.stdout
+    rootfs = os.path.join(a.out, "rootfs-tree")
+    bundle = os.path.join(a.out, "factory-%s.kiosk" % version)
+    tool([os.path.join(host, "kiosk-bundle"), "create", "--key", os.path.join(a.out, "keys", "bench-dev.key"),
+         "--payload", payload, "--type", "app", "--version", version, "--compatible", a.compatible,
+         "--out", bundle])
+    update = [os.path.join(host, "kiosk-update"), "--root", tree]
+    tool(update + ["--keys", os.path.join(rootfs, "etc/kiosk/keys"), "--compatible-file",
+                   os.path.join(rootfs, "etc/kiosk/compatible"), "install", bundle])
+    tool(update + ["mark-good"])
+    st = tool(update + ["status"])
+    if "current=a" not in st.split() or "slot_a=good" not in st.split():
+        raise SystemExit("mkimage: factory install did not leave slot a good:\n" + st)
+
+
 def build_data(a):
     tree = os.path.join(a.out, "data-tree")
     shutil.rmtree(tree, ignore_errors=True)
-    slot = os.path.join(tree, "app/slot-a")
-    os.makedirs(os.path.join(slot, "bin"))
-    os.makedirs(os.path.join(tree, "app/slot-b"))
     os.makedirs(os.path.join(tree, "ledger"))
     os.makedirs(os.path.join(tree, "logs"))
     app = os.path.join(a.bin, "kiosk")
     have_app = os.path.exists(app)
+    version = a.app_version
     if have_app:
-        copy(app, os.path.join(slot, "bin/kiosk"), 0o755)
-    share = os.path.join(a.bin, "..", "share", "kiosk")
-    if os.path.isdir(share):
-        shutil.copytree(share, os.path.join(slot, "share/kiosk"),
-                        ignore=shutil.ignore_patterns(".stamp"))
+        payload = os.path.join(a.out, "factory-payload")
+        shutil.rmtree(payload, ignore_errors=True)
+        os.makedirs(os.path.join(payload, "bin"))
+        copy(app, os.path.join(payload, "bin/kiosk"), 0o755)
+        share = os.path.join(a.bin, "..", "share", "kiosk")
+        if os.path.isdir(share):
+            shutil.copytree(share, os.path.join(payload, "share/kiosk"),
+                            ignore=shutil.ignore_patterns(".stamp"))
+        write(os.path.join(payload, "VERSION"), version + "\n")
+        factory_install(a, tree, payload, version)
+    else:
+        os.makedirs(os.path.join(tree, "app"))
     # A commissioned board has been through first boot: complete it with the
     # host's kiosk (same code, same assets) so the VM starts at Welcome.
-    host = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "build", "bin", "kiosk")
-    seed = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests", "vm", "seed-site.kss")
+    host = os.path.join(HERE, "..", "..", "build", "bin", "kiosk")
+    seed = os.path.join(HERE, "..", "..", "tests", "vm", "seed-site.kss")
     if have_app and os.path.exists(host):
         r = subprocess.run([host, "--headless", "--first-boot", "--data", os.path.join(tree, "ledger"),
                             "--script", seed], capture_output=True, text=True, timeout=300)
@@ -595,9 +628,6 @@ def build_data(a):
         cfg.setdefault("scanner", {})["device"] = "/dev/kiosk-scanner"
         with open(local, "w") as f:
             json.dump(cfg, f, ensure_ascii=False, indent=1)
-    version = a.app_version
-    write(os.path.join(slot, "VERSION"), version + "\n")
-    os.symlink("slot-a", os.path.join(tree, "app/current"))
     img = os.path.join(a.out, "data-seed.img")
     mke2fs(tree, img, "kiosk-data", a.data_mb)
     return have_app, version
