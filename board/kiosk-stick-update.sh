@@ -27,12 +27,15 @@ failed() { # message
 mkdir -p /run/kiosk
 rm -rf "$mnt"
 mkdir -m 0700 "$mnt" || { failed "cannot make the mount point"; exit 1; }
-if ! mount -o ro,nosuid,nodev,noexec "$dev" "$mnt"; then
+# util-linux mount by its path (a shell with built-in applets, such as
+# busybox's, would otherwise use its own, which guesses the type only among
+# file systems already loaded).
+if ! /bin/mount -o ro,nosuid,nodev,noexec "$dev" "$mnt"; then
 	failed "cannot read the stick"
 	rmdir "$mnt"
 	exit 1
 fi
-trap 'umount "$mnt" 2>/dev/null || umount -l "$mnt"; rmdir "$mnt"' EXIT
+trap '/bin/umount "$mnt" 2>/dev/null || /bin/umount -l "$mnt"; rmdir "$mnt"' EXIT
 
 # A citizen's session finishes first: the kiosk writes idle=1 into
 # /run/kiosk/kiosk.state while it stands at Welcome (or closed/lunch). Wait

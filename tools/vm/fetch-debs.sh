@@ -1,9 +1,8 @@
 #!/bin/sh
 # fetch-debs.sh - download (never install) the Debian arm64 packages the VM
 # image is made of: the kernel, busybox, systemd (PID 1, udev, journald,
-# logind) with dbus and PAM (the board's kiosk.service opens a login
-# session), the runtime libraries of the firmware with their dependency
-# closure, plus Mesa's EGL/GBM/DRI stack that SDL's KMSDRM backend loads with
+# logind) with dbus, the runtime libraries of the firmware with their
+# dependency closure, plus Mesa's EGL/GBM/DRI stack that SDL's KMSDRM backend loads with
 # dlopen.
 # Usage: tools/vm/fetch-debs.sh DEBDIR
 # Packages already in DEBDIR are not fetched again (the cache survives
@@ -24,8 +23,7 @@ kernel=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 	sed -n 's/^ *Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | head -n 1)
 [ -n "$kernel" ] || { echo "fetch-debs: cannot resolve $kernel_meta" >&2; exit 1; }
 
-roots="busybox-static systemd systemd-sysv udev dbus libpam-systemd login
-libpam-runtime libpam-modules kmod libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
+roots="busybox-static systemd systemd-sysv udev dbus kmod libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
 libqrencode4 libsqlite3-0 libssl3 libcjson1 libpng16-16 libutf8proc2 libegl1
 libegl-mesa0 libgbm1 libgl1-mesa-dri libgles2 libglvnd0 libopengl0 libsystemd0"
 

@@ -237,13 +237,12 @@ def build_initrd(a, mods, kver):
     return os.path.getsize(out)
 
 
-# The init system comes as whole Debian packages (unit files, PAM and D-Bus
+# The init system comes as whole Debian packages (unit files, D-Bus
 # configuration, helpers), copied from the sysroot by their file lists with
 # /bin, /sbin and /lib merged into /usr; everything else is the ELF closure
 # of what the image runs.
-WHOLE_PACKAGES = ["systemd", "systemd-sysv", "udev", "libpam-systemd", "dbus", "dbus-bin",
-                  "dbus-daemon", "dbus-system-bus-common", "libpam-modules",
-                  "libpam-modules-bin", "libpam-runtime", "login", "mount", "kmod"]
+WHOLE_PACKAGES = ["systemd", "systemd-sysv", "udev", "dbus", "dbus-bin", "dbus-daemon",
+                  "dbus-system-bus-common", "mount", "kmod"]
 SKIP_PREFIXES = ("usr/share/doc/", "usr/share/man/", "usr/share/locale/", "usr/share/info/",
                  "usr/share/lintian/", "usr/share/bug/", "usr/share/bash-completion/",
                  "usr/share/zsh/", "etc/init.d/", "etc/rc")
@@ -260,23 +259,6 @@ BENCH_MASKED = ["serial-getty@ttyAMA0.service", "dev-hugepages.mount", "dev-mque
                 "ldconfig.service", "systemd-firstboot.service", "systemd-machine-id-commit.service",
                 "e2scrub_reap.service", "getty-static.service", "systemd-remount-fs.service"]
 BENCH_UNITS = os.path.join(GUEST, "systemd")
-# Debian's /etc/pam.d/common-* as pam-auth-update writes them for the unix
-# and systemd profiles (libpam-runtime and libpam-systemd postinst).
-PAM_COMMON = {
-    "common-auth": "auth\t[success=1 default=ignore]\tpam_unix.so nullok\n"
-                   "auth\trequisite\t\t\tpam_deny.so\nauth\trequired\t\t\tpam_permit.so\n",
-    "common-account": "account\t[success=1 new_authtok_reqd=done default=ignore]\tpam_unix.so\n"
-                      "account\trequisite\t\t\tpam_deny.so\naccount\trequired\t\t\tpam_permit.so\n",
-    "common-password": "password\t[success=1 default=ignore]\tpam_unix.so obscure yescrypt\n"
-                       "password\trequisite\t\t\tpam_deny.so\npassword\trequired\t\t\tpam_permit.so\n",
-    "common-session": "session\t[default=1]\t\t\tpam_permit.so\nsession\trequisite\t\t\tpam_deny.so\n"
-                      "session\trequired\t\t\tpam_permit.so\nsession\trequired\tpam_unix.so\n"
-                      "session\toptional\tpam_systemd.so\n",
-    "common-session-noninteractive": "session\t[default=1]\t\t\tpam_permit.so\n"
-                                     "session\trequisite\t\t\tpam_deny.so\n"
-                                     "session\trequired\t\t\tpam_permit.so\n"
-                                     "session\trequired\tpam_unix.so\n",
-}
 # Users and groups: systemd's and dbus's sysusers.d (basic.conf: root, tty,
 # video, audio, lp, dialout..., messagebus), the groups Debian's udev
 # postinst adds (input, kvm, render, sgx), and the kiosk user as
@@ -412,6 +394,7 @@ def install_bench(a, tree, kver, mods):
     # would forget at power-off anyway.
     for u in BENCH_MASKED:
         link(tree, "etc/systemd/system/" + u, "/dev/null")
+    copy(os.path.join(GUEST, "90-kiosk-bench.rules"), os.path.join(tree, "etc/udev/rules.d/90-kiosk-bench.rules"))
     write(os.path.join(tree, "etc/tmpfiles.d/kiosk-bench.conf"),
           "# The bench's run folder (command channel, virtual printer capture).\n"
           "d /run/bench 0755 root root -\n")
@@ -433,7 +416,7 @@ def build_rootfs(a, mods, kver):
         os.symlink(t, os.path.join(tree, l))
     libs = LibCopier(a.sysroot, tree)
 
-    # systemd, udev, dbus, PAM, mount, kmod: whole packages.
+    # systemd, udev, dbus, mount, kmod: whole packages.
     for p in WHOLE_PACKAGES:
         copy_package(a, tree, p)
 
@@ -502,8 +485,6 @@ def build_rootfs(a, mods, kver):
     write(os.path.join(tree, "etc/fstab"), FSTAB)
     # Read-only root: systemd mounts a transient machine id over the empty file.
     write(os.path.join(tree, "etc/machine-id"), "", 0o444)
-    for f, text in PAM_COMMON.items():
-        write(os.path.join(tree, "etc/pam.d", f), text)
     write(os.path.join(tree, "etc/profile"),
           "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\nPS1='kiosk-vm# '\n")
     write(os.path.join(tree, "etc/nsswitch.conf"),
@@ -633,11 +614,14 @@ def build_data(a):
     return have_app, version
 
 
-def give_ledger_to_kiosk(a):
-    """The seeded ledger belongs to the kiosk user, as on a commissioned board
-    where the app (user kiosk, kiosk.service) made it at first boot; mke2fs
-    -d copies the build user's ownership, so set it with debugfs (no root
-    needed)."""
+def owners_as_on_board(a):
+    """Ownership on the data disk as on a board: /var/lib/kiosk and its
+    folders are setgid group kiosk (board/tmpfiles/kiosk.conf), so what the
+    factory's kiosk-update writes there (state records, update.lock, slots)
+    is group kiosk, writable by the launcher and mark-good where the updater
+    makes it 0664; the ledger is the kiosk user's own (the app made it at
+    first boot). mke2fs -d copies the build user's ownership: set it with
+    debugfs (no root needed)."""
     uid = gid = None
     with open(os.path.join(a.out, "rootfs-tree", "etc", "passwd")) as f:
         for line in f:
@@ -647,13 +631,22 @@ def give_ledger_to_kiosk(a):
     if uid is None:
         raise SystemExit("mkimage: no kiosk user in the image")
     tree = os.path.join(a.out, "data-tree")
-    cmds = []
-    for root, dirs, files in os.walk(os.path.join(tree, "ledger")):
-        for n in [""] + dirs + files:
-            p = "/" + os.path.relpath(os.path.join(root, n), tree).rstrip("/.")
-            cmds += ["sif %s uid %d" % (p, uid), "sif %s gid %d" % (p, gid)]
+    cmds = ["sif / gid %d" % gid, "sif / mode 042775"]
+    for root, dirs, files in os.walk(tree):
+        for n in dirs + files:
+            full = os.path.join(root, n)
+            p = "/" + os.path.relpath(full, tree)
+            cmds.append("sif %s gid %d" % (p, gid))
+            if p == "/ledger" or p.startswith("/ledger/"):
+                cmds.append("sif %s uid %d" % (p, uid))
+            if os.path.isdir(full) and not os.path.islink(full) and not p.startswith("/ledger"):
+                st = os.stat(full)
+                # setgid inherited; group-writable only where tmpfiles says so
+                # (slot contents stay read-only for the kiosk).
+                w = 0o020 if p in ("/app", "/data") else 0
+                cmds.append("sif %s mode 0%o" % (p, 0o42000 | (st.st_mode & 0o777) | w))
     cmds.append("sif /ledger mode 040750")
-    script = os.path.join(a.out, "ledger-owner.debugfs")
+    script = os.path.join(a.out, "data-owners.debugfs")
     write(script, "\n".join(cmds) + "\n")
     run(["debugfs", "-w", "-f", script, os.path.join(a.out, "data-seed.img")],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -683,7 +676,7 @@ def main():
     log("rootfs %d MiB (libraries %d MiB), tools: %s" % (rsize >> 20, lbytes >> 20,
                                                         " ".join(tools) or "none yet"))
     have_app, version = build_data(a)
-    give_ledger_to_kiosk(a)
+    owners_as_on_board(a)
     log("data disk: slot-a %s (version %s)" % ("kiosk app" if have_app else "EMPTY", version))
     info = {"kernel": kver, "initrd_bytes": initrd, "rootfs_bytes": rsize,
             "library_bytes": lbytes, "tools": tools, "bench_tools": bench,

@@ -200,8 +200,9 @@ class VM:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self, timeout=60):
-        """Clean shutdown (init runs rcK: gadgets unplugged, data disk
-        unmounted), then wait for QEMU to exit."""
+        """Clean shutdown (systemctl poweroff: units stopped, gadgets
+        unplugged by bench-gadgets.service, data disk unmounted), then wait
+        for QEMU to exit."""
         if not self.alive():
             self._forget()
             return
