@@ -207,7 +207,9 @@ class VM:
             self._forget()
             return
         try:
-            self.sh("(sleep 0.5; poweroff) >/dev/null 2>&1 &", 10)
+            # systemctl, not `poweroff`: the guest's busybox shell would run
+            # its own applet, which signals PID 1 the busybox-init way.
+            self.sh("(sleep 0.5; systemctl poweroff) >/dev/null 2>&1 &", 10)
         except VMError:
             pass
         try:
