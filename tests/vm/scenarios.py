@@ -305,12 +305,23 @@ def stick_unit_done(vm, unit, since, timeout=180, what="the stick updater"):
         out = vm.check("systemctl show -p ExecMainStartTimestampMonotonic -p ActiveState -p Result %s"
                        % unit)
         return dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
+    def succeeded():
+        # A oneshot that succeeded is unloaded at once (its properties are
+        # gone): its journal says so.
+        out = vm.check("journalctl -b -q --no-pager -o short-monotonic -u %s" % unit)
+        for line in out.splitlines():
+            m = re.match(r"\[\s*([0-9.]+)\]", line)
+            if m and float(m.group(1)) * 1e6 > since and "Deactivated successfully" in line:
+                return True
+        return False
     end = time.monotonic() + timeout
     while True:
         st = state()
         started = int(st.get("ExecMainStartTimestampMonotonic") or 0) > since
         if started and st.get("ActiveState") in ("inactive", "failed"):
             return st.get("Result")
+        if st.get("ActiveState") != "activating" and succeeded():
+            return "success"
         if time.monotonic() > end:
             raise Fail("%s (%s) did not run and finish within %ds: %s" % (what, unit, timeout, st))
         time.sleep(1)
