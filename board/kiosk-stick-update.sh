@@ -1,19 +1,41 @@
 #!/bin/sh
 # kiosk-stick-update DEVNAME - mount a stick partition read-only, install
 # the newest matching signed bundle, unmount; restart the kiosk when a new
-# version went in. Installed as /usr/local/lib/kiosk/kiosk-stick-update.
+# version went in. Installed as /usr/local/lib/kiosk/kiosk-stick-update,
+# run by kiosk-update@DEVNAME.service (root).
+#
+# Output: /run/kiosk/update.status (progress for the kiosk UI, key=value),
+# /run/kiosk/update.log (the updater's output with PROGRESS <percent> lines,
+# also copied to the journal at the end). /run/kiosk is writable by the
+# kiosk user too (sticky): this script makes its files with mktemp (O_EXCL)
+# and renames them into place, so it never follows a link planted there.
 set -u
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 dev=/dev/$1
 mnt=/run/kiosk/stick-$1
 status=/run/kiosk/update.status
+log=/run/kiosk/update.log
 root=${KIOSK_UPDATE_ROOT:-/var/lib/kiosk}
-mkdir -p /run/kiosk "$mnt"
-if ! mount -o ro,nosuid,nodev,noexec "$dev" "$mnt"; then
-	printf 'phase=failed\npercent=0\nresult=failed\nmessage=cannot read the stick\n' > "$status"
+umask 022
+
+failed() { # message
+	t=$(mktemp /run/kiosk/.update.status.XXXXXX) || return 0
+	printf 'phase=failed\npercent=0\nresult=failed\nmessage=%s\n' "$1" > "$t" && mv -f "$t" "$status"
+	echo "kiosk-stick-update: $1" >&2
+}
+
+mkdir -p /run/kiosk
+rm -rf "$mnt"
+mkdir -m 0700 "$mnt" || { failed "cannot make the mount point"; exit 1; }
+# util-linux mount by its path (a shell with built-in applets, such as
+# busybox's, would otherwise use its own, which guesses the type only among
+# file systems already loaded).
+if ! /bin/mount -o ro,nosuid,nodev,noexec "$dev" "$mnt"; then
+	failed "cannot read the stick"
 	rmdir "$mnt"
 	exit 1
 fi
-trap 'umount "$mnt" 2>/dev/null || umount -l "$mnt"; rmdir "$mnt"' EXIT
+trap '/bin/umount "$mnt" 2>/dev/null || /bin/umount -l "$mnt"; rmdir "$mnt"' EXIT
 
 # A citizen's session finishes first: the kiosk writes idle=1 into
 # /run/kiosk/kiosk.state while it stands at Welcome (or closed/lunch). Wait
@@ -27,10 +49,17 @@ wait_idle() {
 	done
 	return 1
 }
-wait_idle || { printf 'phase=failed\npercent=0\nresult=failed\nmessage=the kiosk stayed busy\n' > "$status"; exit 1; }
-out=$(/usr/local/bin/kiosk-update --root "$root" --keys /etc/kiosk/keys \
-	--compatible-file /etc/kiosk/compatible --progress "$status" install --stick "$mnt")
+wait_idle || { failed "the kiosk stayed busy"; exit 1; }
+t=$(mktemp /run/kiosk/.update.log.XXXXXX) || { failed "cannot write the update log"; exit 1; }
+exec 3>>"$t"
+mv -f "$t" "$log"
+kiosk-update --root "$root" --keys /etc/kiosk/keys --compatible-file /etc/kiosk/compatible \
+	--progress "$status" --progress-lines install --stick "$mnt" >&3 2>&3
 rc=$?
-echo "$out"
-case "$out" in *installed\ *into\ slot*) wait_idle; systemctl try-restart kiosk.service ;; esac
+exec 3>&-
+cat "$log"
+if [ $rc = 0 ] && grep -q 'installed .* into slot' "$log"; then
+	wait_idle
+	systemctl try-restart kiosk.service
+fi
 exit $rc

@@ -132,10 +132,29 @@ def make_stick(run, name, files, size_kib=16384):
 
 
 # ---- infrastructure scenarios (work with today's binaries) ------------------
+def failed_units(vm):
+    return vm.check("systemctl --failed --no-legend --plain 2>&1 || true").strip()
+
+
+def system_running(vm, timeout=120):
+    """`systemctl is-system-running --wait`: running, or the failed units."""
+    rc, state = vm.sh("timeout %d systemctl is-system-running --wait" % timeout, timeout + 30)
+    state = state.strip()
+    expect(state == "running", "systemctl is-system-running: %s; failed units:\n%s\n%s" % (
+        state, failed_units(vm),
+        vm.check("journalctl -b -p warning --no-pager -q | tail -n 30 || true")))
+
+
+def unit_prop(vm, unit, prop):
+    return vm.check("systemctl show -p %s --value %s" % (prop, unit)).strip()
+
+
 def sc_boot():
-    """Boots kernel + initramfs + read-only ext4 root; modules loaded,
-    systemd-udevd running, data disk mounted writable with slot a seeded,
-    screen never blanks, no cursor."""
+    """Boots kernel + initramfs + read-only ext4 root into systemd (PID 1):
+    no failed unit, the board files installed where board/install.sh and
+    lockdown.sh put them (kiosk.service enabled, getty on tty1 masked, sysctl
+    applied), modules loaded, udev running, data disk mounted writable with
+    slot a seeded, screen never blanks, no cursor."""
     t0 = time.monotonic()
     vm = Bench.get()
     figure("boot to BENCH_READY (host)", "%.1f" % (time.monotonic() - t0), "s")
@@ -148,10 +167,34 @@ def sc_boot():
     expect(re.search(r"^/dev/vdb /var/lib/kiosk ext4 rw[, ]", mounts, re.M),
            "data disk not mounted rw at /var/lib/kiosk:\n" + mounts)
     mods = vm.check("cut -d' ' -f1 /proc/modules")
-    for m in ("virtio_gpu", "dummy_hcd", "libcomposite", "usblp", "usb_storage", "cdc_acm",
-              "virtio_input", "vfat"):
+    # At boot: udev's (screen, input) and modules-load.d's (software USB
+    # controllers, gadget framework); usblp, usb-storage, cdc-acm and vfat
+    # load when their devices come (printer, stick, scanner scenarios).
+    for m in ("virtio_gpu", "dummy_hcd", "libcomposite", "virtio_input", "virtio_console"):
         expect(m in mods.split(), "module %s not loaded" % m)
-    expect(vm.sh("pidof systemd-udevd")[0] == 0, "systemd-udevd is not running")
+    expect(vm.check("readlink /proc/1/exe").strip().endswith("/systemd"), "PID 1 is not systemd")
+    system_running(vm)
+    figure("systemd: boot finished (guest uptime, systemd-analyze)",
+           vm.check("systemd-analyze 2>&1 | head -n 1 || true").strip().split(" = ")[-1], "")
+    expect(vm.sh("systemctl -q is-active systemd-udevd.service systemd-journald.service")[0] == 0,
+           "udev or journald is not running")
+    for unit, want in (("kiosk.service", "enabled"), ("getty@tty1.service", "masked"),
+                       ("autovt@tty1.service", "masked"), ("ctrl-alt-del.target", "masked"),
+                       ("swap.target", "masked")):
+        got = vm.sh("systemctl is-enabled " + unit)[1].strip()
+        expect(got == want, "%s is %s, wanted %s" % (unit, got, want))
+    for path in ("/etc/systemd/system/kiosk.service", "/etc/systemd/system/kiosk-update@.service",
+                 "/etc/udev/rules.d/90-kiosk-update.rules", "/etc/udev/rules.d/60-kiosk-printer.rules",
+                 "/etc/tmpfiles.d/kiosk.conf", "/etc/polkit-1/rules.d/50-kiosk-time.rules",
+                 "/etc/sysctl.d/90-kiosk-lockdown.conf", "/etc/systemd/logind.conf.d/90-kiosk.conf",
+                 "/usr/local/lib/kiosk/kiosk-stick-update", "/usr/local/bin/kiosk-launcher",
+                 "/usr/local/bin/kiosk-update"):
+        expect(vm.sh("test -e " + path)[0] == 0, "board file missing: " + path)
+    expect(vm.check("cat /proc/sys/kernel/sysrq").strip() == "0", "sysctl.d not applied (sysrq on)")
+    expect(vm.check("stat -c '%a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger").split("\n")[:3] ==
+           ["1775 root:kiosk", "2775 root:kiosk", "750 kiosk:kiosk"],
+           "tmpfiles did not set up /run/kiosk, app/, ledger/: " +
+           vm.check("stat -c '%n %a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger"))
     expect(vm.check("readlink /var/lib/kiosk/app/current").strip() == "slot-a",
            "app/current does not point to slot-a")
     expect(vm.sh("test -f /var/lib/kiosk/app/slot-a/VERSION && test -f /var/lib/kiosk/app/state.0 "
@@ -255,24 +298,66 @@ def sc_printer_usblp():
     wait_guest(vm, "grep -q AGAIN /run/bench/printer.bin", 10, "no bytes after replug")
 
 
+def stick_unit_done(vm, unit, since, timeout=180, what="the stick updater"):
+    """Wait until UNIT (kiosk-update@<dev>.service) started after the guest
+    monotonic time SINCE (usec) and finished; returns its Result."""
+    def state():
+        out = vm.check("systemctl show -p ExecMainStartTimestampMonotonic -p ActiveState -p Result %s"
+                       % unit)
+        return dict(l.split("=", 1) for l in out.splitlines() if "=" in l)
+    def succeeded():
+        # A oneshot that succeeded is unloaded at once (its properties are
+        # gone): its journal says so.
+        out = vm.check("journalctl -b -q --no-pager -o short-monotonic -u %s" % unit)
+        for line in out.splitlines():
+            m = re.match(r"\[\s*([0-9.]+)\]", line)
+            if m and float(m.group(1)) * 1e6 > since and "Deactivated successfully" in line:
+                return True
+        return False
+    end = time.monotonic() + timeout
+    while True:
+        st = state()
+        started = int(st.get("ExecMainStartTimestampMonotonic") or 0) > since
+        if started and st.get("ActiveState") in ("inactive", "failed"):
+            return st.get("Result")
+        if st.get("ActiveState") != "activating" and succeeded():
+            return "success"
+        if time.monotonic() > end:
+            raise Fail("%s (%s) did not run and finish within %ds: %s" % (what, unit, timeout, st))
+        time.sleep(1)
+
+
+def guest_usec(vm):
+    return int(float(vm.check("cut -d' ' -f1 /proc/uptime").strip()) * 1e6)
+
+
 def sc_stick_mount():
-    """A FAT stick (mkfs.vfat -C, mcopy) on a mass-storage gadget: udev
-    mounts it read-only, nosuid, nodev, noexec; files read back; unplug
-    unmounts it; pulled in the middle of a read, nothing hangs and it mounts
-    again when plugged back."""
+    """A FAT stick (mkfs.vfat -C, mcopy) on a mass-storage gadget: the board's
+    90-kiosk-update.rules starts kiosk-update@sda.service, which finds no
+    bundle and says so; mounted read-only, nosuid, nodev, noexec the files
+    read back; pulled in the middle of a read, nothing hangs, and plugged
+    back the unit runs again."""
     vm = Bench.get()
-    vm.check("touch /run/kiosk/no-auto-update; " + GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
-    d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "udev did not mount the stick").strip()
+    t0 = guest_usec(vm)
+    vm.check(GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
+    res = stick_unit_done(vm, "kiosk-update@sda.service", t0, 120)
+    expect(res != "success", "the updater succeeded on a stick without a bundle")
+    st = vm.check("cat /run/kiosk/update.status")
+    expect("result=failed" in st and "cannot read the stick" not in st,
+           "update.status after a stick without a bundle:\n" + st)
+    jr = vm.check("journalctl -b -q --no-pager -o cat -u kiosk-update@sda.service")
+    print("  kiosk-update@sda.service: %s; %s" % (res, jr.strip().splitlines()[-1][:120] if jr.strip() else ""))
+    expect(vm.sh("grep -q ' /run/kiosk/stick-sda ' /proc/mounts")[0] != 0, "the updater left the stick mounted")
+    vm.check("systemctl reset-failed")
+    # The stick's content, mounted as the updater mounts it.
+    d = "/run/bench/stick"
+    vm.check("mkdir -p %s && /bin/mount -o ro,nosuid,nodev,noexec /dev/sda %s" % (d, d))
     opts = vm.check("grep ' %s ' /proc/mounts" % d).split()[3].split(",")
     for o in ("ro", "nosuid", "nodev", "noexec"):
         expect(o in opts, "stick mounted without %s: %s" % (o, opts))
     expect(vm.check("cat %s/hello.txt" % d) == "xin chao, stick\n", "stick content differs")
-    vm.check(GADGET + " stick unplug")
-    wait_guest(vm, "! grep -q ' %s ' /proc/mounts" % d, 10, "stick still mounted after unplug")
     # Pulled out in the middle of a read: the reader gets an error or ends,
-    # nothing hangs, and the stick mounts again when plugged back.
-    vm.check(GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
-    d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "udev did not mount the stick again").strip()
+    # nothing hangs, and the stick works again when plugged back.
     out = vm.check("echo 3 > /proc/sys/vm/drop_caches; rm -f /tmp/read.rc; "
                    "(dd if=%s/big.bin of=/dev/null bs=4k 2>/tmp/read.err; echo $? > /tmp/read.rc) & "
                    "sleep 0.4; %s stick unplug; for i in $(seq 1 100); do "
@@ -281,11 +366,13 @@ def sc_stick_mount():
     expect(re.match(r"\d+\n", out), "the read did not end after the stick was pulled:\n" + out)
     print("  read during pull: rc %s (%s)" % (out.split()[0],
           "interrupted" if out.split()[0] != "0" else "finished before the pull"))
-    wait_guest(vm, "! grep -q ' %s ' /proc/mounts" % d, 20, "stick still mounted after the pull")
+    vm.check("/bin/umount -l %s" % d)
+    t0 = guest_usec(vm)
     vm.check(GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
-    d = wait_guest(vm, "cat /run/kiosk/stick.current", 60, "stick not mounted after replug").strip()
+    stick_unit_done(vm, "kiosk-update@sda.service", t0, 120, "the updater after a replug")
+    vm.check("/bin/mount -o ro,nosuid,nodev,noexec /dev/sda %s" % d)
     expect(vm.check("cat %s/hello.txt" % d) == "xin chao, stick\n", "stick content differs after replug")
-    vm.check(GADGET + " stick unplug; rm -f /run/kiosk/no-auto-update")
+    vm.check("/bin/umount %s; %s stick unplug; systemctl reset-failed" % (d, GADGET))
 
 
 def sc_scanner_acm():
@@ -343,9 +430,44 @@ def boot_kiosk(name, data=None, xfer=None, gadgets="printer,scanner"):
     return vm
 
 
+def kiosk_main(vm):
+    """MainPID of kiosk.service (0 when not running)."""
+    return int(unit_prop(vm, "kiosk.service", "MainPID") or 0)
+
+
+def check_kiosk_unit(vm, slot="slot-a"):
+    """The kiosk runs through the board's kiosk.service: active, as user
+    kiosk with its groups, in the unit's cgroup, on tty1, the launcher having
+    started bin/kiosk inside the active slot."""
+    expect(unit_prop(vm, "kiosk.service", "ActiveState") == "active",
+           "kiosk.service is not active: " + vm.check("systemctl status kiosk.service --no-pager -l || true"))
+    pid = kiosk_main(vm)
+    expect(pid > 0, "kiosk.service has no main process")
+    st = vm.check("cat /proc/%d/status" % pid)
+    uid = re.search(r"^Uid:\s+(\d+)", st, re.M).group(1)
+    user = vm.check("awk -F: '$3 == %s { print $1 }' /etc/passwd" % uid).strip()
+    expect(user == "kiosk", "the kiosk runs as uid %s (%s), not kiosk" % (uid, user))
+    groups = set(re.search(r"^Groups:(.*)$", st, re.M).group(1).split())
+    for g in ("video", "input", "render", "lp", "dialout"):
+        gid = vm.check("awk -F: '$1 == \"%s\" { print $3 }' /etc/group" % g).strip()
+        expect(gid in groups, "the kiosk is not in group %s (%s)" % (g, sorted(groups)))
+    exe = vm.check("readlink /proc/%d/exe" % pid).strip()
+    cwd = vm.check("readlink /proc/%d/cwd" % pid).strip()
+    expect(exe == "/var/lib/kiosk/app/%s/bin/kiosk" % slot and cwd == "/var/lib/kiosk/app/" + slot,
+           "kiosk.service runs %s in %s, wanted %s/bin/kiosk" % (exe, cwd, slot))
+    cg = vm.check("cat /proc/%d/cgroup" % pid).strip()
+    expect(cg.endswith("/system.slice/kiosk.service"), "the kiosk is not in kiosk.service's cgroup: " + cg)
+    tty = vm.check("readlink /proc/%d/fd/0" % pid).strip()
+    expect(tty == "/dev/tty1", "the kiosk's input is %s, not /dev/tty1" % tty)
+    return pid
+
+
 def sc_welcome():
-    """Boot to the Welcome screen on KMSDRM: FIRST_FRAME and SCREEN welcome on
-    the events console; the screendump matches the host's headless render."""
+    """Boot to the Welcome screen on KMSDRM through the board's kiosk.service
+    (user kiosk, tty1, app in slot a), no failed unit:
+    FIRST_FRAME and SCREEN welcome on the events console; the screendump
+    matches the host's headless render; the kiosk pets the watchdog
+    (WatchdogSec=30) and stays up, same process, for more than 40 s."""
     need_kiosk()
     ref_dir = os.path.join(RESULTS, "host-welcome")
     need(os.path.exists(os.path.join(HOST_BIN, "kiosk")), "no native build/bin/kiosk for the reference")
@@ -364,14 +486,42 @@ def sc_welcome():
         up = vm.check("cut -d' ' -f1 /proc/uptime")
         figure("boot to first frame (guest uptime at check)", up.strip(), "s")
         vm.wait_event(r"SCREEN welcome", 60)
+        pid = check_kiosk_unit(vm)
+        system_running(vm)
         time.sleep(float(os.environ.get("VM_WELCOME_WAIT", "20")))
         png = os.path.join(RESULTS, "welcome.png")
         scr = vm.screendump(png)
         diff = compare_png(png, os.path.join(ref_dir, "welcome.png"))
         figure("welcome: pixels off by more than 24", "%.3f" % diff, "%")
         expect(diff <= 2.0, "screendump differs from the headless render in %.2f%% of pixels" % diff)
+        check_watchdog(vm, pid)
     finally:
         vm.stop()
+
+
+def check_watchdog(vm, pid, up_s=45):
+    """WatchdogSec=30: the same kiosk process is still running UP_S seconds
+    after kiosk.service started (a kiosk that does not send WATCHDOG=1 is
+    killed at 30 s and restarted), and systemd saw a recent ping."""
+    expect(unit_prop(vm, "kiosk.service", "WatchdogUSec") in ("30s", "30000000"),
+           "kiosk.service has no 30 s watchdog: %s" % unit_prop(vm, "kiosk.service", "WatchdogUSec"))
+    start = int(unit_prop(vm, "kiosk.service", "ExecMainStartTimestampMonotonic") or 0)
+    end = time.monotonic() + up_s + 30
+    while guest_usec(vm) - start < up_s * 1000000:
+        expect(time.monotonic() < end, "guest clock does not advance")
+        time.sleep(2)
+    now = guest_usec(vm)
+    restarts = unit_prop(vm, "kiosk.service", "NRestarts")
+    pid2 = kiosk_main(vm)
+    ping = int(unit_prop(vm, "kiosk.service", "WatchdogTimestampMonotonic") or 0)
+    expect(pid2 == pid and restarts == "0",
+           "the kiosk did not stay up under WatchdogSec=30: pid %d -> %d, %s restarts:\n%s" % (
+               pid, pid2, restarts,
+               vm.check("journalctl -b -q --no-pager -u kiosk.service | grep -i -E "
+                        "'watchdog|kiosk.service:' | tail -n 8 || true")))
+    expect(ping > start and now - ping < 30000000,
+           "no recent watchdog ping (last at %.1f s, now %.1f s)" % (ping / 1e6, now / 1e6))
+    figure("kiosk up under WatchdogSec=30, same process", "%.0f" % ((now - start) / 1e6), "s")
 
 
 def read_png(path):
@@ -678,7 +828,7 @@ def need_updater():
     need(os.path.exists(os.path.join(HOST_BIN, "kiosk-bundle")), "build/bin/kiosk-bundle not built yet")
 
 
-UPDATE = ("/usr/bin/kiosk-update --root /var/lib/kiosk --keys /etc/kiosk/keys "
+UPDATE = ("/usr/local/bin/kiosk-update --root /var/lib/kiosk --keys /etc/kiosk/keys "
           "--compatible-file /etc/kiosk/compatible")
 
 
@@ -738,10 +888,14 @@ def sc_update_tampered():
     try:
         vm.wait_event(r"SCREEN welcome", 180)
         before = update_status(vm)
+        pid = kiosk_main(vm)
+        t0 = guest_usec(vm)
         vm.check(GADGET + " stick plug /run/bench/xfer/sticks/tampered.img")
-        wait_guest(vm, "test -f /run/kiosk/update.log && ! pidof kiosk-update >/dev/null", 180,
-                   "the updater did not finish with the tampered stick")
+        res = stick_unit_done(vm, "kiosk-update@sda.service", t0, 240,
+                              "the updater with the tampered stick")
+        expect(res != "success", "kiosk-update@sda.service succeeded with a tampered bundle")
         log = vm.check("cat /run/kiosk/update.log")
+        expect(kiosk_main(vm) == pid, "the kiosk was restarted after a refused bundle")
         after = update_status(vm)
         expect(after.get("current") == before.get("current") == "a",
                "current moved after a tampered bundle: %s -> %s" % (before, after))
@@ -755,8 +909,9 @@ def sc_update_tampered():
 
 
 def sc_update_install():
-    """A signed bundle on the stick installs; after a reboot the new version
-    runs and marks itself good."""
+    """A signed bundle on the stick installs through kiosk-update@sda.service;
+    the unit restarts kiosk.service into slot b, which marks itself good;
+    after a reboot the new version still runs."""
     need_kiosk()
     need_updater()
     run = os.path.join(RESULTS, "install")
@@ -767,12 +922,32 @@ def sc_update_install():
     vm = boot_kiosk("install", data=data, xfer={"sticks/good.img": stick})
     try:
         vm.wait_event(r"SCREEN welcome", 180)
+        pid = kiosk_main(vm)
+        t0 = guest_usec(vm)
         vm.check(GADGET + " stick plug /run/bench/xfer/sticks/good.img")
         wait_guest(vm, "readlink /var/lib/kiosk/app/current | grep -q slot-b", 300,
                    "the update did not switch app/current to slot-b")
         st = update_status(vm)
-        expect(st.get("current") == "b" and st.get("slot_b") == "pending",
+        expect(st.get("current") == "b" and st.get("slot_b") in ("pending", "good"),
                "after install: %s" % st)
+        # The board's path: 90-kiosk-update.rules -> kiosk-update@sda.service
+        # -> kiosk-stick-update, which restarts kiosk.service once idle.
+        res = stick_unit_done(vm, "kiosk-update@sda.service", t0, 300, "the stick updater unit")
+        expect(res == "success", "kiosk-update@sda.service ended with %s:\n%s" % (
+            res, vm.check("journalctl -b -q --no-pager -u kiosk-update@sda.service | tail -n 20")))
+        jr = vm.check("journalctl -b -q --no-pager -o cat -u kiosk-update@sda.service")
+        expect(re.search(r"installed .* into slot b", jr), "the unit's journal does not show the install:\n" + jr)
+        wait_guest(vm, "test $(systemctl show -p MainPID --value kiosk.service) != %d && "
+                   "systemctl -q is-active kiosk.service" % pid, 180,
+                   "kiosk.service was not restarted after the install")
+        check_kiosk_unit(vm, slot="slot-b")
+        end = time.monotonic() + 180
+        while time.monotonic() < end:
+            st = update_status(vm)
+            if st.get("slot_b") == "good":
+                break
+            time.sleep(3)
+        expect(st.get("slot_b") == "good", "the restarted new version did not mark itself good: %s" % st)
         vm.check(GADGET + " stick unplug")
     finally:
         vm.stop()

@@ -70,12 +70,14 @@ def main():
         check(out == "xin chào\n".encode(), "stick image holds the file")
     else:
         print("skip stick image (no dosfstools/mtools)")
-    # Guest scripts parse.
+    # Guest and board scripts parse.
     g = os.path.join(ROOT, "tools", "vm", "guest")
-    for n in ("initramfs-init", "rcS", "rcK", "session", "cmdloop", "gadget",
-              "printer-agent-loop", "stick-mount"):
-        r = subprocess.run(["sh", "-n", os.path.join(g, n)], capture_output=True, text=True)
-        check(r.returncode == 0, "guest script %s parses %s" % (n, r.stderr.strip()))
+    scripts = [os.path.join(g, n) for n in ("initramfs-init", "cmdloop", "gadget", "printer-agent-loop",
+                                            "events-relay", "boot-gadgets")]
+    scripts += [os.path.join(ROOT, "board", n) for n in ("kiosk-stick-update.sh", "install.sh", "lockdown.sh")]
+    for p in scripts:
+        r = subprocess.run(["sh", "-n", p], capture_output=True, text=True)
+        check(r.returncode == 0, "script %s parses %s" % (os.path.basename(p), r.stderr.strip()))
     return 1 if failures else 0
 
 

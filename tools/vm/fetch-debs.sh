@@ -1,23 +1,15 @@
 #!/bin/sh
 # fetch-debs.sh - download (never install) the Debian arm64 packages the VM
-# image is made of: the kernel, busybox, udev and the runtime libraries of the
-# firmware with their dependency closure, plus Mesa's EGL/GBM/DRI stack that
-# SDL's KMSDRM backend loads with dlopen.
+# image is made of: the kernel, busybox, systemd (PID 1, udev, journald,
+# logind) with dbus, the runtime libraries of the firmware with their
+# dependency closure, plus Mesa's EGL/GBM/DRI stack that SDL's KMSDRM backend loads with
+# dlopen.
 # Usage: tools/vm/fetch-debs.sh DEBDIR
 # Packages already in DEBDIR are not fetched again (the cache survives
 # `make image` reruns; `make clean` removes it).
 set -eu
 debdir=${1:?usage: fetch-debs.sh DEBDIR}
 mkdir -p "$debdir"
-
-# Cached: every package of the last list is there.
-if [ -f "$debdir/packages.list" ]; then
-	ok=1
-	while read -r p; do
-		ls "$debdir/${p}"_*.deb >/dev/null 2>&1 || { ok=0; break; }
-	done < "$debdir/packages.list"
-	[ $ok = 1 ] && { echo "fetch-debs: cached ($(wc -l < "$debdir/packages.list") packages)"; exit 0; }
-fi
 
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	echo "fetch-debs: arm64 is not enabled (dpkg --add-architecture arm64; apt-get update)" >&2
@@ -31,18 +23,27 @@ kernel=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 	sed -n 's/^ *Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | head -n 1)
 [ -n "$kernel" ] || { echo "fetch-debs: cannot resolve $kernel_meta" >&2; exit 1; }
 
-roots="busybox-static udev kmod libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
+roots="busybox-static systemd systemd-sysv udev dbus kmod libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
 libqrencode4 libsqlite3-0 libssl3 libcjson1 libpng16-16 libutf8proc2 libegl1
 libegl-mesa0 libgbm1 libgl1-mesa-dri libgles2 libglvnd0 libopengl0 libsystemd0"
 
-# Packages in the closure that only matter to a package manager or a login
-# system, never to this image (they are not copied anyway: the rootfs takes
-# only the ELF closure of what it runs).
+# Packages in the closure that only matter to a package manager, never to
+# this image (they are not copied anyway: the rootfs takes whole only the
+# init system's packages, and the ELF closure of everything else it runs).
 skip=" cdebconf dpkg install-info libdebian-installer4 libnewt0.52 passwd
-libpam-modules libpam-modules-bin libpam0g libsemanage2 libsemanage-common
-sysvinit-utils tar libtextwrap1 libslang2 libdb5.3 libelogind0 adduser debconf
+libsemanage2 libsemanage-common
+sysvinit-utils tar libtextwrap1 libslang2 libelogind0 adduser debconf
 lsb-base readline-common libreadline8 x11-common xkb-data libx11-data
 libaudit-common libsensors-config gcc-12-base "
+
+# Cached: same top-level list as last time and every package of it is there.
+if [ -f "$debdir/packages.list" ] && [ "$(cat "$debdir/roots.list" 2>/dev/null)" = "$roots$skip" ]; then
+	ok=1
+	while read -r p; do
+		ls "$debdir/${p}"_*.deb >/dev/null 2>&1 || { ok=0; break; }
+	done < "$debdir/packages.list"
+	[ $ok = 1 ] && { echo "fetch-debs: cached ($(wc -l < "$debdir/packages.list") packages)"; exit 0; }
+fi
 
 args=""
 for p in $roots; do args="$args $p:arm64"; done
@@ -76,4 +77,5 @@ if [ -n "$fetch" ]; then
 	apt-get download -q $fetch
 fi
 echo "$want" | tr ' ' '\n' | sort -u > packages.list
+printf '%s' "$roots$skip" > roots.list
 echo "fetch-debs: $(ls ./*.deb | wc -l) packages in $debdir"

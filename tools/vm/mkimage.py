@@ -40,6 +40,9 @@ ROOT_MODULES = [
     "usb-storage", "sd_mod", "usbhid", "hid-generic", "vfat", "nls_cp437",
     "nls_utf8", "nls_iso8859-1", "nls_ascii",
 ]
+# Of those, loaded at boot by systemd-modules-load (the rest by udev or on
+# demand).
+BOOT_MODULES = ["dummy_hcd", "libcomposite"]
 # Shared objects loaded with dlopen (SDL KMSDRM, glvnd, Mesa): not in any
 # DT_NEEDED list, so copied explicitly with their own closures.
 DLOPEN_LIBS = [
@@ -49,7 +52,8 @@ DLOPEN_LIBS = [
 ]
 DRI_DRIVERS = ["kms_swrast_dri.so", "swrast_dri.so"]
 LIB_DIRS = ["lib/" + MULTI, "usr/lib/" + MULTI, "lib", "usr/lib",
-            "lib/systemd", "usr/lib/systemd", "usr/lib/" + MULTI + "/dri",
+            "lib/systemd", "usr/lib/systemd", "usr/lib/" + MULTI + "/systemd",
+            "usr/lib/" + MULTI + "/dri",
             "usr/lib/" + MULTI + "/pulseaudio"]
 
 
@@ -155,7 +159,9 @@ class LibCopier:
         if soname.startswith("ld-linux"):
             dst_dir = os.path.join(self.tree, "usr/lib")
         elif "systemd" in src.split(os.sep)[-2]:
-            dst_dir = os.path.join(self.tree, "usr/lib/systemd")
+            # Where the RUNPATH of systemd's programs looks.
+            rel = os.path.relpath(os.path.dirname(src), self.sysroot)
+            dst_dir = os.path.join(self.tree, usrmerge(rel))
         else:
             dst_dir = os.path.join(self.tree, "usr/lib", MULTI, subdir or "")
         os.makedirs(dst_dir, exist_ok=True)
@@ -231,46 +237,200 @@ def build_initrd(a, mods, kver):
     return os.path.getsize(out)
 
 
+# The init system comes as whole Debian packages (unit files, D-Bus
+# configuration, helpers), copied from the sysroot by their file lists with
+# /bin, /sbin and /lib merged into /usr; everything else is the ELF closure
+# of what the image runs.
+WHOLE_PACKAGES = ["systemd", "systemd-sysv", "udev", "dbus", "dbus-bin", "dbus-daemon",
+                  "dbus-system-bus-common", "mount", "kmod"]
+SKIP_PREFIXES = ("usr/share/doc/", "usr/share/man/", "usr/share/locale/", "usr/share/info/",
+                 "usr/share/lintian/", "usr/share/bug/", "usr/share/bash-completion/",
+                 "usr/share/zsh/", "etc/init.d/", "etc/rc")
+BOARD = os.path.join(HERE, "..", "..", "board")
+BENCH_MASKED = ["serial-getty@ttyAMA0.service", "dev-hugepages.mount", "dev-mqueue.mount",
+                "sys-kernel-debug.mount", "sys-kernel-tracing.mount",
+                "sys-fs-fuse-connections.mount", "proc-sys-fs-binfmt_misc.automount",
+                "proc-sys-fs-binfmt_misc.mount", "systemd-binfmt.service",
+                "modprobe@dm_mod.service", "modprobe@fuse.service", "modprobe@loop.service",
+                "modprobe@efi_pstore.service", "systemd-pstore.service",
+                "systemd-random-seed.service", "systemd-update-utmp.service",
+                "systemd-update-utmp-runlevel.service", "systemd-journal-flush.service",
+                "systemd-journal-catalog-update.service", "systemd-hwdb-update.service",
+                "ldconfig.service", "systemd-firstboot.service", "systemd-machine-id-commit.service",
+                "e2scrub_reap.service", "getty-static.service", "systemd-remount-fs.service"]
+BENCH_UNITS = os.path.join(GUEST, "systemd")
+# Users and groups: systemd's and dbus's sysusers.d (basic.conf: root, tty,
+# video, audio, lp, dialout..., messagebus), the groups Debian's udev
+# postinst adds (input, kvm, render, sgx), and the kiosk user as
+# board/install.sh makes it (useradd --system, home /var/lib/kiosk-home, no
+# login shell).
+SYSUSERS_EXTRA = ("g input - -\ng kvm - -\ng render - -\ng sgx - -\n"
+                  "u kiosk - \"Kiosk\" /var/lib/kiosk-home /usr/sbin/nologin\n")
+# Writable parts of /var on the read-only root (tmpfs, lost at power-off);
+# the data disk holds what must survive.
+FSTAB = """# fstab - the bench board: the root (/dev/vda) is mounted read-only by the
+# initramfs and stays so; writable data disk; tmpfs for what systemd and its
+# services write under /var and /tmp.
+/dev/vdb	/var/lib/kiosk	ext4	rw,nosuid,nodev,noatime	0 0
+tmpfs	/tmp	tmpfs	mode=1777,nosuid,nodev,size=64m	0 0
+tmpfs	/var/tmp	tmpfs	mode=1777,nosuid,nodev,size=16m	0 0
+tmpfs	/var/log	tmpfs	mode=0755,nosuid,nodev,noexec,size=16m	0 0
+tmpfs	/var/lib/systemd	tmpfs	mode=0755,nosuid,nodev,noexec,size=4m	0 0
+tmpfs	/var/cache	tmpfs	mode=0755,nosuid,nodev,noexec,size=16m	0 0
+"""
+
+
+def qemu_user(a, *cmd, **kw):
+    return run(["qemu-aarch64", "-L", a.sysroot] + list(cmd), **kw)
+
+
+def pkg_files(debdir, name):
+    """(path, kind, link target) of a package's files, from its .deb."""
+    import glob
+    import tarfile
+    debs = glob.glob(os.path.join(debdir, name + "_*.deb"))
+    if len(debs) != 1:
+        raise SystemExit("mkimage: package %s: %d .deb files in %s" % (name, len(debs), debdir))
+    tar = subprocess.run(["dpkg-deb", "--fsys-tarfile", debs[0]], check=True,
+                         capture_output=True).stdout
+    import io
+    out = []
+    with tarfile.open(fileobj=io.BytesIO(tar)) as t:
+        for m in t.getmembers():
+            path = m.name[2:] if m.name.startswith("./") else m.name
+            if not path:
+                continue
+            kind = "dir" if m.isdir() else "link" if m.issym() else "hard" if m.islnk() else "file"
+            target = m.linkname
+            if kind == "hard":
+                target = target[2:] if target.startswith("./") else target
+            out.append((path, kind, target, m.mode))
+    return out
+
+
+def usrmerge(path):
+    for d in ("bin/", "sbin/", "lib/"):
+        if path.startswith(d) or path + "/" == d:
+            return "usr/" + path
+    return path
+
+
+def copy_package(a, tree, name):
+    n = 0
+    for path, kind, target, mode in pkg_files(a.debs, name):
+        if path.startswith(SKIP_PREFIXES):
+            continue
+        dst = os.path.join(tree, usrmerge(path))
+        if kind == "dir":
+            if not os.path.islink(dst):
+                os.makedirs(dst, exist_ok=True)
+            continue
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.lexists(dst):
+            os.unlink(dst)
+        if kind == "link":
+            os.symlink(target, dst)
+        else:
+            src = os.path.join(a.sysroot, target if kind == "hard" else path)
+            shutil.copyfile(src, dst)
+            os.chmod(dst, mode & 0o7777)
+        n += 1
+    return n
+
+
+def link(tree, path, target):
+    dst = os.path.join(tree, path)
+    os.makedirs(os.path.dirname(dst), exist_ok=True)
+    if os.path.lexists(dst):
+        os.unlink(dst)
+    os.symlink(target, dst)
+
+
+def install_board(a, tree):
+    """What board/install.sh and board/lockdown.sh do on a board, done on the
+    image tree (same files, same places)."""
+    b = BOARD
+    copy(os.path.join(b, "kiosk-stick-update.sh"),
+         os.path.join(tree, "usr/local/lib/kiosk/kiosk-stick-update"), 0o755)
+    os.makedirs(os.path.join(tree, "etc/kiosk/keys"), exist_ok=True)
+    for u in ("kiosk.service", "kiosk-update@.service"):
+        copy(os.path.join(b, "systemd", u), os.path.join(tree, "etc/systemd/system", u), 0o644)
+    for r in ("90-kiosk-update.rules", "60-kiosk-printer.rules"):
+        copy(os.path.join(b, "udev", r), os.path.join(tree, "etc/udev/rules.d", r), 0o644)
+    copy(os.path.join(b, "polkit/50-kiosk-time.rules"),
+         os.path.join(tree, "etc/polkit-1/rules.d/50-kiosk-time.rules"), 0o644)
+    copy(os.path.join(b, "tmpfiles/kiosk.conf"), os.path.join(tree, "etc/tmpfiles.d/kiosk.conf"), 0o644)
+    # systemctl enable kiosk.service
+    link(tree, "etc/systemd/system/multi-user.target.wants/kiosk.service",
+         "/etc/systemd/system/kiosk.service")
+    # lockdown.sh
+    for u in ("ctrl-alt-del.target", "getty@tty1.service", "autovt@tty1.service", "swap.target"):
+        link(tree, "etc/systemd/system/" + u, "/dev/null")
+    copy(os.path.join(b, "sysctl/90-kiosk-lockdown.conf"),
+         os.path.join(tree, "etc/sysctl.d/90-kiosk-lockdown.conf"), 0o644)
+    copy(os.path.join(b, "logind/90-kiosk.conf"),
+         os.path.join(tree, "etc/systemd/logind.conf.d/90-kiosk.conf"), 0o644)
+
+
+def install_bench(a, tree, kver, mods):
+    """Bench-only units and configuration (never on a board): the command
+    channel, the events relay, the USB gadgets, the virtual printer's agent,
+    the draw test, and the VM's own settings (modules, journald, masks)."""
+    for root, _, files in os.walk(BENCH_UNITS):
+        for f in files:
+            src = os.path.join(root, f)
+            rel = os.path.relpath(src, BENCH_UNITS)
+            copy(src, os.path.join(tree, "etc/systemd/system", rel), 0o644)
+            if f.endswith(".service") and not rel.startswith("kiosk"):
+                with open(src) as fh:
+                    wanted = re.search(r"^WantedBy=(\S+)", fh.read(), re.M)
+                if wanted:
+                    link(tree, "etc/systemd/system/%s.wants/%s" % (wanted.group(1), f),
+                         "/etc/systemd/system/" + f)
+    # Serial console: a log (vm.py writes it to a file), no login on it.
+    # Units that cost seconds under emulation and serve nothing on the kiosk:
+    # kernel debug/trace file systems, huge pages, POSIX queues, binfmt,
+    # modules the image does not have, a random seed and utmp that a tmpfs
+    # would forget at power-off anyway.
+    for u in BENCH_MASKED:
+        link(tree, "etc/systemd/system/" + u, "/dev/null")
+    copy(os.path.join(GUEST, "90-kiosk-bench.rules"), os.path.join(tree, "etc/udev/rules.d/90-kiosk-bench.rules"))
+    write(os.path.join(tree, "etc/tmpfiles.d/kiosk-bench.conf"),
+          "# The bench's run folder (command channel, virtual printer capture).\n"
+          "d /run/bench 0755 root root -\n")
+    write(os.path.join(tree, "etc/systemd/journald.conf.d/bench.conf"),
+          "# Read-only root: the journal lives in /run only.\n[Journal]\nStorage=volatile\n"
+          "RuntimeMaxUse=16M\n")
+
+
 def build_rootfs(a, mods, kver):
     tree = os.path.join(a.out, "rootfs-tree")
     shutil.rmtree(tree, ignore_errors=True)
-    for d in ("usr/bin", "usr/sbin", "usr/lib/" + MULTI, "usr/libexec/kiosk",
-              "usr/lib/kiosk-bench", "etc/init.d", "etc/kiosk/keys", "etc/udev/rules.d",
+    for d in ("usr/bin", "usr/sbin", "usr/lib/" + MULTI, "usr/local/bin", "usr/local/lib/kiosk",
+              "usr/lib/kiosk-bench", "etc/kiosk/keys", "etc/udev/rules.d",
               "dev", "proc", "sys", "run", "tmp", "root", "mnt", "var/lib/kiosk",
-              "var/log"):
+              "var/log", "var/tmp", "var/cache", "var/lib/systemd", "var/lib/kiosk-home"):
         os.makedirs(os.path.join(tree, d), exist_ok=True)
     for l, t in (("bin", "usr/bin"), ("sbin", "usr/sbin"), ("lib", "usr/lib"),
-                 ("var/run", "/run")):
+                 ("var/run", "/run"), ("var/lock", "/run/lock")):
         os.symlink(t, os.path.join(tree, l))
     libs = LibCopier(a.sysroot, tree)
 
-    # busybox with its applets (kmod and udevadm below take precedence).
+    # systemd, udev, dbus, mount, kmod: whole packages.
+    for p in WHOLE_PACKAGES:
+        copy_package(a, tree, p)
+
+    # busybox for the shell and the small tools the packages above do not
+    # bring (init, poweroff, mount... are systemd's and util-linux's).
     bb = os.path.join(tree, "usr/bin/busybox")
     copy(os.path.join(a.sysroot, "bin/busybox"), bb, 0o755)
     for ap in busybox_applets(bb):
         name = os.path.basename(ap)
-        dst = os.path.join(tree, "usr/bin", name)
-        if name != "busybox" and not os.path.lexists(dst):
-            os.symlink("busybox", dst)
-    os.symlink("../bin/busybox", os.path.join(tree, "usr/sbin/init"))
-
-    # kmod (modprobe, depmod, lsmod) and udev (systemd-udevd, udevadm).
-    copy(os.path.join(a.sysroot, "bin/kmod"), os.path.join(tree, "usr/bin/kmod"), 0o755)
-    for t in ("modprobe", "insmod", "rmmod", "lsmod", "depmod", "modinfo"):
-        for d in ("usr/bin", "usr/sbin"):
-            p = os.path.join(tree, d, t)
-            if os.path.lexists(p):
-                os.unlink(p)
-        os.symlink("../bin/kmod", os.path.join(tree, "usr/sbin", t))
-    copy(os.path.join(a.sysroot, "bin/udevadm"), os.path.join(tree, "usr/bin/udevadm"), 0o755)
-    os.makedirs(os.path.join(tree, "usr/lib/systemd"), exist_ok=True)
-    os.symlink("../../bin/udevadm", os.path.join(tree, "usr/lib/systemd/systemd-udevd"))
-    shutil.copytree(os.path.join(a.sysroot, "lib/udev"), os.path.join(tree, "usr/lib/udev"),
-                    symlinks=True, dirs_exist_ok=True)
-    for f in ("udev/udev.conf",):
-        src = os.path.join(a.sysroot, "etc", f)
-        if os.path.exists(src):
-            copy(src, os.path.join(tree, "etc", f))
+        if name in ("busybox", "init", "linuxrc", "poweroff", "reboot", "halt"):
+            continue
+        if any(os.path.lexists(os.path.join(tree, d, name)) for d in ("usr/bin", "usr/sbin")):
+            continue
+        os.symlink("busybox", os.path.join(tree, "usr/bin", name))
 
     # Kernel modules: the closure of what the board needs, then depmod (the
     # arm64 kmod, run with qemu-user) so that udev can load by alias too.
@@ -279,28 +439,32 @@ def build_rootfs(a, mods, kver):
     for name, path, args in mods.order(INITRD_MODULES) + mods.order(ROOT_MODULES):
         copy(os.path.join(mods.base, path), os.path.join(mdir, path), 0o644)
         if name not in [norm(m) for m in INITRD_MODULES] or args:
-            lines.append((name + " " + args).strip())
+            lines.append((name, args))
     for f in ("modules.builtin", "modules.builtin.modinfo", "modules.order"):
         copy(os.path.join(mods.base, f), os.path.join(mdir, f), 0o644)
     run(["qemu-aarch64", "-L", a.sysroot, "-0", "depmod", os.path.join(a.sysroot, "bin/kmod"),
          "-b", os.path.abspath(tree), kver])
-    order = []
-    for l in lines:
-        n = l.split()[0]
-        if not any(o.split()[0] == n for o in order):
-            order.append(l)
-    write(os.path.join(tree, "etc/kiosk/modules.load"),
-          "".join(l + "\n" for l in order if not l.startswith(("virtio_pci", "ext4", "crc16",
-                                                               "mbcache", "jbd2", "virtio_blk",
-                                                               "crc32c"))))
+    opts = []
+    for n, args in lines:
+        if args:
+            opts.append("options %s %s\n" % (n, args))
+    # Bench: udev loads the drivers of the devices it sees (virtio, usblp,
+    # usb-storage, cdc-acm...), the gadget functions and file systems load
+    # on demand; only the software USB controllers and the gadget framework
+    # have no device to ask for them.
+    write(os.path.join(tree, "etc/modules-load.d/kiosk-bench.conf"),
+          "# The bench's software USB controllers and gadget framework.\n" +
+          "".join(n + "\n" for n in BOOT_MODULES))
+    write(os.path.join(tree, "etc/modprobe.d/kiosk-bench.conf"), "".join(opts))
 
-    # Firmware tools from the arm64 build (the app itself goes to the slots).
+    # Firmware tools from the arm64 build, where `make install` puts them
+    # (PREFIX=/usr/local; the app itself goes to the slots).
     tools = []
     if os.path.isdir(a.bin):
         for n in sorted(os.listdir(a.bin)):
             p = os.path.join(a.bin, n)
             if n != "kiosk" and os.path.isfile(p) and os.access(p, os.X_OK):
-                copy(p, os.path.join(tree, "usr/bin", n), 0o755)
+                copy(p, os.path.join(tree, "usr/local/bin", n), 0o755)
                 tools.append(n)
     # Bench-only helpers (a release image leaves out /usr/lib/kiosk-bench).
     bench = []
@@ -310,23 +474,27 @@ def build_rootfs(a, mods, kver):
             raise SystemExit("mkimage: %s missing: run make ARCH=arm64 units" % p)
         copy(p, os.path.join(tree, "usr/lib/kiosk-bench", n), 0o755)
         bench.append(n)
-    for n in ("cmdloop", "gadget", "printer-agent-loop", "session"):
+    for n in ("cmdloop", "gadget", "printer-agent-loop", "events-relay", "boot-gadgets"):
         copy(os.path.join(GUEST, n), os.path.join(tree, "usr/lib/kiosk-bench", n), 0o755)
-    copy(os.path.join(GUEST, "stick-mount"), os.path.join(tree, "usr/libexec/kiosk/stick-mount"), 0o755)
-    copy(os.path.join(GUEST, "90-kiosk.rules"), os.path.join(tree, "etc/udev/rules.d/90-kiosk.rules"))
-    copy(os.path.join(GUEST, "inittab"), os.path.join(tree, "etc/inittab"))
-    copy(os.path.join(GUEST, "rcS"), os.path.join(tree, "etc/init.d/rcS"), 0o755)
-    copy(os.path.join(GUEST, "rcK"), os.path.join(tree, "etc/init.d/rcK"), 0o755)
-    copy(os.path.join(GUEST, "kiosk.env"), os.path.join(tree, "etc/kiosk/kiosk.env"))
+
+    install_board(a, tree)
+    install_bench(a, tree, kver, mods)
+
     write(os.path.join(tree, "etc/kiosk/compatible"), a.compatible + "\n")
-    write(os.path.join(tree, "etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n")
-    groups = ["root", "tty", "disk", "lp", "kmem", "dialout", "cdrom", "tape", "audio",
-              "video", "input", "kvm", "render", "sgx", "floppy", "plugdev", "kiosk"]
-    write(os.path.join(tree, "etc/group"),
-          "".join("%s:x:%d:\n" % (g, i if i < 2 else 100 + i) for i, g in enumerate(groups)))
     write(os.path.join(tree, "etc/hostname"), "kiosk-vm\n")
+    write(os.path.join(tree, "etc/fstab"), FSTAB)
+    # Read-only root: systemd mounts a transient machine id over the empty file.
+    write(os.path.join(tree, "etc/machine-id"), "", 0o444)
     write(os.path.join(tree, "etc/profile"),
-          "export PATH=/usr/sbin:/usr/bin\n. /etc/kiosk/kiosk.env\nPS1='kiosk-vm# '\n")
+          "export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin\nPS1='kiosk-vm# '\n")
+    write(os.path.join(tree, "etc/nsswitch.conf"),
+          "passwd: files systemd\ngroup: files systemd\nshadow: files\nhosts: files\n")
+    extra = os.path.abspath(os.path.join(a.out, "sysusers-extra.conf"))
+    write(extra, SYSUSERS_EXTRA)
+    for args in ([], [extra]):
+        qemu_user(a, os.path.join(a.sysroot, "bin/systemd-sysusers"),
+                  "--root=" + os.path.abspath(tree), *args, stdout=subprocess.DEVNULL,
+                  stderr=subprocess.DEVNULL)
 
     # Keys: the bench's development Ed25519 key (public half on the rootfs).
     kdir = os.path.join(a.out, "keys")
@@ -363,6 +531,12 @@ def build_rootfs(a, mods, kver):
     copy(os.path.join(a.sysroot, "usr/share/glvnd/egl_vendor.d/50_mesa.json"),
          os.path.join(tree, "usr/share/glvnd/egl_vendor.d/50_mesa.json"))
     # ld.so also looks in /lib/<multiarch>: /lib is /usr/lib here.
+    # Nothing to update at first boot (ldconfig, hwdb, journal catalog,
+    # sysusers: ConditionNeedsUpdate= compares /usr with these stamps); the
+    # read-only root could not take the result anyway.
+    stamp = "TIMESTAMP_NSEC=%d\n" % os.stat(os.path.join(tree, "usr")).st_mtime_ns
+    for d in ("etc", "var"):
+        write(os.path.join(tree, d, ".updated"), stamp)
     size = du(tree)
     img = os.path.join(a.out, "rootfs.img")
     mke2fs(tree, img, "kiosk-root", int(size * 1.15 / 1048576) + 48)
@@ -440,16 +614,56 @@ def build_data(a):
     return have_app, version
 
 
+def owners_as_on_board(a):
+    """Ownership on the data disk as on a board: /var/lib/kiosk and its
+    folders are setgid group kiosk (board/tmpfiles/kiosk.conf), so what the
+    factory's kiosk-update writes there (state records, update.lock, slots)
+    is group kiosk, writable by the launcher and mark-good where the updater
+    makes it 0664; the ledger is the kiosk user's own (the app made it at
+    first boot). mke2fs -d copies the build user's ownership: set it with
+    debugfs (no root needed)."""
+    uid = gid = None
+    with open(os.path.join(a.out, "rootfs-tree", "etc", "passwd")) as f:
+        for line in f:
+            w = line.split(":")
+            if w[0] == "kiosk":
+                uid, gid = int(w[2]), int(w[3])
+    if uid is None:
+        raise SystemExit("mkimage: no kiosk user in the image")
+    tree = os.path.join(a.out, "data-tree")
+    cmds = ["sif / gid %d" % gid, "sif / mode 042775"]
+    for root, dirs, files in os.walk(tree):
+        for n in dirs + files:
+            full = os.path.join(root, n)
+            p = "/" + os.path.relpath(full, tree)
+            cmds.append("sif %s gid %d" % (p, gid))
+            if p == "/ledger" or p.startswith("/ledger/"):
+                cmds.append("sif %s uid %d" % (p, uid))
+            if os.path.isdir(full) and not os.path.islink(full) and not p.startswith("/ledger"):
+                st = os.stat(full)
+                # setgid inherited; group-writable only where tmpfiles says so
+                # (slot contents stay read-only for the kiosk).
+                w = 0o020 if p in ("/app", "/data") else 0
+                cmds.append("sif %s mode 0%o" % (p, 0o42000 | (st.st_mode & 0o777) | w))
+    cmds.append("sif /ledger mode 040750")
+    script = os.path.join(a.out, "data-owners.debugfs")
+    write(script, "\n".join(cmds) + "\n")
+    run(["debugfs", "-w", "-f", script, os.path.join(a.out, "data-seed.img")],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--sysroot", required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--bin", required=True)
     p.add_argument("--ttools", required=True)
+    p.add_argument("--debs", help="the .deb files (default SYSROOT/../debs)")
     p.add_argument("--compatible", default="vn-commune-kiosk-qemu-virt-arm64")
     p.add_argument("--app-version", default="0.1.0")
     p.add_argument("--data-mb", type=int, default=512)
     a = p.parse_args()
+    a.debs = a.debs or os.path.join(os.path.dirname(os.path.abspath(a.sysroot)), "debs")
     kvers = sorted(os.listdir(os.path.join(a.sysroot, "lib/modules")))
     if len(kvers) != 1:
         raise SystemExit("mkimage: expected one kernel in the sysroot, found %s" % kvers)
@@ -462,6 +676,7 @@ def main():
     log("rootfs %d MiB (libraries %d MiB), tools: %s" % (rsize >> 20, lbytes >> 20,
                                                         " ".join(tools) or "none yet"))
     have_app, version = build_data(a)
+    owners_as_on_board(a)
     log("data disk: slot-a %s (version %s)" % ("kiosk app" if have_app else "EMPTY", version))
     info = {"kernel": kver, "initrd_bytes": initrd, "rootfs_bytes": rsize,
             "library_bytes": lbytes, "tools": tools, "bench_tools": bench,

@@ -200,13 +200,16 @@ class VM:
         return self.proc is not None and self.proc.poll() is None
 
     def stop(self, timeout=60):
-        """Clean shutdown (init runs rcK: gadgets unplugged, data disk
-        unmounted), then wait for QEMU to exit."""
+        """Clean shutdown (systemctl poweroff: units stopped, gadgets
+        unplugged by bench-gadgets.service, data disk unmounted), then wait
+        for QEMU to exit."""
         if not self.alive():
             self._forget()
             return
         try:
-            self.sh("(sleep 0.5; poweroff) >/dev/null 2>&1 &", 10)
+            # systemctl, not `poweroff`: the guest's busybox shell would run
+            # its own applet, which signals PID 1 the busybox-init way.
+            self.sh("(sleep 0.5; systemctl poweroff) >/dev/null 2>&1 &", 10)
         except VMError:
             pass
         try:
