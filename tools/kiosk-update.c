@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kiosk.h"
@@ -31,25 +32,31 @@ static int exit_for(int rc)
 	return rc == KIOSK_EIO || rc == KIOSK_ENOMEM ? 2 : 1;
 }
 
-/* Progress for the unprivileged kiosk UI: key=value lines written to a temp
- * file and renamed over FILE (so readers never see half a file). */
-static void progress_file(void *user, int pct, uint64_t bytes, uint64_t total, const char *phase)
+/* Progress for the unprivileged kiosk UI: key=value lines written to a
+ * fresh temp file (mkstemp: O_EXCL, never a name the kiosk user could have
+ * planted in the shared run folder) and renamed over FILE, so readers never
+ * see half a file. */
+static void write_status(const char *path, const char *text)
 {
-	const char *path = user;
 	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return;
-	char buf[256];
-	int n = snprintf(buf, sizeof buf, "phase=%s\npercent=%d\nbytes=%llu\ntotal=%llu\n", phase,
-			 pct, (unsigned long long)bytes, (unsigned long long)total);
-	int ok = write(fd, buf, (size_t)n) == n;
-	close(fd);
-	if (ok)
-		rename(tmp, path);
-	else
+	size_t n = strlen(text);
+	int ok = fchmod(fd, 0644) == 0 && write(fd, text, n) == (ssize_t)n;
+	if (close(fd) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) != 0)
 		unlink(tmp);
+}
+
+static void progress_file(void *user, int pct, uint64_t bytes, uint64_t total, const char *phase)
+{
+	char buf[256];
+	snprintf(buf, sizeof buf, "phase=%s\npercent=%d\nbytes=%llu\ntotal=%llu\n", phase, pct,
+		 (unsigned long long)bytes, (unsigned long long)total);
+	write_status(user, buf);
 }
 
 /* --progress-lines: "PROGRESS <percent> <phase>" on standard output at each
@@ -83,16 +90,10 @@ static void progress_final(const char *path, const char *result, const char *tex
 {
 	if (!path)
 		return;
-	char tmp[4096];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fprintf(f, "phase=%s\npercent=%d\nresult=%s\nmessage=%s\n",
-		strcmp(result, "ok") ? "failed" : "done", strcmp(result, "ok") ? 0 : 100, result,
-		text);
-	if (fclose(f) == 0)
-		rename(tmp, path);
+	char buf[1200];
+	snprintf(buf, sizeof buf, "phase=%s\npercent=%d\nresult=%s\nmessage=%s\n",
+		 strcmp(result, "ok") ? "failed" : "done", strcmp(result, "ok") ? 0 : 100, result, text);
+	write_status(path, buf);
 }
 
 static void print_pair(const char *prefix, const update_pair_status_t *p)
