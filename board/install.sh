@@ -9,6 +9,7 @@ id kiosk >/dev/null 2>&1 || useradd --system --create-home --home-dir /var/lib/k
 	--shell /usr/sbin/nologin kiosk
 install -d -m 0755 /usr/local/lib/kiosk /etc/kiosk /etc/kiosk/keys
 install -m 0755 "$b/kiosk-stick-update.sh" /usr/local/lib/kiosk/kiosk-stick-update
+install -m 0755 "$b/kiosk-stick-serve.sh" /usr/local/lib/kiosk/kiosk-stick-serve
 install -m 0644 "$b/systemd/kiosk.service" "$b/systemd/kiosk-update@.service" /etc/systemd/system/
 install -m 0644 "$b/udev/90-kiosk-update.rules" "$b/udev/60-kiosk-printer.rules" /etc/udev/rules.d/
 install -d /etc/polkit-1/rules.d

@@ -60,7 +60,7 @@ do_install() { # [--reinstall]; sets $rc; the updater's output streams to stdout
 
 export_copy() { # ID
 	src=$run/export-out
-	if [ "$remount" = 1 ] && ! mount -o remount,rw "$mnt" 2>/dev/null; then
+	if [ "$remount" = 1 ] && ! /bin/mount -o remount,rw "$mnt" 2>/dev/null; then
 		answer "$1" failed "the stick cannot be written"
 		return
 	fi
@@ -80,7 +80,7 @@ export_copy() { # ID
 		done
 	done
 	sync
-	[ "$remount" = 1 ] && { mount -o remount,ro "$mnt" 2>/dev/null || bad=1; }
+	[ "$remount" = 1 ] && { /bin/mount -o remount,ro "$mnt" 2>/dev/null || bad=1; }
 	if [ $bad = 0 ] && [ $n -gt 0 ]; then
 		answer "$1" ok "$n"
 	elif [ $bad = 0 ]; then

@@ -1,7 +1,8 @@
 #!/bin/sh
-# kiosk-stick-update DEVNAME - mount a stick partition read-only, install
-# the newest matching signed bundle, unmount; restart the kiosk when a new
-# version went in. Installed as /usr/local/lib/kiosk/kiosk-stick-update,
+# kiosk-stick-update DEVNAME - mount a stick partition read-only, hand it
+# to kiosk-stick-serve (install the newest matching signed bundle when the
+# kiosk is idle or the technician menu asks; exports from the menu), unmount;
+# restart the kiosk when a new version went in. Installed as /usr/local/lib/kiosk/kiosk-stick-update,
 # run by kiosk-update@DEVNAME.service (root).
 #
 # Output: /run/kiosk/update.status (progress for the kiosk UI, key=value),
@@ -37,9 +38,9 @@ if ! /bin/mount -o ro,nosuid,nodev,noexec "$dev" "$mnt"; then
 fi
 trap '/bin/umount "$mnt" 2>/dev/null || /bin/umount -l "$mnt"; rmdir "$mnt"' EXIT
 
-# A citizen's session finishes first: the kiosk writes idle=1 into
-# /run/kiosk/kiosk.state while it stands at Welcome (or closed/lunch). Wait
-# for that (at most 2 hours; a kiosk that is not running counts as idle).
+# Restarting onto a new version waits for the kiosk to be idle (idle=1 in
+# /run/kiosk/kiosk.state at Welcome, closed or lunch: a technician leaves
+# the menu first; at most 2 hours; a kiosk that is not running is idle).
 wait_idle() {
 	i=0
 	while [ $i -lt 7200 ]; do
@@ -49,12 +50,12 @@ wait_idle() {
 	done
 	return 1
 }
-wait_idle || { failed "the kiosk stayed busy"; exit 1; }
 t=$(mktemp /run/kiosk/.update.log.XXXXXX) || { failed "cannot write the update log"; exit 1; }
 exec 3>>"$t"
 mv -f "$t" "$log"
-kiosk-update --root "$root" --keys /etc/kiosk/keys --compatible-file /etc/kiosk/compatible \
-	--progress "$status" --progress-lines install --stick "$mnt" >&3 2>&3
+# The stick's bundles for the technician menu, an install when the kiosk is
+# idle or the menu asks, exports the menu asks for (kiosk-stick-serve.sh).
+/usr/local/lib/kiosk/kiosk-stick-serve "$mnt" "$dev" >&3 2>&3
 rc=$?
 exec 3>&-
 cat "$log"

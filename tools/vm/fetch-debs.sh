@@ -23,7 +23,7 @@ kernel=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 	sed -n 's/^ *Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | head -n 1)
 [ -n "$kernel" ] || { echo "fetch-debs: cannot resolve $kernel_meta" >&2; exit 1; }
 
-roots="busybox-static systemd systemd-sysv udev dbus kmod libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
+roots="busybox-static systemd systemd-sysv udev dbus kmod util-linux libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
 libqrencode4 libsqlite3-0 libssl3 libcjson1 libpng16-16 libutf8proc2 libegl1
 libegl-mesa0 libgbm1 libgl1-mesa-dri libgles2 libglvnd0 libopengl0 libsystemd0"
 

@@ -242,7 +242,7 @@ def build_initrd(a, mods, kver):
 # /bin, /sbin and /lib merged into /usr; everything else is the ELF closure
 # of what the image runs.
 WHOLE_PACKAGES = ["systemd", "systemd-sysv", "udev", "dbus", "dbus-bin", "dbus-daemon",
-                  "dbus-system-bus-common", "mount", "kmod"]
+                  "dbus-system-bus-common", "mount", "kmod", "util-linux"]
 SKIP_PREFIXES = ("usr/share/doc/", "usr/share/man/", "usr/share/locale/", "usr/share/info/",
                  "usr/share/lintian/", "usr/share/bug/", "usr/share/bash-completion/",
                  "usr/share/zsh/", "etc/init.d/", "etc/rc")
@@ -352,6 +352,8 @@ def install_board(a, tree):
     b = BOARD
     copy(os.path.join(b, "kiosk-stick-update.sh"),
          os.path.join(tree, "usr/local/lib/kiosk/kiosk-stick-update"), 0o755)
+    copy(os.path.join(b, "kiosk-stick-serve.sh"),
+         os.path.join(tree, "usr/local/lib/kiosk/kiosk-stick-serve"), 0o755)
     os.makedirs(os.path.join(tree, "etc/kiosk/keys"), exist_ok=True)
     for u in ("kiosk.service", "kiosk-update@.service"):
         copy(os.path.join(b, "systemd", u), os.path.join(tree, "etc/systemd/system", u), 0o644)
