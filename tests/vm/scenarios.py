@@ -1036,6 +1036,104 @@ def sc_scanner_form():
         vm.stop()
 
 
+def tap_new(vm, screen, target, mark, timeout=60):
+    """Tap `target` from a layout report of `screen` that came after the
+    events offset `mark` (the view changed since the last tap)."""
+    vm.wait_event(r"SCREEN %s\b" % re.escape(screen), timeout, start=mark)
+    tap_target(vm, screen, target, timeout)
+
+
+def open_tech_menu(vm):
+    """The four corners (top-left, top-right, bottom-right, bottom-left
+    within 5 s), then the technician PIN the image was commissioned with
+    (tests/vm/seed-site.kss) on the keypad."""
+    mark = len(vm.events())
+    for x, y in ((10, 10), (V.SCREEN_W - 10, 10), (V.SCREEN_W - 10, V.SCREEN_H - 10), (10, V.SCREEN_H - 10)):
+        vm.tap(x, y)
+    vm.wait_event(r"SCREEN pin\b", 60, start=mark)
+    for d in "73910264":
+        tap_target(vm, "pin", "key-" + d)
+    mark = len(vm.events())
+    tap_target(vm, "pin", "next")
+    vm.wait_event(r"SCREEN tech-menu\b", 60, start=mark)
+
+
+def sc_tech_menu():
+    """The technician menu on the board, where the kiosk is not root: with
+    the menu open (the kiosk is busy, so nothing installs by itself) a
+    writable stick goes in; the menu's export goes through the root stick
+    service (kiosk-stick-serve under kiosk-update@sda): the statistics CSV
+    lands on the FAT stick; then the menu lists the stick's bundle from the
+    service's scan and installs it through the service with progress; back
+    at Welcome the service restarts the kiosk into slot b, which marks itself
+    good."""
+    need_kiosk()
+    need_updater()
+    need_layout_protocol()
+    run = os.path.join(RESULTS, "tech-menu")
+    os.makedirs(run, exist_ok=True)
+    bundle = make_bundle(run, "0.2.0")
+    stick = make_stick(run, "tech", {"update.kiosk": bundle}, 65536)
+    data = V.fresh_data_disk(run)
+    vm = boot_kiosk("tech-menu", data=data, xfer={"sticks/tech.img": stick})
+    try:
+        vm.wait_event(r"SCREEN welcome", 180)
+        pid = kiosk_main(vm)
+        open_tech_menu(vm)
+        vm.check(GADGET + " stick plug /run/bench/xfer/sticks/tech.img rw")
+        wait_guest(vm, "grep -q 'update.kiosk .*candidate=1' /run/kiosk/stick.scan", 120,
+                   "the stick service did not list the stick's bundle")
+        # Export through the service.
+        mark = len(vm.events())
+        tap_target(vm, "tech-menu", "menu-export")
+        tap_new(vm, "tech-menu", "next", mark)
+        wait_guest(vm, "grep -q '^result=' /run/kiosk/stick.answer", 120, "the export was not answered")
+        ans = vm.check("cat /run/kiosk/stick.answer")
+        expect("result=ok" in ans, "the export failed:\n" + ans)
+        vm.screendump(os.path.join(RESULTS, "tech-menu-export.png"))
+        vm.check("mkdir -p /run/bench/check && /bin/mount -o ro /dev/sda /run/bench/check")
+        csv = vm.check("ls /run/bench/check/kiosk-export-*/daily-statistics.csv").strip()
+        bom = vm.check("head -c 3 %s | od -An -tx1" % csv).split()
+        expect(bom == ["ef", "bb", "bf"], "the exported CSV has no UTF-8 BOM: %s" % bom)
+        head = vm.check("sed -n 1p %s" % csv)
+        expect("date,series,printed,voided,reprints" in head, "exported CSV header: %r" % head)
+        staged = vm.check("ls -A /run/kiosk/export-out")
+        expect(staged.strip() == "", "the staging folder was not cleared: " + staged)
+        vm.check("/bin/umount /run/bench/check")
+        print("  export: %s on the stick (%s)" % (csv.split("/run/bench/check/")[-1],
+                                                 ans.split("message=")[-1].strip() + " files"))
+        # Install through the service, from the menu.
+        mark = len(vm.events())
+        tap_target(vm, "tech-menu", "back")
+        tap_new(vm, "tech-menu", "menu-update", mark)
+        mark = len(vm.events())
+        tap_new(vm, "tech-menu", "next", mark)
+        vm.wait_event(r"SCREEN updating\b", 120, start=mark)
+        vm.wait_event(r"SCREEN tech-menu\b", 300, start=mark)
+        st = update_status(vm)
+        expect(st.get("current") == "b" and st.get("slot_b") == "pending" and
+               st.get("slot_b_version") == "0.2.0", "after the menu's install: %s" % st)
+        expect(kiosk_main(vm) == pid, "the kiosk restarted while the technician was in the menu")
+        vm.screendump(os.path.join(RESULTS, "tech-menu-installed.png"))
+        # Leaving the menu makes the kiosk idle: the service restarts it on b.
+        mark = len(vm.events())
+        tap_target(vm, "tech-menu", "back")
+        tap_new(vm, "tech-menu", "back", mark)
+        wait_guest(vm, "test $(systemctl show -p MainPID --value kiosk.service) != %d && "
+                   "systemctl -q is-active kiosk.service" % pid, 240,
+                   "kiosk.service was not restarted onto the new version")
+        end = time.monotonic() + 180
+        while time.monotonic() < end:
+            st = update_status(vm)
+            if st.get("slot_b") == "good":
+                break
+            time.sleep(3)
+        expect(st.get("slot_b") == "good", "the new version did not mark itself good: %s" % st)
+        vm.check(GADGET + " stick unplug")
+    finally:
+        vm.stop()
+
+
 SCENARIOS = [
     ("boot", sc_boot, True),
     ("screen", sc_screen, True),
@@ -1050,6 +1148,7 @@ SCENARIOS = [
     ("update-tampered", sc_update_tampered, True),
     ("update-install", sc_update_install, False),
     ("update-pull", sc_update_pull, False),
+    ("tech-menu", sc_tech_menu, False),
     ("scanner-form", sc_scanner_form, False),
 ]
 
