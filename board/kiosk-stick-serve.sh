@@ -72,7 +72,9 @@ export_copy() { # ID
 		for f in "$d"/*; do
 			[ -f "$f" ] && [ ! -L "$f" ] || continue
 			if [ -n "$user" ]; then
-				setpriv --reuid="$user" --regid="$user" --clear-groups -- cat -- "$f"
+				# util-linux's by its path (a shell with built-in
+				# applets, such as busybox's, has its own, lesser one).
+				/usr/bin/setpriv --reuid="$user" --regid="$user" --clear-groups -- cat -- "$f"
 			else
 				cat -- "$f"
 			fi > "$mnt/$name/$(basename "$f")" || { bad=1; break; }
