@@ -297,9 +297,11 @@ static void view_update(ml_t *l)
 	bottom_bar(l, T(l, "menu.back"), T(l, "menu.update_install"));
 	title(l, T(l, "menu.update_title"));
 	char line[600];
-	i18n_format(line, sizeof line, T(l, "menu.update_stick"), "path",
-		    m->env.stick_dir ? m->env.stick_dir : "", NULL);
-	body(l, line);
+	if (!m->env.stick_service) { /* on a board the service holds the stick */
+		i18n_format(line, sizeof line, T(l, "menu.update_stick"), "path",
+			    m->env.stick_dir ? m->env.stick_dir : "", NULL);
+		body(l, line);
+	}
 	for (int i = 0; i < m->ncands; i++) {
 		const menu_cand_t *c = &m->cands[i];
 		const char *k = c->newer ? "menu.cand_newer" : c->candidate ? "menu.cand_not_newer"

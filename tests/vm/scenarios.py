@@ -1090,15 +1090,17 @@ def sc_tech_menu():
         wait_guest(vm, "grep -q '^result=' /run/kiosk/stick.answer", 120, "the export was not answered")
         ans = vm.check("cat /run/kiosk/stick.answer")
         expect("result=ok" in ans, "the export failed:\n" + ans)
-        vm.screendump(os.path.join(RESULTS, "tech-menu-export.png"))
         vm.check("mkdir -p /run/bench/check && /bin/mount -o ro /dev/sda /run/bench/check")
         csv = vm.check("ls /run/bench/check/kiosk-export-*/daily-statistics.csv").strip()
         bom = vm.check("head -c 3 %s | od -An -tx1" % csv).split()
         expect(bom == ["ef", "bb", "bf"], "the exported CSV has no UTF-8 BOM: %s" % bom)
         head = vm.check("sed -n 1p %s" % csv)
         expect("date,series,printed,voided,reprints" in head, "exported CSV header: %r" % head)
-        staged = vm.check("ls -A /run/kiosk/export-out")
-        expect(staged.strip() == "", "the staging folder was not cleared: " + staged)
+        # The kiosk clears its staging folder once it has the answer.
+        wait_guest(vm, "test -z \"$(ls -A /run/kiosk/export-out)\"", 30,
+                   "the staging folder was not cleared")
+        time.sleep(2)
+        vm.screendump(os.path.join(RESULTS, "tech-menu-export.png"))
         vm.check("/bin/umount /run/bench/check")
         print("  export: %s on the stick (%s)" % (csv.split("/run/bench/check/")[-1],
                                                  ans.split("message=")[-1].strip() + " files"))
@@ -1107,9 +1109,19 @@ def sc_tech_menu():
         tap_target(vm, "tech-menu", "back")
         tap_new(vm, "tech-menu", "menu-update", mark)
         mark = len(vm.events())
-        tap_new(vm, "tech-menu", "next", mark)
+        vm.wait_event(r"TARGET tech-menu update-reinstall\b", 60, start=mark)
+        time.sleep(2)
+        vm.screendump(os.path.join(RESULTS, "tech-menu-update.png"))
+        mark = len(vm.events())
+        tap_target(vm, "tech-menu", "next")
         vm.wait_event(r"SCREEN updating\b", 120, start=mark)
-        vm.wait_event(r"SCREEN tech-menu\b", 300, start=mark)
+        at = vm.events().find("SCREEN updating", mark)
+        try:
+            vm.wait_event(r"SCREEN tech-menu\b", 300, start=at)
+        except BaseException:
+            print(vm.check("cat /run/kiosk/update.log /run/kiosk/stick.answer /run/kiosk/update.status 2>&1; "
+                           "journalctl -b -q --no-pager -o cat -u kiosk-update@sda.service | tail -n 20"))
+            raise
         st = update_status(vm)
         expect(st.get("current") == "b" and st.get("slot_b") == "pending" and
                st.get("slot_b_version") == "0.2.0", "after the menu's install: %s" % st)
