@@ -6,28 +6,8 @@
 # through it with progress and the service's answer. Then: a request nobody
 # answers ends with a clear message, not a hang.
 set -u
-export SDL_VIDEO_EGL_DRIVER=/nonexistent
-[ -x "$BIN/kiosk-update" ] && [ -x "$BIN/kiosk-bundle" ] || { echo "no updater in this build"; exit 77; }
-S=tests/scenarios
-W="$TESTS_TMP/w"; rm -rf "$W"; mkdir -p "$W/keys" "$W/stick" "$W/root" "$W/run"
 fail() { echo "FAIL: $*"; [ -f "$W/serve.log" ] && sed 's/^/  serve: /' "$W/serve.log"; exit 1; }
-kb() { $RUN "$BIN/kiosk-bundle" "$@"; }
-ku() { $RUN "$BIN/kiosk-update" --root "$W/root" --keys "$W/keys" --compatible-file "$W/compatible" "$@"; }
-kb keygen --private "$W/k.pem" --public "$W/keys/k.pub" >/dev/null || fail keygen
-echo "kiosk-test-v1" > "$W/compatible"
-for v in 1.0.0 1.1.0; do
-	mkdir -p "$W/tree-$v"; echo "$v" > "$W/tree-$v/VERSION"
-	kb create --key "$W/k.pem" --payload "$W/tree-$v" --type app --version "$v" \
-		--compatible kiosk-test-v1 --out "$W/app-$v.kiosk" >/dev/null || fail "bundle $v"
-done
-ku install "$W/app-1.0.0.kiosk" >/dev/null || fail "factory install"
-ku mark-good >/dev/null || fail "mark-good"
-cp "$W/app-1.1.0.kiosk" "$W/stick/"
-head -c 3000 "$W/app-1.1.0.kiosk" > "$W/stick/bad.kiosk"
-
-D="$TESTS_TMP/data"
-$RUN "$BIN/kiosk" --headless --first-boot --data "$D" --script "$S/menus_first_boot.kss" 2>/dev/null ||
-	fail "first boot"
+. tests/cli/menus_update.inc
 
 # The service as on the board, with the stick a plain folder and the kiosk
 # "running" but never idle (scenario mode publishes no state): only the

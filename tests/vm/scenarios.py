@@ -908,6 +908,22 @@ def sc_update_tampered():
         vm.stop()
 
 
+def restarted_on_b(vm, pid, timeout):
+    """kiosk.service restarted (a new main process, active) after an install,
+    and the new version in slot b marked itself good."""
+    wait_guest(vm, "test $(systemctl show -p MainPID --value kiosk.service) != %d && "
+               "systemctl -q is-active kiosk.service" % pid, timeout,
+               "kiosk.service was not restarted onto the new version")
+    st = {}
+    end = time.monotonic() + 180
+    while time.monotonic() < end:
+        st = update_status(vm)
+        if st.get("slot_b") == "good":
+            break
+        time.sleep(3)
+    expect(st.get("slot_b") == "good", "the new version did not mark itself good: %s" % st)
+
+
 def sc_update_install():
     """A signed bundle on the stick installs through kiosk-update@sda.service;
     the unit restarts kiosk.service into slot b, which marks itself good;
@@ -937,17 +953,8 @@ def sc_update_install():
             res, vm.check("journalctl -b -q --no-pager -u kiosk-update@sda.service | tail -n 20")))
         jr = vm.check("journalctl -b -q --no-pager -o cat -u kiosk-update@sda.service")
         expect(re.search(r"installed .* into slot b", jr), "the unit's journal does not show the install:\n" + jr)
-        wait_guest(vm, "test $(systemctl show -p MainPID --value kiosk.service) != %d && "
-                   "systemctl -q is-active kiosk.service" % pid, 180,
-                   "kiosk.service was not restarted after the install")
+        restarted_on_b(vm, pid, 180)
         check_kiosk_unit(vm, slot="slot-b")
-        end = time.monotonic() + 180
-        while time.monotonic() < end:
-            st = update_status(vm)
-            if st.get("slot_b") == "good":
-                break
-            time.sleep(3)
-        expect(st.get("slot_b") == "good", "the restarted new version did not mark itself good: %s" % st)
         vm.check(GADGET + " stick unplug")
     finally:
         vm.stop()
@@ -1131,16 +1138,7 @@ def sc_tech_menu():
         mark = len(vm.events())
         tap_target(vm, "tech-menu", "back")
         tap_new(vm, "tech-menu", "back", mark)
-        wait_guest(vm, "test $(systemctl show -p MainPID --value kiosk.service) != %d && "
-                   "systemctl -q is-active kiosk.service" % pid, 240,
-                   "kiosk.service was not restarted onto the new version")
-        end = time.monotonic() + 180
-        while time.monotonic() < end:
-            st = update_status(vm)
-            if st.get("slot_b") == "good":
-                break
-            time.sleep(3)
-        expect(st.get("slot_b") == "good", "the new version did not mark itself good: %s" % st)
+        restarted_on_b(vm, pid, 240)
         vm.check(GADGET + " stick unplug")
     finally:
         vm.stop()
