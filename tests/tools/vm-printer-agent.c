@@ -11,7 +11,9 @@
  * queries have arrived since it was plugged in (its buffer full, mechanism
  * stuck): the agent stops reading, so the host's transfer stalls mid-ticket
  * until the control file changes or the cable is pulled. The gadget's own
- * queue (q_len requests of 8 KiB) still takes that much more.
+ * queue (q_len requests of 8 KiB) still takes that much more. "pull N" holds
+ * the same way and then pulls the cable itself (the bench's gadget script),
+ * so the unplug lands mid-ticket however slow the host is.
  *
  * Usage: vm-printer-agent DEVICE CAPTURE CONTROL
  * Exits 0 when the device reports an error that means "unplugged" so that the
@@ -23,7 +25,10 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
+#include <sys/types.h>
 #include <linux/usb/g_printer.h>
+
+#define VPA_GADGET "/usr/lib/kiosk-bench/gadget"
 
 enum vpa_state { VPA_OK, VPA_NEAR_END, VPA_PAPER_OUT, VPA_COVER_OPEN, VPA_MUTE };
 
@@ -48,19 +53,42 @@ static enum vpa_state vpa_read_state(const char *control)
 	return VPA_OK;
 }
 
-/* N of "hold N" in the control file; -1 when not holding. */
-static long vpa_hold_after(const char *control)
+/* N of "hold N" or "pull N" in the control file (-1 when neither); *pull
+ * tells which. */
+static long vpa_hold_after(const char *control, int *pull)
 {
 	char buf[32] = { 0 };
+	*pull = 0;
 	int fd = open(control, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	ssize_t n = read(fd, buf, sizeof buf - 1);
 	close(fd);
 	long v;
-	if (n <= 0 || sscanf(buf, "hold %ld", &v) != 1 || v < 0)
-		return -1;
-	return v;
+	if (n > 0 && sscanf(buf, "hold %ld", &v) == 1 && v >= 0)
+		return v;
+	if (n > 0 && sscanf(buf, "pull %ld", &v) == 1 && v >= 0) {
+		*pull = 1;
+		return v;
+	}
+	return -1;
+}
+
+/* Pull the cable: the gadget script unbinds the printer (and restarts this
+ * agent, which is how a replugged printer starts afresh). */
+static void vpa_pull(const char *control)
+{
+	int fd = open(control, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd >= 0) { /* once: the replugged printer takes data again */
+		if (write(fd, "ok\n", 3) != 3)
+			fprintf(stderr, "vm-printer-agent: cannot reset %s\n", control);
+		close(fd);
+	}
+	pid_t pid = fork();
+	if (pid == 0) {
+		execl(VPA_GADGET, VPA_GADGET, "printer", "unplug", (char *)NULL);
+		_exit(127);
+	}
 }
 
 /* The DLE EOT n reply (bits 1 and 4 always set, see docs/printing notes). */
@@ -115,8 +143,14 @@ int main(int argc, char **argv)
 	long data = 0; /* bytes other than status queries since plugged in */
 	unsigned char buf[16384];
 	for (;;) {
-		long hold = vpa_hold_after(argv[3]);
+		int pull;
+		long hold = vpa_hold_after(argv[3], &pull);
 		if (hold >= 0 && data >= hold) {
+			if (pull) {
+				vpa_pull(argv[3]);
+				for (;;) /* reads no more; the gadget script ends us */
+					pause();
+			}
 			usleep(100000);
 			continue;
 		}

@@ -763,11 +763,12 @@ def sc_paper_out():
 
 def sc_unplug_replug():
     """The cable pulled mid-ticket: the virtual printer takes the first
-    8 KiB of the ticket and stops reading ("hold"), so the kiosk's transfer
-    is pending when the bench unplugs it. The kiosk says so without a
-    restart and voids the number whose bytes reached the printer; after the
-    replug, Retry issues and prints a new number (read back from the QR in
-    the printed bytes), never the voided one."""
+    8 KiB of the ticket, stops reading and pulls its own cable ("pull"), so
+    the kiosk's transfer is pending when the printer goes, however slow the
+    host is. The kiosk says so without a restart and voids the number whose
+    bytes reached the printer; after the replug, Retry issues and prints a
+    new number (read back from the QR in the printed bytes), never the voided
+    one."""
     need(shutil.which("zbarimg"), "zbarimg missing (sh tools/deps.sh vm)")
     decoder = os.path.join(HOST_TTOOLS, "escpos_decode")
     need(os.path.exists(decoder), "no native %s" % decoder)
@@ -775,15 +776,12 @@ def sc_unplug_replug():
 
     def arm(v):
         mark[0] = len(v.events())
-        v.check("echo 'hold 8192' > /run/bench/printer.status")
+        v.check("echo 'pull 8192' > /run/bench/printer.status")
     vm, _ = walk_to_print("unplug-replug", arm)
     try:
         pid = vm.check("pidof kiosk").strip()
         wait_guest(vm, "test $(wc -c < /run/bench/printer.bin) -ge 8192", 60,
                    "the ticket did not start printing")
-        early = re.search(r"ticket not issued", vm.events()[mark[0]:])
-        expect(not early, "the kiosk gave up before the cable was pulled")
-        vm.check(GADGET + " printer unplug")
         vm.wait_event(r"SCREEN printer-error", 120, start=mark[0])
         after = vm.events()[mark[0]:]
         m = re.search(r"ticket not issued: (.*) \(printer (\S+), voided ([A-Z]\d+)\)", after)
