@@ -755,33 +755,63 @@ void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
 	snprintf(out, cap, "%s/%s", a->assets, name);
 }
 
+/* What the tickets module takes from a->cfg; the strings it points at live
+ * in *b. */
+typedef struct {
+	char allow[CONFIG_MAX_USB * 11];
+	char i18n[1100];
+} tickets_strings_t;
+
+static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t *b)
+{
+	priority_policy_t pol = strcmp(a->cfg.queue_priority, "series") == 0 ? PRIORITY_SERIES
+				: strcmp(a->cfg.queue_priority, "mark") == 0 ? PRIORITY_MARK
+									      : PRIORITY_NONE;
+	b->allow[0] = 0;
+	for (int i = 0; i < a->cfg.printer_usb_allow_count; i++) {
+		strcat(b->allow, i ? "," : "");
+		strcat(b->allow, a->cfg.printer_usb_allow[i]);
+	}
+	app_asset_path(a, "i18n", b->i18n, sizeof b->i18n);
+	*tc = (tickets_config_t){
+		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = b->i18n,
+		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
+		.office_name = a->cfg.office_name, .usb_allow = b->allow,
+		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
+		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
+	};
+}
+
 /* Open the ledger and printer from a->cfg (start-up, factory reset). */
 int app_open_tickets(app_t *a)
 {
 	char err[1024] = "";
-	priority_policy_t pol = strcmp(a->cfg.queue_priority, "series") == 0 ? PRIORITY_SERIES
-				: strcmp(a->cfg.queue_priority, "mark") == 0 ? PRIORITY_MARK
-									      : PRIORITY_NONE;
-	char allow[CONFIG_MAX_USB * 11] = "";
-	for (int i = 0; i < a->cfg.printer_usb_allow_count; i++) {
-		strcat(allow, i ? "," : "");
-		strcat(allow, a->cfg.printer_usb_allow[i]);
-	}
-	char i18n[1100];
-	app_asset_path(a, "i18n", i18n, sizeof i18n);
-	tickets_config_t tc = {
-		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = i18n,
-		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
-		.office_name = a->cfg.office_name, .usb_allow = allow,
-		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
-		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
-	};
+	tickets_strings_t b;
+	tickets_config_t tc;
+	tickets_config_of(a, &tc, &b);
 	if (tickets_open(&tc, &a->tickets, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: ledger/printer error: %s\n", err);
 		log_error("ledger/printer error: %s", err);
 		return KIOSK_EIO;
 	}
 	return KIOSK_OK;
+}
+
+int app_config_changed(app_t *a)
+{
+	/* The session, the screens and the menus read a->cfg itself; the
+	 * tickets module keeps its own copy and is handed the new one. */
+	a->dirty = true;
+	if (!a->tickets)
+		return KIOSK_OK;
+	char err[1024] = "";
+	tickets_strings_t b;
+	tickets_config_t tc;
+	tickets_config_of(a, &tc, &b);
+	int rc = tickets_set_config(a->tickets, &tc, err, sizeof err);
+	if (rc)
+		log_error("configuration not applied to the printer: %s", err);
+	return rc;
 }
 
 static void data_slot_open(app_t *a)

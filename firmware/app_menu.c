@@ -77,9 +77,8 @@ static int hook_reload(void *ctx)
 		log_error("configuration reload failed: %s", err);
 		return KIOSK_EINVAL;
 	}
-	a->cfg = c; /* the session, tickets and menus point at a->cfg */
-	a->dirty = true;
-	return KIOSK_OK;
+	a->cfg = c; /* the session, the screens and the menus point at a->cfg */
+	return app_config_changed(a);
 }
 
 static void hook_redraw(void *ctx)

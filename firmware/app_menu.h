@@ -19,5 +19,9 @@ void app_menu_chord(app_t *a);
 
 /* app.c: open the ledger and printer from a->cfg (also after a reset). */
 int app_open_tickets(app_t *a);
+/* app.c: a->cfg was replaced (a reload after a menu change): hand it to
+ * every module that keeps a copy, so the change holds from now on.
+ * KIOSK_OK, KIOSK_EBUSY when only a restart can apply it, or an error. */
+int app_config_changed(app_t *a);
 
 #endif

@@ -335,6 +335,13 @@ static int run_line(script_t *s, char *line)
 				return fail(s, "expected text \"%s\", found \"%.300s\"", w2, all);
 			return 0;
 		}
+		if (strcmp(w1, "target") == 0 || strcmp(w1, "no-target") == 0) {
+			bool want = w1[0] == 't';
+			if ((draw_find_target(a->dl, w2) != NULL) != want)
+				return fail(s, "expected %s %s on screen %s", want ? "target" : "no target",
+					    w2, app_screen_id(a));
+			return 0;
+		}
 		return script_error(s, "unknown expect", w1);
 	}
 	if (strcmp(cmd, "screenshot") == 0) {

@@ -24,6 +24,8 @@ struct tickets {
 	const kclock_t *clock;
 	char *office;
 	char *profile;
+	char *transport;           /* as opened, with usb_allow: fixed until restart */
+	char *usb_allow;
 	int cap;
 	priority_policy_t policy;
 	char prio_letter;
@@ -48,20 +50,13 @@ static printer_t *current(tickets_t *t)
 	return NULL;
 }
 
-static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, size_t errlen,
-		       tickets_t **tp)
+/* The settings a reload may change: checked before anything is applied. */
+static int check_settings(const tickets_config_t *cfg, const escpos_profile_t **prof, char *err,
+			  size_t errlen)
 {
-	*out = NULL;
-	*tp = NULL;
-	if (err && errlen)
-		err[0] = 0;
-	if (!cfg || !cfg->data_dir || !cfg->assets_dir || !cfg->clock) {
-		snprintf(err, errlen, "tickets: data_dir, assets_dir and clock are required");
-		return KIOSK_EINVAL;
-	}
 	const char *profile = cfg->profile ? cfg->profile : "80mm";
-	const escpos_profile_t *prof = escpos_profile_find(profile);
-	if (!prof) {
+	*prof = escpos_profile_find(profile);
+	if (!*prof) {
 		snprintf(err, errlen, "tickets: unknown printer profile \"%s\"", profile);
 		return KIOSK_EINVAL;
 	}
@@ -73,19 +68,82 @@ static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, 
 		snprintf(err, errlen, "tickets: daily cap must be 0 (none) or positive");
 		return KIOSK_EINVAL;
 	}
-	tickets_t *t = calloc(1, sizeof *t);
-	if (!t)
+	return KIOSK_OK;
+}
+
+/* Take the checked settings: every copy of the profile (the printers keep
+ * one for their chunk timeouts) and of the office name. */
+static int apply_settings(tickets_t *t, const tickets_config_t *cfg, const escpos_profile_t *prof)
+{
+	char *office = dupstr(cfg->office_name);
+	char *profile = strdup(cfg->profile ? cfg->profile : "80mm");
+	if ((cfg->office_name && !office) || !profile) {
+		free(office);
+		free(profile);
 		return KIOSK_ENOMEM;
+	}
+	free(t->office);
+	free(t->profile);
+	t->office = office;
+	t->profile = profile;
 	t->prof = prof;
-	t->clock = cfg->clock;
+	t->usb.prof = t->file.prof = t->ext.prof = prof;
 	t->cap = cfg->daily_cap;
 	t->policy = cfg->priority;
 	t->prio_letter = cfg->priority_letter;
-	t->office = dupstr(cfg->office_name);
-	t->profile = dupstr(profile);
+	return KIOSK_OK;
+}
+
+int tickets_set_config(tickets_t *t, const tickets_config_t *cfg, char *err, size_t errlen)
+{
+	if (err && errlen)
+		err[0] = 0;
+	if (!t || !cfg)
+		return KIOSK_EINVAL;
+	const escpos_profile_t *prof;
+	int rc = check_settings(cfg, &prof, err, errlen);
+	if (!rc)
+		rc = apply_settings(t, cfg, prof);
+	if (rc)
+		return rc;
+	const char *tr = cfg->transport ? cfg->transport : "auto";
+	const char *allow = cfg->usb_allow ? cfg->usb_allow : "";
+	if (!t->have_ext && (strcmp(tr, t->transport) != 0 || strcmp(allow, t->usb_allow) != 0)) {
+		snprintf(err, errlen, "tickets: the printer transport changes only at a restart");
+		return KIOSK_EBUSY;
+	}
+	return KIOSK_OK;
+}
+
+static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, size_t errlen,
+		       tickets_t **tp)
+{
+	*out = NULL;
+	*tp = NULL;
+	if (err && errlen)
+		err[0] = 0;
+	if (!cfg || !cfg->data_dir || !cfg->assets_dir || !cfg->clock) {
+		snprintf(err, errlen, "tickets: data_dir, assets_dir and clock are required");
+		return KIOSK_EINVAL;
+	}
+	const escpos_profile_t *prof;
+	int rc = check_settings(cfg, &prof, err, errlen);
+	if (rc)
+		return rc;
+	tickets_t *t = calloc(1, sizeof *t);
+	if (!t)
+		return KIOSK_ENOMEM;
+	t->clock = cfg->clock;
+	t->transport = dupstr(cfg->transport ? cfg->transport : "auto");
+	t->usb_allow = dupstr(cfg->usb_allow ? cfg->usb_allow : "");
+	rc = apply_settings(t, cfg, prof);
+	if (rc || !t->transport || !t->usb_allow) {
+		tickets_close(t);
+		return rc ? rc : KIOSK_ENOMEM;
+	}
 	char path[4096];
 	snprintf(path, sizeof path, "%s/ledger.db", cfg->data_dir);
-	int rc = ledger_open(path, cfg->clock, &t->ledger, err, errlen);
+	rc = ledger_open(path, cfg->clock, &t->ledger, err, errlen);
 	if (!rc)
 		rc = ticket_renderer_open(cfg->assets_dir, cfg->i18n_dir, &t->render, err, errlen);
 	if (rc) {
@@ -174,6 +232,8 @@ void tickets_close(tickets_t *t)
 	ledger_close(t->ledger);
 	free(t->office);
 	free(t->profile);
+	free(t->transport);
+	free(t->usb_allow);
 	free(t);
 }
 

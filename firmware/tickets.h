@@ -69,6 +69,16 @@ int tickets_open(const tickets_config_t *cfg, tickets_t **out, char *err, size_t
 /* Close cleanly: the ledger is left consistent. NULL is allowed. */
 void tickets_close(tickets_t *t);
 
+/* Apply a reloaded configuration to an open tickets_t: the office name,
+ * the printer profile (paper width), the daily cap and the priority policy
+ * take effect from the next ticket or test page on. The ledger, the folders
+ * and the transport (transport, usb_allow) stay as opened: when cfg asks
+ * for another transport or printer list the rest is still applied and the
+ * result is KIOSK_EBUSY (the caller restarts the kiosk). KIOSK_EINVAL (and
+ * nothing changed) for an unknown profile or a bad priority or cap; strings
+ * are copied. */
+int tickets_set_config(tickets_t *t, const tickets_config_t *cfg, char *err, size_t errlen);
+
 /* Whether a ticket of this group (priority or not) can be issued now:
  * KIOSK_OK, KIOSK_ESOLDOUT (daily cap reached), or a printer error code
  * (KIOSK_ENODEV, KIOSK_EPAPER, KIOSK_ECOVER, KIOSK_EOFFLINE, KIOSK_ETIMEOUT)

@@ -478,6 +478,68 @@ static void test_fake_stream_exact(void **state)
 	tickets_close(t);
 }
 
+/* A reloaded configuration holds from the next ticket on: the office name
+ * and the paper width of the ticket (byte for byte what tickets_compose
+ * makes for them), the daily cap; a bad profile changes nothing; another
+ * transport is refused as needing a restart while the rest is applied. */
+static void expect_stream(fx_t *f, const tickets_result_t *r, const char *profile, const char *office)
+{
+	struct ticket_renderer *rend = NULL;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &rend, err, sizeof err), KIOSK_OK);
+	tickets_job_t job = {
+		.proc = chuyen_nhuong, .office = office, .number = r->number, .ticket_id = r->ticket_id,
+		.dated = r->dated, .time_ms = r->time_ms, .lang = LANG_VI,
+	};
+	uint8_t *ref;
+	size_t n;
+	assert_int_equal(tickets_compose(rend, profile, &job, &ref, &n, NULL), KIOSK_OK);
+	ticket_renderer_close(rend);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+}
+
+static void test_set_config(void **state)
+{
+	fx_t *f = *state;
+	tickets_t *t = open_fake(f);
+	tickets_result_t r;
+	assert_int_equal(tickets_issue(t, cat, chuyen_nhuong, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	expect_stream(f, &r, "80mm", "UBND xã Mẫu Sơn");
+	char err[256];
+	tickets_config_t c = f->cfg;
+	c.profile = "58mm";
+	c.office_name = "UBND phường Hòa Bình";
+	c.daily_cap = 3;
+	assert_int_equal(tickets_set_config(t, &c, err, sizeof err), KIOSK_OK);
+	c.office_name = "overwritten"; /* copied, not borrowed */
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_issue(t, cat, chuyen_nhuong, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_string_equal(r.number, "B002");
+	expect_stream(f, &r, "58mm", "UBND phường Hòa Bình");
+	/* An unknown profile is refused and nothing changes. */
+	c.profile = "112mm";
+	c.office_name = "UBND xã Sai";
+	c.daily_cap = 0;
+	assert_int_equal(tickets_set_config(t, &c, err, sizeof err), KIOSK_EINVAL);
+	assert_non_null(strstr(err, "112mm"));
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_issue(t, cat, chuyen_nhuong, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	expect_stream(f, &r, "58mm", "UBND phường Hòa Bình");
+	printer_state_t st;
+	assert_int_equal(tickets_check(t, grp_b, false, &st), KIOSK_ESOLDOUT); /* cap 3 holds */
+	tickets_close(t);
+	/* The file transport: asking for usb needs a restart; the name holds. */
+	assert_int_equal(tickets_open(&f->cfg, &t, err, sizeof err), KIOSK_OK);
+	c = f->cfg;
+	c.transport = "usb";
+	c.office_name = "UBND xã Mới";
+	assert_int_equal(tickets_set_config(t, &c, err, sizeof err), KIOSK_EBUSY);
+	c.transport = "file";
+	assert_int_equal(tickets_set_config(t, &c, err, sizeof err), KIOSK_OK);
+	tickets_close(t);
+}
+
 /* What a reprint prints, byte for byte: the ticket composed as a reprint
  * (the "BẢN IN LẠI" banner, the reprint flag in the hand-off record) with
  * the same number, the new ticket id and no answers. */
@@ -682,6 +744,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_stream_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fake_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport_choice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_config, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, load_catalog, free_catalog);
 	if (TTF_WasInit())
