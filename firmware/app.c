@@ -535,6 +535,10 @@ void app_step(app_t *a)
 	}
 	if (a->dirty || a->drawn_generation != a->session->generation)
 		app_draw(a);
+	if (a->restart_at && kclock_mono(&a->clock) >= a->restart_at && !a->quit) {
+		log_info("restarting to apply the new settings");
+		a->quit = 1; /* a clean exit; kiosk.service starts the kiosk again */
+	}
 }
 
 /* ---- the sleeping main loop ------------------------------------------------ */
@@ -594,6 +598,8 @@ static int64_t next_deadline(app_t *a)
 		d = a->scanner_retry;
 	if (a->redraw_at && (d < 0 || a->redraw_at < d))
 		d = a->redraw_at;
+	if (a->restart_at && (d < 0 || a->restart_at < d))
+		d = a->restart_at;
 	return d;
 }
 

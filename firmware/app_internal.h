@@ -53,6 +53,8 @@ typedef struct app {
 	uint32_t drawn_generation;
 	bool dirty;
 	int64_t redraw_at;         /* mono ms of a start-up redraw, 0 = none */
+	int64_t restart_at;        /* mono ms of a clean exit that applies settings
+				    * only a restart can (systemd starts us again) */
 	int redraws;
 
 	/* input */

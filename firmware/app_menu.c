@@ -72,13 +72,23 @@ static int hook_reload(void *ctx)
 	app_asset_path(a, "site.json", site, sizeof site);
 	snprintf(local, sizeof local, "%s/local.json", a->data);
 	config_t c;
-	if (config_load(&c, a->opt->config_file ? a->opt->config_file : site, local, err,
-			sizeof err) != KIOSK_OK) {
+	int rc = config_load(&c, a->opt->config_file ? a->opt->config_file : site, local, err,
+			     sizeof err);
+	if (rc != KIOSK_OK)
 		log_error("configuration reload failed: %s", err);
-		return KIOSK_EINVAL;
+	else {
+		a->cfg = c; /* the session, the screens and the menus point at a->cfg */
+		rc = app_config_changed(a);
 	}
-	a->cfg = c; /* the session, the screens and the menus point at a->cfg */
-	return app_config_changed(a);
+	if (rc != KIOSK_OK) {
+		/* The change is in local.json: a restart applies it. The menu
+		 * says so; the exit comes after the staff could read that. */
+		log_warn("the new settings need a restart: restarting in 5 s");
+		if (!a->restart_at)
+			a->restart_at = kclock_mono(&a->clock) + 5000;
+		return KIOSK_EBUSY;
+	}
+	return KIOSK_OK;
 }
 
 static void hook_redraw(void *ctx)

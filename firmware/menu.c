@@ -17,6 +17,17 @@
 static void set_msg(menu_t *m, const char *key, bool error, const char *arg);
 static void bump(session_t *s);
 
+/* After a change to local.json: the kiosk reloads its configuration and
+ * applies it at once. When it cannot, it restarts by itself in a few
+ * seconds (menu.restarting says so) and the change holds from then on. */
+static int reload(menu_t *m)
+{
+	if (!m->env.reload_config || m->env.reload_config(m->env.ctx) == KIOSK_OK)
+		return KIOSK_OK;
+	set_msg(m, "menu.restarting", true, NULL);
+	return KIOSK_EBUSY;
+}
+
 menu_t *menu_create(const menu_env_t *env)
 {
 	menu_t *m = calloc(1, sizeof *m);
@@ -521,12 +532,11 @@ static int save_office(menu_t *m, session_t *s)
 		bump(s);
 		return rc;
 	}
-	if (m->env.reload_config)
-		m->env.reload_config(m->env.ctx);
 	log_info("office name changed from the menu");
 	set_msg(m, "menu.saved", false, NULL);
+	rc = reload(m);
 	bump(s);
-	return KIOSK_OK;
+	return rc;
 }
 
 int menu_toggle_proc(menu_t *m, const char *proc_id)
@@ -562,11 +572,9 @@ int menu_toggle_proc(menu_t *m, const char *proc_id)
 		log_error("cannot save the offered procedures: %s", err);
 		return rc;
 	}
-	if (m->env.reload_config)
-		m->env.reload_config(m->env.ctx);
-	log_info("procedure %s %s from the menu", proc_id,
-		 config_offers(m->env.cfg, proc_id) ? "offered" : "withdrawn");
-	return KIOSK_OK;
+	log_info("procedure %s %s from the menu", proc_id, config_offers(m->env.cfg, proc_id) ? "withdrawn"
+		 : "offered"); /* m->env.cfg is reloaded below */
+	return reload(m);
 }
 
 static int hhmm(const char *d)
@@ -623,10 +631,8 @@ int menu_set_hours(menu_t *m, bool saturday, const char *digits)
 		log_warn("office hours not saved: %s", err);
 		return rc;
 	}
-	if (m->env.reload_config)
-		m->env.reload_config(m->env.ctx);
 	log_info("office hours changed from the menu");
-	return KIOSK_OK;
+	return reload(m);
 }
 
 static void factory_reset(menu_t *m, session_t *s)
@@ -644,11 +650,12 @@ static void factory_reset(menu_t *m, session_t *s)
 		staff_wipe(m->env.staff);
 	if (m->env.factory_reset)
 		m->env.factory_reset(m->env.ctx);
-	if (m->env.reload_config)
-		m->env.reload_config(m->env.ctx);
+	bool restart = m->env.reload_config && m->env.reload_config(m->env.ctx) != KIOSK_OK;
 	log_info("factory reset from the technician menu");
 	m->first_boot = false;
 	menu_first_boot(m, s);
+	if (restart)
+		set_msg(m, "menu.restarting", true, NULL);
 }
 
 /* Keyboard targets for the office name (letters with marks and tones). */
@@ -814,9 +821,11 @@ static bool fb_tap(menu_t *m, session_t *s, const char *t)
 				bump(s);
 				return true;
 			}
-			if (m->env.reload_config)
-				m->env.reload_config(m->env.ctx);
 			log_info("first-boot set-up finished");
+			if (reload(m) != KIOSK_OK) {
+				bump(s); /* set-up is done; it stays on screen until the restart */
+				return true;
+			}
 			leave(m, s);
 			return true;
 		}
@@ -983,7 +992,7 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			int rc = menu_toggle_proc(m, t + 6);
 			if (rc == KIOSK_OK)
 				m->msg_key = NULL;
-			else
+			else if (rc != KIOSK_EBUSY) /* EBUSY: saved, restarting */
 				set_msg(m, rc == KIOSK_EINVAL ? "menu.procs_last" : "menu.office_bad", true,
 					NULL);
 			bump(s);
@@ -1006,7 +1015,7 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			clear_entry(m);
 			if (rc == KIOSK_OK)
 				set_msg(m, "menu.saved", false, NULL);
-			else
+			else if (rc != KIOSK_EBUSY) /* EBUSY: saved, restarting */
 				set_msg(m, "menu.hours_bad", true, NULL);
 			bump(s);
 			return true;

@@ -47,7 +47,9 @@ typedef struct {
 	const char *stick_service;
 	/* Set the system clock (UTC ms): KIOSK_OK or an error. */
 	int (*set_clock)(void *ctx, int64_t utc_ms);
-	/* Reload the configuration layers after a local change. */
+	/* Reload the configuration layers after a local change and apply them
+	 * everywhere at once: KIOSK_OK, or an error when only a restart can
+	 * apply them (the kiosk then restarts by itself; the menu says so). */
 	int (*reload_config)(void *ctx);
 	/* Draw the current frame now (progress during a blocking install). */
 	void (*redraw)(void *ctx);
@@ -160,12 +162,14 @@ void menu_wipe(menu_t *m);
 #define MENU_PROCS_PAGE 4
 
 /* Offer or withdraw one procedure (office.procedures in the local layer).
- * KIOSK_EINVAL for an unknown id or when it would leave nothing offered. */
+ * KIOSK_EINVAL for an unknown id or when it would leave nothing offered;
+ * KIOSK_EBUSY when it was saved and only a restart applies it. */
 int menu_toggle_proc(menu_t *m, const char *proc_id);
 
 /* Set the opening hours of Monday-Friday (saturday false) or Saturday from
  * digits "HHMMHHMM" (one period) or "HHMMHHMMHHMMHHMM" (two); "" closes
- * Saturday. Other days keep their hours. KIOSK_EINVAL for bad times. */
+ * Saturday. Other days keep their hours. KIOSK_EINVAL for bad times;
+ * KIOSK_EBUSY when saved and only a restart applies them. */
 int menu_set_hours(menu_t *m, bool saturday, const char *digits);
 
 /* The office name being typed plus the word in composition. */

@@ -87,7 +87,7 @@ static void advance(app_t *a, int64_t ms)
 			to = a->vclock.mono_ms;
 		kclock_virtual_advance(&a->vclock, to - a->vclock.mono_ms);
 		app_step(a);
-		if (a->vclock.mono_ms >= end)
+		if (a->vclock.mono_ms >= end || a->quit)
 			break;
 	}
 }
@@ -396,7 +396,8 @@ int script_run(app_t *a, const char *path)
 	char line[4096];
 	int rc = 0;
 	app_step(a);
-	while (rc == 0 && fgets(line, sizeof line, f)) {
+	/* The kiosk may end the run itself (a restart to apply settings). */
+	while (rc == 0 && !a->quit && fgets(line, sizeof line, f)) {
 		s.line++;
 		line[strcspn(line, "\r\n")] = '\0';
 		char *t = line;
