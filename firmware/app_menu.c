@@ -111,7 +111,7 @@ static int hook_factory_reset(void *ctx)
 		unlink(p);
 	}
 	int rc = app_open_tickets(a);
-	a->menu->env.tickets = a->tickets;
+	menu_set_tickets(a->menu, a->tickets);
 	return rc;
 }
 

@@ -94,6 +94,11 @@ static bool calibration_press(menu_t *m, session_t *s, int x, int y, int w, int 
 	return true;
 }
 
+void menu_set_tickets(menu_t *m, tickets_t *t)
+{
+	m->env.tickets = t;
+}
+
 void menu_destroy(menu_t *m)
 {
 	if (!m)

@@ -157,6 +157,10 @@ void menu_key_special(menu_t *m, session_t *s, session_skey_t k);
 /* The session ended (timeout, exit): wipe typed digits and text. */
 void menu_wipe(menu_t *m);
 
+/* The app reopened its tickets module (factory reset): t from now on
+ * (borrowed, may be NULL). */
+void menu_set_tickets(menu_t *m, tickets_t *t);
+
 /* ---- pieces exposed for tests and the UI ---- */
 
 #define MENU_PROCS_PAGE 4
