@@ -33,9 +33,11 @@ printf 'phase=install\npercent=40\nbytes=1\ntotal=2\n' > "$run/update.status.tmp
 mv "$run/update.status.tmp" "$run/update.status"
 wait_for "$rep" "SCREEN updating" 20 || fail "no updating screen for a running update"
 wait_for "$run/kiosk.state" "idle=0" 20 || fail "still idle while updating"
+# Count the Welcome screens before the update ends: the kiosk may go back to
+# Welcome before this shell runs its next command on a loaded machine.
+n=$(grep -c "SCREEN welcome" "$rep")
 printf 'phase=done\npercent=100\nresult=ok\nmessage=installed\n' > "$run/update.status.tmp"
 mv "$run/update.status.tmp" "$run/update.status"
-n=$(grep -c "SCREEN welcome" "$rep")
 i=0
 while [ "$(grep -c "SCREEN welcome" "$rep")" -le "$n" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(grep -c "SCREEN welcome" "$rep")" -gt "$n" ] || fail "Welcome did not return after the update"
