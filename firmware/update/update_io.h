@@ -6,6 +6,10 @@
  * KIOSK_CRASH_MODE=powerloss  before that SIGKILL, undo everything not made
  *                    durable by an fsync of the file (data) or of its folder
  *                    (entries): a power cut where no unsynced write survives.
+ * KIOSK_STOP_AFTER=WHAT:K  raise(SIGSTOP) right after the K-th mutation named
+ *                    WHAT (mkdir, create, fsync, rename, unlink, symlink), so
+ *                    a test can act at that point (tests/cli/privsep_update.sh
+ *                    swaps a link in) and then send SIGCONT.
  * KIOSK_IO_REPORT=F  at exit, write the number of mutations done to file F.
  * KIOSK_READ_FAIL_AT=OFF[:PASS]  bundle reads touching file offset OFF fail
  *                    with EIO (the stick vanished) in payload pass PASS
