@@ -90,6 +90,12 @@ upd install "$P/b/2.0.0.kiosk" >/dev/null && ku --root "$R" mark-good || die "in
 tmpfiles
 [ "$(st floor_version)" = 2.0.0 ] && [ "$(st floor_epoch)" = 2 ] || die "floors not raised"
 cur=$(st current)
+cp -a "$R" "$P/pristine"
+fresh() { # each attack starts from the factory state, no lock holders
+	for h in $holders; do kill "$h" 2>/dev/null; done
+	holders=
+	rm -rf "$R"; cp -a "$P/pristine" "$R"
+}
 echo "layout: $(stat -c '%n %a %U:%G' "$R" "$R/app" "$R/app/slot-$cur" "$R/app/state.0" | sed "s#$P/sys##" | tr '\n' ' ')"
 
 # ---- floors -------------------------------------------------------------------
@@ -119,6 +125,7 @@ else
 fi
 
 # ---- slot: rename the running slot away, plant an unsigned one ----------------
+fresh
 svc=board/systemd/kiosk.service
 map() { printf '%s\n' "$1" | sed -e "s#/usr/local/bin/#$P/bin/#g" -e "s#/var/lib/kiosk#$R#g" \
 	-e "s#/run/kiosk#$P/run#g" -e 's# -- .*# -- ./app.sh#'; }
@@ -155,6 +162,7 @@ tmpfiles; chmod g-s "$R/app"
 boot >/dev/null 2>&1 || fail "slot: the restored layout does not start"
 
 # ---- lock ------------------------------------------------------------------------
+fresh
 hold() { # the kiosk user holds a flock on the file (one process: kill ends it)
 	as_kiosk sh -c 'exec 9<"$1" && flock -n 9 && exec sleep 120' _ "$R/update.lock" >/dev/null 2>&1 &
 	holders="$holders $!"
@@ -177,6 +185,7 @@ else
 fi
 
 # ---- race: link swapped in between mkdir and chmod --------------------------------
+fresh
 race() { # race ROOT SECRET BUNDLE USER-ARGS...: install paused after its first mkdir
 	root=$1 secret=$2 b=$3; shift 3
 	env KIOSK_STOP_AFTER=mkdir:1 setpriv "$@" $RUN "$KU" --root "$root" --keys "$P/keys" \
@@ -224,6 +233,8 @@ m=$(stat -c %a "$P/vsecret")
 	fail "race: through the swapped link the victim's 0600 file became $m"
 
 # ---- direct mark-good / rollback by the kiosk user ---------------------------------
+fresh
+upd install "$P/b/3.0.0.kiosk" >/dev/null || die "install 3.0.0"
 new=$(st current)
 as_kiosk $RUN "$KU" --root "$R" mark-good 2>/dev/null && fail "direct: the kiosk user marked 3.0.0 good itself"
 as_kiosk $RUN "$KU" --root "$R" rollback 2>/dev/null && fail "direct: the kiosk user rolled back itself"
