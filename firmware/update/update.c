@@ -1449,7 +1449,7 @@ static int req_apply(update_t *u, int rollback, const req_pair_t *p, int np, cha
 		int t = p[i].type;
 		pfd[i] = open_pair(u, t, 0, err, errlen);
 		if (pfd[i] < 0) {
-			rc = pfd[i] < -1 ? pfd[i] : kiosk_err(err, errlen, KIOSK_ENOENT, "no %s installed",
+			rc = pfd[i] < -1 ? pfd[i] : kiosk_err(err, errlen, KIOSK_EPERM, "no %s installed",
 								 pair_dir[t]);
 			pfd[i] = -1;
 			break;
