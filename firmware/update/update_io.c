@@ -349,7 +349,9 @@ int update_io_mkdirat(int dfd, const char *name, mode_t mode)
 int update_io_create(int dfd, const char *name, mode_t mode, int excl)
 {
 	update_io_op("create");
-	int fl = O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
+	/* O_NONBLOCK: a FIFO under the name fails (ENXIO) instead of hanging;
+	 * no effect on regular files. */
+	int fl = O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
 	undo_t *u = NULL;
 	struct stat st;
 	if (powerloss) {

@@ -30,7 +30,8 @@ unsigned long update_io_ops(void);
 void update_io_report(void);
 
 int update_io_mkdirat(int dfd, const char *name, mode_t mode);
-/* O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC (excl=1) or O_TRUNC (excl=0). */
+/* O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC (excl=1) or
+ * O_TRUNC (excl=0). */
 int update_io_create(int dfd, const char *name, mode_t mode, int excl);
 int update_io_write_all(int fd, const void *buf, size_t len);
 int update_io_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);
