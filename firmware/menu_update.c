@@ -130,6 +130,15 @@ int menu_upd_status(const menu_env_t *e, menu_slot_t *out, int max, int *n, int 
 
 int menu_upd_rollback(const menu_env_t *e, char *err, size_t errlen)
 {
+	/* On the board the records are root's: the health service validates
+	 * and carries out the rollback (docs/updates.md, section 2). */
+	const char *svc = getenv("KIOSK_HEALTH_SERVICE");
+	if (svc && svc[0] && e->update_root && e->update_root[0]) {
+		int rc = update_request_rollback(svc, e->update_root, BUNDLE_TYPE_APP, err, errlen);
+		if (rc == KIOSK_OK)
+			log_info("app rolled back from the technician menu");
+		return rc;
+	}
 	update_t *u = NULL;
 	int rc = open_upd(e, false, &u, err, errlen);
 	if (rc != KIOSK_OK)

@@ -3,6 +3,12 @@
  *   kiosk-update --root DIR [--keys DIR] [--compatible-file F] [--progress FILE]
  *       install [--reinstall] [--type app|data] [--tries N] (F.kiosk | --stick DIR)
  *     | scan --stick DIR | status | mark-good | rollback [--type app|data]
+ *     | serve-request [--req DIR] [--ans DIR]
+ *   [--service DIR] with mark-good / rollback: ask the root health service
+ *   (DIR/req, DIR/ans) instead of changing the records (the kiosk user).
+ *   serve-request (root, kiosk-health.service): answers one health request
+ *   (default folders /run/kiosk/req and /run/kiosk/ans); 0 answered (done
+ *   or refused, refusals on stderr), 2 I/O.
  *
  * install and scan need --keys (one or two *.pub files) and --compatible-file.
  * Exit status: 0 done, 1 refused (one-line reason on stderr), 2 usage or I/O. */
@@ -23,7 +29,8 @@ static int usage(void)
 		"usage: kiosk-update --root DIR [--keys DIR] [--compatible-file F] [--progress FILE]\n"
 		"                    [--progress-lines]\n"
 		"         install [--reinstall] [--type app|data] [--tries N] (F.kiosk | --stick DIR)\n"
-		"       | scan --stick DIR | status | mark-good | rollback [--type app|data]\n");
+		"       | scan --stick DIR | status | mark-good | rollback [--type app|data]\n"
+		"       | serve-request [--req DIR] [--ans DIR]   ([--service DIR]: ask root)\n");
 	return 2;
 }
 
@@ -113,7 +120,8 @@ static void print_pair(const char *prefix, const update_pair_status_t *p)
 int main(int argc, char **argv)
 {
 	const char *root = NULL, *keys = NULL, *compat = NULL, *progress = NULL, *stick = NULL;
-	const char *cmd = NULL, *file = NULL;
+	const char *cmd = NULL, *file = NULL, *service = NULL;
+	const char *req = "/run/kiosk/req", *ans = "/run/kiosk/ans";
 	int lines = 0;
 	update_install_opts_t o = {0, -1, 0};
 	for (int i = 1; i < argc; i++) {
@@ -147,6 +155,12 @@ int main(int argc, char **argv)
 			compat = v;
 		else if (!strcmp(a, "--progress"))
 			progress = v;
+		else if (!strcmp(a, "--service"))
+			service = v;
+		else if (!strcmp(a, "--req"))
+			req = v;
+		else if (!strcmp(a, "--ans"))
+			ans = v;
 
 		else if (!strcmp(a, "--stick"))
 			stick = v;
@@ -181,6 +195,17 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	char err[BUNDLE_ERR_LEN] = "", msg[1024] = "";
+	if (service && (!strcmp(cmd, "mark-good") || !strcmp(cmd, "rollback"))) {
+		int rc = !strcmp(cmd, "mark-good")
+				 ? update_request_mark_good(service, root, err, sizeof err)
+				 : update_request_rollback(service, root,
+							   o.want_type < 0 ? BUNDLE_TYPE_APP
+									   : (bundle_type_t)o.want_type,
+							   err, sizeof err);
+		if (rc)
+			fprintf(stderr, "kiosk-update: %s\n", err);
+		return rc ? exit_for(rc) : 0;
+	}
 	update_t *u;
 	/* Keys and compatible matter to install and scan only: status,
 	 * mark-good and rollback work even with a broken key folder. */
@@ -244,6 +269,15 @@ int main(int argc, char **argv)
 			fprintf(stderr, "kiosk-update: %s\n", err);
 			res = exit_for(rc);
 		}
+	} else if (!strcmp(cmd, "serve-request")) {
+		rc = update_serve_request(u, req, ans, msg, sizeof msg, err, sizeof err);
+		if (rc == KIOSK_OK)
+			printf("health request: %s\n", msg);
+		else if (rc == KIOSK_ENOENT)
+			fprintf(stderr, "kiosk-update: %s\n", err);
+		else
+			fprintf(stderr, "kiosk-update: refused health request: %s\n", err);
+		res = rc == KIOSK_EIO || rc == KIOSK_ENOMEM ? 2 : 0;
 	} else if (!strcmp(cmd, "rollback")) {
 		rc = update_rollback(u, o.want_type < 0 ? BUNDLE_TYPE_APP : (bundle_type_t)o.want_type,
 				     NULL, err, sizeof err);

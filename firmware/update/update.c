@@ -7,12 +7,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -205,9 +207,15 @@ int update_state_parse(const char *buf, size_t len, update_state_t *st)
 static int read_small(int dfd, const char *name, char *buf, size_t cap, size_t *len)
 {
 	*len = 0;
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted under the name must not hang root. */
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return errno == ENOENT ? KIOSK_ENOENT : KIOSK_EIO;
+	struct stat sb;
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode)) {
+		close(fd);
+		return KIOSK_ECORRUPT;
+	}
 	ssize_t r = read(fd, buf, cap);
 	close(fd);
 	if (r < 0)
@@ -256,12 +264,20 @@ static int state_write(int pfd, update_state_t *st, char *err, size_t errlen)
 		return kiosk_err(err, errlen, KIOSK_ERANGE, "state record too long");
 	char name[24];
 	snprintf(name, sizeof name, "state.%d", (int)(st->seq % 2));
-	int fd = update_io_create(pfd, name, 0664, 0);
+	int fd = update_io_create(pfd, name, 0644, 0);
 	if (fd < 0)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", name, strerror(errno));
-	/* 0664: root installs, the kiosk user's launcher and mark-good update
-	 * the record (the pair folder is group kiosk, see board/). */
-	(void)fchmod(fd, 0664);
+	/* 0644, owned by the writer: only root (the updater, the launcher's
+	 * --prepare, the health request service) changes the records on a
+	 * board; the kiosk user reads them (docs/updates.md, section 2). */
+	struct stat fsb;
+	if (fstat(fd, &fsb) < 0 || !S_ISREG(fsb.st_mode)) {
+		close(fd);
+		return kiosk_err(err, errlen, KIOSK_EIO, "%s is not a regular file", name);
+	}
+	(void)fchmod(fd, 0644);
+	if (geteuid() == 0 && (fsb.st_uid != 0 || fsb.st_gid != 0))
+		(void)!fchown(fd, 0, 0);
 	int ok = update_io_write_all(fd, buf, (size_t)n) == 0 && update_io_fsync(fd) == 0;
 	int e = errno;
 	close(fd);
@@ -283,6 +299,88 @@ static int current_slot(int pfd)
 		if (!strcmp(t, slot_dir[i]))
 			return i;
 	return -1;
+}
+
+/* Opens the folder that holds path (below base) one component at a time,
+ * each with O_NOFOLLOW|O_DIRECTORY: no link anywhere on the way is
+ * followed. *leaf points into path. A new fd, or -1 with errno. */
+static int open_parent(int base, const char *path, const char **leaf)
+{
+	const char *slash = strrchr(path, '/');
+	*leaf = slash ? slash + 1 : path;
+	int fd = fcntl(base, F_DUPFD_CLOEXEC, 0);
+	const char *p = path;
+	while (fd >= 0 && slash && p < slash) {
+		const char *e = strchr(p, '/');
+		size_t l = (size_t)(e - p);
+		char comp[NAME_MAX + 1];
+		if (l == 0 || l > NAME_MAX) {
+			close(fd);
+			errno = EINVAL;
+			return -1;
+		}
+		memcpy(comp, p, l);
+		comp[l] = 0;
+		int nfd = openat(fd, comp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		int e2 = errno;
+		close(fd);
+		errno = e2;
+		fd = nfd;
+		p = e + 1;
+	}
+	return fd;
+}
+
+/* mkdir, then the exact mode set on the folder just made, through an fd
+ * opened with O_NOFOLLOW|O_DIRECTORY: a link swapped in under the name
+ * between the two steps makes this fail instead of changing the mode of
+ * whatever the link points to (fchmodat follows links). */
+static int mkdir_exact(int dfd, const char *name, mode_t mode)
+{
+	if (update_io_mkdirat(dfd, name, mode) < 0)
+		return -1;
+	int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat sb;
+	int r = fstat(fd, &sb) == 0 && sb.st_uid == geteuid() ? fchmod(fd, mode) : -1;
+	if (r < 0 && errno == 0)
+		errno = EPERM;
+	int e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+/* A folder root changes things in must not be writable by anyone else
+ * (owned by root, no group or other write): the kiosk user must not be able
+ * to swap names in it. Only checked when running as root; a desktop user's
+ * own folders are theirs. */
+static int dir_trusted(int fd, const char *what, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot stat %s: %s", what, strerror(errno));
+	if (geteuid() == 0 && (sb.st_uid != 0 || (sb.st_mode & 022)))
+		return kiosk_err(err, errlen, KIOSK_EPERM,
+			    "%s is writable by other users (owner %u, mode %04o): refusing; fix it "
+			    "with board/install.sh or systemd-tmpfiles --create", what,
+			    (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777));
+	return KIOSK_OK;
+}
+
+/* The same for a state record in a pair (absent is fine). */
+static int record_trusted(int pfd, const char *name, char *err, size_t errlen)
+{
+	struct stat sb;
+	if (geteuid() != 0 || fstatat(pfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		return KIOSK_OK;
+	if (!S_ISREG(sb.st_mode) || sb.st_uid != 0 || (sb.st_mode & 022))
+		return kiosk_err(err, errlen, KIOSK_EPERM,
+			    "%s is not a root-only file (owner %u, mode %04o): refusing; fix it "
+			    "with board/install.sh or systemd-tmpfiles --create", name,
+			    (unsigned)sb.st_uid, (unsigned)(sb.st_mode & 07777));
+	return KIOSK_OK;
 }
 
 /* Atomic switch: current.tmp -> slot, rename over current, fsync folder. */
@@ -358,18 +456,48 @@ static int lock_root(update_t *u, int wait, char *err, size_t errlen)
 {
 	if (u->lockfd >= 0)
 		return KIOSK_OK;
+	int rc = dir_trusted(u->rootfd, u->root, err, errlen);
+	if (rc)
+		return rc;
 	/* The lock file is not a state mutation: it is created once, never
-	 * changed, so it does not go through update_io (no crash point). */
-	int fd = openat(u->rootfd, "update.lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0664);
-	if (fd < 0)
-		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open update.lock: %s", strerror(errno));
-	(void)fchmod(fd, 0664);
-	if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
-		close(fd);
-		return kiosk_err(err, errlen, KIOSK_EBUSY, "another update is running");
+	 * changed, so it does not go through update_io (no crash point). It is
+	 * the writer's alone (0600): a lock file someone else could open (an
+	 * older layout's 0664 one, which the kiosk user may hold forever) is
+	 * removed and made again, and the lock counts only if the name still
+	 * refers to the locked file afterwards. */
+	for (int tries = 0; tries < 8; tries++) {
+		int fd = openat(u->rootfd, "update.lock",
+				O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+		if (fd < 0)
+			return kiosk_err(err, errlen, KIOSK_EIO, "cannot open update.lock: %s",
+				    strerror(errno));
+		struct stat a, b;
+		if (fstat(fd, &a) < 0 || !S_ISREG(a.st_mode)) {
+			close(fd);
+			return kiosk_err(err, errlen, KIOSK_EIO, "update.lock is not a regular file");
+		}
+		if (a.st_uid != geteuid() || (a.st_mode & 077)) {
+			close(fd);
+			if (fstatat(u->rootfd, "update.lock", &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    b.st_ino == a.st_ino && b.st_dev == a.st_dev &&
+			    unlinkat(u->rootfd, "update.lock", 0) < 0 && errno != ENOENT)
+				return kiosk_err(err, errlen, KIOSK_EIO, "cannot replace update.lock: %s",
+					    strerror(errno));
+			continue;
+		}
+		if (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+			close(fd);
+			return kiosk_err(err, errlen, KIOSK_EBUSY, "another update is running");
+		}
+		if (fstatat(u->rootfd, "update.lock", &b, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    b.st_ino != a.st_ino || b.st_dev != a.st_dev) {
+			close(fd);
+			continue;
+		}
+		u->lockfd = fd;
+		return KIOSK_OK;
 	}
-	u->lockfd = fd;
-	return KIOSK_OK;
+	return kiosk_err(err, errlen, KIOSK_EBUSY, "cannot take update.lock");
 }
 
 static void unlock_root(update_t *u)
@@ -379,7 +507,7 @@ static void unlock_root(update_t *u)
 	u->lockfd = -1;
 }
 
-static int open_pair(update_t *u, int type, int create, char *err, size_t errlen)
+static int open_pair_raw(update_t *u, int type, int create, char *err, size_t errlen)
 {
 	int fd = openat(u->rootfd, pair_dir[type], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd >= 0 || !create || errno != ENOENT) {
@@ -388,7 +516,7 @@ static int open_pair(update_t *u, int type, int create, char *err, size_t errlen
 				    pair_dir[type], strerror(errno));
 		return fd;
 	}
-	if (update_io_mkdirat(u->rootfd, pair_dir[type], 0755) < 0 && errno != EEXIST)
+	if (mkdir_exact(u->rootfd, pair_dir[type], 0755) < 0 && errno != EEXIST)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create %s/%s: %s", u->root,
 			    pair_dir[type], strerror(errno));
 	if (update_io_fsync(u->rootfd) < 0)
@@ -397,6 +525,26 @@ static int open_pair(update_t *u, int type, int create, char *err, size_t errlen
 	if (fd < 0)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s/%s: %s", u->root, pair_dir[type],
 			    strerror(errno));
+	return fd;
+}
+
+/* Opens a pair; under the lock (a change follows) it must be trusted. */
+static int open_pair(update_t *u, int type, int create, char *err, size_t errlen)
+{
+	int fd = open_pair_raw(u, type, create, err, errlen);
+	if (fd < 0 || u->lockfd < 0)
+		return fd;
+	char what[64];
+	snprintf(what, sizeof what, "%s/", pair_dir[type]);
+	int rc = dir_trusted(fd, what, err, errlen);
+	if (!rc)
+		rc = record_trusted(fd, "state.0", err, errlen);
+	if (!rc)
+		rc = record_trusted(fd, "state.1", err, errlen);
+	if (rc) {
+		close(fd);
+		return rc < -1 ? rc : KIOSK_EPERM;
+	}
 	return fd;
 }
 
@@ -445,17 +593,28 @@ typedef struct {
 static int w_dir(void *user, const bundle_tree_entry_t *e, char *err, size_t errlen)
 {
 	writer_t *w = user;
-	if (update_io_mkdirat(w->slotfd, e->path, 0755) < 0 ||
-	    fchmodat(w->slotfd, e->path, 0755, 0) < 0)
+	const char *leaf;
+	int pd = open_parent(w->slotfd, e->path, &leaf);
+	int ok = pd >= 0 && mkdir_exact(pd, leaf, 0755) == 0;
+	int e2 = errno;
+	if (pd >= 0)
+		close(pd);
+	if (!ok)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create folder %s: %s", e->path,
-			    strerror(errno));
+			    strerror(e2));
 	return KIOSK_OK;
 }
 
 static int w_begin(void *user, const bundle_tree_entry_t *e, char *err, size_t errlen)
 {
 	writer_t *w = user;
-	w->fd = update_io_create(w->slotfd, e->path, e->mode, 1);
+	const char *leaf;
+	int pd = open_parent(w->slotfd, e->path, &leaf);
+	w->fd = pd >= 0 ? update_io_create(pd, leaf, e->mode, 1) : -1;
+	int e2 = errno;
+	if (pd >= 0)
+		close(pd);
+	errno = e2;
 	if (w->fd < 0 || fchmod(w->fd, e->mode) < 0)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create %s: %s", e->path, strerror(errno));
 	return KIOSK_OK;
@@ -488,7 +647,12 @@ static const bundle_tree_ops_t writer_ops = {w_dir, w_begin, w_data, w_end};
 
 static int sync_dir_at(int dfd, const char *path)
 {
-	int fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	const char *leaf;
+	int pd = open_parent(dfd, path, &leaf);
+	if (pd < 0)
+		return -1;
+	int fd = openat(pd, leaf, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	close(pd);
 	if (fd < 0)
 		return -1;
 	int r = update_io_fsync(fd);
@@ -506,12 +670,18 @@ static int check_tree(int slotfd, const bundle_tree_t *t, char *err, size_t errl
 	for (size_t i = 0; i < bundle_tree_count(t) && !rc; i++) {
 		const bundle_tree_entry_t *e = bundle_tree_entry(t, i);
 		struct stat st;
+		const char *leaf;
+		int pd = open_parent(slotfd, e->path, &leaf);
 		if (e->kind == 'd') {
-			if (fstatat(slotfd, e->path, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
+			if (pd < 0 || fstatat(pd, leaf, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(st.st_mode))
 				rc = kiosk_err(err, errlen, KIOSK_EIO, "check after write: %s missing", e->path);
+			if (pd >= 0)
+				close(pd);
 			continue;
 		}
-		int fd = openat(slotfd, e->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int fd = pd >= 0 ? openat(pd, leaf, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC) : -1;
+		if (pd >= 0)
+			close(pd);
 		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 		    (uint64_t)st.st_size != e->size || (st.st_mode & 07777) != e->mode) {
 			if (fd >= 0)
@@ -668,8 +838,7 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 		goto out;
 	}
 	if (update_io_remove_tree(pfd, slot_dir[target]) < 0 ||
-	    update_io_mkdirat(pfd, slot_dir[target], 0755) < 0 ||
-	    fchmodat(pfd, slot_dir[target], 0755, 0) < 0) {
+	    mkdir_exact(pfd, slot_dir[target], 0755) < 0) {
 		rc = kiosk_err(err, errlen, KIOSK_EIO, "cannot empty %s: %s", slot_dir[target],
 			  strerror(errno));
 		goto out;
@@ -952,6 +1121,10 @@ int update_mark_good_env(char *err, size_t errlen)
 	const char *root = getenv("KIOSK_ROOT");
 	if (!root || !*root)
 		return kiosk_err(err, errlen, KIOSK_ENOENT, "KIOSK_ROOT is not set");
+	/* On a board the records are root's: ask the health service. */
+	const char *svc = getenv("KIOSK_HEALTH_SERVICE");
+	if (svc && *svc)
+		return update_request_mark_good(svc, root, err, errlen);
 	update_t *u;
 	int rc = update_open(root, NULL, NULL, &u, err, errlen);
 	if (rc)
@@ -1082,4 +1255,418 @@ int update_launcher_prepare(update_t *u, uint32_t max_tries, char *app_dir, size
 		rc = kiosk_err(err, errlen, KIOSK_ENOENT, "no app installed under %s", u->root);
 	unlock_root(u);
 	return rc;
+}
+
+/* ---- the launcher's unprivileged half -------------------------------------------- */
+/* A slot the kiosk may run: its folder, its pair and ROOT owned by ROOT's
+ * owner (root on a board) and not writable by group or others, `current`
+ * exactly "slot-a" or "slot-b" (so it resolves inside the pair), the slot
+ * not incomplete. */
+static int slot_safe(update_t *u, int pfd, int slotfd, const char *what, char *err, size_t errlen)
+{
+	struct stat r, p, s;
+	if (fstat(u->rootfd, &r) < 0 || fstat(pfd, &p) < 0 || fstat(slotfd, &s) < 0)
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot stat %s: %s", what, strerror(errno));
+	const struct stat *all[3] = {&r, &p, &s};
+	for (int i = 0; i < 3; i++)
+		if (all[i]->st_uid != r.st_uid || (all[i]->st_mode & 022))
+			return kiosk_err(err, errlen, KIOSK_EPERM,
+				    "%s: %s is writable by others or not owned by %u (owner %u, mode "
+				    "%04o): refusing to run it", what,
+				    i == 0 ? "the update root" : i == 1 ? "the pair folder" : "the slot",
+				    (unsigned)r.st_uid, (unsigned)all[i]->st_uid,
+				    (unsigned)(all[i]->st_mode & 07777));
+	return KIOSK_OK;
+}
+
+int update_launcher_resolve(update_t *u, char *app_dir, size_t app_len, char *data_dir,
+			    size_t data_len, int *app_fd, char *err, size_t errlen)
+{
+	app_dir[0] = data_dir[0] = 0;
+	*app_fd = -1;
+	for (int k = 0; k < 2; k++) {
+		int t = k == 0 ? BUNDLE_TYPE_DATA : BUNDLE_TYPE_APP;
+		char *dir = t == BUNDLE_TYPE_APP ? app_dir : data_dir;
+		size_t dlen = t == BUNDLE_TYPE_APP ? app_len : data_len;
+		int pfd = open_pair_raw(u, t, 0, err, errlen);
+		if (pfd < -1)
+			return pfd;
+		int cur = current_slot(pfd);
+		if (cur < 0) {
+			if (pfd >= 0)
+				close(pfd);
+			if (t == BUNDLE_TYPE_APP)
+				return kiosk_err(err, errlen, KIOSK_ENOENT, "no app installed under %s",
+					    u->root);
+			continue;
+		}
+		update_state_t st;
+		int ok;
+		state_load(pfd, &st, &ok);
+		if (st.slot[cur].state == UPDATE_SLOT_INCOMPLETE || st.slot[cur].state == UPDATE_SLOT_BAD) {
+			close(pfd);
+			return kiosk_err(err, errlen, KIOSK_EPERM, "%s slot %c is %s: refusing to run it",
+				    pair_dir[t], 'a' + cur, update_slot_state_name(st.slot[cur].state));
+		}
+		int sfd = openat(pfd, slot_dir[cur], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sfd < 0) {
+			int e = errno;
+			close(pfd);
+			return kiosk_err(err, errlen, KIOSK_EPERM, "%s/%s is not a folder: %s", pair_dir[t],
+				    slot_dir[cur], strerror(e));
+		}
+		char what[64];
+		snprintf(what, sizeof what, "%s/%s", pair_dir[t], slot_dir[cur]);
+		int rc = slot_safe(u, pfd, sfd, what, err, errlen);
+		close(pfd);
+		if (rc) {
+			close(sfd);
+			return rc;
+		}
+		snprintf(dir, dlen, "%s/%s/%s", u->root, pair_dir[t], slot_dir[cur]);
+		if (t == BUNDLE_TYPE_APP)
+			*app_fd = sfd;
+		else
+			close(sfd);
+	}
+	return KIOSK_OK;
+}
+
+/* ---- the health request: kiosk -> root ------------------------------------------- */
+#define REQ_NAME "health.request"
+#define ANS_NAME "health.answer"
+#define REQ_MAX 200
+
+/* Answer file, written with a fresh O_EXCL name and renamed over
+ * health.answer in the root-owned answer folder. */
+static void write_answer(int afd, unsigned long long id, const char *result, const char *text)
+{
+	char buf[REQ_MAX + 400];
+	char clean[300];
+	snprintf(clean, sizeof clean, "%s", text);
+	clean_text(clean);
+	int n = snprintf(buf, sizeof buf, "id=%llu\nresult=%s\nmessage=%s\n", id, result, clean);
+	if (n < 0)
+		return;
+	for (int i = 0; i < 16; i++) {
+		char tmp[64];
+		struct timespec ts;
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		snprintf(tmp, sizeof tmp, ".%s.%ld.%ld.%d", ANS_NAME, (long)getpid(), (long)ts.tv_nsec, i);
+		int fd = openat(afd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+		if (fd < 0) {
+			if (errno == EEXIST)
+				continue;
+			return;
+		}
+		int ok = fchmod(fd, 0644) == 0 && write(fd, buf, (size_t)n) == n;
+		ok = close(fd) == 0 && ok;
+		if (!ok || renameat(afd, tmp, afd, ANS_NAME) < 0)
+			unlinkat(afd, tmp, 0);
+		return;
+	}
+}
+
+/* "app 1.2.3" pairs of a request. */
+typedef struct {
+	int type;
+	char version[BUNDLE_VERSION_MAX + 1];
+} req_pair_t;
+
+/* Strict grammar, one line:
+ *   mark-good app VER [data VER] ID      (ID: 1..18 decimal digits)
+ *   mark-good data VER ID
+ *   rollback app|data VER ID             (VER: the running version)
+ * Tokens are separated by one space; printable ASCII only; one final '\n'. */
+static int req_parse(const char *buf, size_t len, int *rollback, req_pair_t *p, int *np,
+		     unsigned long long *id, char *err, size_t errlen)
+{
+	*np = 0;
+	*id = 0;
+	if (len < 2 || buf[len - 1] != '\n')
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "not one line");
+	char line[REQ_MAX + 1];
+	memcpy(line, buf, len - 1);
+	line[len - 1] = 0;
+	for (size_t i = 0; i + 1 < len; i++)
+		if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e)
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "control or non-ASCII byte");
+	char *tok[8];
+	int nt = 0;
+	for (char *s = line;;) {
+		char *sp = strchr(s, ' ');
+		if (nt == 8 || sp == s || !*s)
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "bad token list");
+		tok[nt++] = s;
+		if (!sp)
+			break;
+		*sp = 0;
+		s = sp + 1;
+	}
+	const char *ids = tok[nt - 1];
+	size_t il = strlen(ids);
+	if (il == 0 || il > 18 || strspn(ids, "0123456789") != il)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "bad request id");
+	*id = strtoull(ids, NULL, 10);
+	if (!strcmp(tok[0], "mark-good"))
+		*rollback = 0;
+	else if (!strcmp(tok[0], "rollback"))
+		*rollback = 1;
+	else
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "unknown request");
+	int pairs = nt - 2;
+	if (pairs % 2 || pairs == 0 || pairs > (*rollback ? 2 : 4))
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "wrong number of words");
+	for (int i = 0; i < pairs / 2; i++) {
+		bundle_type_t t;
+		const char *v = tok[2 + 2 * i];
+		bundle_version_t bv;
+		if (bundle_type_parse(tok[1 + 2 * i], &t) != KIOSK_OK)
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "unknown type");
+		if (strlen(v) > BUNDLE_VERSION_MAX || bundle_version_parse(v, strlen(v), &bv) != KIOSK_OK)
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "bad version");
+		/* app before data, each once */
+		if (i == 1 && !(p[0].type == BUNDLE_TYPE_APP && t == BUNDLE_TYPE_DATA))
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "types out of order");
+		p[i].type = (int)t;
+		snprintf(p[i].version, sizeof p[i].version, "%s", v);
+		(*np)++;
+	}
+	return KIOSK_OK;
+}
+
+/* Carries out a parsed request under the lock; every named pair is checked
+ * before anything is written. */
+static int req_apply(update_t *u, int rollback, const req_pair_t *p, int np, char *msg,
+		     size_t msglen, char *err, size_t errlen)
+{
+	int rc = lock_root(u, 1, err, errlen);
+	if (rc)
+		return rc;
+	int pfd[2] = {-1, -1}, cur[2] = {-1, -1};
+	update_state_t st[2];
+	for (int i = 0; i < np && !rc; i++) {
+		int t = p[i].type;
+		pfd[i] = open_pair(u, t, 0, err, errlen);
+		if (pfd[i] < 0) {
+			rc = pfd[i] < -1 ? pfd[i] : kiosk_err(err, errlen, KIOSK_EPERM, "no %s installed",
+								 pair_dir[t]);
+			pfd[i] = -1;
+			break;
+		}
+		int ok;
+		state_load(pfd[i], &st[i], &ok);
+		cur[i] = current_slot(pfd[i]);
+		if (!ok || cur[i] < 0) {
+			rc = kiosk_err(err, errlen, KIOSK_EPERM, "%s: no valid state or no current slot",
+				  pair_dir[t]);
+			break;
+		}
+		const update_slot_t *cs = &st[i].slot[cur[i]], *os = &st[i].slot[1 - cur[i]];
+		if (strcmp(cs->version, p[i].version)) {
+			rc = kiosk_err(err, errlen, KIOSK_EPERM, "%s %s is not the running version (%s)",
+				  pair_dir[t], p[i].version, cs->version[0] ? cs->version : "none");
+		} else if (!rollback && cs->state != UPDATE_SLOT_PENDING) {
+			rc = kiosk_err(err, errlen, KIOSK_EPERM, "%s %s is %s, not pending",
+				  pair_dir[t], p[i].version, update_slot_state_name(cs->state));
+		} else if (rollback && os->state != UPDATE_SLOT_GOOD) {
+			rc = kiosk_err(err, errlen, KIOSK_EPERM,
+				  "no good slot to roll back to (slot %c is %s)", 'a' + (1 - cur[i]),
+				  update_slot_state_name(os->state));
+		} else if (rollback && os->epoch < st[i].floor_epoch) {
+			rc = kiosk_err(err, errlen, KIOSK_EPERM,
+				  "%s %s has security epoch %u, below this kiosk's floor %u: no rollback "
+				  "to it", pair_dir[t], os->version, os->epoch, st[i].floor_epoch);
+		}
+	}
+	for (int i = 0; i < np && !rc; i++) {
+		update_slot_t *cs = &st[i].slot[cur[i]];
+		if (rollback) {
+			char why[UPDATE_FAILURE_MAX + 1];
+			snprintf(why, sizeof why, "%s %s: rolled back from the technician menu",
+				 pair_dir[p[i].type], cs->version);
+			rc = rollback_pair(pfd[i], &st[i], cur[i], why, err, errlen);
+		} else {
+			cs->state = UPDATE_SLOT_GOOD;
+			st[i].tries_left = 0;
+			raise_floors(&st[i], cs);
+			rc = state_write(pfd[i], &st[i], err, errlen);
+		}
+	}
+	for (int i = 0; i < 2; i++)
+		if (pfd[i] >= 0)
+			close(pfd[i]);
+	unlock_root(u);
+	if (!rc)
+		snprintf(msg, msglen, "%s %s%s%s%s", rollback ? "rolled back" : "marked good",
+			 pair_dir[p[0].type], " ", p[0].version, np > 1 ? " and data" : "");
+	return rc;
+}
+
+static int open_dir_strict(const char *path, int create)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && create && mkdir(path, 0755) == 0)
+		fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	return fd;
+}
+
+int update_serve_request(update_t *u, const char *req_dir, const char *ans_dir, char *msg,
+			 size_t msglen, char *err, size_t errlen)
+{
+	msg[0] = 0;
+	int rfd = open_dir_strict(req_dir, 0);
+	if (rfd < 0)
+		return errno == ENOENT ? kiosk_err(err, errlen, KIOSK_ENOENT, "no request folder")
+				       : kiosk_err(err, errlen, KIOSK_EPERM, "request folder %s: %s",
+						   req_dir, strerror(errno));
+	struct stat sb;
+	if (fstatat(rfd, REQ_NAME, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+		close(rfd);
+		return kiosk_err(err, errlen, KIOSK_ENOENT, "no request");
+	}
+	int afd = open_dir_strict(ans_dir, 1);
+	if (afd < 0 || dir_trusted(afd, ans_dir, err, errlen)) {
+		if (afd < 0)
+			kiosk_err(err, errlen, KIOSK_EPERM, "answer folder %s: %s", ans_dir, strerror(errno));
+		if (afd >= 0)
+			close(afd);
+		close(rfd);
+		return KIOSK_EPERM;
+	}
+	/* Never follows a link, never blocks on a FIFO, reads a small regular
+	 * file once; the name is removed whatever it was. */
+	char buf[REQ_MAX + 1];
+	ssize_t n = -1;
+	int rc = KIOSK_OK;
+	int fd = openat(rfd, REQ_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		rc = kiosk_err(err, errlen, KIOSK_EPERM, "the request is not a plain file (%s)",
+			  errno == ELOOP ? "a link" : strerror(errno));
+	else if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+		rc = kiosk_err(err, errlen, KIOSK_EPERM, "the request is not a plain file");
+	else if (sb.st_size <= 0 || sb.st_size > REQ_MAX)
+		rc = kiosk_err(err, errlen, KIOSK_EPERM, "the request has %lld bytes", (long long)sb.st_size);
+	else if ((n = read(fd, buf, sizeof buf)) <= 0 || n > REQ_MAX)
+		rc = kiosk_err(err, errlen, KIOSK_EPERM, "cannot read the request");
+	if (fd >= 0)
+		close(fd);
+	unlinkat(rfd, REQ_NAME, 0);
+	close(rfd);
+	int rollback = 0, np = 0;
+	unsigned long long id = 0;
+	req_pair_t p[2];
+	if (!rc) {
+		char why[128];
+		if (req_parse(buf, (size_t)n, &rollback, p, &np, &id, why, sizeof why))
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL, "malformed request: %s", why);
+	}
+	if (!rc)
+		rc = req_apply(u, rollback, p, np, msg, msglen, err, errlen);
+	write_answer(afd, id, rc ? "refused" : "ok", rc ? err : msg);
+	close(afd);
+	return rc;
+}
+
+/* Kiosk side: write the request (temp name in the kiosk's own request
+ * folder, then rename), wait for the answer with that id. */
+static int request(const char *svc, const char *body, char *err, size_t errlen)
+{
+	char req[600], ans[600], tmp[700], path[700];
+	snprintf(req, sizeof req, "%s/req", svc);
+	snprintf(ans, sizeof ans, "%s/ans/%s", svc, ANS_NAME);
+	if (mkdir(req, 0700) < 0 && errno != EEXIST)
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create %s: %s", req, strerror(errno));
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	unsigned long long id = ((unsigned long long)ts.tv_sec * 1000000ull +
+				 (unsigned long long)ts.tv_nsec / 1000u) % 1000000000000000ull + 1;
+	snprintf(tmp, sizeof tmp, "%s/.%s.%ld", req, REQ_NAME, (long)getpid());
+	snprintf(path, sizeof path, "%s/%s", req, REQ_NAME);
+	char line[REQ_MAX + 1];
+	int n = snprintf(line, sizeof line, "%s %llu\n", body, id);
+	if (n < 0 || n > REQ_MAX)
+		return kiosk_err(err, errlen, KIOSK_ERANGE, "request too long");
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s: %s", tmp, strerror(errno));
+	int ok = write(fd, line, (size_t)n) == n;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write %s", path);
+	}
+	const char *t = getenv("KIOSK_HEALTH_TIMEOUT_MS");
+	long timeout = t && atol(t) > 0 ? atol(t) : 30000;
+	for (long waited = 0; waited <= timeout; waited += 50) {
+		char buf[800];
+		size_t len = 0;
+		if (read_small(AT_FDCWD, ans, buf, sizeof buf, &len) == KIOSK_OK) {
+			buf[len] = 0;
+			char idl[40];
+			snprintf(idl, sizeof idl, "id=%llu\n", id);
+			if (!strncmp(buf, idl, strlen(idl))) {
+				char *m = strstr(buf, "\nmessage=");
+				char *e = m ? strchr(m + 9, '\n') : NULL;
+				if (e)
+					*e = 0;
+				if (strstr(buf, "\nresult=ok\n"))
+					return KIOSK_OK;
+				return kiosk_err(err, errlen, KIOSK_EPERM, "refused: %s", m ? m + 9 : "");
+			}
+		}
+		struct timespec d = {0, 50 * 1000000L};
+		nanosleep(&d, NULL);
+	}
+	unlink(path);
+	return kiosk_err(err, errlen, KIOSK_ETIMEOUT, "no answer from the health service in %ld ms",
+		    timeout);
+}
+
+int update_request_mark_good(const char *svc, const char *root, char *err, size_t errlen)
+{
+	update_t *u;
+	int rc = update_open(root, NULL, NULL, &u, err, errlen);
+	if (rc)
+		return rc;
+	update_status_t st;
+	rc = update_status(u, &st, err, errlen);
+	update_close(u);
+	if (rc)
+		return rc;
+	char body[160] = "mark-good";
+	int any = 0;
+	for (int k = 0; k < 2; k++) {
+		int t = k == 0 ? BUNDLE_TYPE_APP : BUNDLE_TYPE_DATA;
+		const update_pair_status_t *p = &st.pair[t];
+		if (p->current < 0 || p->st.slot[p->current].state != UPDATE_SLOT_PENDING)
+			continue;
+		size_t l = strlen(body);
+		snprintf(body + l, sizeof body - l, " %s %s", pair_dir[t], p->st.slot[p->current].version);
+		any = 1;
+	}
+	if (!any)
+		return KIOSK_OK; /* nothing on trial */
+	return request(svc, body, err, errlen);
+}
+
+int update_request_rollback(const char *svc, const char *root, bundle_type_t type, char *err,
+			    size_t errlen)
+{
+	update_t *u;
+	int rc = update_open(root, NULL, NULL, &u, err, errlen);
+	if (rc)
+		return rc;
+	update_status_t st;
+	rc = update_status(u, &st, err, errlen);
+	update_close(u);
+	if (rc)
+		return rc;
+	const update_pair_status_t *p = &st.pair[type];
+	if (p->current < 0 || !p->st.slot[p->current].version[0])
+		return kiosk_err(err, errlen, KIOSK_ENOENT, "nothing installed");
+	char body[80];
+	snprintf(body, sizeof body, "rollback %s %s", pair_dir[type], p->st.slot[p->current].version);
+	return request(svc, body, err, errlen);
 }

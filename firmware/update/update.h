@@ -6,7 +6,9 @@
  *   ROOT/app/current -> slot-a          switched by symlink + rename + fsync
  *   ROOT/app/state.0 ROOT/app/state.1   state record, two copies, seq + CRC32
  *   ROOT/data/...                       the same for data bundles
- *   ROOT/update.lock                    flock: one updater at a time
+ *   ROOT/update.lock                    flock: one updater at a time (0600)
+ * Run as root, every change refuses folders and records writable by anyone
+ * but root (the kiosk user must not be able to swap names in them).
  * Keys and the compatible string live outside ROOT (read-only rootfs).
  *
  * All calls return KIOSK_OK or a negative KIOSK_E* code; on failure err gets
@@ -116,8 +118,31 @@ int update_mark_good(update_t *u, char *err, size_t errlen);
 
 /* The same for the kiosk itself: uses KIOSK_ROOT (set by kiosk-launcher).
  * KIOSK_ENOENT when KIOSK_ROOT is unset (the kiosk was not started by the
- * launcher: nothing to mark). */
+ * launcher: nothing to mark). With KIOSK_HEALTH_SERVICE set (the board: the
+ * records are root's) it asks the root health service instead
+ * (update_request_mark_good). */
 int update_mark_good_env(char *err, size_t errlen);
+
+/* The kiosk's one narrow request to root (docs/updates.md, section 2):
+ * SVC/req/health.request holds one line, SVC/ans/health.answer gets
+ * id=, result=ok|refused, message=. Waits KIOSK_HEALTH_TIMEOUT_MS (default
+ * 30000) for the answer: KIOSK_ETIMEOUT without one, KIOSK_EPERM refused.
+ * mark-good names every pending current slot's version (nothing pending:
+ * KIOSK_OK, no request); rollback names the running version. Both only
+ * read ROOT. */
+int update_request_mark_good(const char *svc, const char *root, char *err, size_t errlen);
+int update_request_rollback(const char *svc, const char *root, bundle_type_t type, char *err,
+			    size_t errlen);
+
+/* Root side: reads REQ_DIR/health.request once (never through a link,
+ * never blocking on a FIFO, a small regular file, exact grammar), removes
+ * it, checks it against the state (mark-good: the named versions are the
+ * pending current slots; rollback: the named version is running and the
+ * other slot is good and at or above the security epoch floor), carries it
+ * out and writes ANS_DIR/health.answer (a root-only folder). KIOSK_ENOENT:
+ * no request; another error: refused (err says why; the answer says so). */
+int update_serve_request(update_t *u, const char *req_dir, const char *ans_dir, char *msg,
+			 size_t msglen, char *err, size_t errlen);
 
 /* Switch type's pair back to the other slot, which must be good; the
  * current one is marked bad and reason recorded as last_failure. */
@@ -128,6 +153,14 @@ int update_rollback(update_t *u, bundle_type_t type, const char *reason, char *e
  * slot, roll back when its tries are used up, clean up uncommitted installs.
  * app_dir / data_dir get the real paths of the active slots ("" when the
  * data pair has none). max_tries caps tries_left. */
+/* The unprivileged half of the launcher (it only reads): the active slots'
+ * paths and an fd of the app slot to fchdir into. Refuses a slot whose
+ * folder, pair or ROOT is writable by others or owned by someone else than
+ * ROOT's owner, a `current` that is not exactly slot-a/slot-b, and an
+ * incomplete or bad slot. */
+int update_launcher_resolve(update_t *u, char *app_dir, size_t app_len, char *data_dir,
+			    size_t data_len, int *app_fd, char *err, size_t errlen);
+
 int update_launcher_prepare(update_t *u, uint32_t max_tries, char *app_dir, size_t app_len,
 			    char *data_dir, size_t data_len, char *err, size_t errlen);
 

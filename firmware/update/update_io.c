@@ -22,6 +22,10 @@ static uint64_t fail_at = UINT64_MAX, flip_at = UINT64_MAX;
 static int fail_pass = 2, flip_pass = 2;
 static const char *report_path;
 static int powerloss;
+/* KIOSK_STOP_AFTER=WHAT:K: SIGSTOP right after the K-th mutation named WHAT. */
+static char stop_what[16];
+static unsigned long stop_k, stop_seen;
+static int stop_pending;
 
 /* ---- power-loss model (KIOSK_CRASH_MODE=powerloss, tests only) ----------------
  * Every mutation is logged with what is needed to undo it. fsync of a file
@@ -280,6 +284,16 @@ static void read_env(void)
 	s = getenv("KIOSK_READ_FLIP_AT");
 	if (s && *s)
 		parse_off_pass(s, &flip_at, &flip_pass);
+	s = getenv("KIOSK_STOP_AFTER");
+	if (s && *s) {
+		const char *c = strchr(s, ':');
+		size_t l = c ? (size_t)(c - s) : 0;
+		if (c && l < sizeof stop_what) {
+			memcpy(stop_what, s, l);
+			stop_what[l] = 0;
+			stop_k = strtoul(c + 1, NULL, 10);
+		}
+	}
 	s = getenv("KIOSK_CRASH_MODE");
 	powerloss = s && !strcmp(s, "powerloss");
 	if (powerloss)
@@ -296,9 +310,10 @@ static void read_env(void)
 
 void update_io_op(const char *what)
 {
-	(void)what;
 	read_env();
 	io_ops++;
+	if (stop_k && what && !strcmp(what, stop_what) && ++stop_seen == stop_k)
+		stop_pending = 1;
 	if (crash_at && io_ops == crash_at) {
 		if (powerloss)
 			power_cut();
@@ -311,19 +326,32 @@ unsigned long update_io_ops(void)
 	return io_ops;
 }
 
+/* After a mutation's system call: the KIOSK_STOP_AFTER pause (a test then
+ * acts between this mutation and the next step, e.g. swaps a link in). */
+static void io_done(void)
+{
+	if (stop_pending) {
+		stop_pending = 0;
+		raise(SIGSTOP);
+	}
+}
+
 int update_io_mkdirat(int dfd, const char *name, mode_t mode)
 {
 	update_io_op("mkdir");
 	int r = mkdirat(dfd, name, mode);
 	if (r == 0)
 		ulog_add(U_MKDIR, dfd, name);
+	io_done();
 	return r;
 }
 
 int update_io_create(int dfd, const char *name, mode_t mode, int excl)
 {
 	update_io_op("create");
-	int fl = O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
+	/* O_NONBLOCK: a FIFO under the name fails (ENXIO) instead of hanging;
+	 * no effect on regular files. */
+	int fl = O_CREAT | O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | (excl ? O_EXCL : O_TRUNC);
 	undo_t *u = NULL;
 	struct stat st;
 	if (powerloss) {
@@ -335,6 +363,7 @@ int update_io_create(int dfd, const char *name, mode_t mode, int excl)
 	int fd = openat(dfd, name, fl, mode);
 	if (fd < 0 && u)
 		ulen--;
+	io_done();
 	return fd;
 }
 
@@ -379,6 +408,7 @@ int update_io_fsync(int fd)
 	int r = fsync(fd);
 	if (r == 0)
 		ulog_fsync(fd);
+	io_done();
 	return r;
 }
 
@@ -402,6 +432,7 @@ int update_io_renameat(int olddfd, const char *oldname, int newdfd, const char *
 	int r = renameat(olddfd, oldname, newdfd, newname);
 	if (r < 0 && u)
 		ulen--;
+	io_done();
 	return r;
 }
 
@@ -414,6 +445,7 @@ int update_io_unlinkat(int dfd, const char *name, int flags)
 	int r = unlinkat(dfd, name, flags);
 	if (r < 0 && u)
 		ulen--;
+	io_done();
 	return r;
 }
 
@@ -423,6 +455,7 @@ int update_io_symlinkat(const char *target, int dfd, const char *name)
 	int r = symlinkat(target, dfd, name);
 	if (r == 0)
 		ulog_add(U_SYMLINK, dfd, name);
+	io_done();
 	return r;
 }
 

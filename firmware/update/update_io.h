@@ -6,6 +6,10 @@
  * KIOSK_CRASH_MODE=powerloss  before that SIGKILL, undo everything not made
  *                    durable by an fsync of the file (data) or of its folder
  *                    (entries): a power cut where no unsynced write survives.
+ * KIOSK_STOP_AFTER=WHAT:K  raise(SIGSTOP) right after the K-th mutation named
+ *                    WHAT (mkdir, create, fsync, rename, unlink, symlink), so
+ *                    a test can act at that point (tests/cli/privsep_update.sh
+ *                    swaps a link in) and then send SIGCONT.
  * KIOSK_IO_REPORT=F  at exit, write the number of mutations done to file F.
  * KIOSK_READ_FAIL_AT=OFF[:PASS]  bundle reads touching file offset OFF fail
  *                    with EIO (the stick vanished) in payload pass PASS
@@ -26,7 +30,8 @@ unsigned long update_io_ops(void);
 void update_io_report(void);
 
 int update_io_mkdirat(int dfd, const char *name, mode_t mode);
-/* O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_CLOEXEC (excl=1) or O_TRUNC (excl=0). */
+/* O_CREAT|O_EXCL|O_WRONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC (excl=1) or
+ * O_TRUNC (excl=0). */
 int update_io_create(int dfd, const char *name, mode_t mode, int excl);
 int update_io_write_all(int fd, const void *buf, size_t len);
 int update_io_pwrite_all(int fd, const void *buf, size_t len, uint64_t off);

@@ -227,6 +227,85 @@ static void test_health_hook(void **state)
 	unsetenv("KIOSK_HEALTH_FAIL");
 }
 
+/* The root side of the kiosk's health request: exact grammar, the named
+ * version must be the pending running one; answer with the request's id. */
+static void serve(update_t *u, const char *req, int want)
+{
+	char err[256], msg[256];
+	mkdir(p("req"), 0700);
+	if (req)
+		write_file(p("req/health.request"), req);
+	int rc = update_serve_request(u, p("req"), p("ans"), msg, sizeof msg, err, sizeof err);
+	if (rc != want)
+		fprintf(stderr, "request '%s': rc %d (%s)\n", req ? req : "(none)", rc, err);
+	assert_int_equal(rc, want);
+	struct stat sb;
+	assert_int_equal(lstat(p("req/health.request"), &sb), -1);
+}
+
+static void test_health_request(void **state)
+{
+	(void)state;
+	char err[256], msg[512];
+	update_t *u;
+	char root[700];
+	snprintf(root, sizeof root, "%s", p("hroot"));
+	mkdir(root, 0755);
+	assert_int_equal(update_open(root, p("keys"), p("compatible"), &u, err, sizeof err), KIOSK_OK);
+	assert_int_equal(update_install_file(u, p("v1.kiosk"), NULL, msg, sizeof msg, err, sizeof err),
+			 KIOSK_OK);
+	serve(u, NULL, KIOSK_ENOENT);
+	static const struct {
+		const char *req;
+		int want;
+	} bad[] = {
+		{"mark-good app 1.0.1 1\n", KIOSK_EPERM},    /* not the running version */
+		{"mark-good data 1.0.0 1\n", KIOSK_EPERM},   /* no data pair */
+		{"rollback app 1.0.0 1\n", KIOSK_EPERM},     /* no good slot to go back to */
+		{"mark-good app 1.0.0\n", KIOSK_EINVAL},     /* no id */
+		{"mark-good app 1.0.0 1", KIOSK_EINVAL},      /* no newline */
+		{"mark-good app 1.0.0 1\n\n", KIOSK_EINVAL},
+		{"mark-good  app 1.0.0 1\n", KIOSK_EINVAL},
+		{"mark-good app 1.0.0 1 \n", KIOSK_EINVAL},
+		{"mark-good data 1.0.0 app 1.0.0 1\n", KIOSK_EINVAL},
+		{"mark-good app 1.0.0 app 1.0.0 1\n", KIOSK_EINVAL},
+		{"mark-good app 01.0.0 1\n", KIOSK_EINVAL},
+		{"mark-good app 1.0.0 1234567890123456789\n", KIOSK_EINVAL},
+		{"mark-good app 1.0.0 -1\n", KIOSK_EINVAL},
+		{"Mark-good app 1.0.0 1\n", KIOSK_EINVAL},
+		{"mark-good kiosk 1.0.0 1\n", KIOSK_EINVAL},
+		{"rollback app 1.0.0 data 1.0.0 1\n", KIOSK_EINVAL},
+		{"mark-good app 1.0.0 1\r\n", KIOSK_EINVAL},
+		{"mark-good app 1.0.0 1\nmark-good app 1.0.0 2\n", KIOSK_EINVAL},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		serve(u, bad[i].req, bad[i].want);
+		update_status_t s;
+		assert_int_equal(update_status(u, &s, err, sizeof err), KIOSK_OK);
+		assert_int_equal(s.pair[BUNDLE_TYPE_APP].st.slot[0].state, UPDATE_SLOT_PENDING);
+	}
+	FILE *f = fopen(p("ans/health.answer"), "r");
+	assert_non_null(f);
+	char line[300] = "";
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_non_null(fgets(line, sizeof line, f));
+	fclose(f);
+	assert_string_equal(line, "result=refused\n");
+	serve(u, "mark-good app 1.0.0 42\n", KIOSK_OK);
+	f = fopen(p("ans/health.answer"), "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	fclose(f);
+	assert_string_equal(line, "id=42\n");
+	update_status_t s;
+	assert_int_equal(update_status(u, &s, err, sizeof err), KIOSK_OK);
+	assert_int_equal(s.pair[BUNDLE_TYPE_APP].st.slot[0].state, UPDATE_SLOT_GOOD);
+	assert_string_equal(s.pair[BUNDLE_TYPE_APP].st.floor_version, "1.0.0");
+	/* now nothing is pending: the same request again is refused */
+	serve(u, "mark-good app 1.0.0 43\n", KIOSK_EPERM);
+	update_close(u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_library_flow),
 		cmocka_unit_test(test_state_copies),
 		cmocka_unit_test(test_health_hook),
+		cmocka_unit_test(test_health_request),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -178,12 +178,14 @@ def sc_boot():
            vm.check("systemd-analyze 2>&1 | head -n 1 || true").strip().split(" = ")[-1], "")
     expect(vm.sh("systemctl -q is-active systemd-udevd.service systemd-journald.service")[0] == 0,
            "udev or journald is not running")
-    for unit, want in (("kiosk.service", "enabled"), ("getty@tty1.service", "masked"),
+    for unit, want in (("kiosk.service", "enabled"), ("kiosk-health.path", "enabled"),
+                       ("getty@tty1.service", "masked"),
                        ("autovt@tty1.service", "masked"), ("ctrl-alt-del.target", "masked"),
                        ("swap.target", "masked")):
         got = vm.sh("systemctl is-enabled " + unit)[1].strip()
         expect(got == want, "%s is %s, wanted %s" % (unit, got, want))
     for path in ("/etc/systemd/system/kiosk.service", "/etc/systemd/system/kiosk-update@.service",
+                 "/etc/systemd/system/kiosk-health.path", "/etc/systemd/system/kiosk-health.service",
                  "/etc/udev/rules.d/90-kiosk-update.rules", "/etc/udev/rules.d/60-kiosk-printer.rules",
                  "/etc/tmpfiles.d/kiosk.conf", "/etc/polkit-1/rules.d/50-kiosk-time.rules",
                  "/etc/sysctl.d/90-kiosk-lockdown.conf", "/etc/systemd/logind.conf.d/90-kiosk.conf",
@@ -192,7 +194,7 @@ def sc_boot():
         expect(vm.sh("test -e " + path)[0] == 0, "board file missing: " + path)
     expect(vm.check("cat /proc/sys/kernel/sysrq").strip() == "0", "sysctl.d not applied (sysrq on)")
     expect(vm.check("stat -c '%a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger").split("\n")[:3] ==
-           ["1775 root:kiosk", "2775 root:kiosk", "750 kiosk:kiosk"],
+           ["1775 root:kiosk", "755 root:root", "750 kiosk:kiosk"],
            "tmpfiles did not set up /run/kiosk, app/, ledger/: " +
            vm.check("stat -c '%n %a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger"))
     expect(vm.check("readlink /var/lib/kiosk/app/current").strip() == "slot-a",
@@ -200,6 +202,11 @@ def sc_boot():
     expect(vm.sh("test -f /var/lib/kiosk/app/slot-a/VERSION && test -f /var/lib/kiosk/app/state.0 "
                  "&& test -f /var/lib/kiosk/app/state.1")[0] == 0,
            "slot layout incomplete (slot-a/VERSION, state.0, state.1)")
+    # The records, slots and lock are root's alone: the kiosk user reads them.
+    perms = vm.check("stat -c '%a %U:%G' /var/lib/kiosk /var/lib/kiosk/app/slot-a "
+                     "/var/lib/kiosk/app/state.0 /var/lib/kiosk/app/state.1").split("\n")[:4]
+    expect(perms == ["755 root:root", "755 root:root", "644 root:root", "644 root:root"],
+           "data root, slot or state records not root's alone: %s" % perms)
     if os.path.exists(os.path.join(ARM_BIN, "kiosk-update")):
         st = update_status(vm)
         expect(st.get("current") == "a" and st.get("slot_a") == "good",

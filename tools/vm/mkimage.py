@@ -355,7 +355,7 @@ def install_board(a, tree):
     copy(os.path.join(b, "kiosk-stick-serve.sh"),
          os.path.join(tree, "usr/local/lib/kiosk/kiosk-stick-serve"), 0o755)
     os.makedirs(os.path.join(tree, "etc/kiosk/keys"), exist_ok=True)
-    for u in ("kiosk.service", "kiosk-update@.service"):
+    for u in ("kiosk.service", "kiosk-update@.service", "kiosk-health.path", "kiosk-health.service"):
         copy(os.path.join(b, "systemd", u), os.path.join(tree, "etc/systemd/system", u), 0o644)
     for r in ("90-kiosk-update.rules", "60-kiosk-printer.rules"):
         copy(os.path.join(b, "udev", r), os.path.join(tree, "etc/udev/rules.d", r), 0o644)
@@ -365,6 +365,8 @@ def install_board(a, tree):
     # systemctl enable kiosk.service
     link(tree, "etc/systemd/system/multi-user.target.wants/kiosk.service",
          "/etc/systemd/system/kiosk.service")
+    link(tree, "etc/systemd/system/multi-user.target.wants/kiosk-health.path",
+         "/etc/systemd/system/kiosk-health.path")
     # lockdown.sh
     for u in ("ctrl-alt-del.target", "getty@tty1.service", "autovt@tty1.service", "swap.target"):
         link(tree, "etc/systemd/system/" + u, "/dev/null")
@@ -617,11 +619,11 @@ def build_data(a):
 
 
 def owners_as_on_board(a):
-    """Ownership on the data disk as on a board: /var/lib/kiosk and its
-    folders are setgid group kiosk (board/tmpfiles/kiosk.conf), so what the
-    factory's kiosk-update writes there (state records, update.lock, slots)
-    is group kiosk, writable by the launcher and mark-good where the updater
-    makes it 0664; the ledger is the kiosk user's own (the app made it at
+    """Ownership on the data disk as on a board (board/tmpfiles/kiosk.conf):
+    /var/lib/kiosk, app/, data/, the slots, state records and update.lock
+    are root's alone (folders 0755, records 0644, lock 0600: only root's
+    updater, launcher --prepare and health service change them; the kiosk
+    user reads); the ledger is the kiosk user's own (the app made it at
     first boot). mke2fs -d copies the build user's ownership: set it with
     debugfs (no root needed)."""
     uid = gid = None
@@ -633,20 +635,24 @@ def owners_as_on_board(a):
     if uid is None:
         raise SystemExit("mkimage: no kiosk user in the image")
     tree = os.path.join(a.out, "data-tree")
-    cmds = ["sif / gid %d" % gid, "sif / mode 042775"]
+    cmds = ["sif / uid 0", "sif / gid 0", "sif / mode 040755"]
     for root, dirs, files in os.walk(tree):
         for n in dirs + files:
             full = os.path.join(root, n)
             p = "/" + os.path.relpath(full, tree)
-            cmds.append("sif %s gid %d" % (p, gid))
             if p == "/ledger" or p.startswith("/ledger/"):
                 cmds.append("sif %s uid %d" % (p, uid))
-            if os.path.isdir(full) and not os.path.islink(full) and not p.startswith("/ledger"):
+                cmds.append("sif %s gid %d" % (p, gid))
+                continue
+            cmds.append("sif %s uid 0" % p)
+            cmds.append("sif %s gid 0" % p)
+            if os.path.isdir(full) and not os.path.islink(full):
                 st = os.stat(full)
-                # setgid inherited; group-writable only where tmpfiles says so
-                # (slot contents stay read-only for the kiosk).
-                w = 0o020 if p in ("/app", "/data") else 0
-                cmds.append("sif %s mode 0%o" % (p, 0o42000 | (st.st_mode & 0o777) | w))
+                # no setgid, no group or other write anywhere outside the ledger
+                cmds.append("sif %s mode 0%o" % (p, 0o40000 | (st.st_mode & 0o755)))
+            elif os.path.isfile(full) and not os.path.islink(full):
+                st = os.stat(full)
+                cmds.append("sif %s mode 0%o" % (p, 0o100000 | (st.st_mode & 0o755)))
     cmds.append("sif /ledger mode 040750")
     script = os.path.join(a.out, "data-owners.debugfs")
     write(script, "\n".join(cmds) + "\n")
