@@ -74,6 +74,7 @@ typedef struct {
 	char type[8];         /* "app" | "data" */
 	char version[40];
 	bool candidate, newer;
+	bool unsafe;          /* not a plain file or an odd name: skipped */
 	char reason[256];     /* updater's own words (technician detail) */
 } menu_cand_t;
 

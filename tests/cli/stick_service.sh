@@ -14,12 +14,13 @@ fail() { echo "FAIL: $*"; [ -f "$W/serve.log" ] && sed 's/^/  serve: /' "$W/serv
 # menu's requests make it act.
 KIOSK_RUN_DIR="$W/run" KIOSK_UPDATE_ROOT="$W/root" KIOSK_KEYS="$W/keys" \
 	KIOSK_COMPATIBLE="$W/compatible" KIOSK_UPDATE="$BIN/kiosk-update" KIOSK_EXPORT_USER= \
+	KIOSK_NOFOLLOW="$BIN/kiosk-nofollow" \
 	KIOSK_REMOUNT=0 KIOSK_ACTIVE_CMD=true KIOSK_WAIT_MAX=120 \
 	sh board/kiosk-stick-serve.sh "$W/stick" > "$W/serve.log" 2>&1 &
 svc=$!
 i=0
-while [ ! -s "$W/run/stick.scan" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$W/run/stick.scan" ] || fail "the service published no scan of the stick"
+while [ ! -s "$W/run/ans/stick.scan" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -s "$W/run/ans/stick.scan" ] || fail "the service published no scan of the stick"
 
 cat > "$W/board.kss" <<'K'
 tap-at 10 10
@@ -48,13 +49,13 @@ csv=$(ls "$W"/stick/kiosk-export-*/daily-statistics.csv 2>/dev/null | head -n 1)
 [ -n "$csv" ] || fail "no statistics copied to the stick"
 head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
 ls "$W"/stick/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not copied to the stick"
-[ -z "$(ls "$W/run/export-out")" ] || fail "the staging folder was not cleared: $(ls "$W/run/export-out")"
+[ -z "$(ls "$W/run/req/export-out")" ] || fail "the staging folder was not cleared: $(ls "$W/run/req/export-out")"
 st=$(ku status)
 echo "$st" | grep -q '^current=b' && echo "$st" | grep -q '^slot_b=pending' &&
 	echo "$st" | grep -q '^slot_b_version=1.1.0' || fail "not installed through the service: $st"
-grep -q '^id=.*' "$W/run/stick.answer" && grep -q '^result=ok' "$W/run/stick.answer" ||
-	fail "no answer recorded: $(cat "$W/run/stick.answer")"
-[ ! -e "$W/run/stick.scan" ] || fail "the scan outlived the service"
+grep -q '^id=.*' "$W/run/ans/stick.answer" && grep -q '^result=ok' "$W/run/ans/stick.answer" ||
+	fail "no answer recorded: $(cat "$W/run/ans/stick.answer")"
+[ ! -e "$W/run/ans/stick.scan" ] || fail "the scan outlived the service"
 echo "ok   export and install through the stick service"
 
 # No service: the menu says so within its bound and withdraws the request.
@@ -72,6 +73,6 @@ K
 KIOSK_STICK_SERVICE="$W/run" KIOSK_ROOT="$W/root" \
 	$RUN "$BIN/kiosk" --headless --data "$D" --script "$W/none.kss" 2>"$W/err" ||
 	{ cat "$W/err"; fail "no-service export not reported"; }
-[ ! -e "$W/run/stick.request" ] || fail "the unanswered request was left behind"
+[ ! -e "$W/run/req/stick.request" ] || fail "the unanswered request was left behind"
 echo "ok   no service: a clear message"
 echo "stick_service: all passed"
