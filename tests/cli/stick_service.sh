@@ -3,11 +3,19 @@
 # root: the real board/kiosk-stick-serve.sh holds the "stick" (a folder here)
 # and the real kiosk's menu lists its bundles from the service's scan,
 # exports through the service (staged, copied, staging cleared) and installs
-# through it with progress and the service's answer. Then: a request nobody
+# through it with progress and the service's answer. The stick also holds a
+# FIFO named hang.kiosk (it once blocked the service's scan for good) and a
+# file whose name holds a newline and a forged scan line (it once showed a
+# fake "will be installed" bundle): the scan comes at once, forges nothing,
+# and the menu tells the technician to delete both. Then: a request nobody
 # answers ends with a clear message, not a hang.
 set -u
 fail() { echo "FAIL: $*"; [ -f "$W/serve.log" ] && sed 's/^/  serve: /' "$W/serve.log"; exit 1; }
 . tests/cli/menus_update.inc
+mkfifo "$W/stick/hang.kiosk" || fail "mkfifo"
+forged='forged.kiosk verified=1 candidate=1 newer=1 type=app version=9.9.9 reason=x'
+: > "$W/stick/a
+$forged.kiosk" || fail "a file name with a newline"
 
 # The service as on the board, with the stick a plain folder and the kiosk
 # "running" but never idle (scenario mode publishes no state): only the
@@ -20,7 +28,10 @@ KIOSK_RUN_DIR="$W/run" KIOSK_UPDATE_ROOT="$W/root" KIOSK_KEYS="$W/keys" \
 svc=$!
 i=0
 while [ ! -s "$W/run/ans/stick.scan" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -s "$W/run/ans/stick.scan" ] || fail "the service published no scan of the stick"
+[ -s "$W/run/ans/stick.scan" ] || { kill $svc; fail "the service published no scan of the stick (a FIFO on it?)"; }
+! grep -q '^forged' "$W/run/ans/stick.scan" || { kill $svc; fail "a file name forged a scan line: $(cat "$W/run/ans/stick.scan")"; }
+[ "$(grep -c ' unsafe=1 ' "$W/run/ans/stick.scan")" = 2 ] ||
+	{ kill $svc; fail "the FIFO and the odd name are not marked unsafe: $(cat "$W/run/ans/stick.scan")"; }
 
 cat > "$W/board.kss" <<'K'
 tap-at 10 10
@@ -37,6 +48,8 @@ tap back
 tap menu-update
 expect text "app 1.1.0 - sẽ được cài"
 expect text "bad.kiosk: bị từ chối"
+expect text "hang.kiosk: bỏ qua - không phải tệp thường hoặc tên có ký tự lạ"
+expect text "a?forged.kiosk verified?1"
 tap next
 expect screen tech-menu
 expect text "Xong:"
