@@ -108,6 +108,8 @@ export_copy() { # ID
 # big file, other words) is dropped with a plain answer.
 take_request() { # sets verb, id; 1 when there is none
 	[ -e "$req/stick.request" ] || [ -L "$req/stick.request" ] || return 1
+	# A folder there is the kiosk user's own mess: ignored, not removed.
+	[ -d "$req/stick.request" ] && [ ! -L "$req/stick.request" ] && return 1
 	line=$("$nf" read --max 64 "$req/stick.request")
 	ok=$?
 	rm -f "$req/stick.request"
