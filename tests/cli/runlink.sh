@@ -34,9 +34,10 @@ printf 'phase=install\npercent=40\nbytes=1\ntotal=2\n' > "$run/ans/update.status
 mv "$run/ans/update.status.tmp" "$run/ans/update.status"
 wait_for "$rep" "SCREEN updating" 20 || fail "no updating screen for a running update"
 wait_for "$run/req/kiosk.state" "idle=0" 20 || fail "still idle while updating"
+# Counted before the update ends: Welcome may come back at once.
+n=$(grep -c "SCREEN welcome" "$rep")
 printf 'phase=done\npercent=100\nresult=ok\nmessage=installed\n' > "$run/ans/update.status.tmp"
 mv "$run/ans/update.status.tmp" "$run/ans/update.status"
-n=$(grep -c "SCREEN welcome" "$rep")
 i=0
 while [ "$(grep -c "SCREEN welcome" "$rep")" -le "$n" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(grep -c "SCREEN welcome" "$rep")" -gt "$n" ] || fail "Welcome did not return after the update"
