@@ -34,7 +34,8 @@ printf 'phase=install\npercent=40\nbytes=1\ntotal=2\n' > "$run/ans/update.status
 mv "$run/ans/update.status.tmp" "$run/ans/update.status"
 wait_for "$rep" "SCREEN updating" 20 || fail "no updating screen for a running update"
 wait_for "$run/req/kiosk.state" "idle=0" 20 || fail "still idle while updating"
-# Counted before the update ends: Welcome may come back at once.
+# Count the Welcome screens before the update ends: the kiosk may go back to
+# Welcome before this shell runs its next command on a loaded machine.
 n=$(grep -c "SCREEN welcome" "$rep")
 printf 'phase=done\npercent=100\nresult=ok\nmessage=installed\n' > "$run/ans/update.status.tmp"
 mv "$run/ans/update.status.tmp" "$run/ans/update.status"
