@@ -29,6 +29,7 @@
 #include "kiosk.h"
 #include "log.h"
 #include "menu.h"
+#include "runlink.h"
 #include "staff.h"
 
 static const char *env_or(const char *name, const char *def)
@@ -137,7 +138,7 @@ int app_menu_setup(app_t *a)
 		/* On the board the root stick service holds the stick; exports are
 		 * staged in a folder of ours that it copies from. */
 		snprintf(svc, sizeof svc, "%s", service);
-		snprintf(exp, sizeof exp, "%s/export-out", svc);
+		snprintf(exp, sizeof exp, "%s/" RUNLINK_REQ "/export-out", svc);
 		if (mkdir(exp, 0700) != 0 && errno != EEXIST)
 			log_warn("cannot create the export staging folder %s", exp);
 	}

@@ -76,6 +76,7 @@ typedef struct {
 	char type[8];         /* "app" | "data" */
 	char version[40];
 	bool candidate, newer;
+	bool unsafe;          /* not a plain file or an odd name: skipped */
 	char reason[256];     /* updater's own words (technician detail) */
 } menu_cand_t;
 
@@ -131,7 +132,7 @@ menu_t *menu_create(const menu_env_t *env);
 void menu_destroy(menu_t *m);
 
 /* Show the updating screen with progress from the board's stick updater
- * (a root service, followed through /run/kiosk/update.status). */
+ * (a root service, followed through /run/kiosk/ans/update.status). */
 void menu_show_progress(menu_t *m, session_t *s, int percent, const char *phase);
 
 /* The screen is one of the five the menus own. */

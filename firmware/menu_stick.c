@@ -54,7 +54,7 @@ int menu_svc_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *
 {
 	*n = 0;
 	char path[1200];
-	snprintf(path, sizeof path, "%s/stick.scan", e->stick_service);
+	runlink_path(path, sizeof path, e->stick_service, RUNLINK_ANS, "stick.scan");
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return KIOSK_OK; /* no stick held by the service: nothing to list */
@@ -74,6 +74,8 @@ int menu_svc_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *
 		o->candidate = strcmp(v, "1") == 0;
 		field(tail, "newer", v, sizeof v);
 		o->newer = strcmp(v, "1") == 0;
+		field(tail, "unsafe", v, sizeof v);
+		o->unsafe = strcmp(v, "1") == 0;
 		field(tail, "verified", v, sizeof v);
 		if (strcmp(v, "1") == 0) {
 			field(tail, "type", o->type, sizeof o->type);
@@ -89,7 +91,7 @@ int menu_svc_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *
 static void withdraw(const menu_env_t *e)
 {
 	char path[1200];
-	snprintf(path, sizeof path, "%s/stick.request", e->stick_service);
+	runlink_path(path, sizeof path, e->stick_service, RUNLINK_REQ, "stick.request");
 	unlink(path);
 }
 
@@ -184,7 +186,7 @@ int menu_svc_export(const menu_env_t *e, void (*alive)(void *), void *ctx, char 
 		/* The request is taken (removed) by a service that is there. */
 		char path[1200];
 		struct stat sb;
-		snprintf(path, sizeof path, "%s/stick.request", e->stick_service);
+		runlink_path(path, sizeof path, e->stick_service, RUNLINK_REQ, "stick.request");
 		bool taken = stat(path, &sb) != 0;
 		if (!taken && now_ms() - start > SVC_SILENCE_MS)
 			break;

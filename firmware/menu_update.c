@@ -55,6 +55,7 @@ int menu_upd_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *
 		}
 		o->candidate = c[i].candidate;
 		o->newer = c[i].newer;
+		o->unsafe = c[i].unsafe;
 		snprintf(o->reason, sizeof o->reason, "%s", c[i].reason);
 	}
 	free(c);

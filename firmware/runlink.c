@@ -2,7 +2,8 @@
  * the kiosk says when it is idle at Welcome (so a stick update waits for the
  * citizen to finish), follows the updater's progress (inotify, no polling),
  * and asks the stick service for what the unprivileged kiosk cannot do
- * itself (install from the technician menu, export to the stick). */
+ * itself (install from the technician menu, export to the stick). What the
+ * kiosk writes goes to req/, what root writes is read from ans/ (runlink.h). */
 #include "runlink.h"
 
 #include <fcntl.h>
@@ -25,6 +26,31 @@ struct runlink {
 	bool primed;       /* update.status was read at least once */
 };
 
+void runlink_path(char *buf, size_t cap, const char *dir, const char *sub, const char *name)
+{
+	snprintf(buf, cap, "%s/%s/%s", dir, sub, name);
+}
+
+int runlink_put_request(const char *dir, const char *name, const char *text)
+{
+	char tmp[700], path[700];
+	snprintf(tmp, sizeof tmp, "%s/%s/.%s.tmp", dir, RUNLINK_REQ, name);
+	runlink_path(path, sizeof path, dir, RUNLINK_REQ, name);
+	/* req/ is the kiosk's own: O_TRUNC on our temp name is safe there. */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return KIOSK_EIO;
+	size_t n = strlen(text);
+	int ok = write(fd, text, n) == (ssize_t)n;
+	if (close(fd) != 0)
+		ok = 0;
+	if (!ok || rename(tmp, path) != 0) {
+		unlink(tmp);
+		return KIOSK_EIO;
+	}
+	return KIOSK_OK;
+}
+
 runlink_t *runlink_open(const char *dir)
 {
 	struct stat sb;
@@ -34,9 +60,11 @@ runlink_t *runlink_open(const char *dir)
 	if (!r)
 		return NULL;
 	snprintf(r->dir, sizeof r->dir, "%s", dir);
+	char ans[600];
+	snprintf(ans, sizeof ans, "%s/%s", dir, RUNLINK_ANS);
 	r->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (r->fd >= 0 &&
-	    inotify_add_watch(r->fd, dir, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0) {
+	    inotify_add_watch(r->fd, ans, IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE) < 0) {
 		close(r->fd);
 		r->fd = -1;
 	}
@@ -60,14 +88,7 @@ void runlink_publish(runlink_t *r, const char *screen, bool idle)
 	snprintf(text, sizeof text, "screen=%s\nidle=%d\n", screen, idle ? 1 : 0);
 	if (strcmp(text, r->last) == 0)
 		return;
-	char tmp[600], path[600];
-	snprintf(tmp, sizeof tmp, "%s/.kiosk.state.tmp", r->dir);
-	snprintf(path, sizeof path, "%s/kiosk.state", r->dir);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return;
-	fputs(text, f);
-	if (fclose(f) == 0 && rename(tmp, path) == 0)
+	if (runlink_put_request(r->dir, "kiosk.state", text) == KIOSK_OK)
 		snprintf(r->last, sizeof r->last, "%s", text);
 }
 
@@ -81,7 +102,7 @@ void runlink_read_status(const char *dir, runlink_status_t *out)
 	runlink_status_t st;
 	memset(&st, 0, sizeof st);
 	char path[600];
-	snprintf(path, sizeof path, "%s/update.status", dir);
+	runlink_path(path, sizeof path, dir, RUNLINK_ANS, "update.status");
 	FILE *f = fopen(path, "r");
 	if (f) {
 		char line[256];
@@ -110,24 +131,15 @@ int runlink_request(const char *dir, const char *verb, unsigned long *id)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	*id = (unsigned long)((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) % 1000000000000UL;
-	char tmp[600], path[600];
-	snprintf(tmp, sizeof tmp, "%s/.stick.request.tmp", dir);
-	snprintf(path, sizeof path, "%s/stick.request", dir);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return KIOSK_EIO;
-	fprintf(f, "%s %lu\n", verb, *id);
-	if (fclose(f) != 0 || rename(tmp, path) != 0) {
-		unlink(tmp);
-		return KIOSK_EIO;
-	}
-	return KIOSK_OK;
+	char text[64];
+	snprintf(text, sizeof text, "%s %lu\n", verb, *id);
+	return runlink_put_request(dir, "stick.request", text);
 }
 
 int runlink_answer(const char *dir, unsigned long id, bool *ok, char *msg, size_t cap)
 {
 	char path[600];
-	snprintf(path, sizeof path, "%s/stick.answer", dir);
+	runlink_path(path, sizeof path, dir, RUNLINK_ANS, "stick.answer");
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return KIOSK_ENOENT;

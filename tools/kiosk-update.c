@@ -50,6 +50,8 @@ static void write_status(const char *path, const char *text)
 	int fd = mkstemp(tmp);
 	if (fd < 0)
 		return;
+	/* rename() replaces a link or file at FILE, never follows it; a
+	 * folder planted there makes it fail (no write into it). */
 	size_t n = strlen(text);
 	int ok = fchmod(fd, 0644) == 0 && write(fd, text, n) == (ssize_t)n;
 	if (close(fd) != 0)
@@ -247,10 +249,11 @@ int main(int argc, char **argv)
 			res = exit_for(rc);
 		} else {
 			for (size_t i = 0; i < n; i++)
-				printf("%s verified=%d candidate=%d newer=%d type=%s version=%s reason=%s\n",
+				printf("%s verified=%d candidate=%d newer=%d type=%s version=%s%s reason=%s\n",
 				       c[i].name, c[i].verified, c[i].candidate, c[i].newer,
 				       c[i].verified ? bundle_type_name(c[i].h.type) : "",
-				       c[i].verified ? c[i].h.version_str : "", c[i].reason);
+				       c[i].verified ? c[i].h.version_str : "",
+				       c[i].unsafe ? " unsafe=1" : "", c[i].reason);
 			free(c);
 		}
 	} else if (!strcmp(cmd, "status")) {

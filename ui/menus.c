@@ -305,7 +305,7 @@ static void view_update(ml_t *l)
 	for (int i = 0; i < m->ncands; i++) {
 		const menu_cand_t *c = &m->cands[i];
 		const char *k = c->newer ? "menu.cand_newer" : c->candidate ? "menu.cand_not_newer"
-							      : "menu.cand_refused";
+					     : c->unsafe ? "menu.cand_unsafe" : "menu.cand_refused";
 		i18n_format(line, sizeof line, T(l, k), "name", c->name, "type", c->type, "version",
 			    c->version, "reason", c->reason, NULL);
 		text(l, line, FONT_REGULAR, l->a.body_px, c->newer ? C_TEXT : C_TEXT_MUTED);

@@ -695,7 +695,8 @@ int bundle_open(const char *path, const bundle_pubkey_t *keys, size_t nkeys, bun
 		char *err, size_t errlen)
 {
 	*out = NULL;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO planted on a stick must not block the open. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", path, strerror(errno));
 	struct stat st;
@@ -703,6 +704,7 @@ int bundle_open(const char *path, const bundle_pubkey_t *keys, size_t nkeys, bun
 		close(fd);
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "%s is not a regular file", path);
 	}
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
 	bundle_t *b = calloc(1, sizeof *b);
 	if (!b) {
 		close(fd);

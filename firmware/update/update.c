@@ -938,6 +938,7 @@ int update_stick_scan(update_t *u, const char *dir, update_candidate_t **out, si
 	DIR *d = opendir(dir);
 	if (!d)
 		return kiosk_err(err, errlen, KIOSK_EIO, "cannot open %s: %s", dir, strerror(errno));
+	int dfd = dirfd(d);
 	update_candidate_t *c = NULL;
 	size_t cnt = 0, cap = 0;
 	struct dirent *de;
@@ -962,6 +963,23 @@ int update_stick_scan(update_t *u, const char *dir, update_candidate_t **out, si
 		}
 		memset(&c[cnt], 0, sizeof c[cnt]);
 		memcpy(c[cnt].name, de->d_name, l + 1);
+		/* A FIFO, device or link is never opened (a FIFO would block);
+		 * a control character or '=' in the name would forge lines or
+		 * fields of the scan's output: shown masked, refused. */
+		struct stat sb;
+		int odd = 0;
+		for (char *p = c[cnt].name; *p; p++)
+			if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '=') {
+				*p = '?';
+				odd = 1;
+			}
+		if (odd) {
+			c[cnt].unsafe = 1;
+			snprintf(c[cnt].reason, sizeof c[cnt].reason, "name with control characters or '='");
+		} else if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode)) {
+			c[cnt].unsafe = 1;
+			snprintf(c[cnt].reason, sizeof c[cnt].reason, "not a regular file");
+		}
 		cnt++;
 	}
 	closedir(d);
@@ -977,7 +995,8 @@ int update_stick_scan(update_t *u, const char *dir, update_candidate_t **out, si
 		char path[4096];
 		snprintf(path, sizeof path, "%s/%s", dir, c[i].name);
 		bundle_t *b;
-		if (bundle_open(path, u->keys, u->nkeys, &b, c[i].reason, sizeof c[i].reason))
+		if (c[i].unsafe ||
+		    bundle_open(path, u->keys, u->nkeys, &b, c[i].reason, sizeof c[i].reason))
 			continue;
 		c[i].verified = 1;
 		c[i].h = *bundle_header(b);

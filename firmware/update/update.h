@@ -101,6 +101,9 @@ typedef struct {
 	int newer;          /* candidate and would install (newer, floors ok) */
 	bundle_header_t h;  /* valid when verified */
 	char reason[BUNDLE_ERR_LEN]; /* why not a candidate / not newer */
+	int unsafe;         /* not a regular file, or a name with control
+			     * characters or '=' (shown with '?' for them);
+			     * never opened */
 } update_candidate_t;
 
 /* Lists the *.kiosk files at the root of dir (._* ignored). *out is malloc'd

@@ -1,11 +1,12 @@
 #!/bin/sh
 # runlink.sh - the kiosk and the board's stick updater through the run
 # folder: the running kiosk (real main loop, sleeping in poll) says it is idle
-# at Welcome; an update's progress written to update.status brings up the
+# at Welcome (req/kiosk.state); an update's progress written to
+# ans/update.status brings up the
 # updating screen (woken by inotify, not by polling); when the updater
 # finishes, Welcome returns. SIGTERM then ends the kiosk cleanly.
 set -u
-run="$TESTS_TMP/run"; mkdir -p "$run"
+run="$TESTS_TMP/run"; mkdir -p "$run/req" "$run/ans"
 # The kiosk runs on the real clock here: open all day, every day, so the
 # test does not depend on when it runs (lunch or night shows "closed").
 mkdir -p "$TESTS_TMP/d"
@@ -27,17 +28,17 @@ wait_for() { # file pattern seconds
 	done
 	return 1
 }
-wait_for "$run/kiosk.state" "idle=1" 20 || fail "the kiosk never said it was idle"
-grep -q "screen=welcome" "$run/kiosk.state" || fail "kiosk.state: $(cat "$run/kiosk.state")"
-printf 'phase=install\npercent=40\nbytes=1\ntotal=2\n' > "$run/update.status.tmp"
-mv "$run/update.status.tmp" "$run/update.status"
+wait_for "$run/req/kiosk.state" "idle=1" 20 || fail "the kiosk never said it was idle"
+grep -q "screen=welcome" "$run/req/kiosk.state" || fail "kiosk.state: $(cat "$run/req/kiosk.state")"
+printf 'phase=install\npercent=40\nbytes=1\ntotal=2\n' > "$run/ans/update.status.tmp"
+mv "$run/ans/update.status.tmp" "$run/ans/update.status"
 wait_for "$rep" "SCREEN updating" 20 || fail "no updating screen for a running update"
-wait_for "$run/kiosk.state" "idle=0" 20 || fail "still idle while updating"
+wait_for "$run/req/kiosk.state" "idle=0" 20 || fail "still idle while updating"
 # Count the Welcome screens before the update ends: the kiosk may go back to
 # Welcome before this shell runs its next command on a loaded machine.
 n=$(grep -c "SCREEN welcome" "$rep")
-printf 'phase=done\npercent=100\nresult=ok\nmessage=installed\n' > "$run/update.status.tmp"
-mv "$run/update.status.tmp" "$run/update.status"
+printf 'phase=done\npercent=100\nresult=ok\nmessage=installed\n' > "$run/ans/update.status.tmp"
+mv "$run/ans/update.status.tmp" "$run/ans/update.status"
 i=0
 while [ "$(grep -c "SCREEN welcome" "$rep")" -le "$n" ] && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 [ "$(grep -c "SCREEN welcome" "$rep")" -gt "$n" ] || fail "Welcome did not return after the update"

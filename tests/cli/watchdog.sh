@@ -37,7 +37,7 @@ run_kiosk() { # WATCHDOG_PID value ("" = ours)
 		2> "$TESTS_TMP/err" &
 	kpid=$!
 }
-mkdir -p "$TESTS_TMP/run"
+mkdir -p "$TESTS_TMP/run/req" "$TESTS_TMP/run/ans"
 
 listen 30
 run_kiosk ""

@@ -190,13 +190,16 @@ def sc_boot():
                  "/etc/tmpfiles.d/kiosk.conf", "/etc/polkit-1/rules.d/50-kiosk-time.rules",
                  "/etc/sysctl.d/90-kiosk-lockdown.conf", "/etc/systemd/logind.conf.d/90-kiosk.conf",
                  "/usr/local/lib/kiosk/kiosk-stick-update", "/usr/local/bin/kiosk-launcher",
-                 "/usr/local/bin/kiosk-update"):
+                 "/usr/local/bin/kiosk-update", "/usr/local/bin/kiosk-nofollow"):
         expect(vm.sh("test -e " + path)[0] == 0, "board file missing: " + path)
     expect(vm.check("cat /proc/sys/kernel/sysrq").strip() == "0", "sysctl.d not applied (sysrq on)")
-    expect(vm.check("stat -c '%a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger").split("\n")[:3] ==
-           ["1775 root:kiosk", "755 root:root", "750 kiosk:kiosk"],
-           "tmpfiles did not set up /run/kiosk, app/, ledger/: " +
-           vm.check("stat -c '%n %a %U:%G' /run/kiosk /var/lib/kiosk/app /var/lib/kiosk/ledger"))
+    expect(vm.check("cat /proc/sys/fs/protected_regular /proc/sys/fs/protected_fifos").split() == ["2", "2"],
+           "sysctl.d not applied (protected_regular, protected_fifos)")
+    dirs = "/run/kiosk /run/kiosk/req /run/kiosk/ans /var/lib/kiosk/app /var/lib/kiosk/ledger"
+    expect(vm.check("stat -c '%a %U:%G' " + dirs).split("\n")[:5] ==
+           ["755 root:root", "700 kiosk:kiosk", "750 root:kiosk", "755 root:root", "750 kiosk:kiosk"],
+           "tmpfiles did not set up /run/kiosk (req/, ans/), app/, ledger/: " +
+           vm.check("stat -c '%n %a %U:%G' " + dirs))
     expect(vm.check("readlink /var/lib/kiosk/app/current").strip() == "slot-a",
            "app/current does not point to slot-a")
     expect(vm.sh("test -f /var/lib/kiosk/app/slot-a/VERSION && test -f /var/lib/kiosk/app/state.0 "
@@ -349,7 +352,7 @@ def sc_stick_mount():
     vm.check(GADGET + " stick plug /run/bench/xfer/sticks/plain.img")
     res = stick_unit_done(vm, "kiosk-update@sda.service", t0, 120)
     expect(res != "success", "the updater succeeded on a stick without a bundle")
-    st = vm.check("cat /run/kiosk/update.status")
+    st = vm.check("cat /run/kiosk/ans/update.status")
     expect("result=failed" in st and "cannot read the stick" not in st,
            "update.status after a stick without a bundle:\n" + st)
     jr = vm.check("journalctl -b -q --no-pager -o cat -u kiosk-update@sda.service")
@@ -899,7 +902,7 @@ def sc_update_tampered():
         res = stick_unit_done(vm, "kiosk-update@sda.service", t0, 240,
                               "the updater with the tampered stick")
         expect(res != "success", "kiosk-update@sda.service succeeded with a tampered bundle")
-        log = vm.check("cat /run/kiosk/update.log")
+        log = vm.check("cat /run/kiosk/ans/update.log")
         expect(kiosk_main(vm) == pid, "the kiosk was restarted after a refused bundle")
         after = update_status(vm)
         expect(after.get("current") == before.get("current") == "a",
@@ -997,7 +1000,7 @@ def sc_update_pull():
         vm.wait_event(r"SCREEN welcome", 180)
         vm.check(GADGET + " stick plug /run/bench/xfer/sticks/pull.img")
         wait_guest(vm, "awk '/PROGRESS/ { if ($2 + 0 >= 30) ok = 1 } END { exit !ok }' "
-                   "/run/kiosk/update.log", 300, "no progress past 30% reported")
+                   "/run/kiosk/ans/update.log", 300, "no progress past 30% reported")
         vm.check(GADGET + " stick unplug")
         wait_guest(vm, "! pidof kiosk-update >/dev/null", 120, "the updater hangs after the pull")
         st = update_status(vm)
@@ -1093,14 +1096,14 @@ def sc_tech_menu():
         pid = kiosk_main(vm)
         open_tech_menu(vm)
         vm.check(GADGET + " stick plug /run/bench/xfer/sticks/tech.img rw")
-        wait_guest(vm, "grep -q 'update.kiosk .*candidate=1' /run/kiosk/stick.scan", 120,
+        wait_guest(vm, "grep -q 'update.kiosk .*candidate=1' /run/kiosk/ans/stick.scan", 120,
                    "the stick service did not list the stick's bundle")
         # Export through the service.
         mark = len(vm.events())
         tap_target(vm, "tech-menu", "menu-export")
         tap_new(vm, "tech-menu", "next", mark)
-        wait_guest(vm, "grep -q '^result=' /run/kiosk/stick.answer", 120, "the export was not answered")
-        ans = vm.check("cat /run/kiosk/stick.answer")
+        wait_guest(vm, "grep -q '^result=' /run/kiosk/ans/stick.answer", 120, "the export was not answered")
+        ans = vm.check("cat /run/kiosk/ans/stick.answer")
         expect("result=ok" in ans, "the export failed:\n" + ans)
         vm.check("mkdir -p /run/bench/check && /bin/mount -o ro /dev/sda /run/bench/check")
         csv = vm.check("ls /run/bench/check/kiosk-export-*/daily-statistics.csv").strip()
@@ -1109,7 +1112,7 @@ def sc_tech_menu():
         head = vm.check("sed -n 1p %s" % csv)
         expect("date,series,printed,voided,reprints" in head, "exported CSV header: %r" % head)
         # The kiosk clears its staging folder once it has the answer.
-        wait_guest(vm, "test -z \"$(ls -A /run/kiosk/export-out)\"", 30,
+        wait_guest(vm, "test -z \"$(ls -A /run/kiosk/req/export-out)\"", 30,
                    "the staging folder was not cleared")
         time.sleep(2)
         vm.screendump(os.path.join(RESULTS, "tech-menu-export.png"))
@@ -1131,7 +1134,7 @@ def sc_tech_menu():
         try:
             vm.wait_event(r"SCREEN tech-menu\b", 300, start=at)
         except BaseException:
-            print(vm.check("cat /run/kiosk/update.log /run/kiosk/stick.answer /run/kiosk/update.status 2>&1; "
+            print(vm.check("cat /run/kiosk/ans/update.log /run/kiosk/ans/stick.answer /run/kiosk/ans/update.status 2>&1; "
                            "journalctl -b -q --no-pager -o cat -u kiosk-update@sda.service | tail -n 20"))
             raise
         st = update_status(vm)
