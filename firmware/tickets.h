@@ -57,6 +57,8 @@ typedef struct {
 	char ticket_id[40];        /* unique id, separate from the number */
 	printer_state_t printer;   /* why it failed, or NEAR_END as a warning */
 	bool voided;               /* a number was reserved and then voided */
+	bool storage_fault;        /* the failure came from the ledger's storage, not the printer */
+	bool storage_warning;      /* printed and issued, but the ledger could not record it yet */
 	bool dated;                /* the ticket carried a date (clock trusted) */
 	int64_t time_ms;           /* issue time, UTC ms */
 } tickets_result_t;
@@ -122,6 +124,16 @@ int tickets_reprint_proc(tickets_t *t, const catalog_proc_t *p, const char *numb
 /* Whether the last reservation ran on an untrusted or backwards clock
  * (staff warning). */
 bool tickets_clock_warning(const tickets_t *t);
+
+/* Whether a printed ticket still waits to be recorded because the storage
+ * failed (staff warning; nothing else is issued until it is written). */
+bool tickets_storage_warning(const tickets_t *t);
+/* The ledger's last storage failure: KIOSK_ENOSPC, KIOSK_EROFS,
+ * KIOSK_ECORRUPT, KIOSK_EIO... (KIOSK_OK: none) and its precise reason. */
+int tickets_storage_error(const tickets_t *t, char *buf, size_t cap);
+/* Whether a business day ahead of a trusted clock was brought back to today
+ * since the start (staff warning; ledger event "rewound"). */
+bool tickets_day_rewound(const tickets_t *t);
 
 /* What goes on one ticket, for tickets_compose. */
 typedef struct {

@@ -283,6 +283,10 @@ static void view_paper(ml_t *l)
 		body(l, T(l, "menu.paper_advice"));
 	if (tickets_clock_warning(t))
 		body(l, T(l, "menu.clock_warning"));
+	if (tickets_day_rewound(t))
+		body(l, T(l, "menu.clock_rewound"));
+	if (tickets_storage_warning(t))
+		body(l, T(l, "menu.storage_warning"));
 	if (l->m->role == STAFF_TECH) {
 		message(l);
 		ui_item_t it[1] = {{"test-page", T(l, "menu.test_page"), 0}};
