@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "kiosk.h"
@@ -37,6 +38,7 @@ struct ledger {
 	int64_t pending;           /* printed row whose "printed" write failed, 0: none */
 	int slot_fd;               /* <path>-confirm, pre-allocated; -1 when unusable */
 	char slot_path[4200];
+	char path[4096];
 	int last_rc;               /* last failure, KIOSK_* */
 	char last_err[320];        /* its precise reason, for staff and logs */
 };
@@ -113,6 +115,46 @@ static void describe(char *buf, size_t cap, int k, int rc, int sys)
 		snprintf(buf, cap, "%s: %s (SQLite %d)", kind_words(k), sqlite3_errstr(rc), rc);
 }
 
+/* When SQLite's answer is vague (cannot open, I/O error, "malformed" from
+ * a read that failed), ask the storage itself: a read-only file system, no
+ * space left, or a file that cannot be read at all. KIOSK_OK: no finding. */
+static int probe_storage(const char *path, char *buf, size_t cap)
+{
+	char dir[4200];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *sl = strrchr(dir, '/');
+	if (sl)
+		*(sl == dir ? sl + 1 : sl) = 0;
+	else
+		snprintf(dir, sizeof dir, ".");
+	struct statvfs vs;
+	if (statvfs(dir, &vs) == 0 && (vs.f_flag & ST_RDONLY)) {
+		snprintf(buf, cap, "storage read-only or not writable: the file system holding the ledger is "
+			 "mounted read-only");
+		return KIOSK_EROFS;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 && errno == EIO) {
+		snprintf(buf, cap, "storage error: the ledger file cannot be opened (%s)", strerror(errno));
+		return KIOSK_EIO;
+	}
+	char b[100];
+	if (fd >= 0 && pread(fd, b, sizeof b, 0) < 0) {
+		int e = errno;
+		close(fd);
+		snprintf(buf, cap, "storage error: the ledger file cannot be read (%s)", strerror(e));
+		return KIOSK_EIO;
+	}
+	if (fd >= 0)
+		close(fd);
+	if (access(dir, W_OK) != 0 && (errno == EROFS || errno == EACCES || errno == EPERM)) {
+		snprintf(buf, cap, "storage read-only or not writable: the ledger's folder cannot be written (%s)",
+			 strerror(errno));
+		return KIOSK_EROFS;
+	}
+	return KIOSK_OK;
+}
+
 /* Note a failed SQLite call on l and return its KIOSK_* kind. */
 static int fail_rc(ledger_t *l, int rc)
 {
@@ -125,6 +167,14 @@ static int fail_rc(ledger_t *l, int rc)
 		return KIOSK_OK;
 	l->last_rc = k;
 	describe(l->last_err, sizeof l->last_err, k, rc, sys);
+	if ((k == KIOSK_EIO || k == KIOSK_ECORRUPT) && l->path[0]) {
+		char why[256];
+		int p = probe_storage(l->path, why, sizeof why);
+		if (p) {
+			l->last_rc = k = p;
+			snprintf(l->last_err, sizeof l->last_err, "%s (SQLite said: %s, %d)", why, sqlite3_errstr(rc), rc);
+		}
+	}
 	return k;
 }
 
@@ -388,7 +438,12 @@ sqlfail: {
 		out = classify(rc, sys);
 		if (out == KIOSK_OK)
 			out = KIOSK_EIO;
-		if (out == KIOSK_ECORRUPT)
+		char pw[256];
+		int p = out == KIOSK_EIO || out == KIOSK_ECORRUPT ? probe_storage(path, pw, sizeof pw) : KIOSK_OK;
+		if (p) {
+			out = p;
+			snprintf(why, cap, "%s (SQLite said: %s, %d)", pw, sqlite3_errstr(rc), rc);
+		} else if (out == KIOSK_ECORRUPT)
 			snprintf(why, cap, "ledger damaged or not a SQLite file: %s (SQLite %d)", sqlite3_errstr(rc), rc);
 		else
 			describe(why, cap, out, rc, sys);
@@ -582,6 +637,7 @@ int ledger_open(const char *path, const kclock_t *clock, ledger_t **out, char *e
 	l->clock = clock;
 	l->slot_fd = -1;
 	snprintf(l->slot_path, sizeof l->slot_path, "%s-confirm", path);
+	snprintf(l->path, sizeof l->path, "%s", path);
 	int rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		k = l->db ? fail_rc(l, rc) : KIOSK_ENOMEM;
