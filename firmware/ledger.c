@@ -185,7 +185,15 @@ static int exec(ledger_t *l, const char *sql)
 }
 
 static int begin(ledger_t *l) { return exec(l, "BEGIN IMMEDIATE"); }
-static int commit(ledger_t *l) { return exec(l, "COMMIT"); }
+static int commit(ledger_t *l)
+{
+	int rc = exec(l, "COMMIT");
+	if (rc == KIOSK_OK) { /* the storage works (again) */
+		l->last_rc = KIOSK_OK;
+		l->last_err[0] = 0;
+	}
+	return rc;
+}
 static void rollback(ledger_t *l)
 {
 	if (!sqlite3_get_autocommit(l->db))
