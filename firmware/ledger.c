@@ -609,7 +609,7 @@ int ledger_open(const char *path, const kclock_t *clock, ledger_t **out, char *e
 	char why[400] = "";
 	struct stat sb;
 	int k = KIOSK_OK;
-	if (lstat(path, &sb) != 0) {
+	if (stat(path, &sb) != 0) {
 		if (errno != ENOENT) {
 			k = errno_kind(errno);
 			snprintf(why, sizeof why, "%s: %s", kind_words(k), strerror(errno));

@@ -78,7 +78,11 @@ void tickets_close(tickets_t *t);
 int tickets_check(tickets_t *t, const catalog_group_t *g, bool priority, printer_state_t *state);
 
 /* Reserve, render, print, confirm. answers go into the hand-off record on the
- * ticket and are not stored. lang chooses the ticket's fixed words. */
+ * ticket and are not stored. lang chooses the ticket's fixed words. A
+ * failure of the ledger's storage gives its code (KIOSK_ENOSPC, KIOSK_EROFS,
+ * KIOSK_ECORRUPT, KIOSK_EIO) with out->storage_fault set, and the reason in
+ * kiosk.log. A ticket sent whole and confirmed is issued (KIOSK_OK) even
+ * when its "printed" write fails; out->storage_warning then tells staff. */
 int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, bool priority,
 		  const tickets_answer_t *answers, size_t nanswers, lang_t lang,
 		  tickets_result_t *out);
