@@ -308,9 +308,8 @@ static void sleep_ms(int ms)
 static int storage_fail(tickets_t *t, int rc, const char *what, tickets_result_t *out)
 {
 	char why[320];
-	int k = ledger_last_error(t->ledger, why, sizeof why);
+	ledger_last_error(t->ledger, why, sizeof why);
 	log_error("ledger: %s failed: %s", what, why[0] ? why : kiosk_strerror(rc));
-	(void)k;
 	if (out)
 		out->storage_fault = true;
 	return rc;
