@@ -426,6 +426,9 @@ static void do_print(app_t *a)
 	tickets_issue(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, &r);
 	if (r.rc == KIOSK_OK)
 		log_info("ticket %s issued (procedure %s)", r.number, s->proc->id);
+	else if (r.storage_fault)
+		log_warn("ticket not issued: storage fault, %s (voided %s; the reason is logged above)",
+			 kiosk_strerror(r.rc), r.voided ? r.number : "none");
 	else
 		log_warn("ticket not issued: %s (printer %s, voided %s)", kiosk_strerror(r.rc),
 			 printer_state_name(r.printer), r.voided ? r.number : "none");

@@ -105,7 +105,7 @@ static int hook_factory_reset(void *ctx)
 	/* The ledger is closed cleanly, removed, and a new one opened. */
 	tickets_close(a->tickets);
 	a->tickets = NULL;
-	static const char *const files[] = {"ledger.db", "ledger.db-wal", "ledger.db-shm"};
+	static const char *const files[] = {"ledger.db", "ledger.db-wal", "ledger.db-shm", "ledger.db-confirm"};
 	for (size_t i = 0; i < KIOSK_ARRAY_LEN(files); i++) {
 		char p[1200];
 		snprintf(p, sizeof p, "%s/%s", a->data, files[i]);

@@ -22,6 +22,8 @@ const char *kiosk_strerror(int rc)
 	case KIOSK_EPERM: return "not permitted";
 	case KIOSK_ENOENT: return "not found";
 	case KIOSK_ERANGE: return "out of range";
+	case KIOSK_ENOSPC: return "storage full";
+	case KIOSK_EROFS: return "storage read-only";
 	default: return "error";
 	}
 }

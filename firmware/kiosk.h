@@ -26,6 +26,8 @@ enum {
 	KIOSK_EPERM = -13,     /* not allowed (signature, PIN, permissions) */
 	KIOSK_ENOENT = -14,    /* not found */
 	KIOSK_ERANGE = -15,    /* value out of range / too large */
+	KIOSK_ENOSPC = -16,    /* storage full */
+	KIOSK_EROFS = -17,     /* storage read-only (or not writable) */
 };
 
 /* Short English description of a KIOSK_* code, for logs. Never NULL. */

@@ -499,6 +499,8 @@ static void choose_proc(session_t *s, const catalog_proc_t *p)
 		memset(&s->result, 0, sizeof s->result);
 		s->result.rc = rc;
 		s->result.printer = st;
+		/* A printer that can print: the ledger's storage refused. */
+		s->result.storage_fault = st == PRINTER_OK || st == PRINTER_NEAR_END;
 		go(s, SCR_PRINTER_ERROR);
 		return;
 	}

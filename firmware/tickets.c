@@ -34,6 +34,8 @@ struct tickets {
 	bool have_usb, have_file, have_ext;
 };
 
+static int storage_fail(tickets_t *t, int rc, const char *what, tickets_result_t *out);
+
 static char *dupstr(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -242,6 +244,23 @@ bool tickets_clock_warning(const tickets_t *t)
 	return t && ledger_clock_warning(t->ledger);
 }
 
+bool tickets_storage_warning(const tickets_t *t)
+{
+	return t && ledger_storage_pending(t->ledger);
+}
+
+int tickets_storage_error(const tickets_t *t, char *buf, size_t cap)
+{
+	if (cap)
+		buf[0] = 0;
+	return t ? ledger_last_error(t->ledger, buf, cap) : KIOSK_EINVAL;
+}
+
+bool tickets_day_rewound(const tickets_t *t)
+{
+	return t && ledger_day_rewound(t->ledger, NULL);
+}
+
 static int series_of(tickets_t *t, const catalog_group_t *g, bool priority, char *series)
 {
 	*series = 0;
@@ -274,6 +293,8 @@ int tickets_check(tickets_t *t, const catalog_group_t *g, bool priority, printer
 	if (*state != PRINTER_OK || spent > 1000)
 		log_info("printer check: %s after %lld ms", printer_state_name(*state), (long long)spent);
 	rc = ledger_available(t->ledger, series, t->cap, NULL);
+	if (rc && rc != KIOSK_ESOLDOUT)
+		storage_fail(t, rc, "checking the numbers left", NULL);
 	if (rc)
 		return rc;
 	return printer_state_rc(*state);
@@ -342,6 +363,18 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Log a ledger failure precisely (staff) and mark the result as a storage
+ * fault (the citizen's screen says so in plain words, not "printer"). */
+static int storage_fail(tickets_t *t, int rc, const char *what, tickets_result_t *out)
+{
+	char why[320];
+	ledger_last_error(t->ledger, why, sizeof why);
+	log_error("ledger: %s failed: %s", what, why[0] ? why : kiosk_strerror(rc));
+	if (out)
+		out->storage_fault = true;
+	return rc;
+}
+
 /* Print a reserved ticket: pre-check, mark sent, send, confirm, record. */
 static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets_job_t *job,
 			  tickets_result_t *out)
@@ -352,7 +385,7 @@ static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets
 	int rows = 0;
 	int rc = tickets_compose(t->render, t->profile, job, &bytes, &nbytes, &rows);
 	printer_state_t st = PRINTER_OK;
-	bool began = false;
+	bool began = false, storage = false;
 	if (!rc && !p) {
 		st = PRINTER_NO_PRINTER;
 		rc = KIOSK_ENODEV;
@@ -367,9 +400,12 @@ static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets
 		rc = p->ops->job_begin(p->ctx, name);
 		began = rc == KIOSK_OK;
 	}
-	/* Durable before the first byte. */
-	if (!rc)
+	/* Durable before the first byte (and the room to confirm it later). */
+	if (!rc) {
 		rc = ledger_mark_sent(t->ledger, lt->row);
+		if (rc)
+			storage = true;
+	}
 	if (!rc) {
 		rc = printer_send(p, bytes, nbytes, &sent, &st);
 		if (!rc && p->ops->wait_mechanism) {
@@ -380,6 +416,15 @@ static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets
 			st = printer_query(p);
 			rc = printer_state_rc(st);
 		}
+	}
+	/* Sent whole and confirmed: from here the citizen holds this number.
+	 * Record that where no new space is needed, before the print is final. */
+	bool confirmed = false;
+	if (!rc) {
+		if (ledger_confirm(t->ledger, lt->row) == KIOSK_OK)
+			confirmed = true;
+		else
+			storage_fail(t, KIOSK_EIO, "confirm slot", NULL);
 	}
 	if (began) {
 		int e = p->ops->job_end(p->ctx, rc == KIOSK_OK);
@@ -392,12 +437,26 @@ static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets
 	out->printer = st;
 	if (rc) {
 		bool any = sent > 0;
-		ledger_fail(t->ledger, lt->row, any, printer_state_name(st));
+		if (storage)
+			storage_fail(t, rc, "marking the ticket sent", out);
+		if (ledger_fail(t->ledger, lt->row, any, storage ? "storage" : printer_state_name(st)))
+			storage_fail(t, rc, "recording the failure (the number is voided at the next start)", NULL);
 		if (any && !lt->reprint)
 			out->voided = true;
 		return rc;
 	}
-	return ledger_mark_printed(t->ledger, lt->row);
+	int m = ledger_mark_printed(t->ledger, lt->row);
+	if (m) {
+		/* The ticket is on paper: it is issued, whatever the storage says.
+		 * The ledger writes it at the next chance (or from the confirm slot
+		 * at restart); staff are warned. */
+		storage_fail(t, m, "recording a printed ticket", NULL);
+		log_error("ticket %s (%s) printed whole; the ledger records it %s", lt->number, lt->ticket_id,
+			  confirmed ? "when the storage works again or at the next start"
+				    : "only if the storage works again before a restart");
+		out->storage_warning = true;
+	}
+	return KIOSK_OK;
 }
 
 static void fill_result(tickets_result_t *out, const ledger_ticket_t *lt)
@@ -433,8 +492,14 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 		rc = printer_state_rc(out->printer);
 	}
 	ledger_ticket_t lt;
-	if (!rc)
+	if (!rc) {
 		rc = ledger_reserve(t->ledger, series, t->cap, p->id, priority && t->policy != PRIORITY_NONE, &lt);
+		if (rc && rc != KIOSK_ESOLDOUT)
+			storage_fail(t, rc, "reserving a number", out);
+		if (!rc && lt.rewound)
+			log_warn("clock: the business day was ahead of a trusted clock; today (%d) is the "
+				 "business day again, numbering goes on after today's numbers", lt.day_key);
+	}
 	if (rc) {
 		out->rc = rc;
 		return rc;
@@ -468,8 +533,11 @@ static int reprint(tickets_t *t, const catalog_t *cat, const catalog_proc_t *pro
 	out->printer = tickets_printer_state(t);
 	int rc = printer_state_rc(out->printer);
 	ledger_ticket_t lt;
-	if (!rc)
+	if (!rc) {
 		rc = ledger_reprint(t->ledger, num, &lt);
+		if (rc && rc != KIOSK_ENOENT)
+			storage_fail(t, rc, "starting a reprint", out);
+	}
 	if (rc) {
 		out->rc = rc;
 		return rc;

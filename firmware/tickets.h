@@ -57,6 +57,8 @@ typedef struct {
 	char ticket_id[40];        /* unique id, separate from the number */
 	printer_state_t printer;   /* why it failed, or NEAR_END as a warning */
 	bool voided;               /* a number was reserved and then voided */
+	bool storage_fault;        /* the failure came from the ledger's storage, not the printer */
+	bool storage_warning;      /* printed and issued, but the ledger could not record it yet */
 	bool dated;                /* the ticket carried a date (clock trusted) */
 	int64_t time_ms;           /* issue time, UTC ms */
 } tickets_result_t;
@@ -86,7 +88,11 @@ int tickets_set_config(tickets_t *t, const tickets_config_t *cfg, char *err, siz
 int tickets_check(tickets_t *t, const catalog_group_t *g, bool priority, printer_state_t *state);
 
 /* Reserve, render, print, confirm. answers go into the hand-off record on the
- * ticket and are not stored. lang chooses the ticket's fixed words. */
+ * ticket and are not stored. lang chooses the ticket's fixed words. A
+ * failure of the ledger's storage gives its code (KIOSK_ENOSPC, KIOSK_EROFS,
+ * KIOSK_ECORRUPT, KIOSK_EIO) with out->storage_fault set, and the reason in
+ * kiosk.log. A ticket sent whole and confirmed is issued (KIOSK_OK) even
+ * when its "printed" write fails; out->storage_warning then tells staff. */
 int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, bool priority,
 		  const tickets_answer_t *answers, size_t nanswers, lang_t lang,
 		  tickets_result_t *out);
@@ -132,6 +138,16 @@ int tickets_reprint_proc(tickets_t *t, const catalog_proc_t *p, const char *numb
 /* Whether the last reservation ran on an untrusted or backwards clock
  * (staff warning). */
 bool tickets_clock_warning(const tickets_t *t);
+
+/* Whether a printed ticket still waits to be recorded because the storage
+ * failed (staff warning; nothing else is issued until it is written). */
+bool tickets_storage_warning(const tickets_t *t);
+/* The ledger's last storage failure: KIOSK_ENOSPC, KIOSK_EROFS,
+ * KIOSK_ECORRUPT, KIOSK_EIO... (KIOSK_OK: none) and its precise reason. */
+int tickets_storage_error(const tickets_t *t, char *buf, size_t cap);
+/* Whether a business day ahead of a trusted clock was brought back to today
+ * since the start (staff warning; ledger event "rewound"). */
+bool tickets_day_rewound(const tickets_t *t);
 
 /* What goes on one ticket, for tickets_compose. */
 typedef struct {

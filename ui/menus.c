@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "keyboard.h"
+#include "kiosk.h"
 #include "menu.h"
 #include "widgets.h"
 
@@ -283,6 +284,15 @@ static void view_paper(ml_t *l)
 		body(l, T(l, "menu.paper_advice"));
 	if (tickets_clock_warning(t))
 		body(l, T(l, "menu.clock_warning"));
+	if (tickets_day_rewound(t))
+		body(l, T(l, "menu.clock_rewound"));
+	if (tickets_storage_warning(t))
+		body(l, T(l, "menu.storage_warning"));
+	char why[320];
+	int sk = tickets_storage_error(t, why, sizeof why); /* the precise words go to kiosk.log */
+	if (sk != KIOSK_OK)
+		body(l, T(l, sk == KIOSK_ENOSPC ? "menu.storage_full" : sk == KIOSK_EROFS ? "menu.storage_readonly"
+			     : sk == KIOSK_ECORRUPT ? "menu.storage_damaged" : "menu.storage_error"));
 	if (l->m->role == STAFF_TECH) {
 		message(l);
 		ui_item_t it[1] = {{"test-page", T(l, "menu.test_page"), 0}};

@@ -545,10 +545,13 @@ static void scr_ticket(lay_t *l)
 	}
 }
 
-static const char *printer_key(printer_state_t st, int rc)
+static const char *printer_key(printer_state_t st, int rc, bool storage)
 {
 	if (rc == KIOSK_ESOLDOUT)
 		return "ui.soldout_text";
+	if (storage) /* the kiosk's own storage, not the printer */
+		return rc == KIOSK_ENOSPC ? "ui.storage_full" : rc == KIOSK_EROFS ? "ui.storage_readonly"
+			: rc == KIOSK_ECORRUPT ? "ui.storage_damaged" : "ui.storage_error";
 	switch (st) {
 	case PRINTER_PAPER_OUT: return "ui.printer_paper_out";
 	case PRINTER_COVER_OPEN: return "ui.printer_cover_open";
@@ -565,7 +568,7 @@ static void scr_printer_error(lay_t *l)
 	/* "back" here ends the session: the session maps it to done. */
 	title(l, T(l, "ui.printer_error_title"));
 	int pad = l->a.gap;
-	const char *msg = T(l, printer_key(s->result.printer, s->result.rc));
+	const char *msg = T(l, printer_key(s->result.printer, s->result.rc, s->result.storage_fault));
 	int epx = l->a.scale_pct > 100 ? l->a.button_px : l->a.title_px;
 	int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, epx);
 	ui_rect_t eb = {l->left, l->y, content_w(l), eh + 2 * pad};

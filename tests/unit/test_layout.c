@@ -272,6 +272,58 @@ static void test_glyph_coverage(void **state)
 		assert_true(TTF_GlyphIsProvided32(font, more[i]));
 }
 
+/* A storage fault is told as such on the citizen's screen (not as a printer
+ * fault), in both languages, and lays out like every other screen. */
+static bool has_line_of(const drawlist_t *dl, const char *msg)
+{
+	for (int i = 0; i < dl->n; i++) {
+		const dc_t *c = &dl->cmds[i];
+		size_t n = c->kind == DC_TEXT && c->text ? strlen(c->text) : 0;
+		if (n >= 8 && strncmp(msg, c->text, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void test_storage_words(void **state)
+{
+	fx_t *f = *state;
+	static const int rcs[] = {KIOSK_ENOSPC, KIOSK_EROFS, KIOSK_ECORRUPT, KIOSK_EIO};
+	static const char *const keys[] = {"ui.storage_full", "ui.storage_readonly", "ui.storage_damaged",
+					   "ui.storage_error"};
+	for (int l = 0; l < LANG_COUNT; l++)
+		for (size_t k = 0; k < sizeof rcs / sizeof rcs[0]; k++) {
+			session_t *s = session_create(f->cat, &f->cfg, &f->clock, NULL);
+			assert_non_null(s);
+			s->lang = (lang_t)l;
+			gallery_set_state(s, SCR_PRINTER_ERROR);
+			s->result.rc = rcs[k];
+			s->result.printer = PRINTER_OK;
+			s->result.voided = false;
+			s->result.number[0] = 0;
+			s->result.storage_fault = true;
+			screen_ctx_t c = {.s = s, .cat = f->cat, .cfg = &f->cfg, .tr = f->tr, .fonts = f->fonts,
+					  .w = 1080, .h = 1920};
+			snprintf(f->where, sizeof f->where, "printer-error %s %s", keys[k], l ? "en" : "vi");
+			screens_build(&f->dl, &c);
+			a11y_t a;
+			a11y_compute(&a, f->cfg.panel_diagonal_in, f->cfg.panel_width, f->cfg.panel_height, 100);
+			check_list(f, &f->dl, screens_theme(s), &a);
+			const char *want = i18n_get(f->tr, (lang_t)l, keys[k]);
+			assert_true(i18n_has(f->tr, keys[k]));
+			if (!has_line_of(&f->dl, want)) {
+				fprintf(stderr, "%s: \"%s\" not on the screen\n", f->where, want);
+				f->failures++;
+			}
+			if (has_line_of(&f->dl, i18n_get(f->tr, (lang_t)l, "ui.printer_failed"))) {
+				fprintf(stderr, "%s: a storage fault shown as a printer fault\n", f->where);
+				f->failures++;
+			}
+			session_destroy(s);
+		}
+	assert_int_equal(f->failures, 0);
+}
+
 int main(void)
 {
 	setenv("SDL_VIDEODRIVER", "dummy", 0);
@@ -280,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_every_screen),
 		cmocka_unit_test(test_stacked_marks),
 		cmocka_unit_test(test_glyph_coverage),
+		cmocka_unit_test(test_storage_words),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -2,7 +2,10 @@
  * day; untrusted and backwards clocks keep counting undated with a warning;
  * the untrusted-then-trusted day adopts instead of resetting; cap and the
  * 999 limit; release vs void; crash recovery; reprint; corrupt files;
- * restart continuity. */
+ * restart continuity; a future business day brought back by a trusted
+ * clock; damaged, empty and foreign files refused byte for byte unchanged;
+ * storage faults (fault-injecting VFS) classified and, after a whole print,
+ * never turning a held ticket into a void number. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +16,10 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "clock.h"
+#include "faultvfs.h"
 #include "kiosk.h"
 #include "ledger.h"
 
@@ -135,13 +141,14 @@ static void test_untrusted_and_backwards(void **state)
 	f->vc.now_ms += DAY;
 	issue(f, 'A', 0, &t);
 	assert_string_equal(t.number, "A001");
-	/* Clock jumps back two days although "trusted": no reset, no date. */
-	f->vc.now_ms -= 2 * DAY;
+	/* Clock jumps back one day although "trusted": no reset, no date. */
+	f->vc.now_ms -= DAY;
 	issue(f, 'A', 0, &t);
 	assert_string_equal(t.number, "A002");
 	assert_false(t.dated);
 	assert_true(t.clock_warning);
 	assert_int_equal(ledger_business_day(f->l), 20260107);
+	assert_int_equal(ledger_event_count(f->l, "rewound"), 0);
 }
 
 static void test_fresh_untrusted(void **state)
@@ -297,6 +304,233 @@ static void test_corrupt(void **state)
 	}
 }
 
+/* One trusted reading in 2099 must not stop the daily reset for good. */
+static void test_future_clock(void **state)
+{
+	fx_t *f = *state;
+	ledger_ticket_t t;
+	issue(f, 'A', 2, &t);
+	issue(f, 'A', 2, &t);
+	assert_string_equal(t.number, "A002");
+	int64_t real = f->vc.now_ms;
+	/* A wrong but "trusted" time: the business day jumps to 2099. */
+	kclock_parse_iso("2099-12-31T09:00:00+07:00", &f->vc.now_ms);
+	issue(f, 'A', 2, &t);
+	assert_string_equal(t.number, "A001");
+	assert_int_equal(ledger_business_day(f->l), 20991231);
+	/* Back to the real date, still trusted: today is the business day
+	 * again, dated, and numbering goes on after today's A001, A002 (a cap
+	 * of 2 used up today: sold out, not a repeat of A001). */
+	f->vc.now_ms = real + 3600 * 1000;
+	int left = -1;
+	assert_int_equal(ledger_available(f->l, 'A', 2, &left), KIOSK_ESOLDOUT);
+	assert_int_equal(ledger_available(f->l, 'A', 0, &left), KIOSK_OK);
+	assert_int_equal(left, 999 - 2);
+	assert_int_equal(ledger_reserve(f->l, 'A', 2, "p", false, &t), KIOSK_ESOLDOUT);
+	issue(f, 'A', 0, &t);
+	assert_string_equal(t.number, "A003");
+	assert_true(t.dated);
+	assert_false(t.clock_warning);
+	assert_true(t.rewound);
+	assert_int_equal(ledger_business_day(f->l), 20260105);
+	assert_int_equal(ledger_event_count(f->l, "rewound"), 1);
+	int from = 0;
+	assert_true(ledger_day_rewound(f->l, &from));
+	assert_int_equal(from, 20991231);
+	/* The next day resets as usual; ticket ids were never reused. */
+	f->vc.now_ms += DAY;
+	issue(f, 'B', 2, &t);
+	issue(f, 'A', 2, &t);
+	assert_string_equal(t.number, "A001");
+	assert_int_equal(ledger_business_day(f->l), 20260106);
+	/* Untrusted tickets numbered after the wrong day may be today's: the
+	 * rewind keeps the counters (A002 after A001 of 2099's run). */
+	kclock_parse_iso("2099-06-01T09:00:00+07:00", &f->vc.now_ms);
+	issue(f, 'C', 0, &t);
+	assert_string_equal(t.number, "C001");
+	f->vc.now_ms = real + 2 * DAY;
+	f->vc.trusted = false;
+	issue(f, 'C', 0, &t);
+	assert_string_equal(t.number, "C002");
+	assert_false(t.dated);
+	f->vc.trusted = true;
+	issue(f, 'C', 0, &t);
+	assert_string_equal(t.number, "C003");
+	assert_true(t.dated);
+	assert_int_equal(ledger_business_day(f->l), 20260107);
+	assert_int_equal(ledger_event_count(f->l, "rewound"), 2);
+	reopen(f);
+	assert_int_equal(ledger_business_day(f->l), 20260107);
+}
+
+static long file_size(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 ? (long)sb.st_size : -1;
+}
+
+static unsigned char *slurp(const char *p, long *n)
+{
+	*n = file_size(p);
+	unsigned char *b = malloc(*n > 0 ? (size_t)*n : 1);
+	FILE *fp = fopen(p, "rb");
+	assert_non_null(fp);
+	assert_int_equal((long)fread(b, 1, (size_t)*n, fp), *n);
+	fclose(fp);
+	return b;
+}
+
+static void sql(const char *path, const char *q)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* open must refuse path, name the problem and leave the bytes as they were. */
+static void refused_unchanged(fx_t *f, const char *path, const char *words)
+{
+	long n0, n1;
+	unsigned char *before = slurp(path, &n0);
+	ledger_t *l = (ledger_t *)1;
+	char err[1024] = "";
+	assert_int_equal(ledger_open(path, &f->clock, &l, err, sizeof err), KIOSK_ECORRUPT);
+	assert_null(l);
+	assert_non_null(strstr(err, words));
+	assert_non_null(strstr(err, "untouched"));
+	assert_null(strstr(err, "not an error"));
+	unsigned char *after = slurp(path, &n1);
+	assert_int_equal(n0, n1);
+	if (n0)
+		assert_memory_equal(before, after, (size_t)n0);
+	free(before);
+	free(after);
+}
+
+static void test_damaged(void **state)
+{
+	fx_t *f = *state;
+	char path[700];
+	/* An empty ledger.db is not a new ledger: numbers would restart. */
+	snprintf(path, sizeof path, "%s/empty.db", f->dir);
+	fclose(fopen(path, "wb"));
+	refused_unchanged(f, path, "empty");
+	/* Another program's SQLite file (rollback journal): no WAL switch. */
+	snprintf(path, sizeof path, "%s/foreign.db", f->dir);
+	sql(path, "CREATE TABLE photos(id INTEGER PRIMARY KEY, name TEXT); INSERT INTO photos(name) VALUES('x');");
+	refused_unchanged(f, path, "not a kiosk ledger");
+	char side[720];
+	snprintf(side, sizeof side, "%s-wal", path);
+	assert_int_equal(file_size(side), -1);
+	/* A ledger whose meta rows were deleted: refused at open, not a
+	 * ledger that starts and then fails every ticket. */
+	ledger_ticket_t t;
+	issue(f, 'A', 0, &t);
+	ledger_close(f->l);
+	f->l = NULL;
+	sql(f->path, "DELETE FROM meta;");
+	refused_unchanged(f, f->path, "identity");
+	/* A file of junk, and a ledger of a newer schema. */
+	snprintf(path, sizeof path, "%s/junk.db", f->dir);
+	FILE *fp = fopen(path, "wb");
+	for (int i = 0; i < 8192; i++)
+		fputc((i * 37 + 11) & 0xff, fp);
+	fclose(fp);
+	refused_unchanged(f, path, "corrupt");
+	/* Only a missing file makes a new ledger, made whole and renamed. */
+	snprintf(path, sizeof path, "%s/new.db", f->dir);
+	ledger_t *l = NULL;
+	char err[1024];
+	assert_int_equal(ledger_open(path, &f->clock, &l, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ledger_reserve(l, 'A', 0, "p", false, &t), KIOSK_OK);
+	assert_string_equal(t.number, "A001");
+	ledger_close(l);
+	snprintf(side, sizeof side, "%s.new", path);
+	assert_int_equal(file_size(side), -1);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0x4B4C4447);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	/* A journal without its ledger: the ledger was moved, not new. */
+	snprintf(path, sizeof path, "%s/gone.db", f->dir);
+	snprintf(side, sizeof side, "%s-wal", path);
+	fp = fopen(side, "wb");
+	fputs("wal frames of a ledger that is gone", fp);
+	fclose(fp);
+	assert_int_equal(ledger_open(path, &f->clock, &l, err, sizeof err), KIOSK_ECORRUPT);
+	assert_int_equal(file_size(path), -1);
+}
+
+/* The "printed" write fails after the whole ticket went out (disk full,
+ * failing card): the citizen keeps the number; it is printed after a
+ * restart (confirm slot) or at the next write (pending), never voided. */
+static void test_printed_write_fails(void **state)
+{
+	fx_t *f = *state;
+	faultvfs_install();
+	reopen(f); /* through the fault-injecting VFS */
+	static const int codes[] = {SQLITE_FULL, SQLITE_IOERR_WRITE};
+	static const int kinds[] = {KIOSK_ENOSPC, KIOSK_EIO};
+	char st[16], why[320];
+	for (int c = 0; c < 2; c++) {
+		ledger_ticket_t t, u;
+		assert_int_equal(ledger_reserve(f->l, 'A', 0, "p", false, &t), KIOSK_OK);
+		assert_int_equal(ledger_mark_sent(f->l, t.row), KIOSK_OK);
+		/* ... every byte sent, the printer confirms ... */
+		assert_int_equal(ledger_confirm(f->l, t.row), KIOSK_OK);
+		faultvfs_fail_after(0, codes[c]);
+		assert_int_equal(ledger_mark_printed(f->l, t.row), kinds[c]);
+		assert_true(faultvfs_failed() > 0);
+		assert_true(ledger_storage_pending(f->l));
+		assert_int_equal(ledger_last_error(f->l, why, sizeof why), kinds[c]);
+		assert_non_null(strstr(why, c == 0 ? "storage full" : "storage error"));
+		assert_null(strstr(why, "not an error"));
+		/* Nothing more is reserved while the storage fails. */
+		assert_int_equal(ledger_reserve(f->l, 'A', 0, "p", false, &u), kinds[c]);
+		assert_int_equal(ledger_available(f->l, 'A', 0, NULL), kinds[c]);
+		faultvfs_clear();
+		if (c == 0) {
+			/* The kiosk restarts (or is killed) before the storage
+			 * recovers: the slot repairs the row. */
+			reopen(f);
+			assert_false(ledger_storage_pending(f->l));
+		} else {
+			/* The storage comes back: the next ticket writes it first. */
+			issue(f, 'A', 0, &u);
+			assert_false(ledger_storage_pending(f->l));
+		}
+		assert_int_equal(ledger_state(f->l, t.row, st, sizeof st), KIOSK_OK);
+		assert_string_equal(st, "printed");
+		reopen(f);
+		assert_int_equal(ledger_state(f->l, t.row, st, sizeof st), KIOSK_OK);
+		assert_string_equal(st, "printed");
+	}
+	assert_int_equal(ledger_event_count(f->l, "voided"), 0);
+	assert_int_equal(ledger_event_count(f->l, "printed"), 3);
+	/* A ticket that failed after its confirm record is not repaired. */
+	ledger_ticket_t t;
+	assert_int_equal(ledger_reserve(f->l, 'B', 0, "p", false, &t), KIOSK_OK);
+	assert_int_equal(ledger_mark_sent(f->l, t.row), KIOSK_OK);
+	assert_int_equal(ledger_confirm(f->l, t.row), KIOSK_OK);
+	assert_int_equal(ledger_fail(f->l, t.row, true, "spool"), KIOSK_OK);
+	reopen(f);
+	assert_int_equal(ledger_state(f->l, t.row, st, sizeof st), KIOSK_OK);
+	assert_string_equal(st, "void");
+	/* A storage fault before any byte: reported as storage, nothing sent. */
+	assert_int_equal(ledger_reserve(f->l, 'B', 0, "p", false, &t), KIOSK_OK);
+	faultvfs_fail_after(0, SQLITE_FULL);
+	assert_int_equal(ledger_mark_sent(f->l, t.row), KIOSK_ENOSPC);
+	faultvfs_clear();
+	assert_int_equal(ledger_fail(f->l, t.row, false, "storage"), KIOSK_OK);
+	assert_int_equal(ledger_state(f->l, t.row, st, sizeof st), KIOSK_OK);
+	assert_string_equal(st, "released");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +541,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_release_void_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reprint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_future_clock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_printed_write_fails, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

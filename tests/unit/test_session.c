@@ -223,6 +223,15 @@ static void test_prechecks(void **state)
 	assert_true(session_tap(s, "proc-ket-hon"));
 	assert_int_equal(s->screen, SCR_PRINTER_ERROR);
 	assert_int_equal(s->result.printer, PRINTER_PAPER_OUT);
+	assert_false(s->result.storage_fault);
+	/* The printer is fine but the ledger's storage is full: a storage
+	 * fault, which the screen names as such (test_layout). */
+	f->check_rc = KIOSK_ENOSPC;
+	f->check_state = PRINTER_OK;
+	assert_true(session_tap(s, "retry"));
+	assert_int_equal(s->screen, SCR_PRINTER_ERROR);
+	assert_int_equal(s->result.rc, KIOSK_ENOSPC);
+	assert_true(s->result.storage_fault);
 	f->check_rc = KIOSK_OK;
 	assert_true(session_tap(s, "retry"));
 	assert_int_equal(s->screen, SCR_DOCUMENTS);

@@ -1,7 +1,8 @@
 /* test_tickets.c - tickets_issue / tickets_reprint end to end over the file
  * transport (simulated printer) and the fault-injecting fake transport:
  * right state, nothing lost, nothing duplicated. The catalogue comes from
- * the real loader: a small JSON fixture, and the shipped catalog.json. */
+ * the real loader: a small JSON fixture, and the shipped catalog.json.
+ * Storage faults come from a fault-injecting SQLite VFS (faultvfs.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,8 +14,11 @@
 #include <SDL2/SDL_ttf.h>
 #include <cmocka.h>
 
+#include <sqlite3.h>
+
 #include "catalog.h"
 #include "escpos.h"
+#include "faultvfs.h"
 #include "kiosk.h"
 #include "ledger.h"
 #include "printer.h"
@@ -732,6 +736,77 @@ static void test_transport_choice(void **state)
 	assert_non_null(strstr(err, "corrupt"));
 }
 
+/* The file printer, with the storage failing right after a ticket's paper
+ * (its spool files) is out: the ledger's "printed" write is what fails. */
+static printer_t wrapped;
+static int fail_after_paper; /* SQLite code armed after the next job, 0: none */
+static int w_write(void *c, const uint8_t *b, size_t n, size_t *tr, int to) { return wrapped.ops->write(wrapped.ctx, b, n, tr, to); }
+static int w_read(void *c, uint8_t *b, size_t n, size_t *got, int to) { return wrapped.ops->read(wrapped.ctx, b, n, got, to); }
+static int w_status(void *c, printer_state_t *st) { return wrapped.ops->status(wrapped.ctx, st); }
+static int w_begin(void *c, const char *name) { return wrapped.ops->job_begin(wrapped.ctx, name); }
+static int w_end(void *c, bool printed)
+{
+	int rc = wrapped.ops->job_end(wrapped.ctx, printed);
+	if (fail_after_paper)
+		faultvfs_fail_after(0, fail_after_paper);
+	fail_after_paper = 0;
+	return rc;
+}
+static void w_close(void *c) { wrapped.ops->close(wrapped.ctx); }
+static const printer_ops_t wrap_ops = {.name = "file-then-storage-fault", .write = w_write, .read = w_read,
+				       .status = w_status, .job_begin = w_begin, .job_end = w_end, .close = w_close};
+
+static void test_printed_write_fails(void **state)
+{
+	fx_t *f = *state;
+	char err[512];
+	faultvfs_install();
+	for (int c = 0; c < 2; c++) {
+		static const int codes[] = {SQLITE_FULL, SQLITE_IOERR_WRITE};
+		assert_int_equal(printer_file_open(f->spool, &wrapped, err, sizeof err), KIOSK_OK);
+		tickets_t *t = NULL;
+		assert_int_equal(tickets_open_io(&f->cfg, &wrap_ops, NULL, &t, err, sizeof err), KIOSK_OK);
+		tickets_result_t r;
+		fail_after_paper = codes[c];
+		/* The whole ticket is on paper: the citizen keeps the number and
+		 * the screen says so (not "no number was issued"). */
+		assert_int_equal(tickets_issue(t, cat, khai_sinh, false, answers, 3, LANG_VI, &r), KIOSK_OK);
+		assert_int_equal(r.rc, KIOSK_OK);
+		assert_string_equal(r.number, c == 0 ? "A001" : "A002");
+		assert_true(r.storage_warning);
+		assert_false(r.voided);
+		assert_true(spooled(f, &r, "escpos"));
+		assert_true(tickets_storage_warning(t));
+		tickets_result_t keep = r;
+		/* While the storage fails, no number is given, and the reason is
+		 * the storage, not the printer. */
+		printer_state_t st;
+		int want = c == 0 ? KIOSK_ENOSPC : KIOSK_EIO;
+		assert_int_equal(tickets_check(t, grp_a, false, &st), want);
+		assert_int_equal(st, PRINTER_OK);
+		assert_int_equal(tickets_issue(t, cat, khai_sinh, false, answers, 3, LANG_VI, &r), want);
+		assert_true(r.storage_fault);
+		assert_string_equal(r.number, "");
+		char why[320];
+		assert_int_equal(tickets_storage_error(t, why, sizeof why), want);
+		assert_null(strstr(why, "not an error"));
+		assert_int_equal(count_spool(f), c + 1);
+		/* Killed or restarted before the storage recovers. */
+		tickets_close(t);
+		faultvfs_clear();
+		ledger_t *l;
+		char path[700];
+		snprintf(path, sizeof path, "%s/ledger.db", f->data);
+		assert_int_equal(ledger_open(path, &f->clock, &l, err, sizeof err), KIOSK_OK);
+		char state_[16];
+		assert_int_equal(ledger_state(l, c + 1, state_, sizeof state_), KIOSK_OK);
+		assert_string_equal(state_, "printed");
+		assert_int_equal(ledger_event_count(l, "voided"), 0);
+		ledger_close(l);
+		(void)keep;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -745,6 +820,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport_choice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_printed_write_fails, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, load_catalog, free_catalog);
 	if (TTF_WasInit())
