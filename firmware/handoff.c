@@ -139,6 +139,8 @@ static int encode_body(const handoff_head_t *h, const catalog_proc_t *p, const h
 		size_t head = strlen(fd->id) + 2; /* ";id=" */
 		if (el >= 0 && (size_t)len + head + (size_t)el <= limit) {
 			len += snprintf(buf + len, cap - (size_t)len, ";%s=%s", fd->id, enc);
+			explicit_bzero(nfc, vl);
+			explicit_bzero(enc, sizeof enc);
 			free(nfc);
 			continue;
 		}
@@ -166,6 +168,8 @@ static int encode_body(const handoff_head_t *h, const catalog_proc_t *p, const h
 			pct(nfc, keep, enc, sizeof enc);
 			len += snprintf(buf + len, cap - (size_t)len, ";%s=%s%%E2%%80%%A6", fd->id, enc);
 		}
+		explicit_bzero(nfc, vl); /* a citizen's answer */
+		explicit_bzero(enc, sizeof enc);
 		free(nfc);
 	}
 	return KIOSK_OK;

@@ -673,7 +673,9 @@ size_t ime_commit(ime_t *ime, char *out, size_t cap)
 
 void ime_reset(ime_t *ime)
 {
-	memset(&ime->w, 0, sizeof ime->w);
+	/* The word and its undo history are a citizen's letters: wipe them. */
+	explicit_bzero(&ime->w, sizeof ime->w);
+	explicit_bzero(ime->hist, sizeof ime->hist);
 	ime->nhist = 0;
 	render(ime);
 }

@@ -55,6 +55,13 @@ for s in tests/scenarios/*.kss; do
 	mkdir -p "$t/$name"
 	check "scenario $name" kiosk --data "$t/$name" --script "$s" --screenshots "$t/$name"
 done
+# forget_session's memory scan can fail: while the session is still on (the
+# review screen), the same scan finds the name and the ID number.
+sed -n '1,/^# (scenarios.sh cuts/p' tests/scenarios/forget_session.kss > "$t/remember.kss"
+grep '^expect forgotten' tests/scenarios/forget_session.kss >> "$t/remember.kss"
+kiosk --data "$t/remember" --script "$t/remember.kss" 2> "$t/remember.err"; st=$?
+check "the memory scan finds a session's name while it is on (exit $st)" \
+	sh -c "[ $st -eq 1 ] && grep -q 'still in memory' '$t/remember.err'"
 
 # A portrait panel mounted at 90 degrees: the output stays 1920x1080, the
 # frame is drawn upright at 1080x1920 and the taps of the journey go through
