@@ -70,8 +70,11 @@ static int memory_holds(const char *hex, char *where, size_t wcap)
 	while (maps && mem >= 0 && !found && fgets(line, sizeof line, maps)) {
 		unsigned long lo, hi;
 		char perm[8] = "", name[256] = "";
+		/* Huge mappings are reservations (a sanitizer's shadow memory):
+		 * reading them would fault in gigabytes of zero pages. */
 		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &lo, &hi, perm, name) < 3 ||
-		    perm[0] != 'r' || strstr(name, "[vvar") || strstr(name, "[vsyscall"))
+		    perm[0] != 'r' || strstr(name, "[vvar") || strstr(name, "[vsyscall") ||
+		    hi - lo > (256ul << 20))
 			continue;
 		for (unsigned long at = lo; at < hi && !found;) {
 			size_t want = hi - at < sizeof chunk ? hi - at : sizeof chunk;
