@@ -143,8 +143,20 @@ const char *app_screen_id(const app_t *a)
 	return a->session->warning ? "timeout-warning" : screen_id(a->session->screen);
 }
 
+/* A session ended since the last frame: forget the strings drawn during it
+ * (the render cache's keys and textures, the draw list's string arena). */
+static void forget_session_text(app_t *a)
+{
+	if (a->session->wipes == a->seen_wipes)
+		return;
+	a->seen_wipes = a->session->wipes;
+	render_forget_session(a->render);
+	explicit_bzero(a->dl->arena, sizeof a->dl->arena);
+}
+
 void app_layout(app_t *a)
 {
+	forget_session_text(a);
 	screen_ctx_t c = {.s = a->session, .cat = a->cat, .cfg = &a->cfg, .tr = a->tr,
 			  .fonts = a->fonts, .pressed = a->pressed[0] ? a->pressed : NULL,
 			  .w = a->log_w, .h = a->log_h};

@@ -46,6 +46,7 @@ typedef struct app {
 	SDL_Renderer *sdl;
 	SDL_Texture *target;       /* upright logical frame */
 	renderer_t *render;
+	uint32_t seen_wipes;      /* session->wipes when the render cache was last forgotten */
 	int out_w, out_h;          /* output (window) size */
 	int log_w, log_h;          /* logical, upright size */
 	int rotation;              /* 0, 90, 180, 270 */

@@ -1,7 +1,11 @@
-/* handoff.c - encoder and strict decoder of the hand-off record (format K1,
- * docs/handoff-record.md) carried by the ticket's QR code. */
+/* handoff.c - encoder and strict decoder of the hand-off record (formats K1
+ * and K2, docs/handoff-record.md) carried by the ticket's QR code; K2 ends
+ * with an HMAC-SHA256 tag under the office key. */
 #include "handoff.h"
 
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,14 +86,15 @@ static int pct(const char *s, size_t len, char *out, size_t cap)
 	return (int)o;
 }
 
-int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const handoff_answer_t *a,
-		   size_t n, char *buf, size_t cap, int *dropped)
+/* Encode header and answers with version item fmt, at most limit bytes. */
+static int encode_body(const handoff_head_t *h, const catalog_proc_t *p, const handoff_answer_t *a,
+		       size_t n, char *buf, size_t cap, int *dropped, const char *fmt, size_t limit)
 {
 	if (dropped)
 		*dropped = 0;
 	if (cap)
 		buf[0] = 0;
-	if (!h || !h->number || !h->ticket_id || !h->procedure_code || cap <= HANDOFF_MAX)
+	if (!h || !h->number || !h->ticket_id || !h->procedure_code || cap <= limit)
 		return KIOSK_EINVAL;
 	size_t nl = strlen(h->number);
 	if (nl != 4 || h->number[0] < 'A' || h->number[0] > 'Z' || !id_ok(h->number + 1, 3, "") ||
@@ -105,9 +110,9 @@ int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const hando
 		snprintf(tm, sizeof tm, "%04d%02d%02dT%02d%02d%02d", lt.year, lt.month, lt.day,
 			 lt.hour, lt.min, lt.sec);
 	}
-	int len = snprintf(buf, cap, "%s;" HANDOFF_FORMAT ";%s;%s;%s;%d", h->number, h->ticket_id,
+	int len = snprintf(buf, cap, "%s;%s;%s;%s;%s;%d", h->number, fmt, h->ticket_id,
 			   h->procedure_code, tm, h->reprint ? 1 : 0);
-	if (len < 0 || len > HANDOFF_MAX)
+	if (len < 0 || (size_t)len > limit)
 		return KIOSK_ERANGE;
 	bool full = false;
 	for (size_t f = 0; p && f < p->nfields; f++) {
@@ -132,8 +137,10 @@ int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const hando
 		size_t vl = strlen(nfc);
 		int el = pct(nfc, vl, enc, sizeof enc);
 		size_t head = strlen(fd->id) + 2; /* ";id=" */
-		if (el >= 0 && (size_t)len + head + (size_t)el <= HANDOFF_MAX) {
+		if (el >= 0 && (size_t)len + head + (size_t)el <= limit) {
 			len += snprintf(buf + len, cap - (size_t)len, ";%s=%s", fd->id, enc);
+			explicit_bzero(nfc, vl);
+			explicit_bzero(enc, sizeof enc);
 			free(nfc);
 			continue;
 		}
@@ -142,7 +149,7 @@ int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const hando
 		full = true;
 		if (dropped)
 			(*dropped)++;
-		size_t room = (size_t)len + head + 9 <= HANDOFF_MAX ? HANDOFF_MAX - (size_t)len - head - 9 : 0;
+		size_t room = (size_t)len + head + 9 <= limit ? limit - (size_t)len - head - 9 : 0;
 		size_t i = 0, keep = 0;
 		while (i < vl) {
 			size_t j = i;
@@ -161,9 +168,73 @@ int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const hando
 			pct(nfc, keep, enc, sizeof enc);
 			len += snprintf(buf + len, cap - (size_t)len, ";%s=%s%%E2%%80%%A6", fd->id, enc);
 		}
+		explicit_bzero(nfc, vl); /* a citizen's answer */
+		explicit_bzero(enc, sizeof enc);
 		free(nfc);
 	}
 	return KIOSK_OK;
+}
+
+int handoff_encode(const handoff_head_t *h, const catalog_proc_t *p, const handoff_answer_t *a,
+		   size_t n, char *buf, size_t cap, int *dropped)
+{
+	return encode_body(h, p, a, n, buf, cap, dropped, HANDOFF_FORMAT, HANDOFF_MAX);
+}
+
+/* The tag of body: the first HANDOFF_TAG_BYTES of HMAC-SHA256, upper-case hex. */
+static int tag_of(const char *body, size_t len, const uint8_t *key, size_t keylen,
+		  char out[2 * HANDOFF_TAG_BYTES + 1])
+{
+	static const char hex[] = "0123456789ABCDEF";
+	uint8_t mac[EVP_MAX_MD_SIZE];
+	unsigned ml = 0;
+	if (!key || keylen == 0 ||
+	    !HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)body, len, mac, &ml) ||
+	    ml < HANDOFF_TAG_BYTES)
+		return KIOSK_ERR;
+	for (int i = 0; i < HANDOFF_TAG_BYTES; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[2 * HANDOFF_TAG_BYTES] = 0;
+	explicit_bzero(mac, sizeof mac);
+	return KIOSK_OK;
+}
+
+int handoff_encode_k2(const handoff_head_t *h, const catalog_proc_t *p, const handoff_answer_t *a,
+		      size_t n, const uint8_t *key, size_t keylen, char *buf, size_t cap, int *dropped)
+{
+	if (!key || keylen == 0 || cap <= HANDOFF_MAX_K2) {
+		if (dropped)
+			*dropped = 0;
+		if (cap)
+			buf[0] = 0;
+		return KIOSK_EINVAL;
+	}
+	int rc = encode_body(h, p, a, n, buf, cap, dropped, HANDOFF_FORMAT_K2, HANDOFF_MAX);
+	if (rc)
+		return rc;
+	size_t len = strlen(buf);
+	char tag[2 * HANDOFF_TAG_BYTES + 1];
+	if (tag_of(buf, len, key, keylen, tag) != KIOSK_OK) {
+		explicit_bzero(buf, len);
+		buf[0] = 0;
+		return KIOSK_ERR;
+	}
+	snprintf(buf + len, cap - len, ";%s", tag);
+	return KIOSK_OK;
+}
+
+bool handoff_verify(const char *rec, size_t len, const handoff_record_t *r, const uint8_t *key,
+		    size_t keylen)
+{
+	const size_t tl = 2 * HANDOFF_TAG_BYTES;
+	if (!rec || !r || !r->tagged || len < tl + 1 || r->body_len != len - tl - 1)
+		return false;
+	char want[2 * HANDOFF_TAG_BYTES + 1];
+	if (tag_of(rec, r->body_len, key, keylen, want) != KIOSK_OK)
+		return false;
+	return CRYPTO_memcmp(want, rec + r->body_len + 1, tl) == 0;
 }
 
 static void why_set(char *why, size_t whylen, const char *msg)
@@ -188,11 +259,24 @@ int handoff_decode(const char *rec, size_t len, handoff_record_t *out, char *why
 #define FAIL(m) do { why_set(why, whylen, m); memset(out, 0, sizeof *out); return KIOSK_EINVAL; } while (0)
 	if (!rec || len == 0)
 		FAIL("empty record");
-	if (len > HANDOFF_MAX)
-		FAIL("record longer than 200 bytes");
+	if (len > HANDOFF_MAX_K2)
+		FAIL("record longer than 233 bytes");
 	for (size_t i = 0; i < len; i++)
 		if ((unsigned char)rec[i] < 0x21 || (unsigned char)rec[i] > 0x7E)
 			FAIL("record has a byte that is not printable ASCII");
+	/* K2: the last item is the tag; the items before it are parsed as in K1. */
+	bool k2 = len > 8 && memcmp(rec + 4, ";" HANDOFF_FORMAT_K2 ";", 4) == 0;
+	if (k2) {
+		const size_t tl = 2 * HANDOFF_TAG_BYTES;
+		if (len < tl + 1 || rec[len - tl - 1] != ';')
+			FAIL("K2 record without its tag");
+		for (size_t i = len - tl; i < len; i++)
+			if (hexval(rec[i]) < 0)
+				FAIL("bad tag");
+		len -= tl + 1;
+	}
+	if (len > HANDOFF_MAX)
+		FAIL(k2 ? "record longer than 233 bytes" : "record longer than 200 bytes");
 	char tok[HANDOFF_MAX + 1];
 	size_t pos = 0;
 	int idx = 0;
@@ -213,7 +297,7 @@ int handoff_decode(const char *rec, size_t len, handoff_record_t *out, char *why
 			memcpy(out->number, tok, 5);
 			break;
 		case 1:
-			if (strcmp(tok, HANDOFF_FORMAT) != 0)
+			if (strcmp(tok, k2 ? HANDOFF_FORMAT_K2 : HANDOFF_FORMAT) != 0)
 				FAIL("unsupported record format");
 			memcpy(out->format, tok, 3);
 			break;
@@ -302,6 +386,8 @@ int handoff_decode(const char *rec, size_t len, handoff_record_t *out, char *why
 	}
 	if (idx < 6)
 		FAIL("record is missing items");
+	out->tagged = k2;
+	out->body_len = len;
 #undef FAIL
 	return KIOSK_OK;
 }

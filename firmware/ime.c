@@ -226,6 +226,14 @@ static bool append(ime_word_t *w, char ch, bool upper)
 	return true;
 }
 
+/* The word is just the initial "gi" (i unmarked): its i belongs to the
+ * consonant, so the word has no vowel of its own yet and a lone Telex w
+ * makes the vowel ư (giw -> giư, giwax -> giữa). */
+static bool gi_initial_only(const ime_word_t *w)
+{
+	return w->n == 2 && w->l[0].ch == 'g' && w->l[1].ch == 'i' && w->l[1].mark == MK_NONE;
+}
+
 static bool is_qu_u(const ime_word_t *w, int i)
 {
 	return i >= 1 && w->l[i].ch == 'u' && w->l[i - 1].ch == 'q';
@@ -469,7 +477,7 @@ static bool telex_key(ime_word_t *w, char k, bool upper)
 		return undo_literal(w, k, upper);
 	if (k == 'w') {
 		int s, e;
-		if (!vowel_group(w, false, &s, &e)) {
+		if (!vowel_group(w, false, &s, &e) || gi_initial_only(w)) {
 			if (!append_letter(w, 'u', upper))
 				return false;
 			w->l[w->n - 1].mark = MK_HORN;
@@ -665,7 +673,9 @@ size_t ime_commit(ime_t *ime, char *out, size_t cap)
 
 void ime_reset(ime_t *ime)
 {
-	memset(&ime->w, 0, sizeof ime->w);
+	/* The word and its undo history are a citizen's letters: wipe them. */
+	explicit_bzero(&ime->w, sizeof ime->w);
+	explicit_bzero(ime->hist, sizeof ime->hist);
 	ime->nhist = 0;
 	render(ime);
 }

@@ -1,7 +1,8 @@
 /* menu_export.c - the technician's export to a stick: daily statistics as
  * CSV (UTF-8 with a BOM, so spreadsheet programs read it right; counts per
- * day and series only, no personal data) and a copy of the event log (which
- * holds none either). Every file and the folder are synced; the caller then
+ * day and series only, no personal data), a copy of the event log (which
+ * holds none either) and the office key (office.key, mode 0600) that the
+ * counter software needs to verify the tickets' QR records. Every file and the folder are synced; the caller then
  * unmounts before saying "safe to remove". */
 #include "menu.h"
 
@@ -58,7 +59,7 @@ static void on_day(void *user, const ledger_day_t *d)
 }
 
 /* Copy a file to the stick folder (synced); a missing source is skipped. */
-static int copy_file(const char *src, const char *dst, int *files)
+static int copy_file_mode(const char *src, const char *dst, mode_t mode, int *files)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -67,11 +68,17 @@ static int copy_file(const char *src, const char *dst, int *files)
 		return KIOSK_OK;
 	if (rc != KIOSK_OK)
 		return rc;
-	rc = mfile_write_atomic(dst, data, len, 0644);
+	rc = mfile_write_atomic(dst, data, len, mode);
+	explicit_bzero(data, len);
 	free(data);
 	if (rc == KIOSK_OK)
 		(*files)++;
 	return rc;
+}
+
+static int copy_file(const char *src, const char *dst, int *files)
+{
+	return copy_file_mode(src, dst, 0644, files);
 }
 
 int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen)
@@ -117,6 +124,12 @@ int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen)
 		snprintf(src, sizeof src, "%s/logs/%s", e->data_dir, logs[i]);
 		snprintf(dst, sizeof dst, "%s/%s", dir, logs[i]);
 		rc = copy_file(src, dst, files);
+	}
+	if (rc == KIOSK_OK) {
+		char src[1300], dst[1300];
+		snprintf(src, sizeof src, "%s/office.key", e->data_dir);
+		snprintf(dst, sizeof dst, "%s/office.key", dir);
+		rc = copy_file_mode(src, dst, 0600, files);
 	}
 	if (rc == KIOSK_OK)
 		rc = mfile_sync_dir(dir, 1);

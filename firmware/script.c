@@ -6,9 +6,11 @@
 #include "app_internal.h"
 
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kiosk.h"
 #include "log.h"
@@ -38,6 +40,73 @@ static int script_error(script_t *s, const char *msg, const char *arg)
 	fprintf(stderr, "%s:%d: script error: %s%s%s\n", s->file, s->line, msg, arg ? ": " : "",
 		arg ? arg : "");
 	return 2;
+}
+
+/* `expect forgotten HEX`: search every readable mapping of this process
+ * (/proc/self/mem) for the bytes HEX stands for (given in hex so that the
+ * script text itself never holds them), leaving out the needle's own
+ * buffer. Returns 0 when absent; else 1 with where it was seen in where. */
+static int memory_holds(const char *hex, char *where, size_t wcap)
+{
+	size_t n = strlen(hex) / 2;
+	if (n == 0 || strlen(hex) % 2)
+		return -1;
+	unsigned char *needle = malloc(n);
+	if (!needle)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1) {
+			free(needle);
+			return -1;
+		}
+		needle[i] = (unsigned char)v;
+	}
+	FILE *maps = fopen("/proc/self/maps", "r");
+	int mem = open("/proc/self/mem", O_RDONLY | O_CLOEXEC);
+	int found = 0;
+	static unsigned char chunk[1 << 20];
+	char line[512];
+	while (maps && mem >= 0 && !found && fgets(line, sizeof line, maps)) {
+		unsigned long lo, hi;
+		char perm[8] = "", name[256] = "";
+		/* Huge mappings are reservations (a sanitizer's shadow memory):
+		 * reading them would fault in gigabytes of zero pages. */
+		if (sscanf(line, "%lx-%lx %7s %*s %*s %*s %255[^\n]", &lo, &hi, perm, name) < 3 ||
+		    perm[0] != 'r' || strstr(name, "[vvar") || strstr(name, "[vsyscall") ||
+		    hi - lo > (256ul << 20))
+			continue;
+		for (unsigned long at = lo; at < hi && !found;) {
+			size_t want = hi - at < sizeof chunk ? hi - at : sizeof chunk;
+			ssize_t got = pread(mem, chunk, want, (off_t)at);
+			if (got <= 0)
+				break;
+			for (size_t i = 0; (ssize_t)(i + n) <= got; i++) {
+				unsigned char *h = memchr(chunk + i, needle[0], (size_t)got - n + 1 - i);
+				if (!h)
+					break;
+				i = (size_t)(h - chunk);
+				unsigned long addr = at + i;
+				if (memcmp(h, needle, n) == 0 &&
+				    !(addr >= (unsigned long)needle && addr < (unsigned long)needle + n)) {
+					snprintf(where, wcap, "%s at 0x%lx", name[0] ? name : "anonymous memory",
+						 addr);
+					found = 1;
+					break;
+				}
+			}
+			/* Overlap chunks so a match across a boundary is seen. */
+			at += (size_t)got > n ? (size_t)got - n + 1 : (size_t)got;
+		}
+	}
+	if (maps)
+		fclose(maps);
+	if (mem >= 0)
+		close(mem);
+	explicit_bzero(chunk, sizeof chunk);
+	explicit_bzero(needle, n);
+	free(needle);
+	return found;
 }
 
 /* Parse one argument: a "quoted string" (with \" and \\) or a bare word. */
@@ -326,6 +395,16 @@ static int run_line(script_t *s, char *line)
 				return script_error(s, "unknown screen id", w2);
 			if (strcmp(app_screen_id(a), w2) != 0)
 				return fail(s, "expected screen %s, found %s", w2, app_screen_id(a));
+			return 0;
+		}
+		if (strcmp(w1, "forgotten") == 0) {
+			/* A session's text must be gone from the whole process. */
+			char where[320] = "";
+			int r = memory_holds(w2, where, sizeof where);
+			if (r < 0)
+				return script_error(s, "expect forgotten needs hex bytes", w2);
+			if (r)
+				return fail(s, "the text is still in memory: %s", where);
 			return 0;
 		}
 		if (strcmp(w1, "text") == 0) {

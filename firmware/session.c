@@ -85,6 +85,7 @@ static void wipe_answers(session_t *s)
 		ime_reset(s->ime);
 	s->scan_offer = false;
 	s->scan_error_key = NULL;
+	s->wipes++; /* the app forgets what it drew of them (render cache) */
 }
 
 /* The screen a session starts on: Welcome, or closed/lunch by the hours. */

@@ -85,6 +85,7 @@ typedef struct session {
 	const char *scan_error_key;
 	int page_size;            /* list items a page (set by the UI, <= 6) */
 	uint32_t generation;      /* bumps on every visible change */
+	uint32_t wipes;           /* bumps whenever the answers are wiped (a session ended) */
 	struct menu *menu;        /* staff menus (firmware/menu.h), may be NULL */
 } session_t;
 

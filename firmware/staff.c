@@ -1,6 +1,9 @@
 /* staff.c - the staff/technician PIN store: PBKDF2-HMAC-SHA256 hashes with
  * random salts in <data>/staff.json, constant-time comparison, and a
- * persisted lockout (staff.h). */
+ * persisted lockout (staff.h). The count for new hashes is measured on the
+ * board itself (one derivation ~STAFF_TARGET_MS), the two roles share one
+ * salt and count so that a check costs one derivation, and a hash weaker
+ * than that is redone at the next right PIN. */
 #include "staff.h"
 
 #include <cjson/cJSON.h>
@@ -29,7 +32,8 @@ typedef struct {
 struct staff {
 	char path[1100];
 	const kclock_t *clock;
-	unsigned iterations;       /* for new hashes */
+	unsigned iterations;       /* for new hashes; 0 = measure on first use */
+	bool fixed;                /* iterations given by the caller (tests, benchmarks) */
 	unsigned floor;            /* weakest accepted from the file */
 	pin_rec_t pin[3];          /* [STAFF_STAFF], [STAFF_TECH] */
 	int failures;              /* wrong PINs in a row */
@@ -195,8 +199,11 @@ int staff_open(const char *data_dir, const kclock_t *clock, unsigned iterations,
 	if (!st)
 		return KIOSK_ENOMEM;
 	st->clock = clock;
-	st->iterations = iterations ? iterations : STAFF_ITERATIONS;
-	st->floor = st->iterations < STAFF_ITERATIONS ? st->iterations : STAFF_ITERATIONS;
+	st->iterations = iterations;
+	st->fixed = iterations != 0;
+	/* Tests run at a small fixed count; half of it is their floor, so that an
+	 * older, weaker hash can be tested as in the product (floor 100000). */
+	st->floor = iterations && iterations < STAFF_ITERATIONS ? iterations / 2 : STAFF_ITERATIONS;
 	if (snprintf(st->path, sizeof st->path, "%s/staff.json", data_dir) >= (int)sizeof st->path) {
 		free(st);
 		return KIOSK_ERANGE;
@@ -230,13 +237,79 @@ bool staff_configured(const staff_t *st)
 	return staff_has_pin(st, STAFF_STAFF) && staff_has_pin(st, STAFF_TECH);
 }
 
-unsigned staff_iterations(const staff_t *st) { return st->iterations; }
 int staff_failures(const staff_t *st) { return st->failures; }
 
 static int derive(const char *pin, const uint8_t *salt, unsigned it, uint8_t *out)
 {
 	return PKCS5_PBKDF2_HMAC(pin, (int)strlen(pin), salt, SALT_LEN, (int)it, EVP_sha256(),
 				 HASH_LEN, out) == 1 ? KIOSK_OK : KIOSK_ERR;
+}
+
+unsigned staff_measure_iterations(const kclock_t *clock, int target_ms, int *probe_ms)
+{
+	static const uint8_t salt[SALT_LEN];
+	uint8_t h[HASH_LEN];
+	const unsigned probe = 20000;
+	unsigned done = 0;
+	int64_t t0 = kclock_mono(clock), spent = 0;
+	/* At least 60 ms of work, so the ms clock is precise enough. */
+	for (int i = 0; i < 50 && spent < 60; i++) {
+		if ((i >= 1 && spent == 0) || derive("000000", salt, probe, h) != KIOSK_OK)
+			break; /* a clock that does not run (virtual): the floor */
+		done += probe;
+		spent = kclock_mono(clock) - t0;
+	}
+	explicit_bzero(h, sizeof h);
+	if (probe_ms)
+		*probe_ms = spent > 0 && done ? (int)(spent * probe / done) : 0;
+	if (spent <= 0 || done == 0)
+		return STAFF_ITERATIONS;
+	double it = (double)done * target_ms / (double)spent;
+	if (it < STAFF_ITERATIONS)
+		it = STAFF_ITERATIONS;
+	if (it > STAFF_ITERATIONS_MAX)
+		it = STAFF_ITERATIONS_MAX;
+	return (unsigned)it / 1000 * 1000;
+}
+
+unsigned staff_iterations(staff_t *st)
+{
+	if (!st->iterations)
+		st->iterations = staff_measure_iterations(st->clock, STAFF_TARGET_MS, NULL);
+	return st->iterations;
+}
+
+/* The other role of a role. */
+static staff_role_t other_of(staff_role_t r) { return r == STAFF_TECH ? STAFF_STAFF : STAFF_TECH; }
+
+/* Salt and count for a new hash of role: the other role's when it is strong
+ * enough (a check then costs one derivation), else a fresh salt at the
+ * current count. */
+static int new_params(staff_t *st, staff_role_t role, pin_rec_t *p)
+{
+	const pin_rec_t *o = &st->pin[other_of(role)];
+	unsigned want = staff_iterations(st);
+	unsigned lo = st->fixed ? want : want / 5 * 4;
+	if (o->set && o->iterations >= lo) {
+		memcpy(p->salt, o->salt, SALT_LEN);
+		p->iterations = o->iterations;
+		return KIOSK_OK;
+	}
+	p->iterations = want;
+	return RAND_bytes(p->salt, SALT_LEN) == 1 ? KIOSK_OK : KIOSK_ERR;
+}
+
+/* Whether role's hash is weaker than new hashes get (redo it at the next
+ * right PIN): a lower count, or a salt not shared with a strong other role. */
+static bool weak(staff_t *st, staff_role_t role)
+{
+	const pin_rec_t *p = &st->pin[role], *o = &st->pin[other_of(role)];
+	unsigned want = staff_iterations(st);
+	unsigned lo = st->fixed ? want : want / 5 * 4;
+	if (p->iterations < lo)
+		return true;
+	return o->set && o->iterations >= lo &&
+	       (o->iterations != p->iterations || CRYPTO_memcmp(o->salt, p->salt, SALT_LEN) != 0);
 }
 
 static bool digits_only(const char *pin, size_t *n)
@@ -255,7 +328,7 @@ static bool matches(const staff_t *st, staff_role_t role, const char *pin)
 	const pin_rec_t *p = &st->pin[role];
 	uint8_t h[HASH_LEN];
 	static const uint8_t zero_salt[SALT_LEN];
-	bool ok = derive(pin, p->set ? p->salt : zero_salt, p->set ? p->iterations : st->iterations,
+	bool ok = derive(pin, p->set ? p->salt : zero_salt, p->set ? p->iterations : STAFF_ITERATIONS,
 			 h) == KIOSK_OK &&
 		  CRYPTO_memcmp(h, p->hash, HASH_LEN) == 0 && p->set;
 	explicit_bzero(h, sizeof h);
@@ -297,9 +370,10 @@ int staff_set_pin(staff_t *st, staff_role_t role, const char *pin)
 		return KIOSK_EINVAL;
 	pin_rec_t old = st->pin[role];
 	pin_rec_t *p = &st->pin[role];
-	if (RAND_bytes(p->salt, SALT_LEN) != 1)
+	if (new_params(st, role, p) != KIOSK_OK) {
+		*p = old;
 		return KIOSK_ERR;
-	p->iterations = st->iterations;
+	}
 	if (derive(pin, p->salt, p->iterations, p->hash) != KIOSK_OK) {
 		*p = old;
 		return KIOSK_ERR;
@@ -334,12 +408,36 @@ int staff_check(staff_t *st, const char *pin, staff_role_t *role, int64_t *wait_
 		return KIOSK_EBUSY;
 	}
 	size_t n;
-	bool tech = matches(st, STAFF_TECH, pin ? pin : "");
-	bool staff = matches(st, STAFF_STAFF, pin ? pin : "");
+	const pin_rec_t *pt = &st->pin[STAFF_TECH], *ps = &st->pin[STAFF_STAFF];
+	bool tech, staff;
+	if (pt->set && ps->set && pt->iterations == ps->iterations &&
+	    memcmp(pt->salt, ps->salt, SALT_LEN) == 0) {
+		/* Shared salt and count: one derivation answers for both. */
+		uint8_t h[HASH_LEN];
+		bool d = derive(pin ? pin : "", pt->salt, pt->iterations, h) == KIOSK_OK;
+		tech = d && CRYPTO_memcmp(h, pt->hash, HASH_LEN) == 0;
+		staff = d && CRYPTO_memcmp(h, ps->hash, HASH_LEN) == 0;
+		explicit_bzero(h, sizeof h);
+	} else {
+		tech = matches(st, STAFF_TECH, pin ? pin : "");
+		staff = matches(st, STAFF_STAFF, pin ? pin : "");
+	}
 	if (!pin || !digits_only(pin, &n))
 		tech = staff = false;
 	if (tech || staff) {
 		*role = tech ? STAFF_TECH : STAFF_STAFF;
+		if (weak(st, *role)) {
+			/* Redo an old or lone-salted hash now that the PIN is known. */
+			pin_rec_t old = st->pin[*role];
+			pin_rec_t *p = &st->pin[*role];
+			bool ok = new_params(st, *role, p) == KIOSK_OK &&
+				  derive(pin, p->salt, p->iterations, p->hash) == KIOSK_OK;
+			if (ok && save(st) == KIOSK_OK)
+				log_info("menu PIN hash upgraded (%u PBKDF2 iterations)", p->iterations);
+			else
+				*p = old; /* memory matches the disk */
+			explicit_bzero(&old, sizeof old);
+		}
 		if (st->failures || st->lock_ms) {
 			st->failures = 0;
 			st->lock_ms = 0;

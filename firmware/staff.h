@@ -24,14 +24,19 @@ typedef enum { STAFF_NONE = 0, STAFF_STAFF = 1, STAFF_TECH = 2 } staff_role_t;
 
 #define STAFF_PIN_MIN 6
 #define STAFF_PIN_MAX 12
-#define STAFF_ITERATIONS 100000   /* default and floor (docs/menus.md) */
+#define STAFF_ITERATIONS 100000   /* floor: the weakest hash accepted (docs/menus.md) */
+#define STAFF_ITERATIONS_MAX 20000000
+#define STAFF_TARGET_MS 250       /* one derivation on the board: a check costs one */
 #define STAFF_LOCK_AFTER 5
 
 typedef struct staff staff_t;
 
 /* Open the store of data_dir (the file may be missing: no PINs yet).
- * iterations 0 = STAFF_ITERATIONS; tests pass a smaller count, which also
- * becomes the floor accepted from the file. A file that does not parse or
+ * iterations 0 = the count is measured on this machine when a hash is first
+ * made (staff_measure_iterations, STAFF_TARGET_MS); tests and benchmarks
+ * pass a fixed count; one below STAFF_ITERATIONS makes half of it the
+ * floor accepted from the file. Hashes with an older, lower count still verify (the count
+ * is in each record) and are redone at the next right PIN. A file that does not parse or
  * holds weaker hashes is KIOSK_ECORRUPT (never replaced silently). clock is
  * borrowed. *out is NULL on failure. */
 int staff_open(const char *data_dir, const kclock_t *clock, unsigned iterations, staff_t **out,
@@ -64,7 +69,14 @@ int staff_failures(const staff_t *st);
 /* Factory reset: forget both PINs and the lockout (the file is removed). */
 int staff_wipe(staff_t *st);
 
-/* Iteration count used for new hashes. */
-unsigned staff_iterations(const staff_t *st);
+/* Iteration count used for new hashes (measured on first use when not
+ * fixed at open). */
+unsigned staff_iterations(staff_t *st);
+
+/* PBKDF2-HMAC-SHA256 iterations that take about target_ms here (measured
+ * with clock's monotonic time, at least 60 ms of probing), between
+ * STAFF_ITERATIONS and STAFF_ITERATIONS_MAX; *probe_ms (may be NULL) gets
+ * the measured time of 20000 iterations. */
+unsigned staff_measure_iterations(const kclock_t *clock, int target_ms, int *probe_ms);
 
 #endif

@@ -36,7 +36,7 @@ struct ticket_renderer {
 static const char *required_keys[] = {
 	"ticket.number_label", "ticket.priority", "ticket.reprint", "ticket.docs_title",
 	"ticket.more_docs", "ticket.footer", "ticket.footer_qr", "ticket.test_title",
-	"ticket.test_line", "ticket.test_sample",
+	"ticket.test_line", "ticket.test_sample", "ticket.qr_private",
 };
 
 static char *join(const char *a, const char *b)
@@ -136,6 +136,8 @@ void ticket_image_free(ticket_image_t *img)
 {
 	if (!img)
 		return;
+	if (img->bits) /* the QR's modules carry the citizen's answers */
+		explicit_bzero(img->bits, (size_t)img->stride * (size_t)img->h);
 	free(img->bits);
 	memset(img, 0, sizeof *img);
 }
@@ -389,6 +391,7 @@ static void draw_qr(canvas_t *c, const char *data)
 			if (q->data[y * q->width + x] & 1)
 				fill(c, x0 + x * module, y0 + y * module, module, module);
 	c->y += size;
+	explicit_bzero(q->data, (size_t)q->width * (size_t)q->width);
 	QRcode_free(q);
 }
 
@@ -481,6 +484,8 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 	if (t->qr) {
 		draw_qr(&c, t->qr);
 		paragraph(&c, false, 20, i18n_get(r->tr, L, "ticket.footer_qr"), 1, 2, NULL);
+		if (t->qr_personal)
+			paragraph(&c, true, 20, i18n_get(r->tr, L, "ticket.qr_private"), 1, 2, NULL);
 	}
 	gap(&c, 6);
 	rule(&c);

@@ -47,6 +47,7 @@ typedef struct {
 	bool dated;                /* false: no date and time line */
 	int64_t time_ms;
 	const char *qr;            /* hand-off record; NULL = no QR */
+	bool qr_personal;          /* the record carries answers: print the keep-it-safe line */
 } ticket_info_t;
 
 /* Render a ticket. KIOSK_OK, KIOSK_EINVAL (bad width or text),

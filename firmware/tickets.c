@@ -14,6 +14,7 @@
 #include "kiosk.h"
 #include "ledger.h"
 #include "log.h"
+#include "officekey.h"
 #include "printer.h"
 #include "ticket.h"
 
@@ -32,6 +33,7 @@ struct tickets {
 	bool auto_mode;
 	printer_t usb, file, ext;
 	bool have_usb, have_file, have_ext;
+	uint8_t key[OFFICEKEY_LEN];     /* authenticates the QR record (K2) */
 };
 
 static int storage_fail(tickets_t *t, int rc, const char *what, tickets_result_t *out);
@@ -146,6 +148,8 @@ static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, 
 	char path[4096];
 	snprintf(path, sizeof path, "%s/ledger.db", cfg->data_dir);
 	rc = ledger_open(path, cfg->clock, &t->ledger, err, errlen);
+	if (!rc) /* made at the first start; a damaged key stops the tickets */
+		rc = officekey_load(cfg->data_dir, true, t->key, err, errlen);
 	if (!rc)
 		rc = ticket_renderer_open(cfg->assets_dir, cfg->i18n_dir, &t->render, err, errlen);
 	if (rc) {
@@ -234,6 +238,7 @@ void tickets_close(tickets_t *t)
 	ledger_close(t->ledger);
 	free(t->office);
 	free(t->profile);
+	explicit_bzero(t->key, sizeof t->key);
 	free(t->transport);
 	free(t->usb_allow);
 	free(t);
@@ -324,8 +329,9 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 		.procedure_code = p->code ? p->code : p->id, .time_ms = job->time_ms,
 		.dated = job->dated, .reprint = job->reprint,
 	};
-	char rec[HANDOFF_MAX + 1];
-	int rc = handoff_encode(&h, p, ha, na, rec, sizeof rec, NULL);
+	char rec[HANDOFF_MAX_K2 + 1];
+	int rc = job->key ? handoff_encode_k2(&h, p, ha, na, job->key, OFFICEKEY_LEN, rec, sizeof rec, NULL)
+			  : handoff_encode(&h, p, ha, na, rec, sizeof rec, NULL);
 	if (rc)
 		return rc;
 	lang_t L = (unsigned)job->lang < LANG_COUNT ? job->lang : LANG_VI;
@@ -337,10 +343,11 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 		.procedure_vi = name_vi ? name_vi : p->id, .procedure_en = name_en,
 		.docs = docs, .ndocs = docs ? p->ndocs : 0, .number = job->number,
 		.priority = job->priority, .reprint = job->reprint, .dated = job->dated,
-		.time_ms = job->time_ms, .qr = rec,
+		.time_ms = job->time_ms, .qr = rec, .qr_personal = strchr(rec, '=') != NULL,
 	};
 	ticket_image_t img;
 	rc = ticket_render(r, &ti, &img);
+	explicit_bzero(rec, sizeof rec); /* the answers in clear */
 	if (rc)
 		return rc;
 	escpos_buf_t b = {0};
@@ -433,6 +440,8 @@ static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets
 			st = PRINTER_NOT_RESPONDING;
 		}
 	}
+	if (bytes) /* the raster carries the QR of the answers */
+		explicit_bzero(bytes, nbytes);
 	free(bytes);
 	out->printer = st;
 	if (rc) {
@@ -508,7 +517,7 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 	tickets_job_t job = {
 		.proc = p, .office = t->office, .number = lt.number, .ticket_id = lt.ticket_id,
 		.priority = priority, .reprint = false, .dated = lt.dated, .time_ms = lt.time_ms,
-		.lang = lang, .answers = answers, .nanswers = nanswers,
+		.lang = lang, .answers = answers, .nanswers = nanswers, .key = t->key,
 	};
 	rc = print_reserved(t, &lt, &job, out);
 	if (rc && !out->voided)
@@ -552,7 +561,7 @@ static int reprint(tickets_t *t, const catalog_t *cat, const catalog_proc_t *pro
 	tickets_job_t job = {
 		.proc = p, .office = t->office, .number = lt.number, .ticket_id = lt.ticket_id,
 		.priority = lt.priority, .reprint = true, .dated = lt.dated, .time_ms = lt.time_ms,
-		.lang = lang,
+		.lang = lang, .key = t->key,
 	};
 	rc = print_reserved(t, &lt, &job, out);
 	out->rc = rc;

@@ -160,6 +160,7 @@ typedef struct {
 	lang_t lang;
 	const tickets_answer_t *answers;
 	size_t nanswers;
+	const uint8_t *key;        /* office key (OFFICEKEY_LEN bytes): QR record K2; NULL: K1 */
 } tickets_job_t;
 
 /* Render a ticket and encode it for a profile ("80mm", "58mm", ...): the

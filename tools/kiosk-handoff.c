@@ -1,30 +1,59 @@
 /* kiosk-handoff.c - counter-side decoder of the ticket's hand-off record
  * (docs/handoff-record.md):
- *   kiosk-handoff decode [RECORD]   (the argument, or one line of stdin)
- * prints key=value lines (NFC UTF-8) and exits 0; 1 with a one-line reason
- * for a bad record; 2 on usage errors. */
+ *   kiosk-handoff decode [--key FILE] [RECORD]   (the argument, or one line of stdin)
+ * prints key=value lines (NFC UTF-8) and a line verified=1|0: 1 only for a
+ * K2 record whose tag is right for the office key in FILE (the kiosk's
+ * <data>/office.key, as exported by the technician). Exit 0; 3 when --key
+ * was given and the record is not verified (a K1 record, a wrong key or a
+ * changed record: the lines are still printed); 1 with a one-line reason for
+ * a bad record or key file; 2 on usage errors. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "handoff.h"
 #include "kiosk.h"
+#include "officekey.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: kiosk-handoff decode [RECORD]\n"
-			"  RECORD: the text of a ticket's QR code; without it one line is read from stdin\n");
+	fprintf(stderr, "usage: kiosk-handoff decode [--key FILE] [RECORD]\n"
+			"  RECORD: the text of a ticket's QR code; without it one line is read from stdin\n"
+			"  --key FILE: the office key (office.key from the kiosk's export) to verify it with\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2 || argc > 3 || strcmp(argv[1], "decode") != 0)
+	if (argc < 2 || strcmp(argv[1], "decode") != 0)
 		return usage();
+	const char *keyfile = NULL;
+	int ai = 2;
+	if (ai < argc && strcmp(argv[ai], "--key") == 0) {
+		if (ai + 1 >= argc)
+			return usage();
+		keyfile = argv[ai + 1];
+		ai += 2;
+	}
+	if (argc - ai > 1)
+		return usage();
+	uint8_t key[OFFICEKEY_LEN];
+	if (keyfile) {
+		char err[512];
+		int krc = officekey_read(keyfile, key, err, sizeof err);
+		if (krc != KIOSK_OK) {
+			if (krc == KIOSK_ENOENT)
+				fprintf(stderr, "kiosk-handoff: no key file %s\n", keyfile);
+			else
+				fprintf(stderr, "kiosk-handoff: %s\n", err);
+			return 1;
+		}
+	}
 	char line[4096];
 	const char *rec;
 	size_t len;
-	if (argc == 3) {
-		rec = argv[2];
+	if (ai < argc) {
+		rec = argv[ai];
 		len = strlen(rec);
 	} else {
 		if (!fgets(line, sizeof line, stdin)) {
@@ -52,9 +81,25 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kiosk-handoff: %s\n", why);
 		return 1;
 	}
+	bool verified = keyfile && handoff_verify(rec, len, &r, key, sizeof key);
+	explicit_bzero(key, sizeof key);
 	printf("format=%s\nnumber=%s\nticket_id=%s\nprocedure=%s\ntime=%s\nreprint=%d\n", r.format,
 	       r.number, r.ticket_id, r.procedure, r.time, r.reprint ? 1 : 0);
 	for (size_t i = 0; i < r.nfields; i++)
 		printf("field.%s=%s\n", r.field_id[i], r.value[i]);
-	return fflush(stdout) == 0 ? 0 : 1;
+	printf("verified=%d\n", verified ? 1 : 0);
+	if (fflush(stdout) != 0)
+		return 1;
+	if (!keyfile) {
+		fprintf(stderr, "kiosk-handoff: not verified (no --key given)\n");
+		return 0;
+	}
+	if (!verified) {
+		fprintf(stderr, "kiosk-handoff: NOT VERIFIED: %s\n",
+			r.tagged ? "the tag does not match this office key (record changed, or made "
+				   "elsewhere)"
+				 : "a K1 record carries no tag (printed before K2, or hand-made)");
+		return 3;
+	}
+	return 0;
 }

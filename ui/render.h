@@ -21,8 +21,18 @@ void render_destroy(renderer_t *r);
  * rendered afresh (for the benchmark). */
 void render_draw(renderer_t *r, const drawlist_t *dl, theme_id_t theme, bool use_cache);
 
-/* Drop every cached texture (e.g. after the renderer lost its textures). */
+/* Drop every cached texture (e.g. after the renderer lost its textures);
+ * the cached strings are wiped. */
 void render_flush(renderer_t *r);
+
+/* A session ended: forget every string drawn during it (names, ID numbers,
+ * addresses typed or scanned). Drops the whole cache, wiping its keys; the
+ * next frame renders its texts afresh. Called by the app, which sees the
+ * session end (the UI does not). */
+void render_forget_session(renderer_t *r);
+
+/* Tests: whether any cached key contains needle[0..len). */
+bool render_cache_holds(const renderer_t *r, const char *needle, size_t len);
 
 typedef struct { unsigned hits, misses; } render_stats_t;
 render_stats_t render_stats(const renderer_t *r);

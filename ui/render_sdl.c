@@ -1,6 +1,9 @@
 /* render_sdl.c - the SDL side of drawing: rectangles, cached text textures
  * (anti-aliased, TTF_RenderUTF8_Blended) and QR codes from libqrencode with
- * a four-module quiet zone. */
+ * a four-module quiet zone. Cache keys are the drawn strings, so they are
+ * wiped (explicit_bzero) whenever they are dropped, and the whole cache is
+ * dropped when a session ends (render_forget_session): a citizen's name
+ * drawn on a screen does not outlive the session. */
 #include "render.h"
 
 #include <qrencode.h>
@@ -37,14 +40,39 @@ renderer_t *render_create(SDL_Renderer *sdl, fonts_t *fonts)
 	return r;
 }
 
+/* Free a cache key: it may be a citizen's answer. */
+static void free_key(char *key)
+{
+	if (key) {
+		explicit_bzero(key, strlen(key));
+		free(key);
+	}
+}
+
 void render_flush(renderer_t *r)
 {
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		if (r->slots[i].tex)
 			SDL_DestroyTexture(r->slots[i].tex);
-		free(r->slots[i].key);
+		free_key(r->slots[i].key);
 		memset(&r->slots[i], 0, sizeof r->slots[i]);
 	}
+}
+
+void render_forget_session(renderer_t *r)
+{
+	if (r)
+		render_flush(r);
+}
+
+bool render_cache_holds(const renderer_t *r, const char *needle, size_t len)
+{
+	for (int i = 0; r && len && i < CACHE_SLOTS; i++) {
+		const char *k = r->slots[i].key;
+		if (k && memmem(k, strlen(k), needle, len))
+			return true;
+	}
+	return false;
 }
 
 void render_destroy(renderer_t *r)
@@ -143,7 +171,7 @@ static slot_t *lookup(renderer_t *r, const dc_t *c, theme_id_t theme, bool use_c
 		scratch = &r->slots[victim];
 		if (scratch->tex)
 			SDL_DestroyTexture(scratch->tex);
-		free(scratch->key);
+		free_key(scratch->key);
 	}
 	r->stats.misses++;
 	memset(scratch, 0, sizeof *scratch);
@@ -204,7 +232,7 @@ void render_draw(renderer_t *r, const drawlist_t *dl, theme_id_t theme, bool use
 			SDL_RenderCopy(r->sdl, s->tex, NULL, &dst);
 			if (!use_cache) {
 				SDL_DestroyTexture(scratch.tex);
-				free(scratch.key);
+				free_key(scratch.key);
 			}
 			break;
 		}

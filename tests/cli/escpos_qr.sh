@@ -27,11 +27,13 @@ for prof in 80mm:72 58mm:48; do
 		[ "$rec" = "$rec2" ] || fail "PBM and PNG carry different records"
 		id=${stem%-*}; num=${stem##*-}
 		case "$rec" in
-		"$num;K1;$id;1.001193;20260302T"*) ;;
+		"$num;K2;$id;1.001193;20260302T"*) ;;
 		*) fail "unexpected record: $rec" ;;
 		esac
-		[ ${#rec} -le 200 ] || fail "record longer than 200 bytes"
-		$RUN "$BIN/kiosk-handoff" decode "$rec" > "$T/$p/$stem.txt" || fail "kiosk-handoff refused $rec"
+		[ ${#rec} -le 233 ] || fail "record longer than 233 bytes"
+		$RUN "$BIN/kiosk-handoff" decode --key "$T/$p/data/office.key" "$rec" > "$T/$p/$stem.txt" ||
+			fail "kiosk-handoff refused or did not verify $rec"
+		grep -qx "verified=1" "$T/$p/$stem.txt" || fail "not verified: $rec"
 		if [ $n -eq 1 ]; then
 			grep -qx "reprint=0" "$T/$p/$stem.txt" || fail "first ticket marked reprint"
 			grep -qx "field.ho_ten=Nguyễn Thị Ánh Tuyết" "$T/$p/$stem.txt" || fail "name lost"

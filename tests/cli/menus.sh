@@ -126,6 +126,10 @@ head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8
 grep -q '^.*date,series,printed,voided,reprints' "$csv" || fail "CSV header"
 grep -q '^2026-01-05,A,1,0,1' "$csv" || { cat "$csv"; fail "CSV counts"; }
 ls "$TESTS_TMP"/export/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not exported"
+# The office key goes with the export (for the counter software), mode 0600.
+xkey=$(ls "$TESTS_TMP"/export/kiosk-export-*/office.key 2>/dev/null | head -n 1)
+[ -n "$xkey" ] && cmp -s "$xkey" "$D/office.key" || fail "office key not exported"
+[ "$(stat -c %a "$xkey")" = 600 ] || fail "exported office key mode $(stat -c %a "$xkey")"
 # No personal data on the stick: the citizen's name and ID number.
 if grep -rq '001190012345\|"an"' "$TESTS_TMP/export"; then fail "personal data exported"; fi
 grep -q 'UBND binh an' "$D/local.json" || fail "office name change not saved"

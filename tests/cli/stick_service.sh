@@ -43,7 +43,7 @@ key Return
 expect screen tech-menu
 tap menu-export
 tap next
-expect text "Đã ghi 2 tệp. Có thể rút USB an toàn."
+expect text "Đã ghi 3 tệp. Có thể rút USB an toàn."
 tap back
 tap menu-update
 expect text "app 1.1.0 - sẽ được cài"
@@ -62,6 +62,7 @@ csv=$(ls "$W"/stick/kiosk-export-*/daily-statistics.csv 2>/dev/null | head -n 1)
 [ -n "$csv" ] || fail "no statistics copied to the stick"
 head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
 ls "$W"/stick/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not copied to the stick"
+cmp -s "$W"/stick/kiosk-export-*/office.key "$D/office.key" || fail "office key not copied to the stick"
 [ -z "$(ls "$W/run/req/export-out")" ] || fail "the staging folder was not cleared: $(ls "$W/run/req/export-out")"
 st=$(ku status)
 echo "$st" | grep -q '^current=b' && echo "$st" | grep -q '^slot_b=pending' &&

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <openssl/evp.h>
 
 #include "clock.h"
 #include "corners.h"
@@ -359,6 +360,127 @@ static void test_corners_rejects(void **state)
 	assert_int_equal(corners_zone(&c, -1, 0), -1);
 }
 
+
+/* Value of "key" in role's record of staff.json (salt, hash, iterations). */
+static void field(const char *json, const char *role, const char *key, char *out, size_t cap)
+{
+	char pat[64];
+	snprintf(pat, sizeof pat, "\"%s\"", role);
+	const char *r = strstr(json, pat);
+	assert_non_null(r);
+	snprintf(pat, sizeof pat, "\"%s\"", key);
+	const char *k = strstr(r, pat);
+	assert_non_null(k);
+	k += strlen(pat);
+	while (*k == ':' || *k == ' ' || *k == '"' || *k == '\t' || *k == '\n')
+		k++;
+	size_t n = 0;
+	while (k[n] && k[n] != '"' && k[n] != ',' && k[n] != '\n' && k[n] != '}' && n + 1 < cap)
+		n++;
+	memcpy(out, k, n);
+	out[n] = 0;
+}
+
+static void hexs(const unsigned char *b, size_t n, char *out)
+{
+	for (size_t i = 0; i < n; i++)
+		sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+/* A store as the old code wrote it (a salt per role) still opens and
+ * verifies; the next right PIN moves that role onto the other role's salt,
+ * so later checks cost one derivation. */
+static void test_old_store_verifies_and_is_rehashed(void **state)
+{
+	fx_t *f = *state;
+	const char *pins[2] = {"482913", "73910264"};
+	unsigned char salt[2][16], hash[2][32];
+	char hs[2][33], hh[2][65];
+	for (int i = 0; i < 2; i++) {
+		for (int j = 0; j < 16; j++)
+			salt[i][j] = (unsigned char)(17 * i + j + 1);
+		assert_int_equal(PKCS5_PBKDF2_HMAC(pins[i], (int)strlen(pins[i]), salt[i], 16, IT,
+						   EVP_sha256(), 32, hash[i]), 1);
+		hexs(salt[i], 16, hs[i]);
+		hexs(hash[i], 32, hh[i]);
+	}
+	char text[1024];
+	snprintf(text, sizeof text,
+		 "{\"staff\":{\"kdf\":\"pbkdf2-hmac-sha256\",\"iterations\":%d,\"salt\":\"%s\",\"hash\":\"%s\"},"
+		 "\"technician\":{\"kdf\":\"pbkdf2-hmac-sha256\",\"iterations\":%d,\"salt\":\"%s\",\"hash\":\"%s\"},"
+		 "\"failures\":0,\"lock_ms\":0,\"lock_wall_ms\":0}",
+		 IT, hs[0], hh[0], IT, hs[1], hh[1]);
+	write_store(f, text);
+	staff_t *st = open_ok(f);
+	staff_role_t role;
+	assert_int_equal(staff_check(st, "73910264", &role, NULL), KIOSK_OK);
+	assert_int_equal(role, STAFF_TECH);
+	staff_close(st);
+	char buf[4096], a[80], b[80];
+	read_file(f, buf, sizeof buf);
+	field(buf, "technician", "salt", a, sizeof a);
+	field(buf, "staff", "salt", b, sizeof b);
+	assert_string_equal(a, b);                 /* shared now */
+	field(buf, "staff", "hash", a, sizeof a);
+	assert_string_equal(a, hh[0]);             /* the staff record is untouched */
+	field(buf, "technician", "hash", a, sizeof a);
+	assert_string_not_equal(a, hh[1]);
+	st = open_ok(f);
+	assert_int_equal(staff_check(st, "482913", &role, NULL), KIOSK_OK);
+	assert_int_equal(role, STAFF_STAFF);
+	assert_int_equal(staff_check(st, "73910264", &role, NULL), KIOSK_OK);
+	assert_int_equal(role, STAFF_TECH);
+	assert_int_equal(staff_check(st, "555555", &role, NULL), KIOSK_EPERM);
+	staff_close(st);
+}
+
+/* Hashes made at a lower count (an older release, a slower calibration)
+ * verify and are redone at the current count at the next right PIN. */
+static void test_weaker_count_is_upgraded(void **state)
+{
+	fx_t *f = *state;
+	staff_t *st = configured(f); /* at IT */
+	staff_close(st);
+	char err[256], buf[4096], v[80], w[80];
+	assert_int_equal(staff_open(f->dir, &f->clk, 2 * IT, &st, err, sizeof err), KIOSK_OK);
+	assert_int_equal(staff_iterations(st), 2 * IT);
+	staff_role_t role;
+	assert_int_equal(staff_check(st, "482913", &role, NULL), KIOSK_OK);
+	assert_int_equal(role, STAFF_STAFF);
+	read_file(f, buf, sizeof buf);
+	field(buf, "staff", "iterations", v, sizeof v);
+	assert_int_equal(atoi(v), 2 * IT);
+	field(buf, "technician", "iterations", v, sizeof v);
+	assert_int_equal(atoi(v), IT);             /* not known yet: left as it was */
+	assert_int_equal(staff_check(st, "73910264", &role, NULL), KIOSK_OK);
+	assert_int_equal(role, STAFF_TECH);
+	read_file(f, buf, sizeof buf);
+	field(buf, "technician", "iterations", v, sizeof v);
+	assert_int_equal(atoi(v), 2 * IT);
+	field(buf, "technician", "salt", v, sizeof v);
+	field(buf, "staff", "salt", w, sizeof w);
+	assert_string_equal(v, w);
+	staff_close(st);
+	/* Both still open after a restart at the new count. */
+	assert_int_equal(staff_open(f->dir, &f->clk, 2 * IT, &st, err, sizeof err), KIOSK_OK);
+	assert_int_equal(staff_check(st, "482913", &role, NULL), KIOSK_OK);
+	assert_int_equal(staff_check(st, "73910264", &role, NULL), KIOSK_OK);
+	assert_int_equal(role, STAFF_TECH);
+	staff_close(st);
+	/* A store below the floor (half the count) is still refused. */
+	assert_int_equal(staff_open(f->dir, &f->clk, 8 * IT, &st, err, sizeof err), KIOSK_ECORRUPT);
+}
+
+/* The count for new hashes comes from a measurement with the injected
+ * clock: a clock that does not run gives the floor, never a hang. */
+static void test_measured_count(void **state)
+{
+	fx_t *f = *state;
+	int probe = -1;
+	assert_int_equal(staff_measure_iterations(&f->clk, STAFF_TARGET_MS, &probe), STAFF_ITERATIONS);
+	assert_int_equal(probe, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +488,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_and_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_pin_twice_gets_new_salt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pin_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_old_store_verifies_and_is_rehashed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_weaker_count_is_upgraded, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_measured_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout_grows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout_survives_restart, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_store, setup, teardown),

@@ -213,12 +213,38 @@ static void test_fixed_words(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* A QR that carries answers gets the keep-it-safe line (vi and en); a QR
+ * without answers (a reprint) does not. */
+static void test_personal_warning(void **state)
+{
+	(void)state;
+	ticket_renderer_t *r;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
+	for (int L = 0; L < LANG_COUNT; L++) {
+		ticket_info_t t = base(576);
+		t.lang = (lang_t)L;
+		t.qr = "A012;K1;abc-1;1.001193;-;0;ho_ten=An";
+		ticket_image_t plain, warned;
+		assert_int_equal(ticket_render(r, &t, &plain), KIOSK_OK);
+		t.qr_personal = true;
+		assert_int_equal(ticket_render(r, &t, &warned), KIOSK_OK);
+		/* At least one more line of bold text below the QR. */
+		assert_true(warned.h >= plain.h + 20);
+		assert_true(black(&warned) > black(&plain) + 500);
+		ticket_image_free(&plain);
+		ticket_image_free(&warned);
+	}
+	ticket_renderer_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_widths_and_variants),
 		cmocka_unit_test(test_vietnamese_glyphs),
 		cmocka_unit_test(test_fixed_words),
+		cmocka_unit_test(test_personal_warning),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	TTF_Quit();

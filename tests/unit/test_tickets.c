@@ -20,6 +20,7 @@
 #include "escpos.h"
 #include "faultvfs.h"
 #include "kiosk.h"
+#include "officekey.h"
 #include "ledger.h"
 #include "printer.h"
 #include "ticket.h"
@@ -359,10 +360,13 @@ static void compose(fx_t *f, const tickets_result_t *r, bool priority, bool repr
 	struct ticket_renderer *rend = NULL;
 	char err[256];
 	assert_int_equal(ticket_renderer_open(assets(), NULL, &rend, err, sizeof err), KIOSK_OK);
+	/* The kiosk signs the QR record (K2) with the key it made in its data folder. */
+	uint8_t key[OFFICEKEY_LEN];
+	assert_int_equal(officekey_load(f->cfg.data_dir, false, key, err, sizeof err), KIOSK_OK);
 	tickets_job_t job = {
 		.proc = khai_sinh, .office = f->cfg.office_name, .number = r->number, .ticket_id = r->ticket_id,
 		.priority = priority, .reprint = reprint, .dated = r->dated, .time_ms = r->time_ms, .lang = lang,
-		.answers = a, .nanswers = na,
+		.answers = a, .nanswers = na, .key = key,
 	};
 	assert_int_equal(tickets_compose(rend, "80mm", &job, bytes, n, NULL), KIOSK_OK);
 	ticket_renderer_close(rend);

@@ -650,7 +650,8 @@ def host_reference(name, script, instant, trusted):
         f.write("set-time %s+00:00%s\n" % (instant, "" if trusted else " untrusted") + "".join(body))
     spool = os.path.join(ref, "spool")
     # The same data folder as the guest's seeded disk: same ledger (ticket id
-    # prefix), same local settings.
+    # prefix), same local settings, same office.key (the QR record's K2 tag:
+    # a different key would change the ticket's bytes).
     data = os.path.join(ref, "data")
     shutil.copytree(os.path.join(V.IMAGE, "data-tree", "ledger"), data)
     r = subprocess.run([os.path.join(HOST_BIN, "kiosk"), "--headless", "--size", "1920x1080",
