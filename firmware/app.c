@@ -61,6 +61,10 @@ static void report(app_t *a, const char *fmt, ...)
 static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *st)
 {
 	app_t *a = ctx;
+	if (!a->tickets) { /* out of service (a font problem): no tickets */
+		*st = PRINTER_NO_PRINTER;
+		return KIOSK_ENODEV;
+	}
 	return tickets_check(a->tickets, g, priority, st);
 }
 
@@ -423,6 +427,12 @@ static void do_print(app_t *a)
 	size_t n = session_answers(s, ans, SESSION_MAX_FIELDS);
 	tickets_result_t r;
 	memset(&r, 0, sizeof r);
+	if (!a->tickets) { /* out of service: never reached from the screens */
+		r.rc = KIOSK_ENODEV;
+		r.printer = PRINTER_NO_PRINTER;
+		session_print_done(s, &r);
+		return;
+	}
 	tickets_issue(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, &r);
 	if (r.rc == KIOSK_OK)
 		log_info("ticket %s issued (procedure %s)", r.number, s->proc->id);
@@ -604,6 +614,12 @@ static int health_check(app_t *a)
 {
 	const char *fail = NULL;
 	TTF_Font *f = a->fonts ? fonts_get(a->fonts, FONT_REGULAR, 42) : NULL;
+	const char *fp = a->fonts ? fonts_problem(a->fonts, NULL) : "no fonts";
+	if (fp[0]) {
+		log_error("health check failed: fonts: %s", fp);
+		fprintf(stderr, "kiosk: health check failed: fonts: %s\n", fp);
+		return 1;
+	}
 	if (update_health_fail_injected("fonts") || !f || !TTF_GlyphIsProvided32(f, 0x1EBF))
 		fail = "fonts";
 	else if (update_health_fail_injected("catalog") || !a->cat || !catalog_proc_count(a->cat))
@@ -855,6 +871,24 @@ static int load_all(app_t *a)
 		log_error("translation error: %s", err);
 		return 1;
 	}
+	/* The fonts before the ledger and printer: a missing or damaged font is
+	 * a font problem (not a ledger/printer error), and with one the kiosk
+	 * issues no tickets: it shows the out-of-service screen (app_run). */
+	if (!TTF_WasInit() && TTF_Init() != 0) {
+		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
+		return 1;
+	}
+	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: font problem: %s\n", err);
+		log_error("font problem: %s", err);
+		return 1;
+	}
+	const char *fp = fonts_problem(a->fonts, NULL);
+	if (fp[0]) {
+		fprintf(stderr, "kiosk: font problem: %s; no tickets are issued\n", fp);
+		log_error("font problem: %s; out of service, no tickets are issued", fp);
+		return 0;
+	}
 	if (app_open_tickets(a) != KIOSK_OK)
 		return 1;
 	return 0;
@@ -882,15 +916,7 @@ static int setup_sdl(app_t *a)
 		return 1;
 	}
 	SDL_InitSubSystem(SDL_INIT_AUDIO); /* optional: the chime only */
-	if (TTF_Init() != 0) {
-		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
-		return 1;
-	}
-	char err[1024];
-	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
-		fprintf(stderr, "kiosk: %s\n", err);
-		return 1;
-	}
+	/* The fonts were opened and verified by load_all. */
 	a->rotation = a->cfg.panel_rotation;
 	Uint32 flags = SDL_WINDOW_SHOWN;
 	int w = o->width ? o->width : a->cfg.panel_width;
@@ -998,6 +1024,9 @@ int app_run(const app_options_t *opt)
 			rc = 1;
 		else
 			scanner_start(a);
+		const char *ff = NULL;
+		if (a->session && fonts_problem(a->fonts, &ff)[0])
+			session_out_of_service(a->session, "ui.oos_fonts", ff);
 		if (!a->virtual_time) {
 			const char *run = getenv("KIOSK_RUN_DIR");
 			a->runlink = runlink_open(run ? run : "/run/kiosk");
@@ -1027,9 +1056,15 @@ int app_run(const app_options_t *opt)
 			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
 			 * five wakeups in all, then the kiosk sleeps. */
 			a->redraw_at = kclock_mono(&a->clock) + 1000;
-			if (health_check(a) != 0) {
-				rc = 3; /* the launcher counts this start as failed */
+			const char *root = getenv("KIOSK_ROOT");
+			if (health_check(a) != 0 &&
+			    (!a->session->out_of_service || (root && *root))) {
+				/* Under kiosk-launcher the start counts as failed and the
+				 * version is rolled back after its trial starts. */
+				rc = 3;
 			} else {
+				/* Healthy, or out of service without a launcher: the
+				 * citizen sees the out-of-service screen, no tickets. */
 				sdnotify("READY=1");
 				main_loop(a);
 				sdnotify("STOPPING=1");
@@ -1038,6 +1073,8 @@ int app_run(const app_options_t *opt)
 		if (got_signal)
 			log_info("stopping on signal %d", (int)got_signal);
 	}
+	if (opt->self_test && rc != 0)
+		rc = 3; /* whatever failed (a font, a catalog, a translation): 3 */
 	if (opt->stats)
 		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
 	teardown(a);

@@ -7,7 +7,10 @@
 ASSETS=${ASSETS:-$(pwd)/build/share/kiosk}
 
 # real_bundle OUT VERSION BREAK: a slot holding the kiosk's assets; app.sh
-# starts the real kiosk's self-test on them. BREAK: none|fonts|catalog.
+# starts the real kiosk's self-test on them. BREAK: none|fonts|catalog|
+# cutfont (NotoSans-Bold cut to 10 %, its DejaVu fallback still there)|
+# cutfont-sums (the same, with fonts/SHA256SUMS rewritten to match: only the
+# render test can find it).
 real_bundle() {
 	out=$1; v=$2; what=$3; d="$W/real-$v"
 	rm -rf "$d"; mkdir -p "$d"
@@ -17,6 +20,10 @@ real_bundle() {
 	case "$what" in
 	fonts) rm -f "$d"/assets/fonts/*.ttf ;;
 	catalog) printf '{"groups": [' > "$d/assets/catalog.json" ;;
+	cutfont|cutfont-sums)
+		f="$d/assets/fonts/NotoSans-Bold.ttf"; sz=$(wc -c < "$f")
+		head -c $((sz / 10)) "$f" > "$f.cut" && mv "$f.cut" "$f"
+		[ "$what" = cutfont ] || ( cd "$d/assets/fonts" && sha256sum -- *.ttf > SHA256SUMS ) ;;
 	esac
 	cat > "$d/app.sh" <<APP
 #!/bin/sh
@@ -36,9 +43,9 @@ klaunch || die "the good version failed its own health check"
 good=$(st current)
 
 n=1
-for brk in fonts catalog ledger frame; do
+for brk in fonts cutfont cutfont-sums catalog ledger frame; do
 	n=$((n + 1))
-	case "$brk" in fonts|catalog) real_bundle "$W/b$n.kiosk" 1.$n.0 "$brk"; hook= ;;
+	case "$brk" in fonts|cutfont*|catalog) real_bundle "$W/b$n.kiosk" 1.$n.0 "$brk"; hook= ;;
 	*) real_bundle "$W/b$n.kiosk" 1.$n.0 none; hook=$brk ;; esac
 	upd install "$W/b$n.kiosk" || die "install 1.$n.0"
 	[ "$(st current)" != "$good" ] || die "install of 1.$n.0 did not switch"
