@@ -43,6 +43,11 @@ static void on_signal(int sig)
 	}
 }
 
+int app_signalled(void)
+{
+	return (int)got_signal;
+}
+
 static void report(app_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void report(app_t *a, const char *fmt, ...)
 {

@@ -87,7 +87,7 @@ static void advance(app_t *a, int64_t ms)
 			to = a->vclock.mono_ms;
 		kclock_virtual_advance(&a->vclock, to - a->vclock.mono_ms);
 		app_step(a);
-		if (a->vclock.mono_ms >= end)
+		if (a->vclock.mono_ms >= end || app_signalled())
 			break;
 	}
 }
@@ -390,6 +390,12 @@ int script_run(app_t *a, const char *path)
 	int rc = 0;
 	app_step(a);
 	while (rc == 0 && fgets(line, sizeof line, f)) {
+		if (app_signalled()) {
+			/* SIGTERM/SIGINT end a scenario as they end the main loop:
+			 * at once, and cleanly (the ledger is closed by teardown). */
+			fprintf(stderr, "%s:%d: stopped by signal %d\n", path, s.line, app_signalled());
+			break;
+		}
 		s.line++;
 		line[strcspn(line, "\r\n")] = '\0';
 		char *t = line;
