@@ -841,13 +841,17 @@ static int load_all(app_t *a)
 	char site[1100], local[1100];
 	app_asset_path(a, "site.json", site, sizeof site);
 	snprintf(local, sizeof local, "%s/local.json", a->data);
+	/* The log first, at the default size, so that an error in site.json or
+	 * local.json reaches kiosk.log too; then again at the configured size. */
+	char logs[1100];
+	snprintf(logs, sizeof logs, "%s/logs", a->data);
+	log_open(logs, 512 * 1024);
 	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
 			sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
+		log_error("configuration error: %s", err);
 		return 1;
 	}
-	char logs[1100];
-	snprintf(logs, sizeof logs, "%s/logs", a->data);
 	log_open(logs, (size_t)a->cfg.log_max_kb * 1024);
 	if (getenv("KIOSK_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
