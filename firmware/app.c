@@ -515,7 +515,7 @@ static void runlink_step(app_t *a)
 	runlink_status_t st;
 	runlink_read(a->runlink, &st);
 	bool idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
-				    s->screen == SCR_LUNCH);
+				    s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
 	if (st.active && s->menu && (idle || a->board_update)) {
 		if (!a->board_update)
 			log_info("stick update running: showing its progress");
@@ -527,7 +527,7 @@ static void runlink_step(app_t *a)
 		session_reset(s);
 	}
 	idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
-			       s->screen == SCR_LUNCH);
+			       s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
 	runlink_publish(a->runlink, app_screen_id(a), idle && !a->board_update);
 }
 

@@ -60,7 +60,9 @@ done
 # Without kiosk-launcher the kiosk stays up out of service and gives no
 # ticket, whatever is tapped; SIGINT ends it cleanly.
 unset KIOSK_ROOT
-$RUN "$BIN/kiosk" --headless --assets "$W/cut" --data "$W/d-run" --report "$W/run.rep" > /dev/null 2>&1 &
+mkdir -p "$W/run"
+KIOSK_RUN_DIR="$W/run" $RUN "$BIN/kiosk" --headless --assets "$W/cut" --data "$W/d-run" \
+	--report "$W/run.rep" > /dev/null 2>&1 &
 pid=$!
 i=0
 until grep -q "^SCREEN out-of-service" "$W/run.rep" 2>/dev/null; do
@@ -70,9 +72,12 @@ until grep -q "^SCREEN out-of-service" "$W/run.rep" 2>/dev/null; do
 done
 sleep 3
 kill -0 "$pid" 2>/dev/null || die "the kiosk did not stay up out of service"
+# Idle for the board's stick updater: a fixed app can be installed.
+grep -q "idle=1" "$W/run/kiosk.state" 2>/dev/null && grep -q "screen=out-of-service" "$W/run/kiosk.state" ||
+	die "out of service but not idle for a stick update: $(cat "$W/run/kiosk.state" 2>&1)"
 kill -INT "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" -eq 0 ] || die "SIGINT: exit $rc"
-echo "ok   without a launcher it stays up on the out-of-service screen"
+echo "ok   without a launcher it stays up on the out-of-service screen, idle for a stick update"
 
 cat > "$W/oos.kss" <<'KSS'
 expect screen out-of-service
