@@ -32,10 +32,13 @@
 
 static int sig_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_signal;
+static app_t *volatile sig_app; /* its quit flag ends a scenario run too */
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+	if (sig_app)
+		sig_app->quit = 1;
 	if (sig_pipe[1] >= 0) {
 		char c = 1;
 		ssize_t r = write(sig_pipe[1], &c, 1);
@@ -1045,6 +1048,7 @@ int app_run(const app_options_t *opt)
 		rc = app_menu_setup(a); /* PIN store, menus, first boot */
 	if (rc == 0) {
 		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+			sig_app = a;
 			struct sigaction sa = {.sa_handler = on_signal};
 			sigemptyset(&sa.sa_mask);
 			sigaction(SIGTERM, &sa, NULL);
@@ -1086,6 +1090,7 @@ int app_run(const app_options_t *opt)
 		rc = 3; /* whatever failed (a font, a catalog, a translation): 3 */
 	if (opt->stats)
 		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
+	sig_app = NULL;
 	teardown(a);
 	free(a);
 	return rc;

@@ -87,7 +87,7 @@ static void advance(app_t *a, int64_t ms)
 			to = a->vclock.mono_ms;
 		kclock_virtual_advance(&a->vclock, to - a->vclock.mono_ms);
 		app_step(a);
-		if (a->vclock.mono_ms >= end || app_signalled())
+		if (a->vclock.mono_ms >= end || a->quit)
 			break;
 	}
 }
@@ -389,13 +389,8 @@ int script_run(app_t *a, const char *path)
 	char line[4096];
 	int rc = 0;
 	app_step(a);
-	while (rc == 0 && fgets(line, sizeof line, f)) {
-		if (app_signalled()) {
-			/* SIGTERM/SIGINT end a scenario as they end the main loop:
-			 * at once, and cleanly (the ledger is closed by teardown). */
-			fprintf(stderr, "%s:%d: stopped by signal %d\n", path, s.line, app_signalled());
-			break;
-		}
+	/* The kiosk may end the run itself (a restart to apply settings). */
+	while (rc == 0 && !a->quit && fgets(line, sizeof line, f)) {
 		s.line++;
 		line[strcspn(line, "\r\n")] = '\0';
 		char *t = line;
@@ -407,5 +402,10 @@ int script_run(app_t *a, const char *path)
 	}
 	fclose(f);
 	explicit_bzero(line, sizeof line);
+	/* SIGTERM/SIGINT set a->quit (app.c) and end a scenario as they end
+	 * the main loop: between two lines, cleanly (teardown closes the
+	 * ledger). */
+	if (app_signalled())
+		fprintf(stderr, "%s:%d: stopped by signal %d\n", path, s.line, app_signalled());
 	return rc;
 }
