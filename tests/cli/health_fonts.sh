@@ -60,7 +60,7 @@ done
 # Without kiosk-launcher the kiosk stays up out of service and gives no
 # ticket, whatever is tapped; SIGINT ends it cleanly.
 unset KIOSK_ROOT
-mkdir -p "$W/run"
+mkdir -p "$W/run/req" "$W/run/ans" # req/kiosk.state since the /run/kiosk split
 KIOSK_RUN_DIR="$W/run" $RUN "$BIN/kiosk" --headless --assets "$W/cut" --data "$W/d-run" \
 	--report "$W/run.rep" > /dev/null 2>&1 &
 pid=$!
@@ -73,8 +73,9 @@ done
 sleep 3
 kill -0 "$pid" 2>/dev/null || die "the kiosk did not stay up out of service"
 # Idle for the board's stick updater: a fixed app can be installed.
-grep -q "idle=1" "$W/run/kiosk.state" 2>/dev/null && grep -q "screen=out-of-service" "$W/run/kiosk.state" ||
-	die "out of service but not idle for a stick update: $(cat "$W/run/kiosk.state" 2>&1)"
+ks="$W/run/req/kiosk.state"; [ -f "$ks" ] || ks="$W/run/kiosk.state"
+grep -q "idle=1" "$ks" 2>/dev/null && grep -q "screen=out-of-service" "$ks" ||
+	die "out of service but not idle for a stick update: $(cat "$ks" 2>&1)"
 kill -INT "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" -eq 0 ] || die "SIGINT: exit $rc"
 echo "ok   without a launcher it stays up on the out-of-service screen, idle for a stick update"
