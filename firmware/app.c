@@ -32,15 +32,23 @@
 
 static int sig_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_signal;
+static app_t *volatile sig_app; /* its quit flag ends a scenario run too */
 
 static void on_signal(int sig)
 {
 	got_signal = sig;
+	if (sig_app)
+		sig_app->quit = 1;
 	if (sig_pipe[1] >= 0) {
 		char c = 1;
 		ssize_t r = write(sig_pipe[1], &c, 1);
 		(void)r;
 	}
+}
+
+int app_signalled(void)
+{
+	return (int)got_signal;
 }
 
 static void report(app_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -61,6 +69,10 @@ static void report(app_t *a, const char *fmt, ...)
 static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *st)
 {
 	app_t *a = ctx;
+	if (!a->tickets) { /* out of service (a font problem): no tickets */
+		*st = PRINTER_NO_PRINTER;
+		return KIOSK_ENODEV;
+	}
 	return tickets_check(a->tickets, g, priority, st);
 }
 
@@ -435,6 +447,12 @@ static void do_print(app_t *a)
 	size_t n = session_answers(s, ans, SESSION_MAX_FIELDS);
 	tickets_result_t r;
 	memset(&r, 0, sizeof r);
+	if (!a->tickets) { /* out of service: never reached from the screens */
+		r.rc = KIOSK_ENODEV;
+		r.printer = PRINTER_NO_PRINTER;
+		session_print_done(s, &r);
+		return;
+	}
 	tickets_issue(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, &r);
 	if (r.rc == KIOSK_OK)
 		log_info("ticket %s issued (procedure %s)", r.number, s->proc->id);
@@ -515,7 +533,7 @@ static void runlink_step(app_t *a)
 	runlink_status_t st;
 	runlink_read(a->runlink, &st);
 	bool idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
-				    s->screen == SCR_LUNCH);
+				    s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
 	if (st.active && s->menu && (idle || a->board_update)) {
 		if (!a->board_update)
 			log_info("stick update running: showing its progress");
@@ -527,7 +545,7 @@ static void runlink_step(app_t *a)
 		session_reset(s);
 	}
 	idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
-			       s->screen == SCR_LUNCH);
+			       s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
 	runlink_publish(a->runlink, app_screen_id(a), idle && !a->board_update);
 }
 
@@ -625,6 +643,12 @@ static int health_check(app_t *a)
 {
 	const char *fail = NULL;
 	TTF_Font *f = a->fonts ? fonts_get(a->fonts, FONT_REGULAR, 42) : NULL;
+	const char *fp = a->fonts ? fonts_problem(a->fonts, NULL) : "no fonts";
+	if (fp[0]) {
+		log_error("health check failed: fonts: %s", fp);
+		fprintf(stderr, "kiosk: health check failed: fonts: %s\n", fp);
+		return 1;
+	}
 	if (update_health_fail_injected("fonts") || !f || !TTF_GlyphIsProvided32(f, 0x1EBF))
 		fail = "fonts";
 	else if (update_health_fail_injected("catalog") || !a->cat || !catalog_proc_count(a->cat))
@@ -871,13 +895,17 @@ static int load_all(app_t *a)
 	char site[1100], local[1100];
 	app_asset_path(a, "site.json", site, sizeof site);
 	snprintf(local, sizeof local, "%s/local.json", a->data);
+	/* The log first, at the default size, so that an error in site.json or
+	 * local.json reaches kiosk.log too; then again at the configured size. */
+	char logs[1100];
+	snprintf(logs, sizeof logs, "%s/logs", a->data);
+	log_open(logs, 512 * 1024);
 	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
 			sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
+		log_error("configuration error: %s", err);
 		return 1;
 	}
-	char logs[1100];
-	snprintf(logs, sizeof logs, "%s/logs", a->data);
 	log_open(logs, (size_t)a->cfg.log_max_kb * 1024);
 	if (getenv("KIOSK_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
@@ -906,6 +934,24 @@ static int load_all(app_t *a)
 		log_error("translation error: %s", err);
 		return 1;
 	}
+	/* The fonts before the ledger and printer: a missing or damaged font is
+	 * a font problem (not a ledger/printer error), and with one the kiosk
+	 * issues no tickets: it shows the out-of-service screen (app_run). */
+	if (!TTF_WasInit() && TTF_Init() != 0) {
+		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
+		return 1;
+	}
+	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: font problem: %s\n", err);
+		log_error("font problem: %s", err);
+		return 1;
+	}
+	const char *fp = fonts_problem(a->fonts, NULL);
+	if (fp[0]) {
+		fprintf(stderr, "kiosk: font problem: %s; no tickets are issued\n", fp);
+		log_error("font problem: %s; out of service, no tickets are issued", fp);
+		return 0;
+	}
 	if (app_open_tickets(a) != KIOSK_OK)
 		return 1;
 	return 0;
@@ -933,15 +979,7 @@ static int setup_sdl(app_t *a)
 		return 1;
 	}
 	SDL_InitSubSystem(SDL_INIT_AUDIO); /* optional: the chime only */
-	if (TTF_Init() != 0) {
-		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
-		return 1;
-	}
-	char err[1024];
-	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
-		fprintf(stderr, "kiosk: %s\n", err);
-		return 1;
-	}
+	/* The fonts were opened and verified by load_all. */
 	a->rotation = a->cfg.panel_rotation;
 	Uint32 flags = SDL_WINDOW_SHOWN;
 	int w = o->width ? o->width : a->cfg.panel_width;
@@ -1049,6 +1087,9 @@ int app_run(const app_options_t *opt)
 			rc = 1;
 		else
 			scanner_start(a);
+		const char *ff = NULL;
+		if (a->session && fonts_problem(a->fonts, &ff)[0])
+			session_out_of_service(a->session, "ui.oos_fonts", ff);
 		if (!a->virtual_time) {
 			const char *run = getenv("KIOSK_RUN_DIR");
 			a->runlink = runlink_open(run ? run : "/run/kiosk");
@@ -1058,6 +1099,7 @@ int app_run(const app_options_t *opt)
 		rc = app_menu_setup(a); /* PIN store, menus, first boot */
 	if (rc == 0) {
 		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+			sig_app = a;
 			struct sigaction sa = {.sa_handler = on_signal};
 			sigemptyset(&sa.sa_mask);
 			sigaction(SIGTERM, &sa, NULL);
@@ -1078,9 +1120,15 @@ int app_run(const app_options_t *opt)
 			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
 			 * five wakeups in all, then the kiosk sleeps. */
 			a->redraw_at = kclock_mono(&a->clock) + 1000;
-			if (health_check(a) != 0) {
-				rc = 3; /* the launcher counts this start as failed */
+			const char *root = getenv("KIOSK_ROOT");
+			if (health_check(a) != 0 &&
+			    (!a->session->out_of_service || (root && *root))) {
+				/* Under kiosk-launcher the start counts as failed and the
+				 * version is rolled back after its trial starts. */
+				rc = 3;
 			} else {
+				/* Healthy, or out of service without a launcher: the
+				 * citizen sees the out-of-service screen, no tickets. */
 				sdnotify("READY=1");
 				main_loop(a);
 				sdnotify("STOPPING=1");
@@ -1089,8 +1137,11 @@ int app_run(const app_options_t *opt)
 		if (got_signal)
 			log_info("stopping on signal %d", (int)got_signal);
 	}
+	if (opt->self_test && rc != 0)
+		rc = 3; /* whatever failed (a font, a catalog, a translation): 3 */
 	if (opt->stats)
 		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
+	sig_app = NULL;
 	teardown(a);
 	free(a);
 	return rc;

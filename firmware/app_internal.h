@@ -101,6 +101,9 @@ void app_logical_to_output(const app_t *a, int lx, int ly, int *ox, int *oy);
 /* The current screen id as scripts see it ("timeout-warning" over others). */
 const char *app_screen_id(const app_t *a);
 
+/* The signal (SIGTERM, SIGINT) that asked the kiosk to stop, 0 if none. */
+int app_signalled(void);
+
 /* script.c */
 int script_run(app_t *a, const char *path);
 

@@ -124,11 +124,24 @@ int app_menu_setup(app_t *a)
 	if (its && atoi(its) >= STAFF_ITERATIONS)
 		it = (unsigned)atoi(its);
 	int rc = staff_open(a->data, &a->clock, it, &a->staff, err, sizeof err);
+	char moved[128] = "";
+	if (rc == KIOSK_ECORRUPT && staff_set_aside(a->data, &a->clock, moved, sizeof moved) ==
+					   KIOSK_OK) {
+		/* A damaged PIN store is kept aside and the first-boot screen
+		 * sets new PINs (docs/menus.md): only the kiosk and root can
+		 * write the data folder, so no citizen can cause this. */
+		fprintf(stderr, "kiosk: PIN store: %s; moved aside as %s, set new PINs\n", err, moved);
+		log_error("PIN store damaged: %s; moved aside as %s; the first-boot screen sets new "
+			  "PINs", err, moved);
+		rc = staff_open(a->data, &a->clock, it, &a->staff, err, sizeof err);
+	}
 	if (rc != KIOSK_OK) {
-		/* A damaged PIN store is reported, kept, and the menus stay shut. */
+		/* Not readable and not movable (read-only storage): reported,
+		 * and the PIN screen says so; the menus stay shut. */
 		fprintf(stderr, "kiosk: PIN store: %s\n", err);
 		log_error("PIN store: %s", err);
 		a->staff = NULL;
+		moved[0] = '\0';
 	}
 	static char stick[1024], exp[1100], svc[1024];
 	snprintf(stick, sizeof stick, "%s", env_or("KIOSK_STICK", "/run/kiosk/stick"));
@@ -159,8 +172,11 @@ int app_menu_setup(app_t *a)
 		return 1;
 	a->session->menu = a->menu;
 	const app_options_t *o = a->opt;
-	if (o->first_boot || (o->mode == MODE_FULLSCREEN && a->staff && !staff_configured(a->staff)))
+	if (o->first_boot || moved[0] ||
+	    (o->mode == MODE_FULLSCREEN && a->staff && !staff_configured(a->staff)))
 		menu_first_boot(a->menu, a->session);
+	if (moved[0])
+		menu_notice(a->menu, "menu.pins_reset", moved);
 	return 0;
 }
 

@@ -82,6 +82,11 @@ typedef struct {
 	bool oom;
 	size_t cur_pos; /* line counting cursor of the position pass */
 	int cur_line;
+	/* The first string or key whose source holds \u0000 (cJSON would cut
+	 * it there): its node and key path, for the error. */
+	const cJSON *nul_node;
+	bool nul_in_key;
+	char nul_path[256];
 } ctx_t;
 
 static int line_at(const char *text, size_t off)
@@ -192,10 +197,35 @@ static size_t skip_string(const ctx_t *c, size_t p)
 	return p + 1;
 }
 
+/* Does the JSON string at p (its opening quote) hold the escape \u0000? */
+static bool raw_has_nul(const ctx_t *c, size_t p)
+{
+	for (p++; p < c->len && c->text[p] != '"'; p++) {
+		if (c->text[p] != '\\')
+			continue;
+		if (p + 5 < c->len && c->text[p + 1] == 'u' && c->text[p + 2] == '0' &&
+		    c->text[p + 3] == '0' && c->text[p + 4] == '0' && c->text[p + 5] == '0')
+			return true;
+		p++;
+	}
+	return false;
+}
+
+static void note_nul(ctx_t *c, const cJSON *n, const char *path, bool key)
+{
+	if (c->nul_node)
+		return;
+	c->nul_node = n;
+	c->nul_in_key = key;
+	snprintf(c->nul_path, sizeof c->nul_path, "%s", path[0] ? path : "(top)");
+}
+
 /* Walk the value starting at p (after white space) that cJSON parsed into
  * n; record lines for n's children; return the position after the value.
- * at_line: the position whose line n gets (the key for object members). */
-static size_t walk(ctx_t *c, const cJSON *n, size_t p, size_t at, int depth)
+ * at_line: the position whose line n gets (the key for object members).
+ * path: n's key path ("procedures[2].id"), extended for the children. */
+static size_t walk(ctx_t *c, const cJSON *n, size_t p, size_t at, int depth, char *path,
+		   size_t pcap)
 {
 	if (!n || p >= c->len || depth > 64)
 		return c->len;
@@ -208,14 +238,23 @@ static size_t walk(ctx_t *c, const cJSON *n, size_t p, size_t at, int depth)
 		bool obj = ch == '{';
 		p = skip_ws(c, p + 1);
 		const cJSON *child = n->child;
-		while (p < c->len && c->text[p] != (obj ? '}' : ']') && child) {
+		size_t plen = strlen(path);
+		for (int idx = 0; p < c->len && c->text[p] != (obj ? '}' : ']') && child; idx++) {
 			size_t start = p;
+			if (obj)
+				snprintf(path + plen, pcap - plen, "%s%s", plen ? "." : "",
+					 child->string ? child->string : "");
+			else
+				snprintf(path + plen, pcap - plen, "[%d]", idx);
 			if (obj) {
+				if (raw_has_nul(c, p))
+					note_nul(c, child, path, true);
 				p = skip_string(c, p);
 				p = skip_ws(c, p);
 				p = skip_ws(c, p + 1); /* the colon */
 			}
-			p = walk(c, child, p, start, depth + 1);
+			p = walk(c, child, p, start, depth + 1, path, pcap);
+			path[plen] = '\0';
 			p = skip_ws(c, p);
 			if (p < c->len && c->text[p] == ',')
 				p = skip_ws(c, p + 1);
@@ -223,8 +262,11 @@ static size_t walk(ctx_t *c, const cJSON *n, size_t p, size_t at, int depth)
 		}
 		return p + 1;
 	}
-	if (ch == '"')
+	if (ch == '"') {
+		if (raw_has_nul(c, p))
+			note_nul(c, n, path, false);
 		return skip_string(c, p);
+	}
 	while (p < c->len && !strchr(",]} \t\r\n", c->text[p]))
 		p++;
 	return p;
@@ -753,8 +795,13 @@ int catalog_load_text(const char *name, const char *text, size_t len, catalog_t 
 		cJSON_Delete(root);
 		return KIOSK_ENOMEM;
 	}
-	walk(&c, root, skip_ws(&c, 0), skip_ws(&c, 0), 0);
-	int rc = c.oom ? KIOSK_ENOMEM : load_root(&c, root);
+	char path[256] = "";
+	walk(&c, root, skip_ws(&c, 0), skip_ws(&c, 0), 0, path, sizeof path);
+	int rc = c.oom ? KIOSK_ENOMEM
+		 : c.nul_node ? fail(&c, c.nul_node, c.nul_path,
+				     c.nul_in_key ? "a key holds a NUL character (\\u0000)"
+						  : "the text holds a NUL character (\\u0000)")
+			      : load_root(&c, root);
 	if (rc == KIOSK_OK && c.oom)
 		rc = KIOSK_ENOMEM;
 	if (rc == KIOSK_ENOMEM && err && errlen)

@@ -64,6 +64,15 @@ int lang_parse(const char *code, lang_t *out)
 	return KIOSK_EINVAL;
 }
 
+size_t i18n_max_chars(const char *key)
+{
+	/* Keyboard key labels are a word or a few letters; the rest (titles,
+	 * buttons, body text, the ticket's lines) at most a short paragraph. */
+	if (key && strncmp(key, "kb.", 3) == 0)
+		return I18N_MAX_KEY_LABEL;
+	return I18N_MAX_TEXT;
+}
+
 static void rawvec_free(rawvec_t *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -185,6 +194,16 @@ static int load_file(const char *path, rawvec_t *r, char *err, size_t errlen)
 		if (!text_is_nfc(s, sl)) {
 			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
 				     "%s: %s: not in NFC (normalise the file to NFC)", path, k);
+			goto out;
+		}
+		size_t chars = 0;
+		for (size_t i = 0; i < sl; i++)
+			chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+		size_t lim = i18n_max_chars(k);
+		if (chars > lim) {
+			rc = kiosk_err(err, errlen, KIOSK_EINVAL,
+				     "%s: %s: %zu characters, more than the %zu allowed "
+				     "(docs/conventions.md)", path, k, chars, lim);
 			goto out;
 		}
 		if (r->n == r->cap) {

@@ -8,9 +8,16 @@
 
 typedef struct i18n i18n_t;
 
+/* The longest text a key may hold, in characters (code points): a longer
+ * one would make every frame slow to lay out and push targets off screen. */
+#define I18N_MAX_TEXT 400     /* any key */
+#define I18N_MAX_KEY_LABEL 24 /* kb.*: on-screen keyboard key labels */
+size_t i18n_max_chars(const char *key);
+
 /* Load every *.json of <dir>/vi and <dir>/en. A duplicate key, a non-string
- * value, invalid UTF-8 or non-NFC text, or a key present in one language but
- * not the other is an error ("FILE: key: problem" in err). */
+ * value, invalid UTF-8 or non-NFC text, a text longer than
+ * i18n_max_chars(key), or a key present in one language but not the other is
+ * an error ("FILE: key: problem" in err). */
 int i18n_load(const char *dir, i18n_t **out, char *err, size_t errlen);
 void i18n_free(i18n_t *t);
 

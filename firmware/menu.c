@@ -195,6 +195,11 @@ bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone)
 	return true;
 }
 
+void menu_notice(menu_t *m, const char *key, const char *arg)
+{
+	set_msg(m, key, true, arg);
+}
+
 void menu_first_boot(menu_t *m, session_t *s)
 {
 	menu_wipe(m);
@@ -271,6 +276,9 @@ static void pin_submit(menu_t *m, session_t *s)
 		char mins[24];
 		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
 		set_msg(m, "menu.pin_locked", true, mins);
+	} else if (!m->env.staff) {
+		/* The PIN store could not be read nor set aside. */
+		set_msg(m, "menu.pin_store_damaged", true, NULL);
 	} else {
 		set_msg(m, "menu.pin_wrong", true, NULL);
 	}

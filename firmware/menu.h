@@ -149,6 +149,9 @@ void menu_correct(const menu_t *m, const session_t *s, int *x, int *y);
 void menu_open_pin(menu_t *m, session_t *s);
 /* Start the first-boot set-up. */
 void menu_first_boot(menu_t *m, session_t *s);
+/* Show a message (i18n key, {detail} = arg) on the menu's current screen,
+ * e.g. why the first-boot screen came back. */
+void menu_notice(menu_t *m, const char *key, const char *arg);
 
 /* Taps and keys on the menus' screens. True when handled. */
 bool menu_tap(menu_t *m, session_t *s, const char *target);

@@ -488,5 +488,10 @@ int script_run(app_t *a, const char *path)
 	}
 	fclose(f);
 	explicit_bzero(line, sizeof line);
+	/* SIGTERM/SIGINT set a->quit (app.c) and end a scenario as they end
+	 * the main loop: between two lines, cleanly (teardown closes the
+	 * ledger). */
+	if (app_signalled())
+		fprintf(stderr, "%s:%d: stopped by signal %d\n", path, s.line, app_signalled());
 	return rc;
 }

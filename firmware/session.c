@@ -24,6 +24,7 @@ static const char *const ids[SCR_COUNT] = {
 	[SCR_TIMEOUT_WARNING] = "timeout-warning", [SCR_CLOSED] = "closed", [SCR_LUNCH] = "lunch",
 	[SCR_SOLD_OUT] = "sold-out", [SCR_FIRST_BOOT] = "first-boot", [SCR_PIN] = "pin",
 	[SCR_STAFF_MENU] = "staff-menu", [SCR_TECH_MENU] = "tech-menu", [SCR_UPDATING] = "updating",
+	[SCR_OUT_OF_SERVICE] = "out-of-service",
 };
 
 const char *screen_id(screen_t s)
@@ -50,7 +51,7 @@ static int64_t idle_limit(const session_t *s, screen_t scr)
 {
 	switch (scr) {
 	case SCR_WELCOME: case SCR_CLOSED: case SCR_LUNCH: case SCR_PRINTING:
-	case SCR_UPDATING: case SCR_FIRST_BOOT:
+	case SCR_UPDATING: case SCR_FIRST_BOOT: case SCR_OUT_OF_SERVICE:
 		return 0;
 	case SCR_TICKET:
 		return (int64_t)s->cfg->session_ticket_s * 1000;
@@ -93,6 +94,8 @@ static screen_t home_screen(session_t *s)
 {
 	int64_t next = 0;
 	hours_state_t h = hours_state(s->cfg, kclock_now(s->clock), &next);
+	if (s->out_of_service)
+		return SCR_OUT_OF_SERVICE;
 	s->hours_deadline = next;
 	return h == HOURS_OPEN ? SCR_WELCOME : h == HOURS_LUNCH ? SCR_LUNCH : SCR_CLOSED;
 }
@@ -119,6 +122,14 @@ void session_reset(session_t *s)
 	s->kb = KB_LETTERS;
 	memset(&s->result, 0, sizeof s->result);
 	go(s, home_screen(s));
+}
+
+void session_out_of_service(session_t *s, const char *reason_key, const char *file)
+{
+	s->out_of_service = true;
+	s->oos_key = reason_key;
+	snprintf(s->oos_file, sizeof s->oos_file, "%s", file ? file : "");
+	session_reset(s);
 }
 
 session_t *session_create(const catalog_t *cat, const config_t *cfg, const kclock_t *clock,

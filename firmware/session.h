@@ -23,6 +23,7 @@ typedef enum {
 	SCR_PRIORITY, SCR_PRINTING, SCR_TICKET, SCR_PRINTER_ERROR, SCR_HELP,
 	SCR_TIMEOUT_WARNING, SCR_CLOSED, SCR_LUNCH, SCR_SOLD_OUT,
 	SCR_FIRST_BOOT, SCR_PIN, SCR_STAFF_MENU, SCR_TECH_MENU, SCR_UPDATING,
+	SCR_OUT_OF_SERVICE, /* the health check failed: no tickets */
 	SCR_COUNT
 } screen_t;
 
@@ -79,6 +80,9 @@ typedef struct session {
 	tickets_result_t result;  /* the last print's result */
 	printer_state_t printer_state;
 	int check_rc;             /* why the printer-error / sold-out screen shows */
+	bool out_of_service;      /* no tickets: the home screen says so */
+	const char *oos_key;      /* i18n key of the reason for staff */
+	char oos_file[64];        /* the file the reason names */
 	bool precheck_failed;     /* printer error found before the form */
 	bool scan_offer;          /* an ID card was scanned: offer to fill */
 	char scan_values[5][SESSION_VALUE_MAX];
@@ -118,6 +122,11 @@ void session_print_done(session_t *s, const tickets_result_t *r);
 
 /* End the session: wipe answers and settings, back to Welcome. */
 void session_reset(session_t *s);
+
+/* Put the kiosk out of service (a failed health check): the home screen
+ * becomes SCR_OUT_OF_SERVICE, which tells the citizen to ask at the counter
+ * and staff the reason (i18n key, with {file}). No ticket can be asked for. */
+void session_out_of_service(session_t *s, const char *reason_key, const char *file);
 
 /* The text of the current field: committed value + word being composed. */
 void session_field_display(const session_t *s, char *buf, size_t cap);

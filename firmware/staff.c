@@ -7,6 +7,7 @@
 #include "staff.h"
 
 #include <cjson/cJSON.h>
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -217,6 +218,62 @@ int staff_open(const char *data_dir, const kclock_t *clock, unsigned iterations,
 		return rc;
 	}
 	*out = st;
+	return KIOSK_OK;
+}
+
+/* A store that parses, whose PIN records name our kdf with a numeric
+ * iteration count: refused for its count (a floor raised by an update), not
+ * damaged. Such a store is never set aside: that would reset every board's
+ * PINs at an update. */
+static bool intact_but_weak(const char *path)
+{
+	char *text = NULL;
+	if (mfile_read(path, 64 * 1024, &text, NULL) != KIOSK_OK)
+		return false;
+	cJSON *root = cJSON_Parse(text);
+	free(text);
+	bool intact = cJSON_IsObject(root);
+	for (int r = STAFF_STAFF; intact && r <= STAFF_TECH; r++) {
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, role_key((staff_role_t)r));
+		if (!o)
+			continue;
+		const cJSON *kdf = cJSON_GetObjectItemCaseSensitive(o, "kdf");
+		intact = cJSON_IsString(kdf) && strcmp(kdf->valuestring, "pbkdf2-hmac-sha256") == 0 &&
+			 cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(o, "iterations"));
+	}
+	bool any = intact && (cJSON_GetObjectItemCaseSensitive(root, role_key(STAFF_STAFF)) ||
+			      cJSON_GetObjectItemCaseSensitive(root, role_key(STAFF_TECH)));
+	cJSON_Delete(root);
+	return any;
+}
+
+int staff_set_aside(const char *data_dir, const kclock_t *clock, char *moved, size_t cap)
+{
+	if (moved && cap)
+		moved[0] = '\0';
+	char chk[1100];
+	snprintf(chk, sizeof chk, "%s/staff.json", data_dir);
+	if (intact_but_weak(chk))
+		return KIOSK_EPERM;
+	kclock_local_t t;
+	kclock_to_local(kclock_now(clock), &t);
+	char from[1100], name[96], to[1200];
+	snprintf(name, sizeof name, "staff.json.damaged-%04d%02d%02d-%02d%02d%02d", t.year, t.month,
+		 t.day, t.hour, t.min, t.sec);
+	snprintf(from, sizeof from, "%s/staff.json", data_dir);
+	snprintf(to, sizeof to, "%s/%s", data_dir, name);
+	/* Never over an earlier damaged copy: add a count. */
+	for (int i = 2; access(to, F_OK) == 0 && i < 100; i++)
+		snprintf(to, sizeof to, "%s/%s.%d", data_dir, name, i);
+	if (rename(from, to) != 0)
+		return KIOSK_EIO;
+	int fd = open(data_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	if (moved && cap)
+		snprintf(moved, cap, "%s", strrchr(to, '/') + 1);
 	return KIOSK_OK;
 }
 

@@ -43,6 +43,17 @@ int staff_open(const char *data_dir, const kclock_t *clock, unsigned iterations,
 	       char *err, size_t errlen);
 void staff_close(staff_t *st);
 
+/* Recovery from a damaged store (staff_open gave KIOSK_ECORRUPT): rename
+ * <data>/staff.json to staff.json.damaged-YYYYMMDD-HHMMSS (local time of
+ * clock), kept for inspection, so that the next staff_open finds no PINs and
+ * the first-boot screen sets new ones. Safe because only the kiosk (and
+ * root) can write the data folder: a citizen cannot damage the file.
+ * moved (may be NULL) gets the new file name. KIOSK_EIO when it cannot be
+ * renamed (read-only storage): the menus then stay shut. KIOSK_EPERM, and
+ * nothing moved, for a store that is intact but refused for its iteration
+ * count (a raised floor is not damage; resetting PINs for it would be). */
+int staff_set_aside(const char *data_dir, const kclock_t *clock, char *moved, size_t cap);
+
 /* True when the role has a PIN; staff_configured: both roles have one. */
 bool staff_has_pin(const staff_t *st, staff_role_t role);
 bool staff_configured(const staff_t *st);

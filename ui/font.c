@@ -1,7 +1,15 @@
 /* font.c - opens the shipped fonts at the sizes the layout asks for and
- * caches them (a handful of sizes per screen, so a small table suffices). */
+ * caches them (a handful of sizes per screen, so a small table suffices).
+ * Before a font is used it is verified: its SHA-256 must be the one listed in
+ * fonts/SHA256SUMS (written by tools/copy-assets.sh when the pinned files are
+ * copied), and it must draw the queue number's glyphs at the ticket's size and
+ * the Vietnamese letters. A damaged primary font is replaced by its fallback so
+ * that the out-of-service screen can still be read; the problem is kept for
+ * the health check, which then stops the kiosk issuing tickets. */
 #include "font.h"
 
+#include <errno.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +21,8 @@
 
 struct fonts {
 	char path[FONT_COUNT][512];
+	char problem[512];      /* "" = every primary font verified */
+	char problem_file[64];  /* the file the problem is about */
 	struct {
 		font_id_t id;
 		int px;
@@ -24,6 +34,149 @@ struct fonts {
 static const char *const primary[FONT_COUNT] = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"};
 static const char *const fallback[FONT_COUNT] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"};
 
+/* The SHA-256 of a file in lower-case hex (65 bytes), or an errno. */
+static int file_sha256(const char *path, char hex[65])
+{
+	FILE *f = fopen(path, "rbe");
+	if (!f)
+		return errno ? errno : EIO;
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	int rc = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 ? 0 : ENOMEM;
+	unsigned char buf[16384];
+	size_t n;
+	while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		if (EVP_DigestUpdate(md, buf, n) != 1)
+			rc = EIO;
+	if (!rc && ferror(f))
+		rc = EIO;
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dl = 0;
+	if (!rc && (EVP_DigestFinal_ex(md, d, &dl) != 1 || dl != 32))
+		rc = EIO;
+	EVP_MD_CTX_free(md);
+	fclose(f);
+	for (unsigned i = 0; !rc && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	return rc;
+}
+
+/* The sum listed for name in <dir>/SHA256SUMS (sha256sum's format). */
+static int listed_sum(const char *dir, const char *name, char hex[65], char *err, size_t errlen)
+{
+	char path[700];
+	snprintf(path, sizeof path, "%s/SHA256SUMS", dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return kiosk_err(err, errlen, KIOSK_ENOENT, "fonts/SHA256SUMS: cannot read (%s)",
+				 strerror(errno));
+	char line[512];
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (strlen(line) < 67 || line[64] != ' ')
+			continue;
+		const char *n = line + 65;
+		if (*n == ' ' || *n == '*')
+			n++;
+		if (strcmp(n, name) == 0) {
+			memcpy(hex, line, 64);
+			hex[64] = '\0';
+			for (int i = 0; i < 64; i++)
+				if (hex[i] >= 'A' && hex[i] <= 'F')
+					hex[i] = (char)(hex[i] - 'A' + 'a');
+			found = 1;
+		}
+	}
+	fclose(f);
+	if (!found)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: not listed in fonts/SHA256SUMS",
+				 name);
+	return KIOSK_OK;
+}
+
+/* Does the glyph draw: provided, an advance of a sane width, and ink. */
+static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
+{
+	int minx, maxx, miny, maxy, adv;
+	if (!TTF_GlyphIsProvided32(font, ch) ||
+	    TTF_GlyphMetrics32(font, ch, &minx, &maxx, &miny, &maxy, &adv) != 0)
+		return 0;
+	if (adv < px / 8 || adv > 2 * px || maxx <= minx || maxy <= miny)
+		return 0;
+	SDL_Color black = {0, 0, 0, 255};
+	SDL_Surface *s = TTF_RenderGlyph32_Solid(font, ch, black);
+	if (!s)
+		return 0;
+	long ink = 0;
+	if (SDL_LockSurface(s) == 0) {
+		const Uint8 *p = s->pixels;
+		for (int y = 0; y < s->h; y++)
+			for (int x = 0; x < s->w; x++)
+				ink += p[(size_t)y * (size_t)s->pitch + (size_t)x] != 0;
+		SDL_UnlockSurface(s);
+	}
+	int w = s->w;
+	SDL_FreeSurface(s);
+	/* A digit or capital at the number's size is a solid shape: at least
+	 * 1/200 of its em square is ink. */
+	long need = number ? (long)px * px / 200 : 1;
+	return ink >= need && w >= px / 8 && w <= 3 * px;
+}
+
+int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen)
+{
+	char dir[600], path[800], want[65], got[65];
+	snprintf(dir, sizeof dir, "%s/fonts", assets_dir);
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (access(path, F_OK) != 0)
+		return kiosk_err(err, errlen, KIOSK_ENOENT, "fonts/%s: missing", name);
+	int rc = listed_sum(dir, name, want, err, errlen);
+	if (rc)
+		return rc;
+	int e = file_sha256(path, got);
+	if (e)
+		return kiosk_err(err, errlen, KIOSK_EIO, "fonts/%s: cannot read (%s)", name,
+				 strerror(e));
+	if (strcmp(want, got) != 0)
+		return kiosk_err(err, errlen, KIOSK_EINVAL,
+				 "fonts/%s: damaged (its SHA-256 differs from fonts/SHA256SUMS)", name);
+	/* The queue number: digits and series letters at the ticket's size
+	 * (160 dots on 80 mm paper, 107 on 58 mm); Vietnamese letters at the
+	 * screens' body size. */
+	static const int sizes[] = {FONTS_NUMBER_PX, FONTS_NUMBER_PX * 2 / 3};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		TTF_Font *f = TTF_OpenFont(path, sizes[k]);
+		if (!f)
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)",
+					 name, TTF_GetError());
+		const char *set = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+		for (const char *c = set; *c; c++)
+			if (!glyph_draws(f, sizes[k], (Uint32)(unsigned char)*c, true)) {
+				TTF_CloseFont(f);
+				return kiosk_err(err, errlen, KIOSK_EINVAL,
+						 "fonts/%s: the glyph '%c' does not draw at %d px", name,
+						 *c, sizes[k]);
+			}
+		TTF_CloseFont(f);
+	}
+	TTF_Font *f = TTF_OpenFont(path, 42);
+	if (!f)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)", name,
+				 TTF_GetError());
+	/* ế ệ ữ đ Đ ơ ư ă â ê ô ạ ỷ Ữ and the ticket's own letters. */
+	static const Uint32 vi[] = {0x1EBF, 0x1EC7, 0x1EEF, 0x0111, 0x0110, 0x01A1, 0x01B0, 0x0103,
+				    0x00E2, 0x00EA, 0x00F4, 0x1EA1, 0x1EF7, 0x1EEE, 'a', 'g', 'y'};
+	for (size_t i = 0; i < sizeof vi / sizeof vi[0]; i++)
+		if (!glyph_draws(f, 42, vi[i], false)) {
+			TTF_CloseFont(f);
+			return kiosk_err(err, errlen, KIOSK_EINVAL,
+					 "fonts/%s: the letter U+%04X does not draw", name,
+					 (unsigned)vi[i]);
+		}
+	TTF_CloseFont(f);
+	return KIOSK_OK;
+}
+
 int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 {
 	*out = NULL;
@@ -31,22 +184,33 @@ int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 	if (!f)
 		return KIOSK_ENOMEM;
 	for (int i = 0; i < FONT_COUNT; i++) {
-		snprintf(f->path[i], sizeof f->path[i], "%s/fonts/%s", assets_dir, primary[i]);
-		if (access(f->path[i], R_OK) != 0)
-			snprintf(f->path[i], sizeof f->path[i], "%s/fonts/%s", assets_dir, fallback[i]);
-		TTF_Font *probe = TTF_OpenFont(f->path[i], 40);
-		if (!probe) {
-			snprintf(err, errlen, "%s/fonts/%s: cannot open font (%s)", assets_dir,
-				 primary[i], TTF_GetError());
-			free(f);
-			return KIOSK_ENOENT;
+		char why[512] = "";
+		const char *use = primary[i];
+		if (fonts_verify(assets_dir, primary[i], why, sizeof why) != KIOSK_OK) {
+			if (!f->problem[0]) {
+				snprintf(f->problem, sizeof f->problem, "%s", why);
+				snprintf(f->problem_file, sizeof f->problem_file, "%s", primary[i]);
+			}
+			char why2[512] = "";
+			if (fonts_verify(assets_dir, fallback[i], why2, sizeof why2) != KIOSK_OK) {
+				snprintf(err, errlen, "%s; its fallback: %s", why, why2);
+				free(f);
+				return KIOSK_ENOENT;
+			}
+			use = fallback[i];
 		}
-		TTF_CloseFont(probe);
+		snprintf(f->path[i], sizeof f->path[i], "%s/fonts/%s", assets_dir, use);
 	}
 	*out = f;
 	return KIOSK_OK;
 }
 
+const char *fonts_problem(const fonts_t *f, const char **file)
+{
+	if (file)
+		*file = f && f->problem[0] ? f->problem_file : "";
+	return f ? f->problem : "";
+}
 void fonts_close(fonts_t *f)
 {
 	if (!f)

@@ -11,9 +11,24 @@
 
 typedef struct fonts fonts_t;
 
+/* The queue number's size on the ticket (dots, 80 mm paper). */
+#define FONTS_NUMBER_PX 160
+
+/* Verify <assets>/fonts/<name>: its SHA-256 is the one listed in
+ * fonts/SHA256SUMS, and it draws (digits and series letters at the ticket's
+ * number sizes with ink and a sane width; Vietnamese letters). TTF_Init must
+ * have been called. err says what is wrong ("fonts/NAME: damaged ..."). */
+int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen);
+
 /* Open the font files under <assets>/fonts. TTF_Init must have been called.
- * On failure err names the missing or unreadable file. */
+ * Each primary font is verified (fonts_verify); one that fails is replaced by
+ * its DejaVu fallback and the problem is kept (fonts_problem). Fails, with err
+ * naming the file, only when a font and its fallback both fail. */
 int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen);
+
+/* The first font problem found by fonts_open ("" when every primary font
+ * verified); *file (if not NULL) gets the font's file name. Owned by f. */
+const char *fonts_problem(const fonts_t *f, const char **file);
 void fonts_close(fonts_t *f);
 
 /* The font at a pixel size (opened on first use, then cached); NULL if the

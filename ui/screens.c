@@ -672,6 +672,20 @@ static void scr_sold_out(lay_t *l)
 	text(l, T(l, "ui.soldout_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
 }
 
+/* The health check failed: the citizen is sent to the counter; the reason
+ * for staff in smaller words below (the log has the precise message). */
+static void scr_out_of_service(lay_t *l)
+{
+	l->bottom = l->c->h - l->a.corner - l->a.gap;
+	title(l, T(l, "ui.oos_title"));
+	text(l, T(l, "ui.oos_text"), FONT_BOLD, l->a.body_px, C_TEXT);
+	char reason[256], staff[512];
+	i18n_format(reason, sizeof reason, T(l, l->s->oos_key ? l->s->oos_key : "ui.oos_unknown"),
+		    "file", l->s->oos_file, NULL);
+	i18n_format(staff, sizeof staff, T(l, "ui.oos_staff"), "reason", reason, NULL);
+	text(l, staff, FONT_REGULAR, l->a.small_px, C_TEXT_MUTED);
+}
+
 /* The idle warning: a modal panel over the screen. */
 static void overlay_warning(lay_t *l)
 {
@@ -740,6 +754,7 @@ void screens_build(drawlist_t *dl, screen_ctx_t *c)
 	case SCR_CLOSED: scr_closed(&l, false); break;
 	case SCR_LUNCH: scr_closed(&l, true); break;
 	case SCR_SOLD_OUT: scr_sold_out(&l); break;
+	case SCR_OUT_OF_SERVICE: scr_out_of_service(&l); break;
 	case SCR_FIRST_BOOT: case SCR_PIN: case SCR_STAFF_MENU: case SCR_TECH_MENU:
 	case SCR_UPDATING: menus_build(dl, c, l.y); break; /* ui/menus.c */
 	default: title(&l, screen_id(s->screen)); break;

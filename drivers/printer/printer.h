@@ -67,11 +67,17 @@ int printer_chunk_timeout_ms(const escpos_profile_t *prof);
 int printer_send(printer_t *p, const uint8_t *buf, size_t len, size_t *sent, printer_state_t *state);
 
 /* ---- file transport (simulated printer) ---- */
-/* Opens a simulated printer writing into spool_dir (created if missing). */
+/* Opens a simulated printer writing into spool_dir (created if missing);
+ * temp files (".*.tmp") a kill left there are removed. */
 int printer_file_open(const char *spool_dir, printer_t *out, char *err, size_t errlen);
 /* State the next operations see; after_bytes >= 0: the failure starts after
  * that many bytes of the next job. */
 int printer_file_sim(printer_t *p, printer_state_t state, long after_bytes);
+/* The hook for whoever voids a ticket: remove the spool files of ticket_id
+ * ("<ticket_id>-<number>.png|.escpos" and their temp files), so that a voided
+ * number leaves no ticket (and no citizen's QR) in the spool; the ledger is
+ * the truth. A no-op (KIOSK_OK) for any other transport. */
+int printer_file_remove_ticket(printer_t *p, const char *ticket_id);
 
 /* ---- USB transport (libusb) ---- */
 /* allow: "VID:PID,..." (hex) extra printers, may be NULL. only: a single

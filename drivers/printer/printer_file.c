@@ -1,9 +1,12 @@
 /* printer_file.c - the simulated printer: each printed ticket becomes
  * <name>.escpos (the exact byte stream) and <name>.png (the picture the
  * stream prints) in the spool folder, written atomically (temp file, fsync,
- * rename, fsync of the folder). tickets_sim_set scripts its failures. */
+ * rename, fsync of the folder). tickets_sim_set scripts its failures.
+ * Temp files a kill left behind are removed when the spool is opened, and
+ * the files of a voided ticket are removed by printer_file_remove_ticket. */
 #include "printer.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -232,6 +235,11 @@ static int f_job_end(void *ctx, bool printed)
 		if (!rc) {
 			snprintf(nm, sizeof nm, "%s.escpos", f->name);
 			rc = write_atomic(f->dir, nm, f->buf.data, f->buf.len, NULL);
+			if (rc) { /* no lone picture of a ticket that did not print */
+				char png[4200];
+				snprintf(png, sizeof png, "%s/%s.png", f->dir, f->name);
+				unlink(png);
+			}
 		}
 		if (!rc)
 			rc = sync_dir(f->dir);
@@ -260,6 +268,50 @@ static const printer_ops_t file_ops = {
 	.close = f_close,
 };
 
+/* Remove the spool's files that match: ".*.tmp" (a write a kill cut short),
+ * or, with id, "<id>-*.png|.escpos" and their temp files. Returns how many. */
+static int remove_matching(const char *dir, const char *id)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	int dfd = dirfd(d), n = 0;
+	size_t il = id ? strlen(id) : 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		const char *nm = de->d_name;
+		size_t l = strlen(nm);
+		bool tmp = nm[0] == '.' && l > 5 && strcmp(nm + l - 4, ".tmp") == 0;
+		bool hit;
+		if (!id) {
+			hit = tmp;
+		} else {
+			const char *b = tmp ? nm + 1 : nm;
+			size_t bl = tmp ? l - 5 : l;
+			hit = bl > il + 1 && strncmp(b, id, il) == 0 && b[il] == '-' &&
+			      ((bl > 4 && strncmp(b + bl - 4, ".png", 4) == 0) ||
+			       (bl > 7 && strncmp(b + bl - 7, ".escpos", 7) == 0));
+		}
+		if (hit && unlinkat(dfd, nm, 0) == 0)
+			n++;
+	}
+	closedir(d);
+	if (n)
+		sync_dir(dir);
+	return n;
+}
+
+int printer_file_remove_ticket(printer_t *p, const char *ticket_id)
+{
+	if (!p || p->ops != &file_ops)
+		return KIOSK_OK; /* a real printer keeps nothing on disk */
+	if (!ticket_id || !*ticket_id || strchr(ticket_id, '/') || ticket_id[0] == '.')
+		return KIOSK_EINVAL;
+	filep_t *f = p->ctx;
+	remove_matching(f->dir, ticket_id);
+	return KIOSK_OK;
+}
+
 int printer_file_open(const char *spool_dir, printer_t *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
@@ -276,6 +328,7 @@ int printer_file_open(const char *spool_dir, printer_t *out, char *err, size_t e
 	}
 	f->state = PRINTER_OK;
 	f->after = -1;
+	remove_matching(f->dir, NULL); /* temp files of writes a kill cut short */
 	out->ops = &file_ops;
 	out->ctx = f;
 	return KIOSK_OK;

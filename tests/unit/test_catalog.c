@@ -150,6 +150,21 @@ static void test_syntax_errors(void **state)
 	expect("{\n", "[\n", "t.json:2: JSON syntax error near \": 1,\"");
 }
 
+/* A NUL (\u0000) inside a string or a key would be cut there by cJSON
+ * ("khai-sinh\u0000x" read as "khai-sinh"): refused, with the key path. */
+static void test_nul_escape(void **state)
+{
+	(void)state;
+	expect("\"id\": \"khai-sinh\"", "\"id\": \"khai-sinh\\u0000x\"",
+	       "t.json:11: procedures[0].id: the text holds a NUL character (\\u0000)");
+	expect("\"Đất đai\"", "\"Đất\\u0000 đai\"",
+	       "t.json:8: groups[1].name.vi: the text holds a NUL character (\\u0000)");
+	expect("\"required\": true,", "\"required\\u0000x\": true,",
+	       "t.json:17: procedures[0].fields[0].required: a key holds a NUL character (\\u0000)");
+	/* An escaped backslash before u0000 is just text. */
+	expect("\"Giấy chứng sinh\"", "\"Giấy \\\\u0000\"", "");
+}
+
 static void test_semantic_errors(void **state)
 {
 	(void)state;
@@ -259,7 +274,7 @@ int main(void)
 		cmocka_unit_test(test_missing_file),
 		cmocka_unit_test(test_base_loads),
 		cmocka_unit_test(test_syntax_errors),
-		cmocka_unit_test(test_semantic_errors),
+		cmocka_unit_test(test_semantic_errors), cmocka_unit_test(test_nul_escape),
 		cmocka_unit_test(test_short_name_fallback),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

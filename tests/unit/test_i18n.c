@@ -100,6 +100,56 @@ static void expect_error(int want_rc, const char *want)
 		fail_msg("got \"%s\", want \"%s\"", err, full);
 }
 
+/* A file whose key k holds n copies of the UTF-8 letter ch. */
+static void put_long(const char *lang, const char *key, const char *ch, size_t n)
+{
+	size_t cl = strlen(ch), cap = strlen(key) + n * cl + 16;
+	char *buf = malloc(cap);
+	assert_non_null(buf);
+	size_t o = (size_t)snprintf(buf, cap, "{\"%s\":\"", key);
+	for (size_t i = 0; i < n; i++, o += cl)
+		memcpy(buf + o, ch, cl);
+	snprintf(buf + o, cap - o, "\"}");
+	put(lang, "m.json", buf);
+	free(buf);
+}
+
+/* Texts are bounded at load, in characters (not bytes): 400 for any key,
+ * 24 for a keyboard key label; the error names the file and the key. */
+static void test_lengths(void **state)
+{
+	(void)state;
+	i18n_t *t = NULL;
+	char err[1024];
+	new_tree();
+	put_long("vi", "m.body", "ữ", I18N_MAX_TEXT); /* 1200 bytes, 400 letters */
+	put_long("en", "m.body", "a", I18N_MAX_TEXT);
+	if (i18n_load(g_root, &t, err, sizeof err) != KIOSK_OK)
+		fail_msg("%s", err);
+	i18n_free(t);
+	new_tree();
+	put_long("vi", "m.body", "ữ", I18N_MAX_TEXT);
+	put_long("en", "m.body", "a", I18N_MAX_TEXT + 1);
+	expect_error(KIOSK_EINVAL, "%R/en/m.json: m.body: 401 characters, more than the 400 "
+				   "allowed (docs/conventions.md)");
+	new_tree();
+	put_long("vi", "ui.help_text", "x", 100000);
+	put_long("en", "ui.help_text", "x", 10);
+	expect_error(KIOSK_EINVAL, "%R/vi/m.json: ui.help_text: 100000 characters, more than the "
+				   "400 allowed (docs/conventions.md)");
+	new_tree();
+	put_long("vi", "kb.space", "ơ", I18N_MAX_KEY_LABEL);
+	put_long("en", "kb.space", "x", I18N_MAX_KEY_LABEL);
+	if (i18n_load(g_root, &t, err, sizeof err) != KIOSK_OK)
+		fail_msg("%s", err);
+	i18n_free(t);
+	put_long("en", "kb.space", "x", I18N_MAX_KEY_LABEL + 1);
+	expect_error(KIOSK_EINVAL, "%R/en/m.json: kb.space: 25 characters, more than the 24 "
+				   "allowed (docs/conventions.md)");
+	assert_int_equal(i18n_max_chars("ui.title"), I18N_MAX_TEXT);
+	assert_int_equal(i18n_max_chars("kb.shift"), I18N_MAX_KEY_LABEL);
+}
+
 static void test_errors(void **state)
 {
 	(void)state;
@@ -228,7 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_fixture), cmocka_unit_test(test_shipped),
 		cmocka_unit_test(test_errors),	     cmocka_unit_test(test_format),
-		cmocka_unit_test(test_lang),
+		cmocka_unit_test(test_lang),	     cmocka_unit_test(test_lengths),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
