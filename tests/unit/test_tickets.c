@@ -495,9 +495,11 @@ static void expect_stream(fx_t *f, const tickets_result_t *r, const char *profil
 	struct ticket_renderer *rend = NULL;
 	char err[256];
 	assert_int_equal(ticket_renderer_open(assets(), NULL, &rend, err, sizeof err), KIOSK_OK);
+	uint8_t key[OFFICEKEY_LEN];
+	assert_int_equal(officekey_load(f->cfg.data_dir, false, key, err, sizeof err), KIOSK_OK);
 	tickets_job_t job = {
 		.proc = chuyen_nhuong, .office = office, .number = r->number, .ticket_id = r->ticket_id,
-		.dated = r->dated, .time_ms = r->time_ms, .lang = LANG_VI,
+		.dated = r->dated, .time_ms = r->time_ms, .lang = LANG_VI, .key = key,
 	};
 	uint8_t *ref;
 	size_t n;
