@@ -160,6 +160,23 @@ static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, 
 	return KIOSK_OK;
 }
 
+/* printer_file_each_ticket callback: removes the spool files of a ticket
+ * whose row ("<ledger prefix>-<row>") the ledger holds as void. */
+static void sweep_void(const char *ticket_id, void *ctx)
+{
+	tickets_t *t = ctx;
+	const char *dash = strrchr(ticket_id, '-');
+	char *end;
+	long long row = dash ? strtoll(dash + 1, &end, 10) : 0;
+	if (!dash || end == dash + 1 || *end || row <= 0)
+		return;
+	char state[16];
+	if (ledger_state(t->ledger, row, state, sizeof state) == KIOSK_OK && strcmp(state, "void") == 0) {
+		printer_file_remove_ticket(&t->file, ticket_id);
+		log_info("spool: removed the files of voided ticket %s", ticket_id);
+	}
+}
+
 int tickets_open(const tickets_config_t *cfg, tickets_t **out, char *err, size_t errlen)
 {
 	tickets_t *t;
@@ -188,6 +205,9 @@ int tickets_open(const tickets_config_t *cfg, tickets_t **out, char *err, size_t
 		}
 		t->file.prof = t->prof;
 		t->have_file = true;
+		/* Numbers voided at this start (a kill mid-ticket) leave no paper
+		 * in the spool: their files carry a citizen's QR and no number. */
+		printer_file_each_ticket(&t->file, sweep_void, t);
 	}
 	if (want_usb) {
 		char uerr[256];

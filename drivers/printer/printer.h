@@ -78,6 +78,12 @@ int printer_file_sim(printer_t *p, printer_state_t state, long after_bytes);
  * number leaves no ticket (and no citizen's QR) in the spool; the ledger is
  * the truth. A no-op (KIOSK_OK) for any other transport. */
 int printer_file_remove_ticket(printer_t *p, const char *ticket_id);
+/* Calls fn once for each ticket id that has files in the spool (names
+ * "<ticket_id>-<number>.png|.escpos"), so that whoever opens the ledger can
+ * remove those of numbers it voided at start (a kill mid-ticket). fn may call
+ * printer_file_remove_ticket. The ids are collected before the first call.
+ * A no-op (KIOSK_OK) for any other transport; KIOSK_ENOMEM on no memory. */
+int printer_file_each_ticket(printer_t *p, void (*fn)(const char *ticket_id, void *ctx), void *ctx);
 
 /* ---- USB transport (libusb) ---- */
 /* allow: "VID:PID,..." (hex) extra printers, may be NULL. only: a single

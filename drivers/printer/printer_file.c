@@ -312,6 +312,65 @@ int printer_file_remove_ticket(printer_t *p, const char *ticket_id)
 	return KIOSK_OK;
 }
 
+int printer_file_each_ticket(printer_t *p, void (*fn)(const char *ticket_id, void *ctx), void *ctx)
+{
+	if (!p || p->ops != &file_ops || !fn)
+		return KIOSK_OK;
+	filep_t *f = p->ctx;
+	DIR *d = opendir(f->dir);
+	if (!d)
+		return KIOSK_OK;
+	char **ids = NULL;
+	size_t n = 0, cap = 0;
+	int rc = KIOSK_OK;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		const char *nm = de->d_name;
+		size_t l = strlen(nm);
+		if (nm[0] == '.')
+			continue;
+		size_t stem;
+		if (l > 4 && strcmp(nm + l - 4, ".png") == 0)
+			stem = l - 4;
+		else if (l > 7 && strcmp(nm + l - 7, ".escpos") == 0)
+			stem = l - 7;
+		else
+			continue;
+		const char *dash = memrchr(nm, '-', stem);
+		if (!dash || dash == nm)
+			continue;
+		size_t il = (size_t)(dash - nm);
+		bool seen = false;
+		for (size_t i = 0; i < n && !seen; i++)
+			seen = strlen(ids[i]) == il && strncmp(ids[i], nm, il) == 0;
+		if (seen)
+			continue;
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			char **ni = realloc(ids, nc * sizeof *ni);
+			if (!ni) {
+				rc = KIOSK_ENOMEM;
+				break;
+			}
+			ids = ni;
+			cap = nc;
+		}
+		if (!(ids[n] = strndup(nm, il))) {
+			rc = KIOSK_ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++) {
+		if (rc == KIOSK_OK)
+			fn(ids[i], ctx);
+		free(ids[i]);
+	}
+	free(ids);
+	return rc;
+}
+
 int printer_file_open(const char *spool_dir, printer_t *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
