@@ -769,9 +769,15 @@ int app_open_tickets(app_t *a)
 	}
 	char i18n[1100];
 	app_asset_path(a, "i18n", i18n, sizeof i18n);
+	/* Full screen is the board: "auto" never falls back to the file
+	 * printer there (a spool of answers on disk, a number nobody holds);
+	 * no USB printer means "printer not ready" and no number. */
+	const char *transport = a->cfg.printer_transport;
+	if (a->opt->mode == MODE_FULLSCREEN && strcmp(transport, "auto") == 0)
+		transport = "usb";
 	tickets_config_t tc = {
 		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = i18n,
-		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
+		.transport = transport, .profile = a->cfg.printer_profile,
 		.office_name = a->cfg.office_name, .usb_allow = allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
 		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
