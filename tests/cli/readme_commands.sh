@@ -152,7 +152,7 @@ if report_wait "$t/ctrlc.report" '^FIRST_FRAME' 120 && [ -n "$(kiosk_pids)" ]; t
 	sleep 2
 	k=$(kiosk_pids | head -n 1)
 	g=$(awk '{ print $5 }' "/proc/$k/stat" 2>/dev/null) # its process group
-	if [ -n "$g" ]; then kill -INT -- "-$g"; else bad "Ctrl+C: kiosk '$k' has no group"; kill "$mpid"; fi
+	if [ -n "$g" ]; then kill -s INT -- "-$g"; else bad "Ctrl+C: kiosk '$k' has no group"; kill "$mpid"; fi
 	wait "$mpid"
 	check "Ctrl+C: the kiosk stopped on SIGINT (its log)" \
 		test "$(grep -c 'stopping on signal 2' build/run-data/logs/kiosk.log)" -ge 2
