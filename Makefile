@@ -167,7 +167,8 @@ test-fuzz: fuzz-build
 fuzz: fuzz-build
 	sh tests/run-fuzz.sh $(FUZZ_SECONDS)
 
-bench: all
+# The benchmarks use the test programs of tests/tools too (units).
+bench: all units
 	sh tests/run-bench.sh $(BIN)
 
 stress: all

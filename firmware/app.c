@@ -818,9 +818,15 @@ static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t 
 		strcat(b->allow, a->cfg.printer_usb_allow[i]);
 	}
 	app_asset_path(a, "i18n", b->i18n, sizeof b->i18n);
+	/* Full screen is the board: "auto" never falls back to the file
+	 * printer there (a spool of answers on disk, a number nobody holds);
+	 * no USB printer means "printer not ready" and no number. */
+	const char *transport = a->cfg.printer_transport;
+	if (a->opt->mode == MODE_FULLSCREEN && strcmp(transport, "auto") == 0)
+		transport = "usb";
 	*tc = (tickets_config_t){
 		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = b->i18n,
-		.transport = a->cfg.printer_transport, .profile = a->cfg.printer_profile,
+		.transport = transport, .profile = a->cfg.printer_profile,
 		.office_name = a->cfg.office_name, .usb_allow = b->allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
 		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,

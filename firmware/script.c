@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kiosk.h"
@@ -429,6 +430,8 @@ static int run_line(script_t *s, char *line)
 		if (!a->opt->screenshots)
 			return 0; /* no folder given: nothing to write */
 		char path[2048];
+		/* `--screenshots DIR` as README shows it: DIR need not exist yet. */
+		(void)mkdir(a->opt->screenshots, 0755);
 		snprintf(path, sizeof path, "%s/%s.png", a->opt->screenshots, w1);
 		if (app_screenshot(a, path) != KIOSK_OK)
 			return script_error(s, "cannot write screenshot", path);

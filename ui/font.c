@@ -103,8 +103,12 @@ static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
 		return 0;
 	if (adv < px / 8 || adv > 2 * px || maxx <= minx || maxy <= miny)
 		return 0;
-	SDL_Color black = {0, 0, 0, 255};
-	SDL_Surface *s = TTF_RenderGlyph32_Solid(font, ch, black);
+	/* Solid rendering writes palette index 1 for ink whatever the colour:
+	 * the colour plays no part in the check. */
+	SDL_Color fg;
+	SDL_zero(fg);
+	fg.a = SDL_ALPHA_OPAQUE;
+	SDL_Surface *s = TTF_RenderGlyph32_Solid(font, ch, fg);
 	if (!s)
 		return 0;
 	long ink = 0;

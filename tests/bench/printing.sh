@@ -12,5 +12,5 @@ trap 'rm -rf "$tmp"' EXIT
 for p in 80mm 58mm; do
 	mkdir -p "$tmp/$p"
 	echo "== printing: $p"
-	"$TTOOLS/print_bench" "$tmp/$p" 20 "$p"
+	"$TTOOLS/print_bench" "$tmp/$p" "${PRINT_BENCH_TICKETS:-20}" "$p"
 done
