@@ -840,12 +840,17 @@ int app_open_tickets(app_t *a)
 	tickets_strings_t b;
 	tickets_config_t tc;
 	tickets_config_of(a, &tc, &b);
-	if (tickets_open(&tc, &a->tickets, err, sizeof err) != KIOSK_OK) {
+	int rc = tickets_open(&tc, &a->tickets, err, sizeof err);
+	if (rc != KIOSK_OK) {
 		fprintf(stderr, "kiosk: ledger/printer error: %s\n", err);
 		log_error("ledger/printer error: %s", err);
-		return KIOSK_EIO;
+		/* What the technician reads on the out-of-service screen. */
+		a->tickets_oos = rc == KIOSK_ENOSPC	 ? "ui.oos_storage_full"
+				 : rc == KIOSK_EROFS	 ? "ui.oos_storage_readonly"
+				 : rc == KIOSK_ECORRUPT ? "ui.oos_data_damaged"
+							 : "ui.oos_storage_error";
 	}
-	return KIOSK_OK;
+	return rc;
 }
 
 int app_config_changed(app_t *a)
@@ -958,8 +963,10 @@ static int load_all(app_t *a)
 		log_error("font problem: %s; out of service, no tickets are issued", fp);
 		return 0;
 	}
-	if (app_open_tickets(a) != KIOSK_OK)
-		return 1;
+	/* A ledger that cannot be opened (storage full, read-only, damaged) is
+	 * the machine's problem, not the version's: the kiosk stays up out of
+	 * service and says why (app_run), and the next start tries again. */
+	app_open_tickets(a);
 	return 0;
 }
 
@@ -1096,6 +1103,9 @@ int app_run(const app_options_t *opt)
 		const char *ff = NULL;
 		if (a->session && fonts_problem(a->fonts, &ff)[0])
 			session_out_of_service(a->session, "ui.oos_fonts", ff);
+		else if (a->session && !a->tickets)
+			session_out_of_service(a->session, a->tickets_oos ? a->tickets_oos : "ui.oos_storage_error",
+					       "ledger.db");
 		if (!a->virtual_time) {
 			const char *run = getenv("KIOSK_RUN_DIR");
 			a->runlink = runlink_open(run ? run : "/run/kiosk");
@@ -1127,7 +1137,8 @@ int app_run(const app_options_t *opt)
 			 * five wakeups in all, then the kiosk sleeps. */
 			a->redraw_at = kclock_mono(&a->clock) + 1000;
 			const char *root = getenv("KIOSK_ROOT");
-			if (health_check(a) != 0 &&
+			bool version_at_fault = !a->session->out_of_service || !a->tickets_oos;
+			if (health_check(a) != 0 && version_at_fault &&
 			    (!a->session->out_of_service || (root && *root))) {
 				/* Under kiosk-launcher the start counts as failed and the
 				 * version is rolled back after its trial starts. */

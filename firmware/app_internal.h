@@ -27,6 +27,7 @@ typedef struct app {
 	catalog_t *cat;
 	i18n_t *tr;
 	tickets_t *tickets;
+	const char *tickets_oos;   /* i18n key: why the ledger did not open at start (the machine's storage, not the version) */
 	session_t *session;
 	scanner_t *scanner;        /* ID-card QR scanner, or NULL */
 	struct runlink *runlink;   /* /run/kiosk link with the board's services */

@@ -679,7 +679,7 @@ static void scr_out_of_service(lay_t *l)
 	l->bottom = l->c->h - l->a.corner - l->a.gap;
 	title(l, T(l, "ui.oos_title"));
 	text(l, T(l, "ui.oos_text"), FONT_BOLD, l->a.body_px, C_TEXT);
-	char reason[256], staff[512];
+	char reason[1024], staff[1400]; /* a 400-character text in UTF-8 */
 	i18n_format(reason, sizeof reason, T(l, l->s->oos_key ? l->s->oos_key : "ui.oos_unknown"),
 		    "file", l->s->oos_file, NULL);
 	i18n_format(staff, sizeof staff, T(l, "ui.oos_staff"), "reason", reason, NULL);
