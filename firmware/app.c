@@ -1136,12 +1136,13 @@ int app_run(const app_options_t *opt)
 			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
 			 * five wakeups in all, then the kiosk sleeps. */
 			a->redraw_at = kclock_mono(&a->clock) + 1000;
-			const char *root = getenv("KIOSK_ROOT");
+			const char *trial = getenv("KIOSK_TRIAL");
 			bool version_at_fault = !a->session->out_of_service || !a->tickets_oos;
 			if (health_check(a) != 0 && version_at_fault &&
-			    (!a->session->out_of_service || (root && *root))) {
-				/* Under kiosk-launcher the start counts as failed and the
-				 * version is rolled back after its trial starts. */
+			    (!a->session->out_of_service || (trial && !strcmp(trial, "1")))) {
+				/* A version on trial (kiosk-launcher says so): the start
+				 * counts as failed and it is rolled back after its trial
+				 * starts. A good version out of service stays up. */
 				rc = 3;
 			} else {
 				/* Healthy, or out of service without a launcher: the

@@ -10,12 +10,14 @@
  * --run (the kiosk user, ExecStart=): only reads; refuses a slot that is not
  * root's (ROOT, pair or slot writable by others, `current` not exactly
  * slot-a/slot-b, slot incomplete or bad), then runs CMD by exec in the slot
- * (fchdir) with KIOSK_ROOT, KIOSK_SLOT, KIOSK_DATA_SLOT set, so its exit
+ * (fchdir) with KIOSK_ROOT, KIOSK_SLOT, KIOSK_DATA_SLOT set (and
+ * KIOSK_TRIAL=1 when the app or data slot is on trial), so its exit
  * status is the launcher's and systemd's watchdog sees the app itself.
  * --service DIR sets KIOSK_HEALTH_SERVICE=DIR for the app (mark-good and
  * rollback through the root health service). Neither flag: both halves in
  * one process (desktop and tests, where the caller owns ROOT).
  * Exit 2 when nothing can start. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,24 @@
 #include "kiosk.h"
 #include "update/update.h"
 #include "update/update_io.h"
+
+/* Whether the app or data slot about to run is on trial (pending): only
+ * then does a failed health check exit for the rollback; a good version
+ * with a machine or font problem stays up out of service instead of being
+ * restarted until systemd gives up. */
+static bool on_trial(update_t *u)
+{
+	update_status_t s;
+	char err[BUNDLE_ERR_LEN];
+	if (update_status(u, &s, err, sizeof err) != KIOSK_OK)
+		return false;
+	for (int t = 0; t < 2; t++) {
+		const update_pair_status_t *p = &s.pair[t];
+		if (p->current >= 0 && p->st.slot[p->current].state == UPDATE_SLOT_PENDING)
+			return true;
+	}
+	return false;
+}
 
 static int usage(void)
 {
@@ -69,6 +89,7 @@ int main(int argc, char **argv)
 	char err[BUNDLE_ERR_LEN] = "", app[4200], data[4200];
 	update_t *u;
 	int app_fd = -1;
+	bool trial = false;
 	int rc = update_open(root, NULL, NULL, &u, err, sizeof err);
 	if (rc == KIOSK_OK) {
 		if (prepare)
@@ -77,6 +98,8 @@ int main(int argc, char **argv)
 		if (rc == KIOSK_OK && run)
 			rc = update_launcher_resolve(u, app, sizeof app, data, sizeof data, &app_fd, err,
 						     sizeof err);
+		if (rc == KIOSK_OK && run)
+			trial = on_trial(u);
 		update_close(u);
 	}
 	if (rc) {
@@ -97,6 +120,10 @@ int main(int argc, char **argv)
 	setenv("KIOSK_DATA_SLOT", data, 1);
 	if (service)
 		setenv("KIOSK_HEALTH_SERVICE", service, 1);
+	if (trial)
+		setenv("KIOSK_TRIAL", "1", 1);
+	else
+		unsetenv("KIOSK_TRIAL");
 	update_io_report();
 	execvp(argv[i], argv + i);
 	fprintf(stderr, "kiosk-launcher: cannot run %s\n", argv[i]);

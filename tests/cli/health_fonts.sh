@@ -80,6 +80,28 @@ kill -INT "$pid"; wait "$pid"; rc=$?; pid=
 [ "$rc" -eq 0 ] || die "SIGINT: exit $rc"
 echo "ok   without a launcher it stays up on the out-of-service screen, idle for a stick update"
 
+# Under kiosk-launcher: a version on trial (KIOSK_TRIAL=1) exits 3 for the
+# rollback; a good version (no KIOSK_TRIAL) stays up out of service instead
+# of being restarted until systemd gives up on it.
+KIOSK_ROOT="$W/root" KIOSK_TRIAL=1 KIOSK_RUN_DIR="$W/run" timeout 60 $RUN "$BIN/kiosk" --headless \
+	--assets "$W/cut" --data "$W/d-run" > /dev/null 2>&1
+rc=$?
+[ "$rc" -eq 3 ] || die "a version on trial with a cut font: exit $rc, not 3"
+KIOSK_ROOT="$W/root" KIOSK_RUN_DIR="$W/run" $RUN "$BIN/kiosk" --headless --assets "$W/cut" \
+	--data "$W/d-run" --report "$W/good.rep" > /dev/null 2>&1 &
+pid=$!
+i=0
+until grep -q "^SCREEN out-of-service" "$W/good.rep" 2>/dev/null; do
+	i=$((i + 1)); [ $i -lt 300 ] || die "good version: no out-of-service screen within 30 s"
+	kill -0 "$pid" 2>/dev/null || die "a good version with a cut font exited (restart loop on a board)"
+	sleep 0.1
+done
+sleep 3
+kill -0 "$pid" 2>/dev/null || die "a good version with a cut font did not stay up"
+kill -INT "$pid"; wait "$pid"; rc=$?; pid=
+[ "$rc" -eq 0 ] || die "SIGINT: exit $rc"
+echo "ok   under the launcher: on trial it exits 3 (rollback), a good version stays up out of service"
+
 cat > "$W/oos.kss" <<'KSS'
 expect screen out-of-service
 tap lang-en
