@@ -37,12 +37,7 @@ static bool on_trial(update_t *u)
 	char err[BUNDLE_ERR_LEN];
 	if (update_status(u, &s, err, sizeof err) != KIOSK_OK)
 		return false;
-	for (int t = 0; t < 2; t++) {
-		const update_pair_status_t *p = &s.pair[t];
-		if (p->current >= 0 && p->st.slot[p->current].state == UPDATE_SLOT_PENDING)
-			return true;
-	}
-	return false;
+	return update_on_trial(&s, BUNDLE_TYPE_APP) || update_on_trial(&s, BUNDLE_TYPE_DATA);
 }
 
 static int usage(void)

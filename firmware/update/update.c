@@ -1643,23 +1643,36 @@ static int request(const char *svc, const char *body, char *err, size_t errlen)
 		    timeout);
 }
 
-int update_request_mark_good(const char *svc, const char *root, char *err, size_t errlen)
+bool update_on_trial(const update_status_t *st, bundle_type_t type)
+{
+	const update_pair_status_t *p = &st->pair[type];
+	return p->current >= 0 && p->st.slot[p->current].state == UPDATE_SLOT_PENDING;
+}
+
+/* The status of the pairs under root, read-only (the requests' view). */
+static int status_at(const char *root, update_status_t *st, char *err, size_t errlen)
 {
 	update_t *u;
 	int rc = update_open(root, NULL, NULL, &u, err, errlen);
 	if (rc)
 		return rc;
-	update_status_t st;
-	rc = update_status(u, &st, err, errlen);
+	rc = update_status(u, st, err, errlen);
 	update_close(u);
+	return rc;
+}
+
+int update_request_mark_good(const char *svc, const char *root, char *err, size_t errlen)
+{
+	update_status_t st;
+	int rc = status_at(root, &st, err, errlen);
 	if (rc)
 		return rc;
 	char body[160] = "mark-good";
 	int any = 0;
 	for (int k = 0; k < 2; k++) {
-		int t = k == 0 ? BUNDLE_TYPE_APP : BUNDLE_TYPE_DATA;
+		bundle_type_t t = k == 0 ? BUNDLE_TYPE_APP : BUNDLE_TYPE_DATA;
 		const update_pair_status_t *p = &st.pair[t];
-		if (p->current < 0 || p->st.slot[p->current].state != UPDATE_SLOT_PENDING)
+		if (!update_on_trial(&st, t))
 			continue;
 		size_t l = strlen(body);
 		snprintf(body + l, sizeof body - l, " %s %s", pair_dir[t], p->st.slot[p->current].version);
@@ -1673,13 +1686,8 @@ int update_request_mark_good(const char *svc, const char *root, char *err, size_
 int update_request_rollback(const char *svc, const char *root, bundle_type_t type, char *err,
 			    size_t errlen)
 {
-	update_t *u;
-	int rc = update_open(root, NULL, NULL, &u, err, errlen);
-	if (rc)
-		return rc;
 	update_status_t st;
-	rc = update_status(u, &st, err, errlen);
-	update_close(u);
+	int rc = status_at(root, &st, err, errlen);
 	if (rc)
 		return rc;
 	const update_pair_status_t *p = &st.pair[type];

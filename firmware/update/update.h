@@ -18,6 +18,7 @@
 #ifndef KIOSK_UPDATE_H
 #define KIOSK_UPDATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,8 @@ void update_close(update_t *u);
 void update_set_progress(update_t *u, update_progress_fn fn, void *user);
 
 int update_status(update_t *u, update_status_t *out, char *err, size_t errlen);
+/* Whether the current slot of pair type is on trial (pending mark-good). */
+bool update_on_trial(const update_status_t *st, bundle_type_t type);
 
 #define UPDATE_F_REINSTALL 1u
 typedef struct {
