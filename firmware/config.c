@@ -35,6 +35,7 @@ typedef enum {
 	K_LETTER,   /* one letter A-Z */
 	K_PROCS,    /* array of procedure ids */
 	K_HOURS,    /* the week's opening periods */
+	K_BOOL,     /* true | false */
 } kind_t;
 
 typedef struct {
@@ -67,6 +68,7 @@ static const ckey_t KEYS[] = {
 	{"ime.method", K_ENUM, 0, 0, "telex|vni|plain", F(ime_method)},
 	{"office.name", K_STR, 0, 0, NULL, F(office_name)},
 	{"office.hours", K_HOURS, 0, 0, NULL, FI(office_hours)},
+	{"office.lunch_tickets", K_BOOL, 0, 0, NULL, FI(office_lunch_tickets)},
 	{"office.procedures", K_PROCS, 0, CONFIG_MAX_PROCS, NULL, FI(office_procedures)},
 	{"queue.daily_cap", K_INT, 0, 999, NULL, FI(queue_daily_cap)},
 	{"queue.priority", K_ENUM, 0, 0, "none|series|mark", F(queue_priority)},
@@ -111,6 +113,7 @@ void config_defaults(config_t *cfg)
 	}
 	cfg->office_hours[6][0] = (config_period_t){7 * 60 + 30, 11 * 60 + 30};
 	cfg->office_hours_count[6] = 1;
+	cfg->office_lunch_tickets = true;
 	cfg->queue_daily_cap = 500;
 	snprintf(cfg->queue_priority, sizeof cfg->queue_priority, "mark");
 	cfg->queue_priority_letter = 'U';
@@ -424,6 +427,11 @@ static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 	}
 	case K_HOURS:
 		return apply_hours(c, cfg, v, path);
+	case K_BOOL:
+		if (!cJSON_IsBool(v))
+			return fail(c, path, "must be true or false");
+		*(bool *)base = cJSON_IsTrue(v);
+		return KIOSK_OK;
 	}
 	return fail(c, path, "internal error");
 }

@@ -41,6 +41,7 @@ typedef struct {
 	char office_name[128];
 	config_period_t office_hours[7][CONFIG_MAX_PERIODS]; /* [0] = Sunday */
 	int office_hours_count[7];
+	bool office_lunch_tickets;   /* numbers for the afternoon during lunch, default true */
 	char office_procedures[CONFIG_MAX_PROCS][32]; /* offered ids; none = all */
 	int office_procedures_count;
 	/* queue */

@@ -36,8 +36,37 @@ struct ticket_renderer {
 static const char *required_keys[] = {
 	"ticket.number_label", "ticket.priority", "ticket.reprint", "ticket.docs_title",
 	"ticket.more_docs", "ticket.footer", "ticket.footer_qr", "ticket.test_title",
-	"ticket.test_line", "ticket.test_sample", "ticket.qr_private",
+	"ticket.test_line", "ticket.test_sample", "ticket.qr_private", "ticket.online_title",
+	"ticket.online_caption", "ticket.afternoon",
 };
+
+/* Noto Sans has an x-height of 0.536 em: 36 dots give 20 dots (2.5 mm) in
+ * both weights (tests/unit/test_ticket.c measures it). 80 mm paper has
+ * room for a little more on the lines that name the office and the
+ * procedure. {bold, px, max_lines}. */
+static const ticket_style_t styles_58[TICKET_TEXT_COUNT] = {
+	[TICKET_TEXT_OFFICE] = {true, 36, 3},      [TICKET_TEXT_PROCEDURE] = {true, 38, 4},
+	[TICKET_TEXT_PROCEDURE_EN] = {false, 36, 3}, [TICKET_TEXT_LABEL] = {false, 36, 1},
+	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 3},
+	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 1},  [TICKET_TEXT_DOC] = {false, 36, 3},
+	[TICKET_TEXT_CAPTION] = {false, 36, 3},    [TICKET_TEXT_PRIVATE] = {true, 36, 6},
+	[TICKET_TEXT_ONLINE_TITLE] = {true, 36, 2}, [TICKET_TEXT_FOOTER] = {false, 36, 3},
+};
+static const ticket_style_t styles_80[TICKET_TEXT_COUNT] = {
+	[TICKET_TEXT_OFFICE] = {true, 40, 3},      [TICKET_TEXT_PROCEDURE] = {true, 44, 4},
+	[TICKET_TEXT_PROCEDURE_EN] = {false, 36, 3}, [TICKET_TEXT_LABEL] = {false, 36, 1},
+	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 2},
+	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 1},  [TICKET_TEXT_DOC] = {false, 36, 3},
+	[TICKET_TEXT_CAPTION] = {false, 36, 2},    [TICKET_TEXT_PRIVATE] = {true, 36, 4},
+	[TICKET_TEXT_ONLINE_TITLE] = {true, 36, 2}, [TICKET_TEXT_FOOTER] = {false, 36, 2},
+};
+
+ticket_style_t ticket_text_style(int width, ticket_text_t role)
+{
+	if ((unsigned)role >= TICKET_TEXT_COUNT)
+		return (ticket_style_t){false, 36, 1};
+	return width >= 512 ? styles_80[role] : styles_58[role];
+}
 
 static char *join(const char *a, const char *b)
 {
@@ -240,14 +269,14 @@ static int text_w(TTF_Font *f, const char *s)
 	return w;
 }
 
-/* Word-wrapped paragraph of at most max_lines lines; the last line ends
- * with an ellipsis when text is left over. */
-static void paragraph(canvas_t *c, bool bold, int size, const char *text_in, int align, int max_lines,
-		      const char *prefix)
+/* Word-wrapped paragraph of at most max_lines lines at size dots; the
+ * last line ends with an ellipsis when text is left over. */
+static void paragraph_abs(canvas_t *c, bool bold, int size, const char *text_in, int align,
+			  int max_lines, const char *prefix)
 {
 	if (c->rc || !text_in || !*text_in)
 		return;
-	TTF_Font *f = font(c->r, bold, px(c, size));
+	TTF_Font *f = font(c->r, bold, size);
 	char *text = text_nfc(text_in);
 	if (!f || !text) {
 		free(text);
@@ -346,6 +375,20 @@ static void paragraph(canvas_t *c, bool bold, int size, const char *text_in, int
 	free(text);
 }
 
+/* The same with a size scaled to the paper width (576 dots = base). */
+static void paragraph(canvas_t *c, bool bold, int size, const char *text_in, int align, int max_lines,
+		      const char *prefix)
+{
+	paragraph_abs(c, bold, px(c, size), text_in, align, max_lines, prefix);
+}
+
+/* A paragraph in one of the ticket's text styles. */
+static void styled(canvas_t *c, ticket_text_t role, const char *text_in, int align, const char *prefix)
+{
+	ticket_style_t st = ticket_text_style(c->img.w, role);
+	paragraph_abs(c, st.bold, st.px, text_in, align, st.max_lines, prefix);
+}
+
 static void gap(canvas_t *c, int base)
 {
 	c->y += px(c, base);
@@ -434,7 +477,7 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 		return rc;
 	lang_t L = t->lang;
 	if (t->reprint) {
-		TTF_Font *f = font(r, true, px(&c, 34));
+		TTF_Font *f = font(r, true, px(&c, 34) < 36 ? 36 : px(&c, 34));
 		if (!f)
 			c.rc = KIOSK_ERR;
 		else
@@ -442,19 +485,19 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 		gap(&c, 8);
 	}
 	if (t->office) {
-		paragraph(&c, true, 26, t->office, 1, 2, NULL);
+		styled(&c, TICKET_TEXT_OFFICE, t->office, 1, NULL);
 		gap(&c, 6);
 	}
 	rule(&c);
 	gap(&c, 8);
-	paragraph(&c, true, 30, t->procedure_vi, 1, 3, NULL);
+	styled(&c, TICKET_TEXT_PROCEDURE, t->procedure_vi, 1, NULL);
 	if (L == LANG_EN && t->procedure_en)
-		paragraph(&c, false, 24, t->procedure_en, 1, 2, NULL);
+		styled(&c, TICKET_TEXT_PROCEDURE_EN, t->procedure_en, 1, NULL);
 	gap(&c, 8);
-	paragraph(&c, false, 24, i18n_get(r->tr, L, "ticket.number_label"), 1, 1, NULL);
+	styled(&c, TICKET_TEXT_LABEL, i18n_get(r->tr, L, "ticket.number_label"), 1, NULL);
 	paragraph(&c, true, 160, t->number, 1, 1, NULL);
 	if (t->priority) {
-		TTF_Font *f = font(r, true, px(&c, 40));
+		TTF_Font *f = font(r, true, px(&c, 40) < 36 ? 36 : px(&c, 40));
 		if (!f)
 			c.rc = KIOSK_ERR;
 		else
@@ -467,30 +510,47 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 		char when[40];
 		snprintf(when, sizeof when, "%02d/%02d/%04d  %02d:%02d", lt.day, lt.month, lt.year,
 			 lt.hour, lt.min);
-		paragraph(&c, false, 26, when, 1, 1, NULL);
+		styled(&c, TICKET_TEXT_DATE, when, 1, NULL);
+	}
+	if (t->afternoon) {
+		char line[160];
+		i18n_format(line, sizeof line, i18n_get(r->tr, L, "ticket.afternoon"), "time", t->afternoon,
+			    NULL);
+		gap(&c, 4);
+		styled(&c, TICKET_TEXT_AFTERNOON, line, 1, NULL);
 	}
 	gap(&c, 6);
 	if (t->ndocs && t->docs) {
 		rule(&c);
 		gap(&c, 6);
-		paragraph(&c, true, 22, i18n_get(r->tr, L, "ticket.docs_title"), 0, 1, NULL);
+		styled(&c, TICKET_TEXT_DOCS_TITLE, i18n_get(r->tr, L, "ticket.docs_title"), 0, NULL);
 		size_t shown = t->ndocs > 4 ? 3 : t->ndocs;
 		for (size_t i = 0; i < shown; i++)
-			paragraph(&c, false, 22, t->docs[i], 0, 2, "\xE2\x80\xA2 ");
+			styled(&c, TICKET_TEXT_DOC, t->docs[i], 0, "\xE2\x80\xA2 ");
 		if (shown < t->ndocs)
-			paragraph(&c, false, 22, i18n_get(r->tr, L, "ticket.more_docs"), 0, 1, "\xE2\x80\xA2 ");
+			styled(&c, TICKET_TEXT_DOC, i18n_get(r->tr, L, "ticket.more_docs"), 0, "\xE2\x80\xA2 ");
 		gap(&c, 6);
 	}
 	if (t->qr) {
 		draw_qr(&c, t->qr);
-		paragraph(&c, false, 20, i18n_get(r->tr, L, "ticket.footer_qr"), 1, 2, NULL);
+		styled(&c, TICKET_TEXT_CAPTION, i18n_get(r->tr, L, "ticket.footer_qr"), 1, NULL);
 		if (t->qr_personal)
-			paragraph(&c, true, 20, i18n_get(r->tr, L, "ticket.qr_private"), 1, 2, NULL);
+			styled(&c, TICKET_TEXT_PRIVATE, i18n_get(r->tr, L, "ticket.qr_private"), 1, NULL);
+	}
+	if (t->link && *t->link) {
+		/* The screen shows this code for a minute only: on paper the
+		 * citizen can open the procedure's page at home. */
+		gap(&c, 10);
+		rule(&c);
+		gap(&c, 10);
+		styled(&c, TICKET_TEXT_ONLINE_TITLE, i18n_get(r->tr, L, "ticket.online_title"), 1, NULL);
+		draw_qr(&c, t->link);
+		styled(&c, TICKET_TEXT_CAPTION, i18n_get(r->tr, L, "ticket.online_caption"), 1, NULL);
 	}
 	gap(&c, 6);
 	rule(&c);
 	gap(&c, 6);
-	paragraph(&c, false, 22, i18n_get(r->tr, L, "ticket.footer"), 1, 2, NULL);
+	styled(&c, TICKET_TEXT_FOOTER, i18n_get(r->tr, L, "ticket.footer"), 1, NULL);
 	return canvas_finish(&c, out);
 }
 

@@ -48,7 +48,33 @@ typedef struct {
 	int64_t time_ms;
 	const char *qr;            /* hand-off record; NULL = no QR */
 	bool qr_personal;          /* the record carries answers: print the keep-it-safe line */
+	const char *link;          /* the procedure's page online: a second, labelled QR
+				    * below the first; NULL = none */
+	const char *afternoon;     /* "13:30": issued during the lunch break, the line
+				    * saying when the afternoon starts; NULL = none */
 } ticket_info_t;
+
+/* The text styles of a ticket (everything but the big number). */
+typedef enum {
+	TICKET_TEXT_OFFICE, TICKET_TEXT_PROCEDURE, TICKET_TEXT_PROCEDURE_EN, TICKET_TEXT_LABEL,
+	TICKET_TEXT_DATE, TICKET_TEXT_AFTERNOON, TICKET_TEXT_DOCS_TITLE, TICKET_TEXT_DOC,
+	TICKET_TEXT_CAPTION, TICKET_TEXT_PRIVATE, TICKET_TEXT_ONLINE_TITLE, TICKET_TEXT_FOOTER,
+	TICKET_TEXT_COUNT
+} ticket_text_t;
+
+typedef struct {
+	bool bold;
+	int px;                    /* font size in dots (SDL_ttf size: 1 em = px dots) */
+	int max_lines;             /* longer text wraps up to this, then ends with an ellipsis */
+} ticket_style_t;
+
+/* Paper text is read by elderly citizens: the lower-case x-height of every
+ * style is at least this many dots (2.5 mm at 203 dpi, 8 dots/mm). */
+#define TICKET_MIN_X_HEIGHT 20
+
+/* The style of a text on a ticket of this width (dots); sizes are absolute
+ * dots, so the letters are as tall on 58 mm as on 80 mm paper. */
+ticket_style_t ticket_text_style(int width, ticket_text_t role);
 
 /* Render a ticket. KIOSK_OK, KIOSK_EINVAL (bad width or text),
  * KIOSK_ERANGE (QR too large for the width) or KIOSK_ENOMEM. */

@@ -11,6 +11,7 @@
 
 #include "escpos.h"
 #include "handoff.h"
+#include "hours.h"
 #include "kiosk.h"
 #include "ledger.h"
 #include "log.h"
@@ -34,6 +35,8 @@ struct tickets {
 	printer_t usb, file, ext;
 	bool have_usb, have_file, have_ext;
 	uint8_t key[OFFICEKEY_LEN];     /* authenticates the QR record (K2) */
+	config_t hours;                 /* office hours, for the lunch line */
+	bool have_hours;
 };
 
 static int storage_fail(tickets_t *t, int rc, const char *what, tickets_result_t *out);
@@ -92,6 +95,9 @@ static int apply_settings(tickets_t *t, const tickets_config_t *cfg, const escpo
 	t->profile = profile;
 	t->prof = prof;
 	t->usb.prof = t->file.prof = t->ext.prof = prof;
+	t->have_hours = cfg->hours != NULL;
+	if (cfg->hours)
+		t->hours = *cfg->hours;
 	t->cap = cfg->daily_cap;
 	t->policy = cfg->priority;
 	t->prio_letter = cfg->priority_letter;
@@ -364,7 +370,14 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 		.docs = docs, .ndocs = docs ? p->ndocs : 0, .number = job->number,
 		.priority = job->priority, .reprint = job->reprint, .dated = job->dated,
 		.time_ms = job->time_ms, .qr = rec, .qr_personal = strchr(rec, '=') != NULL,
+		.link = job->link,
 	};
+	char afternoon[8];
+	if (job->afternoon_min > 0 && job->afternoon_min < 24 * 60) {
+		snprintf(afternoon, sizeof afternoon, "%02d:%02d", job->afternoon_min / 60,
+			 job->afternoon_min % 60);
+		ti.afternoon = afternoon;
+	}
 	ticket_image_t img;
 	rc = ticket_render(r, &ti, &img);
 	explicit_bzero(rec, sizeof rec); /* the answers in clear */
@@ -488,6 +501,26 @@ static int print_reserved(tickets_t *t, const ledger_ticket_t *lt, const tickets
 	return KIOSK_OK;
 }
 
+/* During the lunch break (a trusted clock): the local minute the afternoon
+ * starts, else 0. */
+static int afternoon_min(const tickets_t *t, const ledger_ticket_t *lt)
+{
+	if (!t->have_hours || !lt->dated)
+		return 0;
+	int64_t next = 0;
+	if (hours_state(&t->hours, lt->time_ms, &next) != HOURS_LUNCH || next == INT64_MAX)
+		return 0;
+	kclock_local_t l;
+	kclock_to_local(next, &l);
+	return l.hour * 60 + l.min;
+}
+
+/* The procedure's page online, in buf; NULL without a catalogue. */
+static const char *link_of(const catalog_t *cat, const catalog_proc_t *p, char *buf, size_t cap)
+{
+	return cat && catalog_link(cat, p, buf, cap) == KIOSK_OK && buf[0] ? buf : NULL;
+}
+
 static void fill_result(tickets_result_t *out, const ledger_ticket_t *lt)
 {
 	snprintf(out->number, sizeof out->number, "%s", lt->number);
@@ -538,12 +571,14 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 		.proc = p, .office = t->office, .number = lt.number, .ticket_id = lt.ticket_id,
 		.priority = priority, .reprint = false, .dated = lt.dated, .time_ms = lt.time_ms,
 		.lang = lang, .answers = answers, .nanswers = nanswers, .key = t->key,
+		.afternoon_min = afternoon_min(t, &lt),
 	};
+	char link[512];
+	job.link = link_of(cat, p, link, sizeof link);
 	rc = print_reserved(t, &lt, &job, out);
 	if (rc && !out->voided)
 		out->number[0] = 0; /* released: the number was not issued */
 	out->rc = rc;
-	(void)cat;
 	return rc;
 }
 
@@ -583,6 +618,8 @@ static int reprint(tickets_t *t, const catalog_t *cat, const catalog_proc_t *pro
 		.priority = lt.priority, .reprint = true, .dated = lt.dated, .time_ms = lt.time_ms,
 		.lang = lang, .key = t->key,
 	};
+	char link[512];
+	job.link = link_of(cat, p, link, sizeof link);
 	rc = print_reserved(t, &lt, &job, out);
 	out->rc = rc;
 	return rc;

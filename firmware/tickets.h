@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "clock.h"
+#include "config.h"
 #include "lang.h"
 
 typedef enum {
@@ -44,6 +45,8 @@ typedef struct {
 	priority_policy_t priority;
 	char priority_letter;      /* series letter with PRIORITY_SERIES */
 	const kclock_t *clock;
+	const config_t *hours;     /* office hours (copied): a ticket issued during the lunch
+				    * break says when the afternoon starts; NULL: never */
 } tickets_config_t;
 
 typedef struct {
@@ -161,6 +164,10 @@ typedef struct {
 	const tickets_answer_t *answers;
 	size_t nanswers;
 	const uint8_t *key;        /* office key (OFFICEKEY_LEN bytes): QR record K2; NULL: K1 */
+	const char *link;          /* the procedure's page online (catalog_link), printed as a
+				    * second QR; NULL: none */
+	int afternoon_min;         /* > 0: issued at lunch, the afternoon starts at this local
+				    * minute (printed); 0: no such line */
 } tickets_job_t;
 
 /* Render a ticket and encode it for a profile ("80mm", "58mm", ...): the

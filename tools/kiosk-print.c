@@ -319,10 +319,13 @@ int main(int argc, char **argv)
 			for (int i = 0; i < 5; i++)
 				low[i] = (char)(ticket[i] >= 'A' && ticket[i] <= 'Z' ? ticket[i] + 32 : ticket[i]);
 			snprintf(tid, sizeof tid, "print-%s", low);
+			char link[512]; /* the procedure's page: the second QR */
+			if (catalog_link(cat, p, link, sizeof link) != KIOSK_OK)
+				link[0] = 0;
 			tickets_job_t job = {
 				.proc = p, .office = c.office[0] ? c.office : NULL, .number = ticket,
 				.ticket_id = tid, .priority = priority, .dated = kclock_trusted(&clock),
-				.time_ms = kclock_now(&clock), .lang = lang,
+				.time_ms = kclock_now(&clock), .lang = lang, .link = link[0] ? link : NULL,
 			};
 			rc = tickets_compose(r, c.profile, &job, &bytes, &nbytes, NULL);
 			if (rc) {
