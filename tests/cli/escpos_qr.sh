@@ -1,13 +1,23 @@
 #!/bin/sh
 # escpos_qr.sh - issue sample tickets (file transport), decode their ESC/POS
-# streams with the strict decoder, read the QR from the decoded picture with
-# zbarimg and check the hand-off record; the decoder must refuse broken
-# streams.
+# streams with the strict decoder, read the QR codes from the decoded picture
+# with zbarimg and check the hand-off record (the upper code) and the
+# procedure's page online (the lower code, the link the screen shows); the
+# decoder must refuse broken streams.
 # quick
 set -u
 command -v zbarimg >/dev/null 2>&1 || { echo "zbarimg missing (zbar-tools)"; exit 77; }
 T=$TESTS_TMP
 fail() { echo "FAIL: $*"; exit 1; }
+# The link of the sample's procedure: ticket_sample's catalogue template with
+# its code, as catalog_link (and the ticket screen's QR) makes it.
+URL='https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc=1.001193'
+crop() { # crop IN OUT Y0 Y1: rows Y0 to Y1-1 of a P4 PBM
+	set -- "$1" "$2" "$3" "$4" $(head -c 40 "$1" | head -n 2 | tr '\n' ' ')
+	[ "$5" = P4 ] || return 1
+	hl=$((3 + ${#6} + 1 + ${#7} + 1)); rb=$((($6 + 7) / 8))
+	{ printf 'P4\n%d %d\n' "$6" $(($4 - $3)); tail -c +$((hl + $3 * rb + 1)) "$1" | head -c $((($4 - $3) * rb)); } > "$2"
+}
 for prof in 80mm:72 58mm:48; do
 	p=${prof%%:*}; xb=${prof##*:}
 	mkdir -p "$T/$p/data"
@@ -21,10 +31,28 @@ for prof in 80mm:72 58mm:48; do
 		$RUN "$TTOOLS/escpos_decode" --width-bytes "$xb" "$f" "$T/$p/$stem.pbm" > "$T/$p/$stem.info" ||
 			fail "strict decoder refused $f"
 		grep -q "cut=1" "$T/$p/$stem.info" || fail "no cut in $f"
-		rec=$(zbarimg --raw -q -Sbinary "$T/$p/$stem.pbm" 2>/dev/null) || fail "no QR found in $stem.pbm"
-		# Same symbol in the simulated printer's PNG.
-		rec2=$(zbarimg --raw -q -Sbinary "$T/$p/spool/$stem.png" 2>/dev/null) || fail "no QR in $stem.png"
-		[ "$rec" = "$rec2" ] || fail "PBM and PNG carry different records"
+		# Two codes on the paper, the same in the decoded stream and in the
+		# simulated printer's PNG: the record and the procedure's page.
+		zbarimg --raw -q "$T/$p/$stem.pbm" > "$T/$p/$stem.codes" 2>/dev/null || fail "no QR found in $stem.pbm"
+		zbarimg --raw -q "$T/$p/spool/$stem.png" > "$T/$p/$stem.pngcodes" 2>/dev/null || fail "no QR in $stem.png"
+		[ "$(wc -l < "$T/$p/$stem.codes")" -eq 2 ] || fail "$stem ($p): $(wc -l < "$T/$p/$stem.codes") QR codes, not 2"
+		sort "$T/$p/$stem.codes" > "$T/$p/a"; sort "$T/$p/$stem.pngcodes" > "$T/$p/b"
+		cmp -s "$T/$p/a" "$T/$p/b" || fail "PBM and PNG carry different codes ($stem, $p)"
+		grep -qxF "$URL" "$T/$p/$stem.codes" || fail "$stem ($p): no QR of the procedure's page: $(cat "$T/$p/$stem.codes")"
+		# The record is the upper code, the link the lower one: some row
+		# splits the picture into a top holding only the record and a
+		# bottom holding only the link.
+		set -- $(head -c 40 "$T/$p/$stem.pbm" | head -n 2 | tr '\n' ' ')
+		h=$3; y=64; rec=; split=
+		while [ $y -lt "$h" ] && [ -z "$split" ]; do
+			crop "$T/$p/$stem.pbm" "$T/$p/top.pbm" 0 $y
+			crop "$T/$p/$stem.pbm" "$T/$p/bot.pbm" $y "$h"
+			top=$(zbarimg --raw -q -Sbinary "$T/$p/top.pbm" 2>/dev/null) &&
+				bot=$(zbarimg --raw -q -Sbinary "$T/$p/bot.pbm" 2>/dev/null) &&
+				[ "$bot" = "$URL" ] && [ "$top" != "$URL" ] && { rec=$top; split=$y; }
+			y=$((y + 32))
+		done
+		[ -n "$split" ] || fail "$stem ($p): the procedure's page is not the code below the record"
 		id=${stem%-*}; num=${stem##*-}
 		case "$rec" in
 		"$num;K2;$id;1.001193;20260302T"*) ;;

@@ -1,7 +1,9 @@
 /* test_ticket.c - ticket rendering: widths, every precomposed Vietnamese
  * letter present in the pinned fonts and non-empty, NFD input renders like
  * NFC, the date only on a trusted clock, the reprint banner, QR limits, PNG
- * output, and the fixed words read through i18n (a missing one is refused). */
+ * output, and the fixed words read through i18n (a missing one is refused);
+ * paper text at least 2.5 mm x-height on 58 and 80 mm, long names wrapping
+ * inside the margins, the lunch line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -238,6 +240,146 @@ static void test_personal_warning(void **state)
 	ticket_renderer_close(r);
 }
 
+/* Rows [y0, y1) of the n-th block of rows holding ink, from the top. */
+static bool ink_block(const ticket_image_t *img, int n, int *y0, int *y1)
+{
+	int y = 0;
+	for (int k = 0; k <= n; k++) {
+		while (y < img->h) {
+			bool ink = false;
+			for (int i = 0; i < img->stride && !ink; i++)
+				ink = img->bits[(size_t)y * (size_t)img->stride + (size_t)i] != 0;
+			if (ink)
+				break;
+			y++;
+		}
+		if (y >= img->h)
+			return false;
+		*y0 = y;
+		for (;;) {
+			bool ink = false;
+			for (int i = 0; i < img->stride && !ink && y < img->h; i++)
+				ink = img->bits[(size_t)y * (size_t)img->stride + (size_t)i] != 0;
+			if (!ink || y >= img->h)
+				break;
+			y++;
+		}
+		*y1 = y;
+	}
+	return true;
+}
+
+/* Printed text is at least 2.5 mm x-height (20 dots at 8 dots/mm) on both
+ * paper widths. Measured on the paper itself: an office and a procedure
+ * named "xxxx" (no ascender, no descender, no mark) print as blocks of ink
+ * exactly one x-height tall. */
+static void test_x_height_on_paper(void **state)
+{
+	(void)state;
+	ticket_renderer_t *r;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
+	static const int widths[] = {384, 576};
+	for (size_t w = 0; w < 2; w++) {
+		ticket_info_t t = base(widths[w]);
+		t.office = "xxxx xxx";
+		t.procedure_vi = "xxx xxxx";
+		ticket_image_t img;
+		assert_int_equal(ticket_render(r, &t, &img), KIOSK_OK);
+		int y0, y1;
+		/* Block 0: the office; 1: the rule; 2: the procedure. */
+		assert_true(ink_block(&img, 0, &y0, &y1));
+		printf("width %d: office x-height %d dots\n", widths[w], y1 - y0);
+		assert_true(y1 - y0 >= 20);
+		assert_true(ink_block(&img, 2, &y0, &y1));
+		printf("width %d: procedure x-height %d dots\n", widths[w], y1 - y0);
+		assert_true(y1 - y0 >= 20);
+		ticket_image_free(&img);
+	}
+	ticket_renderer_close(r);
+}
+
+/* Every text style the ticket uses, at both widths: the x-height of the
+ * pinned font at that size (the glyph metrics of 'x') is at least 2.5 mm. */
+static void test_x_height_metrics(void **state)
+{
+	(void)state;
+	static const int widths[] = {384, 576};
+	char path[2][512];
+	snprintf(path[0], sizeof path[0], "%s/fonts/NotoSans-Regular.ttf", assets());
+	snprintf(path[1], sizeof path[1], "%s/fonts/NotoSans-Bold.ttf", assets());
+	if (!TTF_WasInit())
+		assert_int_equal(TTF_Init(), 0);
+	for (size_t w = 0; w < 2; w++)
+		for (int role = 0; role < TICKET_TEXT_COUNT; role++) {
+			ticket_style_t st = ticket_text_style(widths[w], (ticket_text_t)role);
+			TTF_Font *f = TTF_OpenFont(path[st.bold ? 1 : 0], st.px);
+			assert_non_null(f);
+			int minx, maxx, miny, maxy, adv;
+			assert_int_equal(TTF_GlyphMetrics32(f, 'x', &minx, &maxx, &miny, &maxy, &adv), 0);
+			TTF_CloseFont(f);
+			if (maxy - (miny > 0 ? miny : 0) < TICKET_MIN_X_HEIGHT)
+				fail_msg("width %d, style %d (%s %d px): x-height %d dots < %d", widths[w], role,
+					 st.bold ? "bold" : "regular", st.px, maxy, TICKET_MIN_X_HEIGHT);
+			assert_true(st.max_lines >= 1);
+		}
+	assert_true(TICKET_MIN_X_HEIGHT >= 20); /* 2.5 mm at 203 dpi */
+}
+
+/* Long office and procedure names wrap on 58 mm paper: several lines, all
+ * inside the margins (nothing printed in the outer 1 mm). */
+static void test_long_names_wrap(void **state)
+{
+	(void)state;
+	ticket_renderer_t *r;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
+	static const int widths[] = {384, 576};
+	for (size_t w = 0; w < 2; w++) {
+		ticket_info_t t = base(widths[w]);
+		ticket_image_t shortn, longn;
+		assert_int_equal(ticket_render(r, &t, &shortn), KIOSK_OK);
+		t.office = "Ủy ban nhân dân xã Mẫu Sơn, huyện Lộc Bình, tỉnh Lạng Sơn";
+		t.procedure_vi = "Đăng ký khai sinh cho trẻ em sinh ra tại Việt Nam có yếu tố nước ngoài";
+		assert_int_equal(ticket_render(r, &t, &longn), KIOSK_OK);
+		assert_int_equal(longn.w, widths[w]);
+		/* At least two more lines of 36-dot text. */
+		assert_true(longn.h >= shortn.h + 2 * 45);
+		for (int y = 0; y < longn.h; y++)
+			for (int x = 0; x < 8; x++) {
+				assert_int_equal(ticket_pixel(&longn, x, y), 0);
+				assert_int_equal(ticket_pixel(&longn, longn.w - 1 - x, y), 0);
+			}
+		ticket_image_free(&shortn);
+		ticket_image_free(&longn);
+	}
+	ticket_renderer_close(r);
+}
+
+/* The online link adds a second code; the lunch line adds text; a ticket
+ * without them is unchanged. */
+static void test_link_and_afternoon(void **state)
+{
+	(void)state;
+	ticket_renderer_t *r;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
+	ticket_info_t t = base(384);
+	ticket_image_t a, b, c;
+	assert_int_equal(ticket_render(r, &t, &a), KIOSK_OK);
+	t.link = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc=1.001193";
+	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
+	assert_true(b.h > a.h + 150);
+	t.link = NULL;
+	t.afternoon = "13:30";
+	assert_int_equal(ticket_render(r, &t, &c), KIOSK_OK);
+	assert_true(c.h >= a.h + 40);
+	ticket_image_free(&a);
+	ticket_image_free(&b);
+	ticket_image_free(&c);
+	ticket_renderer_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -245,6 +387,10 @@ int main(void)
 		cmocka_unit_test(test_vietnamese_glyphs),
 		cmocka_unit_test(test_fixed_words),
 		cmocka_unit_test(test_personal_warning),
+		cmocka_unit_test(test_x_height_on_paper),
+		cmocka_unit_test(test_x_height_metrics),
+		cmocka_unit_test(test_long_names_wrap),
+		cmocka_unit_test(test_link_and_afternoon),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	TTF_Quit();
