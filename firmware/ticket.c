@@ -477,7 +477,8 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 		return rc;
 	lang_t L = t->lang;
 	if (t->reprint) {
-		TTF_Font *f = font(r, true, px(&c, 34) < 36 ? 36 : px(&c, 34));
+		/* Capitals: 34 dots give a 3 mm cap height on any paper. */
+		TTF_Font *f = font(r, true, px(&c, 34) < 34 ? 34 : px(&c, 34));
 		if (!f)
 			c.rc = KIOSK_ERR;
 		else

@@ -23,11 +23,12 @@ bad = [
     {"office": {"hours": {"monday": []}}},
     {"queue": {"priority_letter": "u"}},
     {"scanner": {"usb": "12345:1"}},
+    {"office": {"lunch_tickets": "yes"}},
 ]
 for doc in bad:
     if v.is_valid(doc):
         sys.exit("schema accepts a bad layer: %s" % json.dumps(doc))
-for doc in [{}, {"session": {"idle_s": 300}}, {"office": {"hours": {}}}]:
+for doc in [{}, {"session": {"idle_s": 300}}, {"office": {"hours": {}}}, {"office": {"lunch_tickets": False}}]:
     if not v.is_valid(doc):
         sys.exit("schema refuses a good partial layer: %s" % json.dumps(doc))
 print("schema ok")

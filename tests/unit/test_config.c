@@ -122,6 +122,16 @@ static void test_overlay_and_partial(void **state)
 	assert_int_equal(c.session_idle_s, 300);
 	before.session_idle_s = 300;
 	assert_memory_equal(&c, &before, sizeof c);
+	/* The lunch setting: on by default, a layer turns it off and on. */
+	assert_true(c.office_lunch_tickets);
+	assert_int_equal(config_overlay_text(&c, "local.json", "{\"office\":{\"lunch_tickets\":false}}", err,
+					     sizeof err),
+			 KIOSK_OK);
+	assert_false(c.office_lunch_tickets);
+	assert_int_equal(config_overlay_text(&c, "local.json", "{\"office\":{\"lunch_tickets\":true}}", err,
+					     sizeof err),
+			 KIOSK_OK);
+	assert_true(c.office_lunch_tickets);
 	/* An empty object is a valid layer that changes nothing. */
 	assert_int_equal(config_overlay_text(&c, "x.json", "{}", err, sizeof err), KIOSK_OK);
 	assert_memory_equal(&c, &before, sizeof c);
@@ -251,6 +261,8 @@ static void test_errors(void **state)
 		 "queue.priority: must be \"none\", \"series\" or \"mark\""},
 		{"{\"queue\":{\"priority_letter\":\"u\"}}",
 		 "queue.priority_letter: must be one capital letter \"A\" to \"Z\""},
+		{"{\"office\":{\"lunch_tickets\":\"yes\"}}", "office.lunch_tickets: must be true or false"},
+		{"{\"office\":{\"lunch_tickets\":1}}", "office.lunch_tickets: must be true or false"},
 		{"{\"ui\":{\"lang\":\"fr\"}}", "ui.lang: must be \"vi\" or \"en\""},
 		{"{\"scanner\":{\"device\":\"ttyACM0\"}}",
 		 "scanner.device: must be \"\" or an absolute path of at most 127 bytes"},
@@ -436,7 +448,7 @@ static void test_schema_and_site_complete(void **state)
 		if (!v)
 			fail_msg("%s missing from site.json", config_key(nkeys));
 	}
-	assert_int_equal(nkeys, 25);
+	assert_int_equal(nkeys, 26);
 	assert_int_equal(schema_leaves(cJSON_GetObjectItemCaseSensitive(schema, "properties"), ""),
 			 (int)nkeys);
 	cJSON_Delete(schema);

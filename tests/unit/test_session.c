@@ -269,15 +269,41 @@ static void test_office_hours(void **state)
 {
 	fx_t *f = *state;
 	session_hooks_t h = {.check = fake_check, .ctx = f};
-	/* Monday 12:00 is lunch; at 13:30 Welcome returns by itself. */
+	/* Monday 12:00 is lunch. With office.lunch_tickets off, the lunch
+	 * screen, and at 13:30 Welcome returns by itself. */
 	kclock_parse_iso("2026-01-05T12:00:00+07:00", &f->v.now_ms);
+	assert_true(f->cfg.office_lunch_tickets); /* the default */
+	f->cfg.office_lunch_tickets = false;
 	session_t *s = session_create(f->cat, &f->cfg, &f->clock, &h);
 	assert_int_equal(s->screen, SCR_LUNCH);
+	assert_false(session_tap(s, "start"));
 	int64_t d = session_next_deadline(s);
 	assert_int_equal(d - f->v.mono_ms, 90 * 60 * 1000);
 	kclock_virtual_advance(&f->v, 90 * 60 * 1000);
 	session_tick(s);
 	assert_int_equal(s->screen, SCR_WELCOME);
+	session_destroy(s);
+	/* On (the default): Welcome through lunch, numbers for the afternoon;
+	 * a session that ends at lunch comes back to Welcome. */
+	f->cfg.office_lunch_tickets = true;
+	kclock_parse_iso("2026-01-05T11:30:00+07:00", &f->v.now_ms);
+	s = session_create(f->cat, &f->cfg, &f->clock, &h);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	kclock_virtual_advance(&f->v, 30 * 60 * 1000);
+	session_tick(s);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-chung-thuc"));
+	assert_true(session_tap(s, "proc-chung-thuc-ban-sao"));
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->screen, SCR_REVIEW);
+	session_reset(s);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	session_destroy(s);
+	/* Saturday afternoon is closed, not lunch: closed either way. */
+	kclock_parse_iso("2026-01-10T12:00:00+07:00", &f->v.now_ms);
+	s = session_create(f->cat, &f->cfg, &f->clock, &h);
+	assert_int_equal(s->screen, SCR_CLOSED);
 	session_destroy(s);
 	/* Sunday: closed. */
 	kclock_parse_iso("2026-01-04T10:00:00+07:00", &f->v.now_ms);

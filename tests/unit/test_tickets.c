@@ -354,8 +354,9 @@ static tickets_t *open_fake(fx_t *f)
 }
 
 /* The exact reference stream for a ticket of khai_sinh. */
-static void compose(fx_t *f, const tickets_result_t *r, bool priority, bool reprint, const tickets_answer_t *a,
-		    size_t na, lang_t lang, uint8_t **bytes, size_t *n)
+static void compose_at(fx_t *f, const tickets_result_t *r, bool priority, bool reprint,
+		       const tickets_answer_t *a, size_t na, lang_t lang, int afternoon_min, uint8_t **bytes,
+		       size_t *n)
 {
 	struct ticket_renderer *rend = NULL;
 	char err[256];
@@ -366,10 +367,19 @@ static void compose(fx_t *f, const tickets_result_t *r, bool priority, bool repr
 	tickets_job_t job = {
 		.proc = khai_sinh, .office = f->cfg.office_name, .number = r->number, .ticket_id = r->ticket_id,
 		.priority = priority, .reprint = reprint, .dated = r->dated, .time_ms = r->time_ms, .lang = lang,
-		.answers = a, .nanswers = na, .key = key,
+		.answers = a, .nanswers = na, .key = key, .afternoon_min = afternoon_min,
 	};
+	char link[512]; /* the procedure's page, the ticket's second QR */
+	assert_int_equal(catalog_link(cat, khai_sinh, link, sizeof link), KIOSK_OK);
+	job.link = link;
 	assert_int_equal(tickets_compose(rend, "80mm", &job, bytes, n, NULL), KIOSK_OK);
 	ticket_renderer_close(rend);
+}
+
+static void compose(fx_t *f, const tickets_result_t *r, bool priority, bool reprint, const tickets_answer_t *a,
+		    size_t na, lang_t lang, uint8_t **bytes, size_t *n)
+{
+	compose_at(f, r, priority, reprint, a, na, lang, 0, bytes, n);
 }
 
 static void reference(fx_t *f, const tickets_result_t *r, bool priority, const tickets_answer_t *a,
@@ -501,6 +511,9 @@ static void expect_stream(fx_t *f, const tickets_result_t *r, const char *profil
 		.proc = chuyen_nhuong, .office = office, .number = r->number, .ticket_id = r->ticket_id,
 		.dated = r->dated, .time_ms = r->time_ms, .lang = LANG_VI, .key = key,
 	};
+	char link[512];
+	assert_int_equal(catalog_link(cat, chuyen_nhuong, link, sizeof link), KIOSK_OK);
+	job.link = link;
 	uint8_t *ref;
 	size_t n;
 	assert_int_equal(tickets_compose(rend, profile, &job, &ref, &n, NULL), KIOSK_OK);
@@ -602,6 +615,57 @@ static void test_reprint_exact(void **state)
 	assert_true(banner_is(&img, "BẢN IN LẠI / REPRINT"));
 	ticket_image_free(&img);
 	assert_int_equal(f->fake.jobs_printed, 3);
+	tickets_close(t);
+}
+
+/* With the office hours, a ticket issued during the lunch break says when
+ * the afternoon starts (byte for byte the ticket with that line); one issued
+ * in the morning, or on a clock not trusted, has no such line. */
+static void test_lunch_line(void **state)
+{
+	fx_t *f = *state;
+	config_t hours;
+	config_defaults(&hours); /* Monday 07:30-11:30, 13:30-17:00 */
+	f->cfg.hours = &hours;
+	tickets_t *t = open_fake(f);
+	tickets_result_t r;
+	uint8_t *ref;
+	size_t n;
+	kclock_parse_iso("2026-01-05T12:10:00+07:00", &f->vc.now_ms);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	compose_at(f, &r, false, false, NULL, 0, LANG_VI, 13 * 60 + 30, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+	compose(f, &r, false, false, NULL, 0, LANG_VI, &ref, &n);
+	assert_false(received_is(f, ref, n));
+	free(ref);
+
+	/* Another afternoon start is printed as configured. */
+	hours.office_hours[1][1].start_min = 14 * 60;
+	assert_int_equal(tickets_set_config(t, &f->cfg, NULL, 0), KIOSK_OK);
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_EN, &r), KIOSK_OK);
+	compose_at(f, &r, false, false, NULL, 0, LANG_EN, 14 * 60, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+
+	/* Morning: no line. */
+	kclock_parse_iso("2026-01-05T09:00:00+07:00", &f->vc.now_ms);
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	compose(f, &r, false, false, NULL, 0, LANG_VI, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
+
+	/* Lunch on a clock not trusted: no date, no line. */
+	kclock_parse_iso("2026-01-05T12:10:00+07:00", &f->vc.now_ms);
+	f->vc.trusted = false;
+	printer_fake_reset_stream(&f->fake);
+	assert_int_equal(tickets_issue(t, cat, khai_sinh, false, NULL, 0, LANG_VI, &r), KIOSK_OK);
+	assert_false(r.dated);
+	compose(f, &r, false, false, NULL, 0, LANG_VI, &ref, &n);
+	assert_true(received_is(f, ref, n));
+	free(ref);
 	tickets_close(t);
 }
 
@@ -826,6 +890,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fake_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transport_choice, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_config, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lunch_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printed_write_fails, setup, teardown),
 	};
 	int rc = cmocka_run_group_tests(tests, load_catalog, free_catalog);
