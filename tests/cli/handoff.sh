@@ -48,7 +48,8 @@ key=$T/d/office.key
 [ "$(wc -c < "$key")" -eq 65 ] || fail "office.key size"
 stem=$(head -n 1 "$T/list")
 command -v zbarimg >/dev/null 2>&1 || { echo "zbarimg missing (zbar-tools): K2 part skipped"; echo ok; exit 0; }
-k2=$(zbarimg --raw -q -Sbinary "$T/spool/$stem.png" 2>/dev/null) || fail "no QR in $stem.png"
+# The record; the ticket's other code is the procedure's page (https://).
+k2=$(zbarimg --raw -q "$T/spool/$stem.png" 2>/dev/null | grep -v '^https://') || fail "no QR in $stem.png"
 case "$k2" in *";K2;"*) ;; *) fail "the kiosk printed $k2, not K2" ;; esac
 $RUN "$BIN/kiosk-handoff" decode --key "$key" "$k2" > "$T/k2" || fail "K2 with its key: exit $?"
 grep -qx "format=K2" "$T/k2" && grep -qx "verified=1" "$T/k2" || fail "K2 not verified: $(cat "$T/k2")"

@@ -84,7 +84,10 @@ $RUN "$KP" --ticket "${letter}012" --procedure "$id" --time 2026-01-05T09:00 --w
 $RUN "$TTOOLS/escpos_decode" --width-bytes 48 "$T/t58" "$T/t58.pbm" >/dev/null || fail "decoder refused the 58 mm ticket"
 low=$(printf '%s' "$letter" | tr 'A-Z' 'a-z')
 if command -v zbarimg >/dev/null 2>&1; then
-	rec=$(zbarimg --raw -q -Sbinary "$T/t1.pbm" 2>/dev/null) || fail "no QR on the ticket"
+	# The record; the other code is the procedure's page online.
+	rec=$(zbarimg --raw -q "$T/t1.pbm" 2>/dev/null | grep -v '^https://') || fail "no QR on the ticket"
+	code=$(printf '%s' "$rec" | cut -d ';' -f 4)
+	zbarimg --raw -q "$T/t1.pbm" 2>/dev/null | grep -q "^https://.*=$code\$" || fail "no QR of the procedure's page ($code)"
 	case "$rec" in "${letter}012;K1;print-${low}012;"*";20260105T090000;0") ;; *) fail "record $rec" ;; esac
 fi
 # A ticket from the --catalog fixture.
@@ -92,7 +95,7 @@ $RUN "$KP" --ticket H007 --procedure khai-tu --catalog "$T/cat.json" --time 2026
 	fail "ticket from --catalog"
 $RUN "$TTOOLS/escpos_decode" --width-bytes 72 "$T/fx" "$T/fx.pbm" >/dev/null || fail "decoder refused the fixture ticket"
 if command -v zbarimg >/dev/null 2>&1; then
-	rec=$(zbarimg --raw -q -Sbinary "$T/fx.pbm" 2>/dev/null) || fail "no QR on the fixture ticket"
+	rec=$(zbarimg --raw -q "$T/fx.pbm" 2>/dev/null | grep -v '^https://') || fail "no QR on the fixture ticket"
 	[ "$rec" = "H007;K1;print-h007;1.000656;20260105T090000;0" ] || fail "fixture record $rec"
 fi
 
