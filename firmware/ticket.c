@@ -19,6 +19,7 @@
 #define QR_MIN_MODULE 3
 #define QR_MAX_MODULE 6
 #define QR_QUIET 4
+#define QR_LINK_MODULE 4
 
 typedef struct {
 	bool bold;
@@ -48,16 +49,16 @@ static const ticket_style_t styles_58[TICKET_TEXT_COUNT] = {
 	[TICKET_TEXT_OFFICE] = {true, 36, 3},      [TICKET_TEXT_PROCEDURE] = {true, 38, 4},
 	[TICKET_TEXT_PROCEDURE_EN] = {false, 36, 3}, [TICKET_TEXT_LABEL] = {false, 36, 1},
 	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 3},
-	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 1},  [TICKET_TEXT_DOC] = {false, 36, 3},
-	[TICKET_TEXT_CAPTION] = {false, 36, 3},    [TICKET_TEXT_PRIVATE] = {true, 36, 6},
+	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 2},  [TICKET_TEXT_DOC] = {false, 36, 3},
+	[TICKET_TEXT_CAPTION] = {false, 36, 4},    [TICKET_TEXT_PRIVATE] = {true, 36, 7},
 	[TICKET_TEXT_ONLINE_TITLE] = {true, 36, 2}, [TICKET_TEXT_FOOTER] = {false, 36, 3},
 };
 static const ticket_style_t styles_80[TICKET_TEXT_COUNT] = {
 	[TICKET_TEXT_OFFICE] = {true, 40, 3},      [TICKET_TEXT_PROCEDURE] = {true, 44, 4},
 	[TICKET_TEXT_PROCEDURE_EN] = {false, 36, 3}, [TICKET_TEXT_LABEL] = {false, 36, 1},
 	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 2},
-	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 1},  [TICKET_TEXT_DOC] = {false, 36, 3},
-	[TICKET_TEXT_CAPTION] = {false, 36, 2},    [TICKET_TEXT_PRIVATE] = {true, 36, 4},
+	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 2},  [TICKET_TEXT_DOC] = {false, 36, 3},
+	[TICKET_TEXT_CAPTION] = {false, 36, 3},    [TICKET_TEXT_PRIVATE] = {true, 36, 5},
 	[TICKET_TEXT_ONLINE_TITLE] = {true, 36, 2}, [TICKET_TEXT_FOOTER] = {false, 36, 2},
 };
 
@@ -179,6 +180,7 @@ typedef struct {
 	int rc;
 	ticket_renderer_t *r;
 	double scale;
+	int cut;                   /* paragraphs cut short with an ellipsis */
 } canvas_t;
 
 static void grow(canvas_t *c, int rows)
@@ -367,6 +369,7 @@ static void paragraph_abs(canvas_t *c, bool bold, int size, const char *text_in,
 				line[ll] = 0;
 			}
 			rest = len;
+			c->cut++;
 		}
 		c->y += blit_text(c, f, line, align, false);
 		lines++;
@@ -400,7 +403,8 @@ static void rule(canvas_t *c)
 	c->y += px(c, 2);
 }
 
-static void draw_qr(canvas_t *c, const char *data)
+/* A centred QR of data: modules of QR_MIN_MODULE to max_module dots. */
+static void draw_qr_max(canvas_t *c, const char *data, int max_module)
 {
 	if (c->rc || !data)
 		return;
@@ -415,8 +419,8 @@ static void draw_qr(canvas_t *c, const char *data)
 		}
 		int total = q->width + 2 * QR_QUIET;
 		module = (c->img.w * 3 / 5) / total;
-		if (module > QR_MAX_MODULE)
-			module = QR_MAX_MODULE;
+		if (module > max_module)
+			module = max_module;
 		if (module >= QR_MIN_MODULE)
 			break;
 		QRcode_free(q);
@@ -436,6 +440,11 @@ static void draw_qr(canvas_t *c, const char *data)
 	c->y += size;
 	explicit_bzero(q->data, (size_t)q->width * (size_t)q->width);
 	QRcode_free(q);
+}
+
+static void draw_qr(canvas_t *c, const char *data)
+{
+	draw_qr_max(c, data, QR_MAX_MODULE);
 }
 
 static int canvas_start(canvas_t *c, ticket_renderer_t *r, int width)
@@ -462,6 +471,7 @@ static int canvas_finish(canvas_t *c, ticket_image_t *out)
 		return c->rc;
 	}
 	c->img.h = c->y;
+	c->img.cut = c->cut;
 	*out = c->img;
 	return KIOSK_OK;
 }
@@ -545,7 +555,9 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 		rule(&c);
 		gap(&c, 10);
 		styled(&c, TICKET_TEXT_ONLINE_TITLE, i18n_get(r->tr, L, "ticket.online_title"), 1, NULL);
-		draw_qr(&c, t->link);
+		/* 4-dot modules (0.5 mm): a phone reads them at arm's length,
+		 * and the code is the same 25 mm square on both papers. */
+		draw_qr_max(&c, t->link, QR_LINK_MODULE);
 		styled(&c, TICKET_TEXT_CAPTION, i18n_get(r->tr, L, "ticket.online_caption"), 1, NULL);
 	}
 	gap(&c, 6);

@@ -16,6 +16,7 @@
 typedef struct {
 	int w, h, stride;
 	uint8_t *bits;
+	int cut;                   /* texts cut short with an ellipsis (too long for their lines) */
 } ticket_image_t;
 
 void ticket_image_free(ticket_image_t *img);

@@ -380,6 +380,46 @@ static void test_link_and_afternoon(void **state)
 	ticket_renderer_close(r);
 }
 
+/* Every fixed word of the ticket prints whole (no ellipsis) on both papers in
+ * both languages, with the lunch line, both codes and the keep-it-safe line;
+ * a name too long for its lines is cut and counted. */
+static void test_fixed_words_fit(void **state)
+{
+	(void)state;
+	ticket_renderer_t *r;
+	char err[256];
+	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
+	static const char *const docs[LANG_COUNT][2] = {
+		[LANG_VI] = {"Tờ khai đăng ký khai sinh theo mẫu", "Giấy chứng sinh"},
+		[LANG_EN] = {"Birth registration form", "Birth certificate from the hospital"},
+	};
+	static const int widths[] = {384, 576};
+	for (size_t w = 0; w < 2; w++)
+		for (int L = 0; L < LANG_COUNT; L++) {
+			ticket_info_t t = base(widths[w]);
+			t.lang = (lang_t)L;
+			t.docs = docs[L];
+			t.ndocs = 2;
+			t.priority = true;
+			t.qr = "A012;K1;abc-1;1.001193;-;0;ho_ten=An";
+			t.qr_personal = true;
+			t.link = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc=1.001193";
+			t.afternoon = "13:30";
+			ticket_image_t img;
+			assert_int_equal(ticket_render(r, &t, &img), KIOSK_OK);
+			if (img.cut)
+				fail_msg("width %d, %s: %d texts cut short", widths[w], L == LANG_EN ? "en" : "vi",
+					 img.cut);
+			ticket_image_free(&img);
+			t.office = "Ủy ban nhân dân xã Mẫu Sơn, huyện Lộc Bình, tỉnh Lạng Sơn, một tên rất dài "
+				   "không thể nào in hết trên ba dòng của một phiếu nhỏ";
+			assert_int_equal(ticket_render(r, &t, &img), KIOSK_OK);
+			assert_int_equal(img.cut, 1);
+			ticket_image_free(&img);
+		}
+	ticket_renderer_close(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_x_height_metrics),
 		cmocka_unit_test(test_long_names_wrap),
 		cmocka_unit_test(test_link_and_afternoon),
+		cmocka_unit_test(test_fixed_words_fit),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	TTF_Quit();
