@@ -237,6 +237,13 @@ static bool find_field(const catalog_t *cat, int type, const catalog_proc_t **p,
 void gallery_apply(session_t *s, const gallery_state_t *st)
 {
 	static catalog_proc_t planted;
+	/* The gallery reuses one session: nothing of the state before stays. */
+	memset(s->values, 0, sizeof s->values);
+	memset(s->answered, 0, sizeof s->answered);
+	memset(s->scan_values, 0, sizeof s->scan_values);
+	s->scan_offer = false;
+	s->scan_error_key = NULL;
+	s->from_review = false;
 	gallery_set_state(s, st->screen);
 	if (st->flags & (GS_LONGEST_NAME | GS_PLANTED_NAME)) {
 		const catalog_proc_t *p = longest(s->cat);

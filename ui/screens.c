@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "field.h"
 #include "hours.h"
 #include "kiosk.h"
 #include "keyboard.h"
@@ -514,8 +515,13 @@ static void scr_form(lay_t *l)
 	}
 	const char *err = s->error_key ? s->error_key : s->scan_error_key;
 	char msg[512] = "";
-	if (err)
-		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), T(l, err));
+	if (err) {
+		/* field.too_long names the limit: {max}. */
+		char lim[16], said[400];
+		snprintf(lim, sizeof lim, "%d", field_max_len(f));
+		i18n_format(said, sizeof said, T(l, err), "max", lim, NULL);
+		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), said);
+	}
 	const char *hint = f->hint[s->lang];
 	/* Fit the words between the top bar and the keyboard: first as they
 	 * are, then a one-line field, a smaller error, a smaller question, and
