@@ -540,6 +540,12 @@ static void scr_form(lay_t *l)
 		lines = choice ? 0 : opts[o].lines;
 		if (!err && opts[o].title == 0)
 			continue;
+		if (lines) { /* a short answer needs one line */
+			int nl = ui_text_height(&l->u, fw - 2 * pad, raw[0] ? raw : " ", FONT_REGULAR, cpx) /
+				 a11y_line(cpx);
+			if (lines > (nl < 1 ? 1 : nl))
+				lines = nl < 1 ? 1 : nl;
+		}
 		th = tpx ? ui_text_height(&l->u, cw, q, FONT_BOLD, tpx) + g : 0;
 		eh = err ? ui_text_height(&l->u, cw - 2 * pad, msg, FONT_BOLD, epx) + 2 * pad + g : 0;
 		fh = lines ? lines * a11y_line(cpx) + 2 * pad : 0;
