@@ -706,10 +706,9 @@ static bool text_key(menu_t *m, session_t *s, const char *t)
 		bump(s);
 		return true;
 	}
-	if (strcmp(t, "kb-mode") == 0) {
+	if (strcmp(t, "kb-mode") == 0 || strcmp(t, "kb-method") == 0) {
 		text_commit(m);
-		m->kb = m->kb == KB_LETTERS ? KB_TELEX : m->kb == KB_TELEX ? KB_VNI
-			: m->kb == KB_VNI ? KB_NUMERIC : KB_LETTERS;
+		m->kb = t[4] == 'o' ? kb_mode_toggle(m->kb) : kb_method_next(m->kb);
 		bump(s);
 		return true;
 	}

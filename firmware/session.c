@@ -235,14 +235,14 @@ void session_field_display(const session_t *s, char *buf, size_t cap)
 	snprintf(buf, cap, "%s%s", s->values[s->field], ime_preedit(s->ime));
 }
 
+bool session_field_numeric(field_type_t t)
+{
+	return t == FIELD_CCCD || t == FIELD_PHONE || t == FIELD_DATE || t == FIELD_BIRTHDATE;
+}
+
 static kb_mode_t default_kb(const catalog_field_t *f)
 {
-	switch (f->type) {
-	case FIELD_CCCD: case FIELD_PHONE: case FIELD_DATE: case FIELD_BIRTHDATE:
-		return KB_NUMERIC;
-	default:
-		return KB_LETTERS;
-	}
+	return session_field_numeric(f->type) ? KB_NUMERIC : KB_LETTERS;
 }
 
 static void enter_field(session_t *s, int idx)
@@ -356,10 +356,12 @@ static bool keyboard_tap(session_t *s, const char *t)
 		form_next(s);
 		return true;
 	}
-	if (strcmp(t, "kb-mode") == 0) {
+	if (strcmp(t, "kb-mode") == 0 || strcmp(t, "kb-method") == 0) {
+		/* A number field never switches to letters. */
+		if (session_field_numeric(s->proc->fields[s->field].type))
+			return true;
 		commit_word(s);
-		s->kb = s->kb == KB_LETTERS ? KB_TELEX : s->kb == KB_TELEX ? KB_VNI
-			: s->kb == KB_VNI ? KB_NUMERIC : KB_LETTERS;
+		s->kb = t[3] == 'm' && t[4] == 'o' ? kb_mode_toggle(s->kb) : kb_method_next(s->kb);
 		changed(s);
 		return true;
 	}

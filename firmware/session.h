@@ -36,6 +36,20 @@ int screen_parse(const char *id, screen_t *out);
 
 typedef enum { KB_LETTERS, KB_TELEX, KB_VNI, KB_NUMERIC } kb_mode_t;
 
+/* "kb-mode": the letter keyboard <-> the keypad. "kb-method": the on-screen
+ * typing style, mark buttons -> Telex -> VNI (the keypad stays). */
+static inline kb_mode_t kb_mode_toggle(kb_mode_t m)
+{
+	return m == KB_NUMERIC ? KB_LETTERS : KB_NUMERIC;
+}
+static inline kb_mode_t kb_method_next(kb_mode_t m)
+{
+	return m == KB_LETTERS ? KB_TELEX : m == KB_TELEX ? KB_VNI : m == KB_VNI ? KB_LETTERS : m;
+}
+
+/* A field typed on the keypad only (ID number, phone, dates). */
+bool session_field_numeric(field_type_t t);
+
 /* Hooks into the rest of the kiosk, so the session stays testable. */
 typedef struct {
 	/* Can a ticket of this group be issued (cap, printer)? KIOSK_OK or a

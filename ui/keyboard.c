@@ -1,6 +1,8 @@
 /* keyboard.c - lays out the on-screen keyboards. Letters are alphabetical
- * (easier to find for people who never used a keyboard); the mark and tone
- * buttons sit in their own row; space and backspace are wide. */
+ * (easier to find for people who never used a keyboard) below a row of
+ * digits, so "Tổ 5" needs no mode switch; the mark and tone buttons sit in
+ * their own row; space and backspace are wide. A number field gets only the
+ * keypad, with no key to letters. */
 #include "keyboard.h"
 
 #include <stdio.h>
@@ -59,8 +61,10 @@ static int rows(keyboard_ctx_t *k, ui_rect_t area, const key_t_ *keys, int n, in
 
 static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area);
 
-static const char *const mode_keys[] = {"kb.mode_letters", "kb.mode_telex", "kb.mode_vni",
-					"kb.mode_numeric"};
+/* The typing-style key shows the style in use (like the physical keyboard's
+ * key); the keyboard-mode key says what a tap does. */
+static const char *const method_keys[] = {"kb.mode_letters", "kb.mode_telex", "kb.mode_vni",
+					  "kb.mode_letters"};
 static const char *const phys_keys[] = {"kb.phys_plain", "kb.phys_telex", "kb.phys_vni"};
 
 int keyboard_build(keyboard_ctx_t *k, ui_rect_t area)
@@ -87,26 +91,56 @@ int keyboard_build(keyboard_ctx_t *k, ui_rect_t area)
 	return used;
 }
 
+int keyboard_measure(keyboard_ctx_t *k, ui_rect_t area, int *width)
+{
+	static drawlist_t scratch;
+	draw_reset(&scratch, area.x + area.w, area.y + area.h);
+	ui_t u = *k->u;
+	u.dl = &scratch;
+	u.pressed = NULL;
+	ui_t *saved = k->u;
+	k->u = &u;
+	int h = keyboard_build(k, area);
+	k->u = saved;
+	int x0 = area.x + area.w, x1 = area.x;
+	for (int i = 0; i < scratch.n; i++)
+		if (scratch.cmds[i].kind == DC_TARGET) {
+			const ui_rect_t *r = &scratch.cmds[i].r;
+			if (r->x < x0)
+				x0 = r->x;
+			if (r->x + r->w > x1)
+				x1 = r->x + r->w;
+		}
+	if (width)
+		*width = x1 > x0 ? x1 - x0 : 0;
+	return h;
+}
+
 static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 {
 	const a11y_t *a = k->u->a;
 	bool portrait = area.w < 1400;
-	key_t_ keys[64];
+	key_t_ keys[72];
 	int n = 0;
 	static char ids[40][8], labels[40][4];
+	key_t_ digit[10];
+	for (int i = 0; i < 10; i++) {
+		char c = (char)('0' + (i + 1) % 10); /* 1 ... 9, 0 */
+		snprintf(ids[26 + i], sizeof ids[0], "key-%c", c);
+		snprintf(labels[26 + i], sizeof labels[0], "%c", c);
+		digit[i] = (key_t_){ids[26 + i], labels[26 + i], 1, TGT_KEY};
+	}
 	if (k->mode == KB_NUMERIC) {
-		static const char digits[] = "123456789";
-		for (int i = 0; i < 9; i++) {
-			snprintf(ids[i], sizeof ids[i], "key-%c", digits[i]);
-			snprintf(labels[i], sizeof labels[i], "%c", digits[i]);
-			keys[n++] = (key_t_){ids[i], labels[i], 1, TGT_NUMKEY};
-		}
+		for (int i = 0; i < 9; i++)
+			keys[n++] = (key_t_){digit[i].id, digit[i].label, 1, TGT_NUMKEY};
 		keys[n++] = (key_t_){"key-slash", "/", 1, TGT_NUMKEY};
-		keys[n++] = (key_t_){"key-0", "0", 1, TGT_NUMKEY};
+		keys[n++] = (key_t_){digit[9].id, digit[9].label, 1, TGT_NUMKEY};
 		keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), 1, TGT_NUMKEY};
 		int size = a->numkey_px;
 		int h = rows(k, (ui_rect_t){area.x, area.y, area.w, area.h}, keys, n, 3, size);
-		key_t_ mode = {"kb-mode", T(k, mode_keys[k->mode]), 1, 0};
+		if (k->numeric_only)
+			return h; /* a number field: no way to letters */
+		key_t_ mode = {"kb-mode", T(k, "kb.to_letters"), 1, 0};
 		int mw = ui_button_width(k->u, mode.label, a->button_px);
 		ui_rect_t mr = {area.x + area.w - mw, area.y, mw, a->target_px};
 		if (!portrait && area.w - 3 * (size + a->gap) > 2 * mw)
@@ -120,16 +154,6 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 		return h;
 	}
 	int size = a->key_px;
-	int y = area.y;
-	if (k->mode == KB_VNI) {
-		for (int i = 0; i < 10; i++) {
-			snprintf(ids[26 + i], sizeof ids[0], "key-%c", '0' + (i + 1) % 10);
-			snprintf(labels[26 + i], sizeof labels[0], "%c", '0' + (i + 1) % 10);
-			keys[n++] = (key_t_){ids[26 + i], labels[26 + i], 1, TGT_KEY};
-		}
-		y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, portrait ? 8 : 10, size);
-		n = 0;
-	}
 	static const char *const marks[][2] = {
 		{"mark-circumflex", "kb.circumflex"}, {"mark-breve", "kb.breve"},
 		{"mark-horn", "kb.horn"}, {"mark-dbar", "kb.dbar"},
@@ -149,56 +173,63 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 	key_t_ remove = {"mark-remove", T(k, "kb.remove_mark"), 2, TGT_KEY};
 	key_t_ apos = {"key-apostrophe", "'", 1, TGT_KEY};
 	key_t_ hyph = {"key-hyphen", "-", 1, TGT_KEY};
-	key_t_ bksp = {"key-backspace", T(k, "kb.backspace"), 2, TGT_KEY};
-	key_t_ mode = {"kb-mode", T(k, mode_keys[k->mode]), 2, TGT_KEY};
+	key_t_ bksp = {"key-backspace", T(k, "kb.backspace"), 3, TGT_KEY};
+	key_t_ space = {"key-space", T(k, "kb.space"), 3, TGT_KEY};
+	key_t_ mode = {"kb-mode", T(k, "kb.to_numeric"), 3, TGT_KEY};
+	key_t_ method = {"kb-method", T(k, method_keys[k->mode]), 3, TGT_KEY};
 	key_t_ phys = {"kb-phys", T(k, phys_keys[k->phys]), 4, TGT_KEY};
+	const key_t_ brk = {NULL, NULL, 0, 0};
 	int per_row;
 	if (portrait) {
-		/* At most 8 keys a row: a-x in three rows, then y z with the
-		 * punctuation and space, the marks, the tones, the toggles. */
+		/* Eight units a row: the digits (9 and 0 with delete), a-x in
+		 * three rows, y z with space and the mode key, the marks, the
+		 * tones with the typing style, the physical keyboard's key when
+		 * there is room. */
 		per_row = 8;
-		for (int i = 0; i < 24; i++)
-			keys[n++] = letter[i];
-		keys[n++] = letter[24];
-		keys[n++] = letter[25];
+		for (int i = 0; i < 10; i++)
+			keys[n++] = digit[i];
 		keys[n++] = apos;
 		keys[n++] = hyph;
-		keys[n++] = (key_t_){"key-space", T(k, "kb.space"), 4, TGT_KEY};
-		const key_t_ brk = {NULL, NULL, 0, 0};
+		bksp.span = 4;
+		keys[n++] = bksp;
+		for (int i = 0; i < 26; i++)
+			keys[n++] = letter[i];
+		keys[n++] = space;
+		keys[n++] = mode;
 		for (int i = 0; i < 4; i++)
 			keys[n++] = mark[i];
 		remove.span = 3;
 		keys[n++] = remove;
-		keys[n++] = brk;
 		for (int i = 4; i < 9; i++)
 			keys[n++] = mark[i];
-		keys[n++] = bksp;
+		keys[n++] = method;
 		keys[n++] = brk;
-		if (area.h >= 7 * (size + a->gap)) {
-			mode.span = 3;
-			keys[n++] = mode;
+		if (area.h >= 9 * (size + a->gap))
 			keys[n++] = phys;
-		}
 	} else {
-		/* Three rows of 15 units; the toggles get a fourth row when the
-		 * screen has room for it (not in large-text landscape). */
-		per_row = 15;
-		for (int i = 0; i < 13; i++)
-			keys[n++] = letter[i];
+		/* Sixteen units a row: the digits with delete, a-m with space,
+		 * n-z with the mode key, the marks and tones with the typing
+		 * style; the physical keyboard's key when there is room. */
+		per_row = 16;
+		for (int i = 0; i < 10; i++)
+			keys[n++] = digit[i];
 		keys[n++] = apos;
 		keys[n++] = hyph;
+		keys[n++] = bksp;
+		keys[n++] = brk;
+		for (int i = 0; i < 13; i++)
+			keys[n++] = letter[i];
+		keys[n++] = space;
 		for (int i = 13; i < 26; i++)
 			keys[n++] = letter[i];
-		keys[n++] = bksp;
+		keys[n++] = mode;
 		for (int i = 0; i < 9; i++)
 			keys[n++] = mark[i];
 		keys[n++] = remove;
-		keys[n++] = (key_t_){"key-space", T(k, "kb.space"), 3, TGT_KEY};
-		if (area.h >= 4 * (size + a->gap)) {
-			keys[n++] = mode;
+		keys[n++] = method;
+		keys[n++] = brk;
+		if (area.h >= 5 * (size + a->gap))
 			keys[n++] = phys;
-		}
 	}
-	y += rows(k, (ui_rect_t){area.x, y, area.w, area.h}, keys, n, per_row, size);
-	return y - area.y;
+	return rows(k, (ui_rect_t){area.x, area.y, area.w, area.h}, keys, n, per_row, size);
 }

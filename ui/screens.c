@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "field.h"
 #include "hours.h"
 #include "kiosk.h"
 #include "keyboard.h"
@@ -47,6 +48,31 @@ static int text(lay_t *l, const char *t, font_id_t f, int px, color_role_t fg)
 static void title(lay_t *l, const char *t)
 {
 	text(l, t, FONT_BOLD, l->a.title_px, C_TEXT);
+}
+
+/* text cut to at most `lines` lines of width w (an ellipsis where it was
+ * cut): a planted 200-character name still leaves room for the screen. */
+static void head_fit(lay_t *l, const char *t, int w, font_id_t f, int px, int lines, char *out,
+		     size_t cap)
+{
+	int max_h = lines * a11y_line(px);
+	snprintf(out, cap, "%s", t);
+	if (ui_text_height(&l->u, w, out, f, px) <= max_h)
+		return;
+	size_t lo = 0, hi = strlen(t);
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		while (mid > lo && ((unsigned char)t[mid] & 0xC0) == 0x80)
+			mid--;
+		if (mid <= lo)
+			break;
+		snprintf(out, cap, "%.*s…", (int)mid, t);
+		if (ui_text_height(&l->u, w, out, f, px) <= max_h)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	snprintf(out, cap, "%.*s…", (int)lo, t);
 }
 
 /* ---- frame: top bar, banner, bottom bar --------------------------------- */
@@ -169,17 +195,6 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 
 /* ---- screens -------------------------------------------------------------- */
 
-/* Rows of the on-screen keyboard in a mode (see keyboard.c). */
-static int default_rows(kb_mode_t m, int width)
-{
-	bool portrait = width < 1400;
-	switch (m) {
-	case KB_NUMERIC: return 4;
-	case KB_VNI: return portrait ? 9 : 4;
-	default: return portrait ? 7 : 3;
-	}
-}
-
 static void scr_welcome(lay_t *l)
 {
 	bottom_bar(l, NULL, NULL, NULL);
@@ -254,21 +269,178 @@ static void scr_documents(lay_t *l)
 {
 	bottom_bar(l, T(l, "ui.back"), "next", T(l, "ui.continue"));
 	const catalog_proc_t *p = l->s->proc;
-	title(l, p->name[l->s->lang]);
-	text(l, T(l, "ui.documents_intro"), FONT_REGULAR, l->a.body_px, C_TEXT);
-	int box = l->a.body_px * 2 / 3;
-	for (size_t i = 0; i < p->ndocs; i++) {
-		int lh = a11y_line(l->a.body_px);
-		ui_rect_t cb = {l->left, l->y + (lh - box) / 2, box, box};
-		draw_border(l->u.dl, cb, C_TEXT, 3);
-		ui_rect_t tb = {l->left + box + 2 * l->a.gap, l->y,
-				content_w(l) - box - 2 * l->a.gap, l->bottom - l->y};
-		int h = ui_text(&l->u, tb, p->docs[l->s->lang][i], FONT_REGULAR, l->a.body_px, C_TEXT,
-				C_BG, ALIGN_LEFT);
-		l->y += h + l->a.gap;
+	const char *intro = T(l, "ui.documents_intro");
+	const char *none = p->nfields == 0 ? T(l, "ui.no_form") : NULL;
+	int w = content_w(l), g = l->a.gap;
+	bool land = l->c->w > l->c->h;
+	/* A long name gives way first (smaller, then cut), then the list
+	 * goes smaller and, in landscape, into two columns. */
+	static const struct { int tpx, tlines, intro, dpx, cols; } opts[] = {
+		{2, 3, 1, 2, 1}, {1, 3, 1, 2, 1}, {1, 2, 1, 1, 1}, {1, 2, 0, 1, 1},
+		{1, 2, 0, 1, 2}, {1, 1, 0, 1, 2},
+	};
+	int n = (int)(sizeof opts / sizeof opts[0]);
+	char name[1024];
+	int space = l->bottom - l->y;
+	for (int o = 0; o < n; o++) {
+		if (opts[o].cols == 2 && !land)
+			continue;
+		int tpx = opts[o].tpx == 2 ? l->a.title_px : l->a.body_px;
+		int dpx = opts[o].dpx == 2 ? l->a.body_px : l->a.small_px;
+		int box = dpx * 2 / 3;
+		int colw = opts[o].cols == 2 ? (w - 2 * g) / 2 : w;
+		head_fit(l, p->name[l->s->lang], w, FONT_BOLD, tpx, opts[o].tlines, name, sizeof name);
+		int need = ui_text_height(&l->u, w, name, FONT_BOLD, tpx) + g;
+		if (opts[o].intro)
+			need += ui_text_height(&l->u, w, intro, FONT_REGULAR, l->a.body_px) + g;
+		int col[2] = {0, 0};
+		int half = ((int)p->ndocs + 1) / 2;
+		for (size_t i = 0; i < p->ndocs; i++)
+			col[opts[o].cols == 2 && (int)i >= half] +=
+				ui_text_height(&l->u, colw - box - 2 * g, p->docs[l->s->lang][i], FONT_REGULAR, dpx) + g;
+		need += col[0] > col[1] ? col[0] : col[1];
+		if (none)
+			need += ui_text_height(&l->u, w, none, FONT_REGULAR, dpx) + g;
+		if (need > space && o + 1 < n)
+			continue;
+		text(l, name, FONT_BOLD, tpx, C_TEXT);
+		if (opts[o].intro)
+			text(l, intro, FONT_REGULAR, l->a.body_px, C_TEXT);
+		int y0 = l->y, ys[2] = {y0, y0};
+		for (size_t i = 0; i < p->ndocs; i++) {
+			int c = opts[o].cols == 2 && (int)i >= half;
+			int x = l->left + c * (colw + 2 * g);
+			int lh = a11y_line(dpx);
+			ui_rect_t cb = {x, ys[c] + (lh - box) / 2, box, box};
+			draw_border(l->u.dl, cb, C_TEXT, 3);
+			ui_rect_t tb = {x + box + 2 * g, ys[c], colw - box - 2 * g, l->bottom - ys[c]};
+			ys[c] += ui_text(&l->u, tb, p->docs[l->s->lang][i], FONT_REGULAR, dpx, C_TEXT,
+					 C_BG, ALIGN_LEFT) + g;
+		}
+		l->y = ys[0] > ys[1] ? ys[0] : ys[1];
+		if (none)
+			text(l, none, FONT_REGULAR, dpx, C_TEXT_MUTED);
+		return;
 	}
-	if (p->nfields == 0)
-		text(l, T(l, "ui.no_form"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+}
+
+/* The end of text that fits `lines` lines of width w at px, after an
+ * ellipsis: a long answer keeps its end, where the citizen types, in view. */
+static void tail_fit(lay_t *l, const char *t, int w, int px, int lines, char *out, size_t cap)
+{
+	int max_h = lines * a11y_line(px);
+	if (ui_text_height(&l->u, w, t, FONT_REGULAR, px) <= max_h) {
+		snprintf(out, cap, "%s", t);
+		return;
+	}
+	size_t lo = 0, hi = strlen(t);
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		while (mid < hi && ((unsigned char)t[mid] & 0xC0) == 0x80)
+			mid++;
+		if (mid >= hi)
+			break;
+		snprintf(out, cap, "…%s", t + mid);
+		if (ui_text_height(&l->u, w, out, FONT_REGULAR, px) <= max_h)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	snprintf(out, cap, "…%s", t + hi);
+}
+
+/* A choice as a big card: the whole card is the target, its label large. */
+static void choice_card(lay_t *l, ui_rect_t r, const char *id, const char *label)
+{
+	bool pressed = l->u.pressed && strcmp(l->u.pressed, id) == 0;
+	color_role_t bg = pressed ? C_PRESSED_BG : C_BTN_BG;
+	color_role_t fg = pressed ? C_PRESSED_TEXT : C_BTN_TEXT;
+	draw_fill(l->u.dl, r, bg);
+	draw_border(l->u.dl, r, C_BTN_BORDER, l->a.gap / 2);
+	int px = l->a.title_px;
+	int iw = r.w - 2 * l->a.gap;
+	int th = ui_text_height(&l->u, iw, label, FONT_BOLD, px);
+	if (th > r.h - 2 * l->a.gap) {
+		px = l->a.button_px;
+		th = ui_text_height(&l->u, iw, label, FONT_BOLD, px);
+	}
+	int first = l->u.dl->n;
+	ui_text(&l->u, (ui_rect_t){r.x + l->a.gap, r.y + (r.h - th) / 2, iw, th}, label, FONT_BOLD, px,
+		fg, bg, ALIGN_CENTER);
+	for (int i = first; i < l->u.dl->n; i++)
+		l->u.dl->cmds[i].clip = r;
+	draw_target(l->u.dl, r, id, label, TGT_CHOICE);
+}
+
+/* The error box under the field: bold text on the error colour. */
+static int error_box(lay_t *l, ui_rect_t at, const char *msg, int px)
+{
+	int pad = l->a.gap;
+	int eh = ui_text_height(&l->u, at.w - 2 * pad, msg, FONT_BOLD, px);
+	ui_rect_t eb = {at.x, at.y, at.w, eh + 2 * pad};
+	draw_fill(l->u.dl, eb, C_ERROR_BG);
+	ui_text(&l->u, (ui_rect_t){eb.x + pad, eb.y + pad, eb.w - 2 * pad, eh}, msg, FONT_BOLD, px,
+		C_ERROR_TEXT, C_ERROR_BG, ALIGN_LEFT);
+	return eb.h;
+}
+
+/* The ID-card offer: what would be filled, and the citizen decides. The
+ * values go in two columns when one does not fit. */
+static void form_scan_offer(lay_t *l, const char *q)
+{
+	const session_t *s = l->s;
+	static const char *const keys[5] = {"ui.scan_name", "ui.scan_dob", "ui.scan_sex",
+					    "ui.scan_id", "ui.scan_address"};
+	char lines[5][SESSION_VALUE_MAX + 128];
+	int n = 0;
+	for (int k = 0; k < 5; k++) {
+		if (!s->scan_values[k][0])
+			continue;
+		const char *v = s->scan_values[k];
+		if (k == 2)
+			v = T(l, strcmp(v, "nam") == 0 ? "ui.sex_male" : "ui.sex_female");
+		snprintf(lines[n++], sizeof lines[0], "%s: %s", T(l, keys[k]), v);
+	}
+	ui_item_t it[2] = {{"scan-reject", T(l, "ui.scan_reject"), 0},
+			   {"scan-accept", T(l, "ui.scan_accept"), TGT_PRIMARY}};
+	int g = l->a.gap, w = content_w(l);
+	int bh = 0;
+	for (int k = 0; k < 2; k++) {
+		int t = ui_button_height(&l->u, ui_button_width(&l->u, it[k].label, l->a.button_px),
+					 it[k].label, l->a.button_px, l->a.primary_h);
+		if (t > bh)
+			bh = t;
+	}
+	const char *offer = T(l, "ui.scan_offer");
+	int space = l->bottom - l->y;
+	/* Try: with the question; without it; values in two columns; smaller. */
+	for (int opt = 0; opt < 5; opt++) {
+		bool with_q = opt == 0, two = opt >= 2 && opt != 3;
+		int px = opt >= 3 ? l->a.small_px : l->a.body_px;
+		int colw = two ? (w - 2 * g) / 2 : w;
+		int need = ui_text_height(&l->u, w, offer, FONT_BOLD, l->a.body_px) + g + bh + g;
+		if (with_q)
+			need += ui_text_height(&l->u, w, q, FONT_BOLD, l->a.title_px) + g;
+		int col[2] = {0, 0};
+		for (int k = 0; k < n; k++)
+			col[two && k >= (n + 1) / 2] += ui_text_height(&l->u, colw, lines[k], FONT_REGULAR, px) + g / 2;
+		need += (col[0] > col[1] ? col[0] : col[1]) + g;
+		if (need > space && opt < 4)
+			continue;
+		if (with_q)
+			title(l, q);
+		text(l, offer, FONT_BOLD, l->a.body_px, C_TEXT);
+		int y0 = l->y, ys[2] = {y0, y0};
+		for (int k = 0; k < n; k++) {
+			int c = two && k >= (n + 1) / 2;
+			ui_rect_t box = {l->left + c * (colw + 2 * g), ys[c], colw, l->bottom - ys[c]};
+			ys[c] += ui_text(&l->u, box, lines[k], FONT_REGULAR, px, C_TEXT, C_BG, ALIGN_LEFT) + g / 2;
+		}
+		l->y = (ys[0] > ys[1] ? ys[0] : ys[1]) + g / 2;
+		ui_rect_t area = {l->left, l->y, w, bh};
+		l->y += ui_button_row(&l->u, area, it, 2, ALIGN_RIGHT, l->a.primary_h) + g;
+		return;
+	}
 }
 
 static void scr_form(lay_t *l)
@@ -279,9 +451,14 @@ static void scr_form(lay_t *l)
 	bool last = s->from_review || s->field + 1 >= (int)p->nfields;
 	const char *back = T(l, "ui.back");
 	const char *fwd = T(l, last ? "ui.to_review" : "ui.continue");
-	/* Landscape: Back and Continue sit on either side of the field, so the
-	 * keyboard can use the full height below it. Portrait: the usual bar. */
-	bool side = l->c->w > l->c->h;
+	bool land = l->c->w > l->c->h;
+	bool choice = f->type == FIELD_SEX;
+	bool keypad = !choice && s->kb == KB_NUMERIC;
+	bool offer = s->scan_offer;
+	/* Landscape with the letter keyboard: Back and Continue sit on either
+	 * side of the field, so the keyboard can use the full height below it.
+	 * Otherwise the usual bottom bar. */
+	bool side = land && !keypad && !choice && !offer;
 	if (!side)
 		bottom_bar(l, back, "next", fwd);
 	else
@@ -293,104 +470,145 @@ static void scr_form(lay_t *l)
 	char q[512];
 	snprintf(q, sizeof q, "%s: %s%s", prog, f->label[s->lang],
 		 f->required ? "" : T(l, "ui.optional_suffix"));
-	title(l, q);
-	/* Room the keyboard needs (keys never shrink): the hint gives way. */
-	int kb_rows = f->type == FIELD_SEX ? 1 : default_rows(s->kb, content_w(l));
-	int kb_h = kb_rows * (s->kb == KB_NUMERIC ? l->a.numkey_px : l->a.key_px + l->a.gap);
-	int field_h = a11y_line(l->a.composed_px) + 2 * l->a.gap;
-	if (side && field_h < l->a.primary_h)
-		field_h = l->a.primary_h;
-	int hint_h = f->hint[s->lang] ? ui_text_height(&l->u, content_w(l), f->hint[s->lang],
-						       FONT_REGULAR, l->a.body_px) + l->a.gap : 0;
-	if (f->hint[s->lang] && l->y + hint_h + field_h + l->a.gap + kb_h <= l->bottom)
-		text(l, f->hint[s->lang], FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+	if (offer) {
+		form_scan_offer(l, q);
+		return;
+	}
+	int g = l->a.gap, pad = l->a.gap;
+	/* The keyboard first, at the bottom: its keys never shrink, the
+	 * words above it give way. Landscape puts the keypad beside them. */
+	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = s->kb,
+			     .phys = s->phys_method, .numeric_only = session_field_numeric(f->type)};
+	ui_rect_t kb = {l->left, l->y, content_w(l), 0};
+	int top = l->y;
+	if (keypad && land) {
+		int kw = 0;
+		int kh = keyboard_measure(&kc, (ui_rect_t){0, 0, l->a.numkey_px * 3 + 2 * g,
+							   l->bottom - l->y}, &kw);
+		(void)kh;
+		kb = (ui_rect_t){l->right - kw, l->y, kw, l->bottom - l->y};
+		l->right = kb.x - 4 * g;
+	} else if (!choice) {
+		/* Room kept for the question, the field and a three-line error,
+		 * so an error never moves a key. */
+		int min_text = a11y_line(l->a.title_px) + a11y_line(l->a.composed_px) + 2 * pad +
+			       3 * a11y_line(l->a.small_px) + 2 * pad + 3 * g;
+		ui_rect_t area = {l->left, 0, content_w(l), l->bottom - l->y - min_text};
+		int kh = keyboard_measure(&kc, area, NULL);
+		kb = (ui_rect_t){l->left, l->bottom - kh, content_w(l), kh};
+	}
+	int text_bottom = choice ? l->bottom : (keypad && land ? l->bottom : kb.y - g);
 	/* The field: committed text and the word being composed, large. */
-	char shown[SESSION_VALUE_MAX + 64];
-	session_field_display(s, shown, sizeof shown);
-	int pad = l->a.gap;
-	int fx = l->left, fw = content_w(l);
-	int bw = 0, nw = 0;
+	char raw[SESSION_VALUE_MAX + 64];
+	session_field_display(s, raw, sizeof raw);
+	int cw = content_w(l);
+	int fx = l->left, fw = cw, bw = 0, nw = 0, bh = 0, nh = 0;
 	if (side) {
 		bw = ui_button_width(&l->u, back, l->a.button_px);
 		nw = ui_button_width(&l->u, fwd, l->a.button_px);
 		if (nw < l->a.primary_w)
 			nw = l->a.primary_w;
-		fx = l->a.corner + l->a.gap + bw + l->a.back_gap;
-		fw = l->c->w - (l->a.corner + l->a.gap) - nw - l->a.back_gap - fx;
+		fx = l->a.corner + g + bw + l->a.back_gap;
+		fw = l->c->w - (l->a.corner + g) - nw - l->a.back_gap - fx;
+		bh = ui_button_height(&l->u, bw, back, l->a.button_px, l->a.primary_h);
+		nh = ui_button_height(&l->u, nw, fwd, l->a.button_px, l->a.primary_h);
 	}
-	int fh = ui_text_height(&l->u, fw - 2 * pad, shown[0] ? shown : " ", FONT_REGULAR,
-				l->a.composed_px);
-	if (fh < a11y_line(l->a.composed_px))
-		fh = a11y_line(l->a.composed_px);
-	if (side && fh + 2 * pad < l->a.primary_h)
-		fh = l->a.primary_h - 2 * pad;
-	ui_rect_t fb = {fx, l->y, fw, fh + 2 * pad};
-	if (side) {
-		int bh = ui_button_height(&l->u, bw, back, l->a.button_px, l->a.primary_h);
-		int nh = ui_button_height(&l->u, nw, fwd, l->a.button_px, l->a.primary_h);
-		ui_button(&l->u, (ui_rect_t){l->a.corner + l->a.gap, fb.y, bw, bh}, "back", back, TGT_BACK);
-		ui_button(&l->u, (ui_rect_t){l->c->w - (l->a.corner + l->a.gap) - nw, fb.y, nw, nh}, "next",
-		       fwd, TGT_PRIMARY);
-		int m = bh > nh ? bh : nh;
-		if (fb.h < m)
-			fb.h = m;
-	}
-	draw_fill(l->u.dl, fb, C_FIELD_BG);
-	draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
-	ui_rect_t tb = {fb.x + pad, fb.y + pad, fb.w - 2 * pad, fh};
-	ui_text(&l->u, tb, shown, FONT_REGULAR, l->a.composed_px, C_FIELD_TEXT, C_FIELD_BG,
-		ALIGN_LEFT);
-	/* Underline the word being composed while it fits on one line. */
-	const char *pre = ime_preedit(s->ime);
-	int whole = fonts_width(l->u.fonts, FONT_REGULAR, l->a.composed_px, shown);
-	if (pre[0] && whole <= tb.w) {
-		int wpre = fonts_width(l->u.fonts, FONT_REGULAR, l->a.composed_px, pre);
-		draw_fill(l->u.dl, (ui_rect_t){tb.x + whole - wpre, tb.y + fh - pad, wpre, 5},
-			  C_FIELD_BORDER);
-	}
-	l->y = fb.y + fb.h + l->a.gap;
 	const char *err = s->error_key ? s->error_key : s->scan_error_key;
+	char msg[512] = "";
 	if (err) {
-		char msg[512];
-		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), T(l, err));
-		int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, l->a.body_px);
-		ui_rect_t eb = {l->left, l->y, content_w(l), eh + 2 * pad};
-		draw_fill(l->u.dl, eb, C_ERROR_BG);
-		ui_rect_t et = {eb.x + pad, eb.y + pad, eb.w - 2 * pad, eh};
-		ui_text(&l->u, et, msg, FONT_BOLD, l->a.body_px, C_ERROR_TEXT, C_ERROR_BG, ALIGN_LEFT);
-		l->y = eb.y + eb.h + l->a.gap;
+		/* field.too_long names the limit: {max}. */
+		char lim[16], said[400];
+		snprintf(lim, sizeof lim, "%d", field_max_len(f));
+		i18n_format(said, sizeof said, T(l, err), "max", lim, NULL);
+		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), said);
 	}
-	if (s->scan_offer) {
-		/* Show exactly what would be filled; the citizen decides. */
-		static const char *const keys[5] = {"ui.scan_name", "ui.scan_dob", "ui.scan_sex",
-						    "ui.scan_id", "ui.scan_address"};
-		text(l, T(l, "ui.scan_offer"), FONT_BOLD, l->a.body_px, C_TEXT);
-		for (int k = 0; k < 5; k++) {
-			if (!s->scan_values[k][0])
-				continue;
-			char line[SESSION_VALUE_MAX + 128];
-			const char *v = s->scan_values[k];
-			if (k == 2)
-				v = T(l, strcmp(v, "nam") == 0 ? "ui.sex_male" : "ui.sex_female");
-			snprintf(line, sizeof line, "%s: %s", T(l, keys[k]), v);
-			text(l, line, FONT_REGULAR, l->a.body_px, C_TEXT);
+	const char *hint = f->hint[s->lang];
+	/* Fit the words between the top bar and the keyboard: first as they
+	 * are, then a one-line field, a smaller error, a smaller question, and
+	 * last the error in the question's place until the citizen types. */
+	static const struct { int title, lines, err, comp; } opts[] = {
+		{2, 2, 2, 2}, {2, 1, 2, 2}, {2, 1, 1, 2}, {1, 1, 1, 2}, {0, 1, 2, 2}, {0, 1, 1, 2},
+		{0, 1, 1, 1},
+	};
+	int nopts = (int)(sizeof opts / sizeof opts[0]);
+	int space = text_bottom - top;
+	int o = 0, tpx = 0, epx = 0, cpx = 0, lines = 1, th = 0, eh = 0, fh = 0;
+	for (o = 0; o < nopts; o++) {
+		tpx = opts[o].title == 2 ? l->a.title_px : opts[o].title == 1 ? l->a.body_px : 0;
+		epx = opts[o].err == 2 ? l->a.body_px : l->a.small_px;
+		cpx = opts[o].comp == 2 ? l->a.composed_px : l->a.composed_px * 100 / l->a.scale_pct;
+		lines = choice ? 0 : opts[o].lines;
+		if (!err && opts[o].title == 0)
+			continue;
+		if (lines) { /* a short answer needs one line */
+			int nl = ui_text_height(&l->u, fw - 2 * pad, raw[0] ? raw : " ", FONT_REGULAR, cpx) /
+				 a11y_line(cpx);
+			if (lines > (nl < 1 ? 1 : nl))
+				lines = nl < 1 ? 1 : nl;
 		}
-		ui_item_t it[2] = {{"scan-reject", T(l, "ui.scan_reject"), 0},
-				   {"scan-accept", T(l, "ui.scan_accept"), TGT_PRIMARY}};
-		ui_rect_t area = {l->left, l->y, content_w(l), l->bottom - l->y};
-		l->y += ui_button_row(&l->u, area, it, 2, ALIGN_RIGHT, l->a.primary_h) + l->a.gap;
+		th = tpx ? ui_text_height(&l->u, cw, q, FONT_BOLD, tpx) + g : 0;
+		eh = err ? ui_text_height(&l->u, cw - 2 * pad, msg, FONT_BOLD, epx) + 2 * pad + g : 0;
+		fh = lines ? lines * a11y_line(cpx) + 2 * pad : 0;
+		if (side && fh && fh < (bh > nh ? bh : nh))
+			fh = bh > nh ? bh : nh;
+		int need = th + (fh ? fh + g : 0) + eh + (choice ? 2 * l->a.primary_h : 0);
+		if (need <= space)
+			break;
+	}
+	if (o >= nopts) /* nothing fits: the smallest that keeps the question */
+		o = err ? nopts - 1 : 3;
+	if (o == 3 && !err) {
+		tpx = l->a.body_px;
+		th = ui_text_height(&l->u, cw, q, FONT_BOLD, tpx) + g;
+	}
+	if (tpx)
+		text(l, q, FONT_BOLD, tpx, C_TEXT);
+	int used = th + (fh ? fh + g : 0) + eh;
+	int hint_h = hint ? ui_text_height(&l->u, cw, hint, FONT_REGULAR, l->a.body_px) + g : 0;
+	if (hint && opts[o].title == 2 && used + hint_h + (choice ? 2 * l->a.primary_h : 0) <= space)
+		text(l, hint, FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+	if (!choice) {
+		char shown[SESSION_VALUE_MAX + 80];
+		int tw = fw - 2 * pad;
+		int need_lines = ui_text_height(&l->u, tw, raw[0] ? raw : " ", FONT_REGULAR, cpx) / a11y_line(cpx);
+		int fl = need_lines < lines ? (need_lines < 1 ? 1 : need_lines) : lines;
+		tail_fit(l, raw, tw, cpx, fl, shown, sizeof shown);
+		ui_rect_t fb = {fx, l->y, fw, fl * a11y_line(cpx) + 2 * pad};
+		if (side) {
+			ui_button(&l->u, (ui_rect_t){l->a.corner + g, fb.y, bw, bh}, "back", back, TGT_BACK);
+			ui_button(&l->u, (ui_rect_t){l->c->w - (l->a.corner + g) - nw, fb.y, nw, nh}, "next",
+				  fwd, TGT_PRIMARY);
+			int m = bh > nh ? bh : nh;
+			if (fb.h < m)
+				fb.h = m;
+		}
+		draw_fill(l->u.dl, fb, C_FIELD_BG);
+		draw_border(l->u.dl, fb, C_FIELD_BORDER, 4);
+		ui_rect_t tb = {fb.x + pad, fb.y + pad, tw, fl * a11y_line(cpx)};
+		ui_text(&l->u, tb, shown, FONT_REGULAR, cpx, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
+		/* Underline the word being composed while it fits on one line. */
+		const char *pre = ime_preedit(s->ime);
+		int whole = fonts_width(l->u.fonts, FONT_REGULAR, cpx, shown);
+		if (pre[0] && whole <= tb.w) {
+			int wpre = fonts_width(l->u.fonts, FONT_REGULAR, cpx, pre);
+			draw_fill(l->u.dl, (ui_rect_t){tb.x + whole - wpre, tb.y + tb.h - pad, wpre, 5},
+				  C_FIELD_BORDER);
+		}
+		l->y = fb.y + fb.h + g;
+	}
+	if (err)
+		l->y += error_box(l, (ui_rect_t){l->left, l->y, cw, 0}, msg, epx) + g;
+	if (choice) {
+		/* Two big cards filling the row, no text box: one tap answers. */
+		int ch = l->bottom - l->y - g;
+		if (ch > 3 * l->a.primary_h)
+			ch = 3 * l->a.primary_h;
+		int w2 = (cw - 2 * g) / 2;
+		choice_card(l, (ui_rect_t){l->left, l->y + g, w2, ch}, "choice-nam", T(l, "ui.sex_male"));
+		choice_card(l, (ui_rect_t){l->left + w2 + 2 * g, l->y + g, w2, ch}, "choice-nu",
+			    T(l, "ui.sex_female"));
 		return;
 	}
-	if (f->type == FIELD_SEX) {
-		ui_item_t it[2] = {{"choice-nam", T(l, "ui.sex_male"), TGT_CHOICE},
-				   {"choice-nu", T(l, "ui.sex_female"), TGT_CHOICE}};
-		ui_rect_t area = {l->left, l->y + l->a.gap, content_w(l), l->bottom - l->y};
-		ui_button_row(&l->u, area, it, 2, ALIGN_CENTER, l->a.primary_h);
-		return;
-	}
-	ui_rect_t kb = {l->left, l->y, content_w(l), l->bottom - l->y};
-	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = s->kb,
-			     .phys = s->phys_method};
 	keyboard_build(&kc, kb);
 }
 
@@ -401,7 +619,9 @@ static void scr_review(lay_t *l)
 	bool prio = strcmp(l->c->cfg->queue_priority, "none") != 0;
 	bottom_bar(l, T(l, "ui.back"), "next", T(l, prio ? "ui.continue" : "ui.print"));
 	title(l, T(l, "ui.review_title"));
-	text(l, p->name[s->lang], FONT_BOLD, l->a.body_px, C_TEXT);
+	char name[1024];
+	head_fit(l, p->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, 2, name, sizeof name);
+	text(l, name, FONT_BOLD, l->a.body_px, C_TEXT);
 	const char *edit = T(l, "ui.edit");
 	int ew = ui_button_width(&l->u, edit, l->a.button_px);
 	int tw = content_w(l) - ew - 2 * l->a.gap;
@@ -421,6 +641,13 @@ static void scr_review(lay_t *l)
 		size_t ll = strlen(f->label[s->lang]);
 		bool q = ll && f->label[s->lang][ll - 1] == '?';
 		snprintf(lines[i], sizeof lines[i], "%s%s %s", f->label[s->lang], q ? "" : ":", v);
+		/* An answer taller than a page is cut (its Edit shows it all). */
+		int max_lines = (l->bottom - l->y - pager_h - 2 * l->a.gap) / a11y_line(l->a.body_px);
+		if (max_lines < 1)
+			max_lines = 1;
+		char cut[sizeof lines[i]];
+		head_fit(l, lines[i], tw, FONT_REGULAR, l->a.body_px, max_lines, cut, sizeof cut);
+		snprintf(lines[i], sizeof lines[i], "%s", cut);
 		int th = ui_text_height(&l->u, tw, lines[i], FONT_REGULAR, l->a.body_px);
 		heights[i] = (th > bh ? th : bh) + l->a.gap;
 		total += heights[i];
@@ -509,9 +736,22 @@ static void scr_ticket(lay_t *l)
 	l->y += nh;
 	if (s->priority)
 		text(l, T(l, "ui.ticket_priority"), FONT_BOLD, l->a.title_px, C_TEXT);
-	if (s->proc)
-		text(l, s->proc->name[s->lang], FONT_BOLD, l->a.body_px, C_TEXT);
-	text(l, T(l, "ui.ticket_next"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	/* A long procedure name takes two lines, or one when the words below
+	 * would not fit. */
+	const char *next = T(l, "ui.ticket_next");
+	int next_h = ui_text_height(&l->u, content_w(l), next, FONT_REGULAR, l->a.body_px) + l->a.gap;
+	if (s->proc) {
+		char name[1024];
+		int lines = 2;
+		head_fit(l, s->proc->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, lines, name,
+			 sizeof name);
+		if (l->y + ui_text_height(&l->u, content_w(l), name, FONT_BOLD, l->a.body_px) + l->a.gap +
+		    next_h > l->bottom)
+			head_fit(l, s->proc->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, 1, name,
+				 sizeof name);
+		text(l, name, FONT_BOLD, l->a.body_px, C_TEXT);
+	}
+	text(l, next, FONT_REGULAR, l->a.body_px, C_TEXT);
 	l->right = keep_right;
 	/* The QR with its caption: the procedure's page online, a link only. */
 	char link[512] = "";

@@ -1,6 +1,8 @@
 /* test_layout.c - layout checks on the exact draw lists the renderer runs:
- * every screen and state, in portrait and landscape, both themes, 100% and
- * 150% text, Vietnamese and English. Checked: target sizes (96 px, keypad
+ * every screen and state of firmware/gallery.c (the form for each field
+ * type, with an error, the ID-card offer, long answers, long procedure
+ * names ...), in portrait and landscape, both themes, 100% and 150% text,
+ * Vietnamese and English. Checked: target sizes (96 px, keypad
  * 112 px, primary 120 px tall), gaps of 16 px, back far from forward (48 px),
  * no target in a menu corner, at most 6 choices, no text off-screen or
  * outside its box, no overlapping text, no text below the 36 px floor, the
@@ -163,6 +165,14 @@ static void check_list(fx_t *f, const drawlist_t *dl, theme_id_t theme, const a1
 				if (d->kind == DC_TEXT && rect_overlap(c->r, d->r))
 					bad(f, "texts \"%s\" and \"%s\" overlap", c->text, d->text);
 			}
+			/* A text on a button is clipped by that button; any other
+			 * text must stay off every target. */
+			for (int j = 0; j < dl->n; j++) {
+				const dc_t *d = &dl->cmds[j];
+				if (d->kind == DC_TARGET && rect_overlap(c->r, d->r) &&
+				    memcmp(&c->clip, &d->r, sizeof d->r) != 0)
+					bad(f, "text \"%s\" lies on target %s", c->text, d->text);
+			}
 		} else if (c->kind == DC_QR) {
 			if (c->r.w < a->qr_px - 1 || c->r.w < 240)
 				bad(f, "QR only %d px wide", c->r.w);
@@ -178,6 +188,57 @@ static void check_list(fx_t *f, const drawlist_t *dl, theme_id_t theme, const a1
 		bad(f, "a11y table below the minimums");
 }
 
+static bool has_target(const drawlist_t *dl, const char *id)
+{
+	return draw_find_target(dl, id) != NULL;
+}
+
+/* What a state must offer: the form keeps back/forward, 0 and delete
+ * within reach; number fields never offer letters; a choice is cards. */
+static void check_state(fx_t *f, const drawlist_t *dl, const gallery_state_t *st,
+			const session_t *s)
+{
+	if (st->screen != SCR_FORM)
+		return;
+	static const char *const always[] = {"back", "next"};
+	for (size_t k = 0; k < 2; k++)
+		if (!has_target(dl, always[k]))
+			bad(f, "no %s target", always[k]);
+	if (s->scan_offer) {
+		if (!has_target(dl, "scan-accept") || !has_target(dl, "scan-reject"))
+			bad(f, "the ID-card offer has no accept/reject");
+		return;
+	}
+	const catalog_field_t *fd = &s->proc->fields[s->field];
+	if (fd->type == FIELD_SEX) {
+		int cards = 0;
+		for (int i = 0; i < dl->n; i++) {
+			const dc_t *c = &dl->cmds[i];
+			if (c->kind == DC_FILL && c->fg == C_FIELD_BG)
+				bad(f, "an empty text box above the choices");
+			if (c->kind == DC_TARGET && strncmp(c->text, "choice-", 7) == 0) {
+				cards++;
+				if (c->r.w < dl->w / 3 || c->r.h < 200)
+					bad(f, "choice %s is a small button (%dx%d), not a card",
+					    c->text, c->r.w, c->r.h);
+			}
+		}
+		if (cards != 2)
+			bad(f, "%d choice cards, not 2", cards);
+		return;
+	}
+	if (!has_target(dl, "key-0") || !has_target(dl, "key-backspace"))
+		bad(f, "0 or delete not on the keyboard");
+	if (!has_target(dl, "key-5"))
+		bad(f, "no digits on the keyboard");
+	bool numeric = fd->type == FIELD_CCCD || fd->type == FIELD_PHONE ||
+		       fd->type == FIELD_DATE || fd->type == FIELD_BIRTHDATE;
+	if (numeric && (has_target(dl, "kb-mode") || has_target(dl, "key-a")))
+		bad(f, "a number field offers letters");
+	if (!numeric && !has_target(dl, "kb-mode"))
+		bad(f, "a letter field has no keyboard-mode key");
+}
+
 static void test_every_screen(void **state)
 {
 	fx_t *f = *state;
@@ -187,25 +248,27 @@ static void test_every_screen(void **state)
 		for (int hc = 0; hc < 2; hc++)
 			for (int big = 0; big < 2; big++)
 				for (int l = 0; l < LANG_COUNT; l++)
-					for (size_t i = 0; i < gallery_screen_count; i++) {
+					for (size_t i = 0; i < gallery_state_count; i++) {
+						const gallery_state_t *st = &gallery_states[i];
 						session_t *s = session_create(f->cat, &f->cfg, &f->clock, NULL);
 						assert_non_null(s);
 						s->high_contrast = hc;
 						s->large_text = big;
 						s->lang = (lang_t)l;
-						gallery_set_state(s, gallery_screens[i]);
+						gallery_apply(s, st);
 						screen_ctx_t c = {.s = s, .cat = f->cat, .cfg = &f->cfg,
 								  .tr = f->tr, .fonts = f->fonts,
 								  .w = sizes[o][0], .h = sizes[o][1]};
 						snprintf(f->where, sizeof f->where, "%s %s %s %d%% %s",
-							 screen_id(gallery_screens[i]),
-							 o ? "portrait" : "landscape", hc ? "hc" : "default",
-							 big ? 150 : 100, l ? "en" : "vi");
+							 st->name, o ? "portrait" : "landscape",
+							 hc ? "hc" : "default", big ? 150 : 100,
+							 l ? "en" : "vi");
 						screens_build(&f->dl, &c);
 						a11y_t a;
 						a11y_compute(&a, f->cfg.panel_diagonal_in, f->cfg.panel_width,
 							     f->cfg.panel_height, big ? 150 : 100);
 						check_list(f, &f->dl, screens_theme(s), &a);
+						check_state(f, &f->dl, st, s);
 						lists++;
 						session_destroy(s);
 					}
@@ -233,6 +296,43 @@ static void test_checker_catches(void **state)
 	int found = f->failures - before;
 	f->failures = before;
 	assert_true(found >= 5);
+
+	/* A planted overlap, as an error box pushing the keypad over "Back"
+	 * did: each kind is caught on its own. */
+	static const struct { const char *what; int n; } plants[] = {
+		{"keypad key over back", 1}, {"error text over a key", 1},
+		{"text clipped by its box", 1}, {"key half off the screen", 1},
+	};
+	for (size_t k = 0; k < sizeof plants / sizeof plants[0]; k++) {
+		draw_reset(dl, 1080, 1920);
+		draw_fill(dl, (ui_rect_t){0, 0, 1080, 1920}, C_BG);
+		draw_target(dl, (ui_rect_t){200, 1700, 300, 122}, "back", "Back", TGT_BACK);
+		switch (k) {
+		case 0:
+			draw_target(dl, (ui_rect_t){300, 1650, 114, 114}, "key-0", "0", TGT_NUMKEY);
+			break;
+		case 1:
+			draw_target(dl, (ui_rect_t){300, 1300, 114, 114}, "key-0", "0", TGT_NUMKEY);
+			draw_text_line(dl, (ui_rect_t){200, 1350, 400, 63}, (ui_rect_t){0, 0, 1080, 1920},
+				       "error", FONT_BOLD, 42, C_TEXT, C_BG);
+			break;
+		case 2:
+			draw_text_line(dl, (ui_rect_t){200, 1300, 400, 63}, (ui_rect_t){200, 1300, 300, 63},
+				       "clipped", FONT_BOLD, 42, C_TEXT, C_BG);
+			break;
+		default:
+			draw_target(dl, (ui_rect_t){300, 1850, 114, 114}, "key-0", "0", TGT_NUMKEY);
+			break;
+		}
+		before = f->failures;
+		snprintf(f->where, sizeof f->where, "self-check: %s (expected)", plants[k].what);
+		check_list(f, dl, THEME_DEFAULT, &a);
+		found = f->failures - before;
+		f->failures = before;
+		if (found < plants[k].n)
+			fprintf(stderr, "the checker missed: %s\n", plants[k].what);
+		assert_true(found >= plants[k].n);
+	}
 }
 
 /* Stacked diacritics fit the line box: the tallest glyphs' top is within the

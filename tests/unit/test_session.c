@@ -314,10 +314,44 @@ static void test_office_hours(void **state)
 	kclock_parse_iso("2026-01-05T09:00:00+07:00", &f->v.now_ms);
 }
 
+/* The mode key toggles letters and keypad; the typing-style key cycles
+ * mark buttons, Telex, VNI; a number field never leaves the keypad. */
+static void test_keyboard_modes(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	to_form(s);
+	assert_int_equal(s->kb, KB_LETTERS);
+	assert_true(session_tap(s, "key-5")); /* digits on the letter keyboard */
+	char shown[128];
+	session_field_display(s, shown, sizeof shown);
+	assert_string_equal(shown, "Lan5");
+	assert_true(session_tap(s, "kb-mode"));
+	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_true(session_tap(s, "kb-mode"));
+	assert_int_equal(s->kb, KB_LETTERS);
+	assert_true(session_tap(s, "kb-method"));
+	assert_int_equal(s->kb, KB_TELEX);
+	assert_true(session_tap(s, "kb-method"));
+	assert_int_equal(s->kb, KB_VNI);
+	assert_true(session_tap(s, "kb-method"));
+	assert_int_equal(s->kb, KB_LETTERS);
+	assert_true(session_tap(s, "key-backspace"));
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->field, 1); /* the ID number */
+	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_true(session_tap(s, "kb-mode"));
+	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_true(session_tap(s, "kb-method"));
+	assert_int_equal(s->kb, KB_NUMERIC);
+	session_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_warning_extend_expire),
+		cmocka_unit_test(test_keyboard_modes),
 		cmocka_unit_test(test_no_timeout_while_printing),
 		cmocka_unit_test(test_help_limit_and_banner),
 		cmocka_unit_test(test_language_and_settings),
