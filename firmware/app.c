@@ -238,24 +238,22 @@ void app_draw(app_t *a)
 	}
 }
 
+/* Screenshot rows, a band at a time, from the logical frame (the render
+ * target, selected by app_screenshot): no whole-frame copy (6 MB at 1080p). */
+static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
+{
+	app_t *a = ctx;
+	SDL_Rect r = {0, y, a->log_w, n};
+	return SDL_RenderReadPixels(a->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
+}
+
 int app_screenshot(app_t *a, const char *path)
 {
 	if (a->dirty || a->drawn_generation != a->session->generation)
 		app_draw(a);
 	SDL_SetRenderTarget(a->sdl, a->target);
-	size_t stride = (size_t)a->log_w * 3;
-	uint8_t *px = malloc(stride * (size_t)a->log_h);
-	if (!px) {
-		SDL_SetRenderTarget(a->sdl, NULL);
-		return KIOSK_ENOMEM;
-	}
-	int rc = SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_RGB24, px, (int)stride);
+	int rc = pngout_write_rgb_rows(path, a->log_w, a->log_h, read_band, a);
 	SDL_SetRenderTarget(a->sdl, NULL);
-	if (rc == 0)
-		rc = pngout_write_rgb(path, px, a->log_w, a->log_h, (int)stride);
-	else
-		rc = KIOSK_EIO;
-	free(px);
 	return rc;
 }
 
