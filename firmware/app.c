@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -185,18 +186,20 @@ void app_draw(app_t *a)
 	SDL_SetRenderTarget(a->sdl, a->target);
 	render_draw(a->render, a->dl, screens_theme(a->session), true);
 	SDL_SetRenderTarget(a->sdl, NULL);
-	rgb_t bg = theme_color(screens_theme(a->session), C_BG);
-	SDL_SetRenderDrawColor(a->sdl, bg.r, bg.g, bg.b, 255);
-	SDL_RenderClear(a->sdl); /* letterbox around a scaled window */
-	double s;
-	int offx, offy, rw, rh;
-	placement(a, &s, &offx, &offy, &rw, &rh);
-	/* The destination is the unrotated rectangle centred where the rotated
-	 * frame must land; SDL rotates it about its centre. */
-	int dw = (int)(a->log_w * s), dh = (int)(a->log_h * s);
-	int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
-	SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
-	SDL_RenderCopyEx(a->sdl, a->target, NULL, &dst, a->rotation, NULL, SDL_FLIP_NONE);
+	if (a->target) { /* (headless, the frame drawn is all there is) */
+		rgb_t bg = theme_color(screens_theme(a->session), C_BG);
+		SDL_SetRenderDrawColor(a->sdl, bg.r, bg.g, bg.b, 255);
+		SDL_RenderClear(a->sdl); /* letterbox around a scaled window */
+		double s;
+		int offx, offy, rw, rh;
+		placement(a, &s, &offx, &offy, &rw, &rh);
+		/* The destination is the unrotated rectangle centred where the
+		 * rotated frame must land; SDL rotates it about its centre. */
+		int dw = (int)(a->log_w * s), dh = (int)(a->log_h * s);
+		int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
+		SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
+		SDL_RenderCopyEx(a->sdl, a->target, NULL, &dst, a->rotation, NULL, SDL_FLIP_NONE);
+	}
 	SDL_RenderPresent(a->sdl);
 	a->frames++;
 	a->drawn_generation = a->session->generation;
@@ -238,24 +241,22 @@ void app_draw(app_t *a)
 	}
 }
 
+/* Screenshot rows, a band at a time, from the logical frame (the render
+ * target, selected by app_screenshot): no whole-frame copy (6 MB at 1080p). */
+static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
+{
+	app_t *a = ctx;
+	SDL_Rect r = {0, y, a->log_w, n};
+	return SDL_RenderReadPixels(a->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
+}
+
 int app_screenshot(app_t *a, const char *path)
 {
 	if (a->dirty || a->drawn_generation != a->session->generation)
 		app_draw(a);
 	SDL_SetRenderTarget(a->sdl, a->target);
-	size_t stride = (size_t)a->log_w * 3;
-	uint8_t *px = malloc(stride * (size_t)a->log_h);
-	if (!px) {
-		SDL_SetRenderTarget(a->sdl, NULL);
-		return KIOSK_ENOMEM;
-	}
-	int rc = SDL_RenderReadPixels(a->sdl, NULL, SDL_PIXELFORMAT_RGB24, px, (int)stride);
+	int rc = pngout_write_rgb_rows(path, a->log_w, a->log_h, read_band, a);
 	SDL_SetRenderTarget(a->sdl, NULL);
-	if (rc == 0)
-		rc = pngout_write_rgb(path, px, a->log_w, a->log_h, (int)stride);
-	else
-		rc = KIOSK_EIO;
-	free(px);
 	return rc;
 }
 
@@ -419,7 +420,8 @@ static void sdl_event(app_t *a, const SDL_Event *e)
 	case SDL_WINDOWEVENT:
 		if (e->window.event == SDL_WINDOWEVENT_EXPOSED ||
 		    e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-			SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+			if (!a->frame) /* headless: the output keeps its size */
+				SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
 			a->dirty = true;
 		}
 		return;
@@ -971,6 +973,24 @@ static int load_all(app_t *a)
 	return 0;
 }
 
+/* The headless frame's pixels: zeroed, on 2 MiB pages where the kernel
+ * offers them (transparent huge pages on request), so the first frame takes
+ * 4 page faults instead of 2,000 (a quarter of a start's CPU in a VM;
+ * docs/profile.md). Freed with free(). */
+static void *frame_pixels(size_t size)
+{
+	const size_t huge = 2u << 20;
+	size_t len = (size + huge - 1) / huge * huge;
+	void *p = aligned_alloc(huge, len);
+	if (!p)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, len);
+	return p;
+}
+
 static int setup_sdl(app_t *a)
 {
 	const app_options_t *o = a->opt;
@@ -1010,27 +1030,49 @@ static int setup_sdl(app_t *a)
 		fprintf(stderr, "kiosk: cannot open the screen: %s\n", SDL_GetError());
 		return 1;
 	}
-	Uint32 rflags = o->mode == MODE_HEADLESS ? SDL_RENDERER_SOFTWARE : 0;
-	a->sdl = SDL_CreateRenderer(a->win, -1, rflags | SDL_RENDERER_TARGETTEXTURE);
-	if (!a->sdl)
-		a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-	if (!a->sdl) {
-		fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
-		return 1;
-	}
-	SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
-	/* The logical frame: the panel's mode (or the headless size), turned
-	 * upright for a panel mounted at 90 or 270 degrees. */
-	int lw = o->mode == MODE_WINDOW ? a->cfg.panel_width : a->out_w;
-	int lh = o->mode == MODE_WINDOW ? a->cfg.panel_height : a->out_h;
 	bool quarter = a->rotation == 90 || a->rotation == 270;
-	a->log_w = quarter ? lh : lw;
-	a->log_h = quarter ? lw : lh;
-	a->target = SDL_CreateTexture(a->sdl, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_TARGET,
-				      a->log_w, a->log_h);
+	if (o->mode == MODE_HEADLESS) {
+		/* Nothing looks at a headless window: the software renderer draws
+		 * the upright logical frame straight on a surface, which the
+		 * screenshots read. The window's 1080p framebuffer and the copy
+		 * into it each frame are saved (8 MB; docs/profile.md). The output
+		 * stays the window's size, rotated, for touch and the report. */
+		a->out_w = w;
+		a->out_h = h;
+		a->log_w = quarter ? h : w;
+		a->log_h = quarter ? w : h;
+		int pitch = a->log_w * 4;
+		a->frame_px = frame_pixels((size_t)pitch * (size_t)a->log_h);
+		a->frame = a->frame_px ? SDL_CreateRGBSurfaceWithFormatFrom(
+						 a->frame_px, a->log_w, a->log_h, 32, pitch,
+						 SDL_PIXELFORMAT_ARGB8888)
+				       : NULL;
+		a->sdl = a->frame ? SDL_CreateSoftwareRenderer(a->frame) : NULL;
+		if (!a->sdl) {
+			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
+			return 1;
+		}
+	} else {
+		a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE);
+		if (!a->sdl)
+			a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+		if (!a->sdl) {
+			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
+			return 1;
+		}
+		SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+		/* The logical frame: the panel's mode, turned upright for a
+		 * panel mounted at 90 or 270 degrees. */
+		int lw = o->mode == MODE_WINDOW ? a->cfg.panel_width : a->out_w;
+		int lh = o->mode == MODE_WINDOW ? a->cfg.panel_height : a->out_h;
+		a->log_w = quarter ? lh : lw;
+		a->log_h = quarter ? lw : lh;
+		a->target = SDL_CreateTexture(a->sdl, SDL_PIXELFORMAT_ARGB8888,
+					      SDL_TEXTUREACCESS_TARGET, a->log_w, a->log_h);
+	}
 	a->render = render_create(a->sdl, a->fonts);
 	a->dl = malloc(sizeof *a->dl);
-	if (!a->target || !a->render || !a->dl) {
+	if ((!a->target && !a->frame) || !a->render || !a->dl) {
 		fprintf(stderr, "kiosk: out of video memory: %s\n", SDL_GetError());
 		return 1;
 	}
@@ -1053,6 +1095,9 @@ static void teardown(app_t *a)
 		SDL_DestroyTexture(a->target);
 	if (a->sdl)
 		SDL_DestroyRenderer(a->sdl);
+	if (a->frame)
+		SDL_FreeSurface(a->frame);
+	free(a->frame_px);
 	if (a->win)
 		SDL_DestroyWindow(a->win);
 	fonts_close(a->fonts);

@@ -45,7 +45,11 @@ typedef struct app {
 
 	SDL_Window *win;
 	SDL_Renderer *sdl;
-	SDL_Texture *target;       /* upright logical frame */
+	SDL_Texture *target;       /* upright logical frame (NULL headless) */
+	SDL_Surface *frame;        /* headless: the logical frame itself, which
+				    * the software renderer draws on; no window
+				    * framebuffer (docs/profile.md) */
+	void *frame_px;            /* its pixels (owned) */
 	renderer_t *render;
 	uint32_t seen_wipes;      /* session->wipes when the render cache was last forgotten */
 	int out_w, out_h;          /* output (window) size */

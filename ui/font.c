@@ -9,10 +9,15 @@
 #include "font.h"
 
 #include <errno.h>
-#include <openssl/evp.h>
+/* SHA256_Init/Update/Final, deprecated in OpenSSL 3 but kept: they hash
+ * with the CPU's SHA code without starting OpenSSL's provider machinery,
+ * which a start would otherwise pay for (2 MiB of RSS; docs/profile.md). */
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kiosk.h"
@@ -21,6 +26,8 @@
 
 struct fonts {
 	char path[FONT_COUNT][512];
+	uint8_t *data[FONT_COUNT]; /* the verified file's bytes, shared by its sizes */
+	size_t size[FONT_COUNT];
 	char problem[512];      /* "" = every primary font verified */
 	char problem_file[64];  /* the file the problem is about */
 	struct {
@@ -34,30 +41,54 @@ struct fonts {
 static const char *const primary[FONT_COUNT] = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"};
 static const char *const fallback[FONT_COUNT] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"};
 
-/* The SHA-256 of a file in lower-case hex (65 bytes), or an errno. */
-static int file_sha256(const char *path, char hex[65])
+/* Read a whole file (*data malloc'd, owned by the caller), or an errno. A
+ * font is read once: hashed, verified and drawn from these bytes; SDL_ttf's
+ * stdio streams cost an lseek and a read per FreeType access (10,000 system
+ * calls per start; docs/profile.md). */
+static int read_file(const char *path, uint8_t **data, size_t *size)
 {
+	*data = NULL;
+	*size = 0;
 	FILE *f = fopen(path, "rbe");
 	if (!f)
 		return errno ? errno : EIO;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
-	int rc = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 ? 0 : ENOMEM;
-	unsigned char buf[16384];
-	size_t n;
-	while (!rc && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		if (EVP_DigestUpdate(md, buf, n) != 1)
-			rc = EIO;
-	if (!rc && ferror(f))
-		rc = EIO;
-	unsigned char d[EVP_MAX_MD_SIZE];
-	unsigned int dl = 0;
-	if (!rc && (EVP_DigestFinal_ex(md, d, &dl) != 1 || dl != 32))
-		rc = EIO;
-	EVP_MD_CTX_free(md);
+	struct stat st;
+	int rc = fstat(fileno(f), &st) != 0 ? (errno ? errno : EIO) : 0;
+	if (!rc && (st.st_size < 0 || st.st_size > INT32_MAX))
+		rc = EFBIG;
+	size_t n = rc ? 0 : (size_t)st.st_size;
+	uint8_t *buf = rc ? NULL : malloc(n ? n : 1);
+	if (!rc && !buf)
+		rc = ENOMEM;
+	if (!rc && fread(buf, 1, n, f) != n)
+		rc = EIO; /* short: changed while read, or an I/O error */
 	fclose(f);
-	for (unsigned i = 0; !rc && i < 32; i++)
+	if (rc) {
+		free(buf);
+		return rc;
+	}
+	*data = buf;
+	*size = n;
+	return 0;
+}
+
+/* The SHA-256 of bytes in lower-case hex (65 bytes), or an errno. */
+static int bytes_sha256(const uint8_t *data, size_t size, char hex[65])
+{
+	SHA256_CTX c;
+	unsigned char d[SHA256_DIGEST_LENGTH];
+	if (SHA256_Init(&c) != 1 || SHA256_Update(&c, data, size) != 1 || SHA256_Final(d, &c) != 1)
+		return EIO;
+	for (unsigned i = 0; i < SHA256_DIGEST_LENGTH; i++)
 		snprintf(hex + 2 * i, 3, "%02x", d[i]);
-	return rc;
+	return 0;
+}
+
+/* A font at a size, read from bytes kept by the caller. */
+static TTF_Font *open_mem(const uint8_t *data, size_t size, int px)
+{
+	SDL_RWops *rw = SDL_RWFromConstMem(data, (int)size);
+	return rw ? TTF_OpenFontRW(rw, 1, px) : NULL;
 }
 
 /* The sum listed for name in <dir>/SHA256SUMS (sha256sum's format). */
@@ -127,8 +158,12 @@ static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
 	return ink >= need && w >= px / 8 && w <= 3 * px;
 }
 
-int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen)
+/* fonts_verify, keeping the verified bytes in *data (malloc'd) on success. */
+static int verify_keep(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
+		       char *err, size_t errlen)
 {
+	*data = NULL;
+	*size = 0;
 	char dir[600], path[800], want[65], got[65];
 	snprintf(dir, sizeof dir, "%s/fonts", assets_dir);
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -137,48 +172,73 @@ int fonts_verify(const char *assets_dir, const char *name, char *err, size_t err
 	int rc = listed_sum(dir, name, want, err, errlen);
 	if (rc)
 		return rc;
-	int e = file_sha256(path, got);
-	if (e)
+	uint8_t *buf;
+	size_t len;
+	int e = read_file(path, &buf, &len);
+	if (!e)
+		e = bytes_sha256(buf, len, got);
+	if (e) {
+		free(buf);
 		return kiosk_err(err, errlen, KIOSK_EIO, "fonts/%s: cannot read (%s)", name,
 				 strerror(e));
-	if (strcmp(want, got) != 0)
+	}
+	if (strcmp(want, got) != 0) {
+		free(buf);
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "fonts/%s: damaged (its SHA-256 differs from fonts/SHA256SUMS)", name);
+	}
 	/* The queue number: digits and series letters at the ticket's size
 	 * (160 dots on 80 mm paper, 107 on 58 mm); Vietnamese letters at the
 	 * screens' body size. */
 	static const int sizes[] = {FONTS_NUMBER_PX, FONTS_NUMBER_PX * 2 / 3};
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-		TTF_Font *f = TTF_OpenFont(path, sizes[k]);
-		if (!f)
+		TTF_Font *f = open_mem(buf, len, sizes[k]);
+		if (!f) {
+			free(buf);
 			return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)",
 					 name, TTF_GetError());
+		}
 		const char *set = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 		for (const char *c = set; *c; c++)
 			if (!glyph_draws(f, sizes[k], (Uint32)(unsigned char)*c, true)) {
 				TTF_CloseFont(f);
+				free(buf);
 				return kiosk_err(err, errlen, KIOSK_EINVAL,
 						 "fonts/%s: the glyph '%c' does not draw at %d px", name,
 						 *c, sizes[k]);
 			}
 		TTF_CloseFont(f);
 	}
-	TTF_Font *f = TTF_OpenFont(path, 42);
-	if (!f)
+	TTF_Font *f = open_mem(buf, len, 42);
+	if (!f) {
+		free(buf);
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)", name,
 				 TTF_GetError());
+	}
 	/* ế ệ ữ đ Đ ơ ư ă â ê ô ạ ỷ Ữ and the ticket's own letters. */
 	static const Uint32 vi[] = {0x1EBF, 0x1EC7, 0x1EEF, 0x0111, 0x0110, 0x01A1, 0x01B0, 0x0103,
 				    0x00E2, 0x00EA, 0x00F4, 0x1EA1, 0x1EF7, 0x1EEE, 'a', 'g', 'y'};
 	for (size_t i = 0; i < sizeof vi / sizeof vi[0]; i++)
 		if (!glyph_draws(f, 42, vi[i], false)) {
 			TTF_CloseFont(f);
+			free(buf);
 			return kiosk_err(err, errlen, KIOSK_EINVAL,
 					 "fonts/%s: the letter U+%04X does not draw", name,
 					 (unsigned)vi[i]);
 		}
 	TTF_CloseFont(f);
+	*data = buf;
+	*size = len;
 	return KIOSK_OK;
+}
+
+int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen)
+{
+	uint8_t *data;
+	size_t size;
+	int rc = verify_keep(assets_dir, name, &data, &size, err, errlen);
+	free(data);
+	return rc;
 }
 
 int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
@@ -190,14 +250,18 @@ int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 	for (int i = 0; i < FONT_COUNT; i++) {
 		char why[512] = "";
 		const char *use = primary[i];
-		if (fonts_verify(assets_dir, primary[i], why, sizeof why) != KIOSK_OK) {
+		if (verify_keep(assets_dir, primary[i], &f->data[i], &f->size[i], why,
+				sizeof why) != KIOSK_OK) {
 			if (!f->problem[0]) {
 				snprintf(f->problem, sizeof f->problem, "%s", why);
 				snprintf(f->problem_file, sizeof f->problem_file, "%s", primary[i]);
 			}
 			char why2[512] = "";
-			if (fonts_verify(assets_dir, fallback[i], why2, sizeof why2) != KIOSK_OK) {
+			if (verify_keep(assets_dir, fallback[i], &f->data[i], &f->size[i], why2,
+					sizeof why2) != KIOSK_OK) {
 				snprintf(err, errlen, "%s; its fallback: %s", why, why2);
+				for (int k = 0; k < i; k++)
+					free(f->data[k]);
 				free(f);
 				return KIOSK_ENOENT;
 			}
@@ -221,6 +285,8 @@ void fonts_close(fonts_t *f)
 		return;
 	for (int i = 0; i < f->n; i++)
 		TTF_CloseFont(f->cache[i].font);
+	for (int i = 0; i < FONT_COUNT; i++)
+		free(f->data[i]);
 	free(f);
 }
 
@@ -229,7 +295,7 @@ TTF_Font *fonts_get(fonts_t *f, font_id_t id, int px)
 	for (int i = 0; i < f->n; i++)
 		if (f->cache[i].id == id && f->cache[i].px == px)
 			return f->cache[i].font;
-	TTF_Font *font = TTF_OpenFont(f->path[id], px);
+	TTF_Font *font = open_mem(f->data[id], f->size[id], px);
 	if (!font)
 		return NULL;
 	TTF_SetFontHinting(font, TTF_HINTING_LIGHT);

@@ -1,0 +1,30 @@
+#!/bin/sh
+# start_memory.sh - the peak RSS of a headless kiosk at 1920x1080 that starts,
+# saves its first frame as PNG and exits stays under 32 MiB (docs/profile.md:
+# 40.6 MiB before the headless frame was drawn straight on one surface, the
+# screenshot written 32 rows at a time and the fonts read once; 26-27 MiB
+# after). Memory, not time: it does not depend on the machine's load. Native
+# builds only (a sanitizer build or qemu has its own memory).
+set -u
+: "${BIN:=$(pwd)/build/bin}" "${RUN:=}" "${TESTS_TMP:=$(mktemp -d)}"
+W="$TESTS_TMP/start_memory"
+rm -rf "$W"; mkdir -p "$W"
+die() { echo "FAIL: $*" >&2; exit 1; }
+LIMIT_KIB=$((32 * 1024))
+[ -z "$RUN" ] || { echo "skip: emulated ($RUN)"; exit 77; }
+grep -q -e __asan_init -e __ubsan_handle "$BIN/kiosk" && { echo "skip: a sanitizer build"; exit 77; }
+[ -x /usr/bin/time ] || { echo "skip: no /usr/bin/time (tools/deps.sh test)"; exit 77; }
+
+printf 'screenshot first\n' > "$W/s.kss"
+# Once to create the data folder (ledger, office key), then as on a restart.
+"$BIN/kiosk" --headless --size 1920x1080 --data "$W/d" --script "$W/s.kss" \
+	--screenshots "$W/shots" > /dev/null 2> "$W/err" || { cat "$W/err"; die "the kiosk failed"; }
+rm -rf "$W/shots"
+/usr/bin/time -f %M -o "$W/rss" "$BIN/kiosk" --headless --size 1920x1080 --data "$W/d" \
+	--script "$W/s.kss" --screenshots "$W/shots" > /dev/null 2> "$W/err" ||
+	{ cat "$W/err"; die "the kiosk failed"; }
+[ -s "$W/shots/first.png" ] || die "no screenshot written"
+rss=$(tail -1 "$W/rss")
+echo "peak RSS $rss KiB (limit $LIMIT_KIB KiB)"
+[ "$rss" -le "$LIMIT_KIB" ] || die "peak RSS $rss KiB over $LIMIT_KIB KiB"
+echo "start_memory: ok"
