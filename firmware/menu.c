@@ -1102,9 +1102,32 @@ bool menu_tap(menu_t *m, session_t *s, const char *t)
 	}
 }
 
+/* A series letter of the catalogue, upper case; 0 when there is none. */
+static char series_letter(const menu_t *m, char c)
+{
+	if (c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	for (size_t i = 0; m->env.cat && i < catalog_group_count(m->env.cat); i++)
+		if (catalog_group_at(m->env.cat, i)->letter == c)
+			return c;
+	return 0;
+}
+
 void menu_key_char(menu_t *m, session_t *s, char c)
 {
 	session_activity(s);
+	if ((s->screen == SCR_STAFF_MENU || s->screen == SCR_TECH_MENU) && m->view == MV_REPRINT &&
+	    !(c >= '0' && c <= '9')) {
+		/* "B011" typed on a keyboard: the letter picks the series, the
+		 * digits typed before or after it stay. */
+		char l = series_letter(m, c);
+		if (l) {
+			m->series = l;
+			m->msg_key = NULL;
+			bump(s);
+		}
+		return;
+	}
 	if (digit_view(m, s->screen)) {
 		if (c >= '0' && c <= '9')
 			add_digit(m, s, c);
