@@ -122,8 +122,38 @@ static void clear_entry(menu_t *m)
 static void set_msg(menu_t *m, const char *key, bool error, const char *arg)
 {
 	m->msg_key = key;
+	m->msg_arg_key = NULL;
 	m->msg_error = error;
 	snprintf(m->msg_arg, sizeof m->msg_arg, "%s", arg ? arg : "");
+}
+
+const char *menu_printer_key(printer_state_t st)
+{
+	static const char *const k[PRINTER_STATE_COUNT] = {
+		[PRINTER_OK] = "menu.printer_ok", [PRINTER_NEAR_END] = "menu.printer_near_end",
+		[PRINTER_PAPER_OUT] = "menu.printer_paper_out",
+		[PRINTER_COVER_OPEN] = "menu.printer_cover_open",
+		[PRINTER_OFFLINE] = "menu.printer_offline",
+		[PRINTER_NO_PRINTER] = "menu.printer_none",
+		[PRINTER_NOT_RESPONDING] = "menu.printer_not_responding",
+	};
+	return (unsigned)st < PRINTER_STATE_COUNT && k[st] ? k[st] : "menu.printer_offline";
+}
+
+/* A failure on a staff screen: the message (what to do) is chosen by the
+ * error code; the system's or the updater's own words go to kiosk.log only. */
+static void set_fail(menu_t *m, const char *key, const char *what, int rc, const char *detail)
+{
+	set_msg(m, key, true, NULL);
+	log_warn("%s: %s%s%s", what, kiosk_strerror(rc), detail && detail[0] ? ": " : "",
+		 detail ? detail : "");
+}
+
+/* The updater needs its root (KIOSK_ROOT, set by kiosk-launcher) or the
+ * board's stick service; a kiosk started by hand has neither. */
+static bool updater_here(const menu_t *m)
+{
+	return m->env.stick_service || (m->env.update_root && m->env.update_root[0]);
 }
 
 void menu_wipe(menu_t *m)
@@ -311,7 +341,8 @@ static void reprint(menu_t *m, session_t *s)
 	} else if (rc == KIOSK_ENOENT || r.rc == KIOSK_ENOENT) {
 		set_msg(m, "menu.reprint_unknown", true, number);
 	} else {
-		set_msg(m, "menu.reprint_failed", true, printer_state_name(r.printer));
+		set_msg(m, "menu.reprint_failed", true, NULL);
+		m->msg_arg_key = menu_printer_key(r.printer);
 		log_warn("reprint of %s failed: %s", number, kiosk_strerror(rc ? rc : r.rc));
 	}
 	bump(s);
@@ -345,7 +376,7 @@ static bool set_clock(menu_t *m, session_t *s)
 	}
 	rc = m->env.set_clock ? m->env.set_clock(m->env.ctx, utc) : KIOSK_ENOENT;
 	if (rc != KIOSK_OK) {
-		set_msg(m, "menu.clock_failed", true, kiosk_strerror(rc));
+		set_msg(m, "menu.clock_failed", true, NULL);
 		log_error("setting the clock failed: %s", kiosk_strerror(rc));
 		bump(s);
 		return false;
@@ -373,12 +404,23 @@ static bool set_clock(menu_t *m, session_t *s)
 static void scan(menu_t *m, session_t *s)
 {
 	char err[256] = "";
-	int rc = menu_upd_scan(&m->env, m->cands, MENU_MAX_CANDS, &m->ncands, err, sizeof err);
+	int rc = updater_here(m) || !menu_upd_available()
+		 ? menu_upd_scan(&m->env, m->cands, MENU_MAX_CANDS, &m->ncands, err, sizeof err)
+		 : (m->ncands = 0, KIOSK_ENOENT);
 	m->scanned = true;
+	for (int i = 0; rc == KIOSK_OK && i < m->ncands; i++)
+		if (!m->cands[i].newer && m->cands[i].reason[0])
+			log_info("update stick: %s: %s", m->cands[i].name, m->cands[i].reason);
 	if (!menu_upd_available())
 		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (!updater_here(m))
+		set_fail(m, "menu.update_not_here", "update scan", KIOSK_ENOENT, "no KIOSK_ROOT");
+	else if (rc == KIOSK_ETIMEOUT)
+		set_fail(m, "menu.stick_no_answer", "update scan", rc, err);
+	else if (rc == KIOSK_ENODEV || rc == KIOSK_ENOENT)
+		set_fail(m, "menu.update_no_stick", "update scan", rc, err);
 	else if (rc != KIOSK_OK)
-		set_msg(m, "menu.update_scan_failed", true, err);
+		set_fail(m, "menu.update_scan_failed", "update scan", rc, err);
 	else if (m->ncands == 0)
 		set_msg(m, "menu.update_none", false, NULL);
 	else
@@ -427,13 +469,20 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 	if (m->env.redraw)
 		m->env.redraw(m->env.ctx);
 	char msg[256] = "", err[256] = "";
-	int rc = menu_upd_install(&m->env, reinstall, progress, &p, msg, sizeof msg, err, sizeof err);
+	int rc = updater_here(m) || !menu_upd_available()
+		 ? menu_upd_install(&m->env, reinstall, progress, &p, msg, sizeof msg, err, sizeof err)
+		 : KIOSK_ENOENT;
 	if (rc == KIOSK_OK) {
-		set_msg(m, "menu.update_done", false, msg);
+		set_msg(m, "menu.update_done", false, NULL);
 		log_info("update installed from the technician menu: %s", msg);
 	} else {
-		set_msg(m, "menu.update_failed", true, err);
-		log_warn("update from the technician menu refused: %s", err);
+		const char *k = !menu_upd_available() ? "menu.updater_missing"
+			: !updater_here(m) ? "menu.update_not_here"
+			: rc == KIOSK_ENODEV || rc == KIOSK_ETIMEOUT ? "menu.stick_no_answer"
+			: rc == KIOSK_EPERM ? "menu.update_refused"
+			: rc == KIOSK_ECORRUPT || rc == KIOSK_EINVAL ? "menu.update_damaged"
+			: rc == KIOSK_ENOSPC ? "menu.update_full" : "menu.update_failed";
+		set_fail(m, k, "update from the technician menu refused", rc, err);
 	}
 	m->scanned = false;
 	show(m, s, SCR_TECH_MENU);
@@ -444,12 +493,16 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 static void load_versions(menu_t *m, session_t *s)
 {
 	char err[256] = "";
-	int rc = menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
-				 sizeof m->last_failure, err, sizeof err);
+	int rc = updater_here(m) || !menu_upd_available()
+		 ? menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
+				   sizeof m->last_failure, err, sizeof err)
+		 : (m->nslots = 0, KIOSK_ENOENT);
 	if (!menu_upd_available())
 		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (!updater_here(m))
+		set_fail(m, "menu.update_not_here", "slot states", KIOSK_ENOENT, "no KIOSK_ROOT");
 	else if (rc != KIOSK_OK)
-		set_msg(m, "menu.versions_failed", true, err);
+		set_fail(m, "menu.versions_failed", "slot states", rc, err);
 	bump(s);
 }
 
@@ -484,7 +537,11 @@ static void export_now(menu_t *m, session_t *s)
 		snprintf(n, sizeof n, "%d", files);
 		set_msg(m, "menu.export_done", false, n);
 	} else {
-		set_msg(m, "menu.export_failed", true, err);
+		set_fail(m, rc == KIOSK_ENODEV ? "menu.export_no_stick"
+			 : rc == KIOSK_ETIMEOUT ? "menu.stick_no_answer"
+			 : rc == KIOSK_ENOSPC ? "menu.export_full"
+			 : rc == KIOSK_EROFS || rc == KIOSK_EPERM ? "menu.export_readonly"
+			 : "menu.export_failed", "export", rc, err);
 	}
 	bump(s);
 }
@@ -764,7 +821,7 @@ static void fb_pin(menu_t *m, session_t *s, staff_role_t role, bool confirm)
 	explicit_bzero(m->pin1, sizeof m->pin1);
 	if (rc != KIOSK_OK) {
 		to_view(m, s, role == STAFF_STAFF ? FB_STAFF_PIN : FB_TECH_PIN);
-		set_msg(m, "menu.pin_save_failed", true, kiosk_strerror(rc));
+		set_fail(m, "menu.pin_save_failed", "PIN not saved", rc, NULL);
 		return;
 	}
 	log_info("%s PIN set", role == STAFF_TECH ? "technician" : "staff");
@@ -920,8 +977,10 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			m->paper = st;
 			if (rc == KIOSK_OK)
 				set_msg(m, "menu.test_page_done", false, NULL);
-			else
-				set_msg(m, "menu.test_page_failed", true, printer_state_name(st));
+			else {
+				set_msg(m, "menu.test_page_failed", true, NULL);
+				m->msg_arg_key = menu_printer_key(st);
+			}
 			log_info("test page: %s", rc == KIOSK_OK ? "printed" : printer_state_name(st));
 			bump(s);
 			return true;
@@ -961,12 +1020,19 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			}
 			m->confirm = false;
 			char err[256] = "";
-			int rc = menu_upd_rollback(&m->env, err, sizeof err);
+			int rc = updater_here(m) ? menu_upd_rollback(&m->env, err, sizeof err)
+						 : KIOSK_ENOENT;
 			load_versions(m, s);
 			if (rc == KIOSK_OK)
 				set_msg(m, "menu.rollback_done", false, NULL);
+			else if (!menu_upd_available())
+				set_msg(m, "menu.updater_missing", true, NULL);
+			else if (!updater_here(m))
+				set_fail(m, "menu.update_not_here", "roll back", rc, "no KIOSK_ROOT");
 			else
-				set_msg(m, "menu.rollback_failed", true, err);
+				set_fail(m, rc == KIOSK_EINVAL || rc == KIOSK_ENOENT || rc == KIOSK_EPERM
+					 ? "menu.rollback_none" : "menu.rollback_failed",
+					 "roll back", rc, err);
 			bump(s);
 			return true;
 		}

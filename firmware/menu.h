@@ -99,7 +99,8 @@ typedef struct menu {
 	kb_mode_t kb;
 	char series;              /* reprint: chosen series letter */
 	const char *msg_key;      /* result or error message (i18n key), NULL = none */
-	char msg_arg[300];        /* {detail} of the message */
+	char msg_arg[300];        /* {detail} of the message: data only (numbers, a file name) */
+	const char *msg_arg_key;  /* or an i18n key whose text is the {detail}, NULL = none */
 	bool msg_error;
 	bool confirm;             /* a second tap confirms (rollback, reset) */
 	int page;                 /* procedures list page */
@@ -152,6 +153,9 @@ void menu_first_boot(menu_t *m, session_t *s);
 /* Show a message (i18n key, {detail} = arg) on the menu's current screen,
  * e.g. why the first-boot screen came back. */
 void menu_notice(menu_t *m, const char *key, const char *arg);
+
+/* The i18n key of a printer state's sentence ("menu.printer_*"). */
+const char *menu_printer_key(printer_state_t st);
 
 /* Taps and keys on the menus' screens. True when handled. */
 bool menu_tap(menu_t *m, session_t *s, const char *target);
