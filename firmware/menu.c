@@ -140,6 +140,13 @@ const char *menu_printer_key(printer_state_t st)
 	return (unsigned)st < PRINTER_STATE_COUNT && k[st] ? k[st] : "menu.printer_offline";
 }
 
+void menu_format_time(int64_t utc_ms, char *buf, size_t cap)
+{
+	char iso[40];
+	kclock_format_iso(utc_ms, iso, sizeof iso); /* YYYY-MM-DDTHH:MM:SS+07:00 */
+	snprintf(buf, cap, "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
+}
+
 /* A failure on a staff screen: the message (what to do) is chosen by the
  * error code; the system's or the updater's own words go to kiosk.log only. */
 static void set_fail(menu_t *m, const char *key, const char *what, int rc, const char *detail)
@@ -348,17 +355,18 @@ static void reprint(menu_t *m, session_t *s)
 	bump(s);
 }
 
-/* YYYYMMDDHHMM (Vietnam time) -> UTC ms. */
+/* DDMMYYYYHHMM (Vietnam time, day first as people write it: dd/mm/yyyy
+ * hh:mm) -> UTC ms. */
 static int parse_entry_time(const char *e, int64_t *utc)
 {
 	if (strlen(e) != 12)
 		return KIOSK_EINVAL;
 	char iso[32];
-	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:00+07:00", e, e + 4, e + 6, e + 8,
+	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:00+07:00", e + 4, e + 2, e, e + 8,
 		 e + 10);
 	if (kclock_parse_iso(iso, utc) != KIOSK_OK)
 		return KIOSK_EINVAL;
-	int year = atoi((char[5]){e[0], e[1], e[2], e[3], 0});
+	int year = atoi((char[5]){e[4], e[5], e[6], e[7], 0});
 	if (year < 2024 || year > 2099)
 		return KIOSK_ERANGE;
 	return KIOSK_OK;
@@ -393,7 +401,7 @@ static bool set_clock(menu_t *m, session_t *s)
 	log_info("clock set by staff to %s", iso);
 	clear_entry(m);
 	char shown[32];
-	snprintf(shown, sizeof shown, "%.10s %.5s", iso, iso + 11);
+	menu_format_time(utc, shown, sizeof shown);
 	set_msg(m, "menu.clock_done", false, shown);
 	bump(s);
 	return true;

@@ -92,7 +92,7 @@ typedef struct menu {
 	menu_env_t env;
 	staff_role_t role;        /* who opened the menu (STAFF_NONE on the PIN screen) */
 	menu_view_t view;
-	char entry[MENU_ENTRY_MAX + 1]; /* digits typed: PIN, ticket number, date */
+	char entry[MENU_ENTRY_MAX + 1]; /* digits typed: PIN, ticket number, date (DDMMYYYYHHMM) */
 	char pin1[MENU_ENTRY_MAX + 1];  /* first-boot: the PIN typed first */
 	char text[128];           /* office name being typed (NFC UTF-8) */
 	ime_t *ime;               /* for the office name */
@@ -153,6 +153,9 @@ void menu_first_boot(menu_t *m, session_t *s);
 /* Show a message (i18n key, {detail} = arg) on the menu's current screen,
  * e.g. why the first-boot screen came back. */
 void menu_notice(menu_t *m, const char *key, const char *arg);
+
+/* Vietnam time as staff write it: "dd/mm/yyyy hh:mm". */
+void menu_format_time(int64_t utc_ms, char *buf, size_t cap);
 
 /* The i18n key of a printer state's sentence ("menu.printer_*"). */
 const char *menu_printer_key(printer_state_t st);

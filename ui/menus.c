@@ -154,17 +154,16 @@ static void dots(ml_t *l)
 
 static void now_text(ml_t *l, const char *key)
 {
-	char iso[40], shown[32], msg[256];
-	kclock_format_iso(kclock_now(l->s->clock), iso, sizeof iso);
-	snprintf(shown, sizeof shown, "%.10s %.5s", iso, iso + 11);
+	char shown[32], msg[256];
+	menu_format_time(kclock_now(l->s->clock), shown, sizeof shown);
 	i18n_format(msg, sizeof msg, T(l, key), "time", shown, NULL);
 	body(l, msg);
 }
 
-/* "2026-01-0_ __:__" from the digits typed so far. */
+/* "05/01/2___ __:__" from the digits typed so far, day first. */
 static void date_entry(ml_t *l)
 {
-	static const char tmpl[] = "____-__-__ __:__";
+	static const char tmpl[] = "__/__/____ __:__";
 	char shown[sizeof tmpl];
 	memcpy(shown, tmpl, sizeof tmpl);
 	const char *e = l->m->entry;

@@ -300,7 +300,7 @@ int main(int argc, char **argv)
 	render("clock helper fails");
 	keys("202601051030");
 	tap("next");
-	render("clock other order");
+	render("clock typed year first (refused)");
 
 	open_menu(STAFF_TECH);
 	render("tech home");
