@@ -265,7 +265,7 @@ static bool digit_view(const menu_t *m, screen_t scr)
 	if (scr == SCR_PIN)
 		return true;
 	switch (m->view) {
-	case MV_REPRINT: case MV_CLOCK: case MV_HOURS: case FB_STAFF_PIN: case FB_STAFF_PIN2:
+	case MV_REPRINT: case MV_CLOCK: case MV_HOURS: case MV_RESET: case FB_STAFF_PIN: case FB_STAFF_PIN2:
 	case FB_TECH_PIN: case FB_TECH_PIN2: case FB_CLOCK_SET:
 		return true;
 	default:
@@ -726,8 +726,9 @@ static void factory_reset(menu_t *m, session_t *s)
 	mfile_sync_dir(m->env.data_dir, 1);
 	if (m->env.staff)
 		staff_wipe(m->env.staff);
-	if (m->env.factory_reset)
-		m->env.factory_reset(m->env.ctx);
+	/* The ticket ledger stays: people may be waiting with today's numbers,
+	 * and the next ticket continues today's sequence (it holds no personal
+	 * data, only numbers and counts). */
 	bool restart = m->env.reload_config && m->env.reload_config(m->env.ctx) != KIOSK_OK;
 	log_info("factory reset from the technician menu");
 	m->first_boot = false;
@@ -1131,8 +1132,27 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 	case MV_RESET:
 		if (!tech)
 			return false;
-		if (strcmp(t, "reset-confirm") == 0) {
-			factory_reset(m, s);
+		if (strcmp(t, "reset-confirm") == 0 || next) {
+			/* The technician PIN again, checked (and counted) like the
+			 * PIN screen, before anything is erased. */
+			staff_role_t role = STAFF_NONE;
+			int64_t wait = 0;
+			int rc = m->env.staff ? staff_check(m->env.staff, m->entry, &role, &wait)
+					      : KIOSK_ENOENT;
+			clear_entry(m);
+			if (rc == KIOSK_OK && role == STAFF_TECH) {
+				factory_reset(m, s);
+				return true;
+			}
+			if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
+				char mins[24];
+				snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
+				set_msg(m, "menu.pin_locked", true, mins);
+			} else {
+				set_msg(m, "menu.reset_pin_wrong", true, NULL);
+			}
+			log_warn("factory reset refused: not the technician PIN");
+			bump(s);
 			return true;
 		}
 		return false;

@@ -53,8 +53,6 @@ typedef struct {
 	int (*reload_config)(void *ctx);
 	/* Draw the current frame now (progress during a blocking install). */
 	void (*redraw)(void *ctx);
-	/* Factory reset of what the app holds open (ledger): KIOSK_OK. */
-	int (*factory_reset)(void *ctx);
 	void *ctx;
 } menu_env_t;
 

@@ -508,14 +508,20 @@ static void view_calibrate(ml_t *l)
 	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
 }
 
+/* Factory reset: what goes and what stays, then the technician PIN again
+ * and the button that erases. */
 static void view_reset(ml_t *l)
 {
-	bottom_bar(l, T(l, "menu.back"), NULL);
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.reset_confirm"));
+	keypad_column(l);
+	int top = l->y;
 	title(l, T(l, "menu.reset_title"));
 	body(l, T(l, "menu.reset_text"));
-	ui_item_t it[1] = {{"reset-confirm", T(l, "menu.reset_confirm"), 0}};
-	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
-	l->y += ui_button_row(&l->u, area, it, 1, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+	if (!l->m->msg_key) /* a message says what to type instead */
+		body(l, T(l, "menu.reset_pin"));
+	dots(l);
+	message(l);
+	keypad(l, top);
 }
 
 static void scr_menu(ml_t *l, bool tech)
