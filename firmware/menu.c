@@ -215,6 +215,13 @@ void menu_open_pin(menu_t *m, session_t *s)
 		return;
 	session_reset(s); /* a citizen's answers are gone before the PIN screen */
 	menu_wipe(m);
+	if (m->env.staff && !staff_configured(m->env.staff)) {
+		/* No PINs yet (a window or headless run on a new data folder):
+		 * a PIN screen could never open, the set-up can. */
+		log_info("no PINs set: the set-up opens instead of the PIN screen");
+		menu_first_boot(m, s);
+		return;
+	}
 	show(m, s, SCR_PIN);
 }
 

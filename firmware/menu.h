@@ -4,8 +4,8 @@
  * to menu_tap / menu_key_*; ui/menus.c draws them from this state.
  *
  * A citizen who finds the PIN screen learns nothing and changes nothing:
- * the screen is neutral, any wrong PIN (or no PIN set at all) only says
- * "wrong PIN", typed digits are wiped on every answer and whenever the
+ * the screen is neutral, any wrong PIN only says "wrong PIN" (with no PIN
+ * set at all the gesture opens the first-boot set-up instead), typed digits are wiped on every answer and whenever the
  * session ends, and the menus time out back to Welcome with the session's
  * idle limit. Everything the menus change goes through the PIN store, the
  * local configuration layer, the ledger (reprints) or the updater. */
@@ -144,7 +144,8 @@ bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone);
  * itself, which needs raw positions). */
 void menu_correct(const menu_t *m, const session_t *s, int *x, int *y);
 /* Ctrl+Alt+M, or the corner sequence: wipe any citizen session and show the
- * PIN screen (not while printing, updating or in set-up). */
+ * PIN screen (not while printing, updating or in set-up); the first-boot
+ * set-up instead when no PINs are set yet. */
 void menu_open_pin(menu_t *m, session_t *s);
 /* Start the first-boot set-up. */
 void menu_first_boot(menu_t *m, session_t *s);

@@ -27,6 +27,18 @@ fail() { echo "FAIL: $*"; exit 1; }
 printf 'expect screen welcome\n' > "$TESTS_TMP/w.kss"
 run "$TESTS_TMP/plain" "$TESTS_TMP/w.kss" 2>/dev/null || fail "headless run did not start at Welcome"
 [ -e "$TESTS_TMP/plain/staff.json" ] && fail "a PIN store appeared without set-up"
+# There, with no PINs, the corners (or Ctrl+Alt+M) open the set-up, not a PIN
+# screen no PIN could ever open (a window run on a new data folder).
+cat > "$TESTS_TMP/nopins.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+expect screen first-boot
+expect text "bước 1/5"
+K
+run "$TESTS_TMP/plain" "$TESTS_TMP/nopins.kss" 2>"$TESTS_TMP/nopins.err" ||
+	{ cat "$TESTS_TMP/nopins.err"; fail "no PINs: the corners did not open the set-up"; }
 
 run "$D" "$S/menus_first_boot.kss" --first-boot 2>"$TESTS_TMP/fb.err" ||
 	{ cat "$TESTS_TMP/fb.err"; fail "first boot"; }
