@@ -688,6 +688,22 @@ void app_watchdog(app_t *a)
 	}
 }
 
+/* X11 and Wayland: the loop waits inside SDL_WaitEventTimeout, which
+ * retries its poll when a signal interrupts it, so the signal pipe is
+ * watched by this thread instead: a byte there (a signal, or the loop's own
+ * stop) pushes an event, which wakes SDL's wait at once. (SDL_PushEvent is
+ * not safe in a signal handler; from a thread it is.) */
+static int sig_watch(void *unused)
+{
+	(void)unused;
+	struct pollfd p = {.fd = sig_pipe[0], .events = POLLIN};
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	SDL_Event e = {.type = SDL_QUIT};
+	SDL_PushEvent(&e);
+	return 0;
+}
+
 static void main_loop(app_t *a)
 {
 	evdev_t ev = {.n = 0, .inotify = -1};
@@ -700,6 +716,8 @@ static void main_loop(app_t *a)
 			inotify_add_watch(ev.inotify, "/dev/input", IN_CREATE | IN_DELETE);
 	}
 	a->wd_ms = sdnotify_watchdog_ms();
+	SDL_Thread *watch = waits && sig_pipe[0] >= 0 ? SDL_CreateThread(sig_watch, "kiosk-signals", NULL)
+						      : NULL;
 	while (!a->quit && !got_signal) {
 		app_step(a);
 		if (a->quit || got_signal)
@@ -752,6 +770,12 @@ static void main_loop(app_t *a)
 				;
 			evdev_scan(&ev);
 		}
+	}
+	if (watch) {
+		char c = 0;
+		ssize_t r = write(sig_pipe[1], &c, 1); /* ends the watch if no signal did */
+		(void)r;
+		SDL_WaitThread(watch, NULL);
 	}
 	for (int i = 0; i < ev.n; i++)
 		close(ev.fds[i]);

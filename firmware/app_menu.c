@@ -1,7 +1,6 @@
 /* app_menu.c - wires the staff menus (firmware/menu.c) into the kiosk
  * program: the PIN store, the hooks the menus call (set the clock, reload
- * the configuration, redraw during an install, factory reset of the
- * ledger), and where the updater, the stick and the export mount live.
+ * the configuration, redraw during an install), and where the updater, the stick and the export mount live.
  *
  * Locations (environment, set by the systemd unit on the board):
  *   KIOSK_ROOT          the updater's root (set by kiosk-launcher)
@@ -99,23 +98,6 @@ static void hook_redraw(void *ctx)
 	app_watchdog(a); /* an install can take minutes on the loop's thread */
 }
 
-static int hook_factory_reset(void *ctx)
-{
-	app_t *a = ctx;
-	/* The ledger is closed cleanly, removed, and a new one opened. */
-	tickets_close(a->tickets);
-	a->tickets = NULL;
-	static const char *const files[] = {"ledger.db", "ledger.db-wal", "ledger.db-shm", "ledger.db-confirm"};
-	for (size_t i = 0; i < KIOSK_ARRAY_LEN(files); i++) {
-		char p[1200];
-		snprintf(p, sizeof p, "%s/%s", a->data, files[i]);
-		unlink(p);
-	}
-	int rc = app_open_tickets(a);
-	menu_set_tickets(a->menu, a->tickets);
-	return rc;
-}
-
 int app_menu_setup(app_t *a)
 {
 	char err[1400] = "";
@@ -165,7 +147,7 @@ int app_menu_setup(app_t *a)
 		.mount_helper = getenv("KIOSK_MOUNT_HELPER"),
 		.stick_service = service && service[0] ? svc : NULL,
 		.set_clock = hook_set_clock, .reload_config = hook_reload, .redraw = hook_redraw,
-		.factory_reset = hook_factory_reset, .ctx = a,
+		.ctx = a,
 	};
 	a->menu = menu_create(&env);
 	if (!a->menu)

@@ -122,8 +122,45 @@ static void clear_entry(menu_t *m)
 static void set_msg(menu_t *m, const char *key, bool error, const char *arg)
 {
 	m->msg_key = key;
+	m->msg_arg_key = NULL;
 	m->msg_error = error;
 	snprintf(m->msg_arg, sizeof m->msg_arg, "%s", arg ? arg : "");
+}
+
+const char *menu_printer_key(printer_state_t st)
+{
+	static const char *const k[PRINTER_STATE_COUNT] = {
+		[PRINTER_OK] = "menu.printer_ok", [PRINTER_NEAR_END] = "menu.printer_near_end",
+		[PRINTER_PAPER_OUT] = "menu.printer_paper_out",
+		[PRINTER_COVER_OPEN] = "menu.printer_cover_open",
+		[PRINTER_OFFLINE] = "menu.printer_offline",
+		[PRINTER_NO_PRINTER] = "menu.printer_none",
+		[PRINTER_NOT_RESPONDING] = "menu.printer_not_responding",
+	};
+	return (unsigned)st < PRINTER_STATE_COUNT && k[st] ? k[st] : "menu.printer_offline";
+}
+
+void menu_format_time(int64_t utc_ms, char *buf, size_t cap)
+{
+	char iso[40];
+	kclock_format_iso(utc_ms, iso, sizeof iso); /* YYYY-MM-DDTHH:MM:SS+07:00 */
+	snprintf(buf, cap, "%.2s/%.2s/%.4s %.5s", iso + 8, iso + 5, iso, iso + 11);
+}
+
+/* A failure on a staff screen: the message (what to do) is chosen by the
+ * error code; the system's or the updater's own words go to kiosk.log only. */
+static void set_fail(menu_t *m, const char *key, const char *what, int rc, const char *detail)
+{
+	set_msg(m, key, true, NULL);
+	log_warn("%s: %s%s%s", what, kiosk_strerror(rc), detail && detail[0] ? ": " : "",
+		 detail ? detail : "");
+}
+
+/* The updater needs its root (KIOSK_ROOT, set by kiosk-launcher) or the
+ * board's stick service; a kiosk started by hand has neither. */
+static bool updater_here(const menu_t *m)
+{
+	return m->env.stick_service || (m->env.update_root && m->env.update_root[0]);
 }
 
 void menu_wipe(menu_t *m)
@@ -178,6 +215,13 @@ void menu_open_pin(menu_t *m, session_t *s)
 		return;
 	session_reset(s); /* a citizen's answers are gone before the PIN screen */
 	menu_wipe(m);
+	if (m->env.staff && !staff_configured(m->env.staff)) {
+		/* No PINs yet (a window or headless run on a new data folder):
+		 * a PIN screen could never open, the set-up can. */
+		log_info("no PINs set: the set-up opens instead of the PIN screen");
+		menu_first_boot(m, s);
+		return;
+	}
 	show(m, s, SCR_PIN);
 }
 
@@ -228,7 +272,7 @@ static bool digit_view(const menu_t *m, screen_t scr)
 	if (scr == SCR_PIN)
 		return true;
 	switch (m->view) {
-	case MV_REPRINT: case MV_CLOCK: case MV_HOURS: case FB_STAFF_PIN: case FB_STAFF_PIN2:
+	case MV_REPRINT: case MV_CLOCK: case MV_HOURS: case MV_RESET: case FB_STAFF_PIN: case FB_STAFF_PIN2:
 	case FB_TECH_PIN: case FB_TECH_PIN2: case FB_CLOCK_SET:
 		return true;
 	default:
@@ -311,23 +355,25 @@ static void reprint(menu_t *m, session_t *s)
 	} else if (rc == KIOSK_ENOENT || r.rc == KIOSK_ENOENT) {
 		set_msg(m, "menu.reprint_unknown", true, number);
 	} else {
-		set_msg(m, "menu.reprint_failed", true, printer_state_name(r.printer));
+		set_msg(m, "menu.reprint_failed", true, NULL);
+		m->msg_arg_key = menu_printer_key(r.printer);
 		log_warn("reprint of %s failed: %s", number, kiosk_strerror(rc ? rc : r.rc));
 	}
 	bump(s);
 }
 
-/* YYYYMMDDHHMM (Vietnam time) -> UTC ms. */
+/* DDMMYYYYHHMM (Vietnam time, day first as people write it: dd/mm/yyyy
+ * hh:mm) -> UTC ms. */
 static int parse_entry_time(const char *e, int64_t *utc)
 {
 	if (strlen(e) != 12)
 		return KIOSK_EINVAL;
 	char iso[32];
-	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:00+07:00", e, e + 4, e + 6, e + 8,
+	snprintf(iso, sizeof iso, "%.4s-%.2s-%.2sT%.2s:%.2s:00+07:00", e + 4, e + 2, e, e + 8,
 		 e + 10);
 	if (kclock_parse_iso(iso, utc) != KIOSK_OK)
 		return KIOSK_EINVAL;
-	int year = atoi((char[5]){e[0], e[1], e[2], e[3], 0});
+	int year = atoi((char[5]){e[4], e[5], e[6], e[7], 0});
 	if (year < 2024 || year > 2099)
 		return KIOSK_ERANGE;
 	return KIOSK_OK;
@@ -345,7 +391,7 @@ static bool set_clock(menu_t *m, session_t *s)
 	}
 	rc = m->env.set_clock ? m->env.set_clock(m->env.ctx, utc) : KIOSK_ENOENT;
 	if (rc != KIOSK_OK) {
-		set_msg(m, "menu.clock_failed", true, kiosk_strerror(rc));
+		set_msg(m, "menu.clock_failed", true, NULL);
 		log_error("setting the clock failed: %s", kiosk_strerror(rc));
 		bump(s);
 		return false;
@@ -362,7 +408,7 @@ static bool set_clock(menu_t *m, session_t *s)
 	log_info("clock set by staff to %s", iso);
 	clear_entry(m);
 	char shown[32];
-	snprintf(shown, sizeof shown, "%.10s %.5s", iso, iso + 11);
+	menu_format_time(utc, shown, sizeof shown);
 	set_msg(m, "menu.clock_done", false, shown);
 	bump(s);
 	return true;
@@ -373,12 +419,23 @@ static bool set_clock(menu_t *m, session_t *s)
 static void scan(menu_t *m, session_t *s)
 {
 	char err[256] = "";
-	int rc = menu_upd_scan(&m->env, m->cands, MENU_MAX_CANDS, &m->ncands, err, sizeof err);
+	int rc = updater_here(m) || !menu_upd_available()
+		 ? menu_upd_scan(&m->env, m->cands, MENU_MAX_CANDS, &m->ncands, err, sizeof err)
+		 : (m->ncands = 0, KIOSK_ENOENT);
 	m->scanned = true;
+	for (int i = 0; rc == KIOSK_OK && i < m->ncands; i++)
+		if (!m->cands[i].newer && m->cands[i].reason[0])
+			log_info("update stick: %s: %s", m->cands[i].name, m->cands[i].reason);
 	if (!menu_upd_available())
 		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (!updater_here(m))
+		set_fail(m, "menu.update_not_here", "update scan", KIOSK_ENOENT, "no KIOSK_ROOT");
+	else if (rc == KIOSK_ETIMEOUT)
+		set_fail(m, "menu.stick_no_answer", "update scan", rc, err);
+	else if (rc == KIOSK_ENODEV || rc == KIOSK_ENOENT)
+		set_fail(m, "menu.update_no_stick", "update scan", rc, err);
 	else if (rc != KIOSK_OK)
-		set_msg(m, "menu.update_scan_failed", true, err);
+		set_fail(m, "menu.update_scan_failed", "update scan", rc, err);
 	else if (m->ncands == 0)
 		set_msg(m, "menu.update_none", false, NULL);
 	else
@@ -427,13 +484,20 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 	if (m->env.redraw)
 		m->env.redraw(m->env.ctx);
 	char msg[256] = "", err[256] = "";
-	int rc = menu_upd_install(&m->env, reinstall, progress, &p, msg, sizeof msg, err, sizeof err);
+	int rc = updater_here(m) || !menu_upd_available()
+		 ? menu_upd_install(&m->env, reinstall, progress, &p, msg, sizeof msg, err, sizeof err)
+		 : KIOSK_ENOENT;
 	if (rc == KIOSK_OK) {
-		set_msg(m, "menu.update_done", false, msg);
+		set_msg(m, "menu.update_done", false, NULL);
 		log_info("update installed from the technician menu: %s", msg);
 	} else {
-		set_msg(m, "menu.update_failed", true, err);
-		log_warn("update from the technician menu refused: %s", err);
+		const char *k = !menu_upd_available() ? "menu.updater_missing"
+			: !updater_here(m) ? "menu.update_not_here"
+			: rc == KIOSK_ENODEV || rc == KIOSK_ETIMEOUT ? "menu.stick_no_answer"
+			: rc == KIOSK_EPERM ? "menu.update_refused"
+			: rc == KIOSK_ECORRUPT || rc == KIOSK_EINVAL ? "menu.update_damaged"
+			: rc == KIOSK_ENOSPC ? "menu.update_full" : "menu.update_failed";
+		set_fail(m, k, "update from the technician menu refused", rc, err);
 	}
 	m->scanned = false;
 	show(m, s, SCR_TECH_MENU);
@@ -444,12 +508,16 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 static void load_versions(menu_t *m, session_t *s)
 {
 	char err[256] = "";
-	int rc = menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
-				 sizeof m->last_failure, err, sizeof err);
+	int rc = updater_here(m) || !menu_upd_available()
+		 ? menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
+				   sizeof m->last_failure, err, sizeof err)
+		 : (m->nslots = 0, KIOSK_ENOENT);
 	if (!menu_upd_available())
 		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (!updater_here(m))
+		set_fail(m, "menu.update_not_here", "slot states", KIOSK_ENOENT, "no KIOSK_ROOT");
 	else if (rc != KIOSK_OK)
-		set_msg(m, "menu.versions_failed", true, err);
+		set_fail(m, "menu.versions_failed", "slot states", rc, err);
 	bump(s);
 }
 
@@ -484,7 +552,11 @@ static void export_now(menu_t *m, session_t *s)
 		snprintf(n, sizeof n, "%d", files);
 		set_msg(m, "menu.export_done", false, n);
 	} else {
-		set_msg(m, "menu.export_failed", true, err);
+		set_fail(m, rc == KIOSK_ENODEV ? "menu.export_no_stick"
+			 : rc == KIOSK_ETIMEOUT ? "menu.stick_no_answer"
+			 : rc == KIOSK_ENOSPC ? "menu.export_full"
+			 : rc == KIOSK_EROFS || rc == KIOSK_EPERM ? "menu.export_readonly"
+			 : "menu.export_failed", "export", rc, err);
 	}
 	bump(s);
 }
@@ -661,8 +733,9 @@ static void factory_reset(menu_t *m, session_t *s)
 	mfile_sync_dir(m->env.data_dir, 1);
 	if (m->env.staff)
 		staff_wipe(m->env.staff);
-	if (m->env.factory_reset)
-		m->env.factory_reset(m->env.ctx);
+	/* The ticket ledger stays: people may be waiting with today's numbers,
+	 * and the next ticket continues today's sequence (it holds no personal
+	 * data, only numbers and counts). */
 	bool restart = m->env.reload_config && m->env.reload_config(m->env.ctx) != KIOSK_OK;
 	log_info("factory reset from the technician menu");
 	m->first_boot = false;
@@ -763,7 +836,7 @@ static void fb_pin(menu_t *m, session_t *s, staff_role_t role, bool confirm)
 	explicit_bzero(m->pin1, sizeof m->pin1);
 	if (rc != KIOSK_OK) {
 		to_view(m, s, role == STAFF_STAFF ? FB_STAFF_PIN : FB_TECH_PIN);
-		set_msg(m, "menu.pin_save_failed", true, kiosk_strerror(rc));
+		set_fail(m, "menu.pin_save_failed", "PIN not saved", rc, NULL);
 		return;
 	}
 	log_info("%s PIN set", role == STAFF_TECH ? "technician" : "staff");
@@ -919,8 +992,10 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			m->paper = st;
 			if (rc == KIOSK_OK)
 				set_msg(m, "menu.test_page_done", false, NULL);
-			else
-				set_msg(m, "menu.test_page_failed", true, printer_state_name(st));
+			else {
+				set_msg(m, "menu.test_page_failed", true, NULL);
+				m->msg_arg_key = menu_printer_key(st);
+			}
 			log_info("test page: %s", rc == KIOSK_OK ? "printed" : printer_state_name(st));
 			bump(s);
 			return true;
@@ -960,12 +1035,19 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 			}
 			m->confirm = false;
 			char err[256] = "";
-			int rc = menu_upd_rollback(&m->env, err, sizeof err);
+			int rc = updater_here(m) ? menu_upd_rollback(&m->env, err, sizeof err)
+						 : KIOSK_ENOENT;
 			load_versions(m, s);
 			if (rc == KIOSK_OK)
 				set_msg(m, "menu.rollback_done", false, NULL);
+			else if (!menu_upd_available())
+				set_msg(m, "menu.updater_missing", true, NULL);
+			else if (!updater_here(m))
+				set_fail(m, "menu.update_not_here", "roll back", rc, "no KIOSK_ROOT");
 			else
-				set_msg(m, "menu.rollback_failed", true, err);
+				set_fail(m, rc == KIOSK_EINVAL || rc == KIOSK_ENOENT || rc == KIOSK_EPERM
+					 ? "menu.rollback_none" : "menu.rollback_failed",
+					 "roll back", rc, err);
 			bump(s);
 			return true;
 		}
@@ -1056,8 +1138,27 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 	case MV_RESET:
 		if (!tech)
 			return false;
-		if (strcmp(t, "reset-confirm") == 0) {
-			factory_reset(m, s);
+		if (strcmp(t, "reset-confirm") == 0 || next) {
+			/* The technician PIN again, checked (and counted) like the
+			 * PIN screen, before anything is erased. */
+			staff_role_t role = STAFF_NONE;
+			int64_t wait = 0;
+			int rc = m->env.staff ? staff_check(m->env.staff, m->entry, &role, &wait)
+					      : KIOSK_ENOENT;
+			clear_entry(m);
+			if (rc == KIOSK_OK && role == STAFF_TECH) {
+				factory_reset(m, s);
+				return true;
+			}
+			if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
+				char mins[24];
+				snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
+				set_msg(m, "menu.pin_locked", true, mins);
+			} else {
+				set_msg(m, "menu.reset_pin_wrong", true, NULL);
+			}
+			log_warn("factory reset refused: not the technician PIN");
+			bump(s);
 			return true;
 		}
 		return false;
@@ -1101,9 +1202,32 @@ bool menu_tap(menu_t *m, session_t *s, const char *t)
 	}
 }
 
+/* A series letter of the catalogue, upper case; 0 when there is none. */
+static char series_letter(const menu_t *m, char c)
+{
+	if (c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	for (size_t i = 0; m->env.cat && i < catalog_group_count(m->env.cat); i++)
+		if (catalog_group_at(m->env.cat, i)->letter == c)
+			return c;
+	return 0;
+}
+
 void menu_key_char(menu_t *m, session_t *s, char c)
 {
 	session_activity(s);
+	if ((s->screen == SCR_STAFF_MENU || s->screen == SCR_TECH_MENU) && m->view == MV_REPRINT &&
+	    !(c >= '0' && c <= '9')) {
+		/* "B011" typed on a keyboard: the letter picks the series, the
+		 * digits typed before or after it stay. */
+		char l = series_letter(m, c);
+		if (l) {
+			m->series = l;
+			m->msg_key = NULL;
+			bump(s);
+		}
+		return;
+	}
 	if (digit_view(m, s->screen)) {
 		if (c >= '0' && c <= '9')
 			add_digit(m, s, c);

@@ -4,8 +4,8 @@
  * to menu_tap / menu_key_*; ui/menus.c draws them from this state.
  *
  * A citizen who finds the PIN screen learns nothing and changes nothing:
- * the screen is neutral, any wrong PIN (or no PIN set at all) only says
- * "wrong PIN", typed digits are wiped on every answer and whenever the
+ * the screen is neutral, any wrong PIN only says "wrong PIN" (with no PIN
+ * set at all the gesture opens the first-boot set-up instead), typed digits are wiped on every answer and whenever the
  * session ends, and the menus time out back to Welcome with the session's
  * idle limit. Everything the menus change goes through the PIN store, the
  * local configuration layer, the ledger (reprints) or the updater. */
@@ -53,8 +53,6 @@ typedef struct {
 	int (*reload_config)(void *ctx);
 	/* Draw the current frame now (progress during a blocking install). */
 	void (*redraw)(void *ctx);
-	/* Factory reset of what the app holds open (ledger): KIOSK_OK. */
-	int (*factory_reset)(void *ctx);
 	void *ctx;
 } menu_env_t;
 
@@ -92,14 +90,15 @@ typedef struct menu {
 	menu_env_t env;
 	staff_role_t role;        /* who opened the menu (STAFF_NONE on the PIN screen) */
 	menu_view_t view;
-	char entry[MENU_ENTRY_MAX + 1]; /* digits typed: PIN, ticket number, date */
+	char entry[MENU_ENTRY_MAX + 1]; /* digits typed: PIN, ticket number, date (DDMMYYYYHHMM) */
 	char pin1[MENU_ENTRY_MAX + 1];  /* first-boot: the PIN typed first */
 	char text[128];           /* office name being typed (NFC UTF-8) */
 	ime_t *ime;               /* for the office name */
 	kb_mode_t kb;
 	char series;              /* reprint: chosen series letter */
 	const char *msg_key;      /* result or error message (i18n key), NULL = none */
-	char msg_arg[300];        /* {detail} of the message */
+	char msg_arg[300];        /* {detail} of the message: data only (numbers, a file name) */
+	const char *msg_arg_key;  /* or an i18n key whose text is the {detail}, NULL = none */
 	bool msg_error;
 	bool confirm;             /* a second tap confirms (rollback, reset) */
 	int page;                 /* procedures list page */
@@ -145,13 +144,20 @@ bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone);
  * itself, which needs raw positions). */
 void menu_correct(const menu_t *m, const session_t *s, int *x, int *y);
 /* Ctrl+Alt+M, or the corner sequence: wipe any citizen session and show the
- * PIN screen (not while printing, updating or in set-up). */
+ * PIN screen (not while printing, updating or in set-up); the first-boot
+ * set-up instead when no PINs are set yet. */
 void menu_open_pin(menu_t *m, session_t *s);
 /* Start the first-boot set-up. */
 void menu_first_boot(menu_t *m, session_t *s);
 /* Show a message (i18n key, {detail} = arg) on the menu's current screen,
  * e.g. why the first-boot screen came back. */
 void menu_notice(menu_t *m, const char *key, const char *arg);
+
+/* Vietnam time as staff write it: "dd/mm/yyyy hh:mm". */
+void menu_format_time(int64_t utc_ms, char *buf, size_t cap);
+
+/* The i18n key of a printer state's sentence ("menu.printer_*"). */
+const char *menu_printer_key(printer_state_t st);
 
 /* Taps and keys on the menus' screens. True when handled. */
 bool menu_tap(menu_t *m, session_t *s, const char *target);

@@ -66,7 +66,8 @@ static void message_box(ml_t *l, bool compact)
 	if (!m->msg_key)
 		return;
 	char msg[600];
-	i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail", m->msg_arg, NULL);
+	i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail",
+		    m->msg_arg_key ? T(l, m->msg_arg_key) : m->msg_arg, NULL);
 	int pad = compact ? l->a.gap / 2 : l->a.gap;
 	color_role_t bg = m->msg_error ? C_ERROR_BG : C_BANNER_BG;
 	color_role_t fg = m->msg_error ? C_ERROR_TEXT : C_BANNER_TEXT;
@@ -103,15 +104,18 @@ static void keypad(ml_t *l, int top)
 	int k = l->a.numkey_px, g = l->a.gap;
 	int x0 = l->pad_x ? l->pad_x : l->left + (width(l) - keypad_width(l)) / 2;
 	int y0 = l->pad_x ? top : l->y;
+	/* The last row: 0, then the delete key two keys wide (its word,
+	 * "Delete" in English, does not fit one key). */
 	static const char *const ids[12] = {"key-1", "key-2", "key-3", "key-4", "key-5", "key-6",
-					    "key-7", "key-8", "key-9", "key-backspace", "key-0",
+					    "key-7", "key-8", "key-9", "key-0", "key-backspace",
 					    NULL};
-	static const char *const labels[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", NULL,
-					       "0", NULL};
+	static const char *const labels[12] = {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0",
+					       NULL, NULL};
 	for (int i = 0; i < 12; i++) {
 		if (!ids[i])
 			continue;
-		ui_rect_t r = {x0 + (i % 3) * (k + g), y0 + (i / 3) * (k + g), k, k};
+		ui_rect_t r = {x0 + (i % 3) * (k + g), y0 + (i / 3) * (k + g), i == 10 ? 2 * k + g : k,
+			       k};
 		ui_button(&l->u, r, ids[i], labels[i] ? labels[i] : T(l, "kb.backspace"),
 			  TGT_NUMKEY);
 	}
@@ -150,17 +154,16 @@ static void dots(ml_t *l)
 
 static void now_text(ml_t *l, const char *key)
 {
-	char iso[40], shown[32], msg[256];
-	kclock_format_iso(kclock_now(l->s->clock), iso, sizeof iso);
-	snprintf(shown, sizeof shown, "%.10s %.5s", iso, iso + 11);
+	char shown[32], msg[256];
+	menu_format_time(kclock_now(l->s->clock), shown, sizeof shown);
 	i18n_format(msg, sizeof msg, T(l, key), "time", shown, NULL);
 	body(l, msg);
 }
 
-/* "2026-01-0_ __:__" from the digits typed so far. */
+/* "05/01/2___ __:__" from the digits typed so far, day first. */
 static void date_entry(ml_t *l)
 {
-	static const char tmpl[] = "____-__-__ __:__";
+	static const char tmpl[] = "__/__/____ __:__";
 	char shown[sizeof tmpl];
 	memcpy(shown, tmpl, sizeof tmpl);
 	const char *e = l->m->entry;
@@ -255,19 +258,6 @@ static void view_reprint(ml_t *l)
 	keypad(l, top);
 }
 
-static const char *printer_key(printer_state_t st)
-{
-	static const char *const k[PRINTER_STATE_COUNT] = {
-		[PRINTER_OK] = "menu.printer_ok", [PRINTER_NEAR_END] = "menu.printer_near_end",
-		[PRINTER_PAPER_OUT] = "menu.printer_paper_out",
-		[PRINTER_COVER_OPEN] = "menu.printer_cover_open",
-		[PRINTER_OFFLINE] = "menu.printer_offline",
-		[PRINTER_NO_PRINTER] = "menu.printer_none",
-		[PRINTER_NOT_RESPONDING] = "menu.printer_not_responding",
-	};
-	return (unsigned)st < PRINTER_STATE_COUNT ? k[st] : "menu.printer_offline";
-}
-
 static void view_paper(ml_t *l)
 {
 	bottom_bar(l, T(l, "menu.back"), T(l, "menu.refresh"));
@@ -278,7 +268,7 @@ static void view_paper(ml_t *l)
 		return;
 	}
 	printer_state_t st = l->m->paper;
-	text(l, T(l, printer_key(st)), FONT_BOLD, l->a.body_px,
+	text(l, T(l, menu_printer_key(st)), FONT_BOLD, l->a.body_px,
 	     st == PRINTER_OK ? C_TEXT : C_TEXT);
 	if (st == PRINTER_NEAR_END || st == PRINTER_PAPER_OUT)
 		body(l, T(l, "menu.paper_advice"));
@@ -307,11 +297,6 @@ static void view_update(ml_t *l)
 	bottom_bar(l, T(l, "menu.back"), T(l, "menu.update_install"));
 	title(l, T(l, "menu.update_title"));
 	char line[600];
-	if (!m->env.stick_service) { /* on a board the service holds the stick */
-		i18n_format(line, sizeof line, T(l, "menu.update_stick"), "path",
-			    m->env.stick_dir ? m->env.stick_dir : "", NULL);
-		body(l, line);
-	}
 	for (int i = 0; i < m->ncands; i++) {
 		const menu_cand_t *c = &m->cands[i];
 		const char *k = c->newer ? "menu.cand_newer" : c->candidate ? "menu.cand_not_newer"
@@ -376,7 +361,8 @@ static void text_view(ml_t *l, const char *label)
 	const char *t = label;
 	color_role_t fg = C_TEXT, bg = C_BG;
 	if (m->msg_key) {
-		i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail", m->msg_arg, NULL);
+		i18n_format(msg, sizeof msg, T(l, m->msg_key), "detail",
+			    m->msg_arg_key ? T(l, m->msg_arg_key) : m->msg_arg, NULL);
 		t = msg;
 		lw = width(l) / 2;
 		fg = m->msg_error ? C_ERROR_TEXT : C_BANNER_TEXT;
@@ -522,14 +508,20 @@ static void view_calibrate(ml_t *l)
 	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
 }
 
+/* Factory reset: what goes and what stays, then the technician PIN again
+ * and the button that erases. */
 static void view_reset(ml_t *l)
 {
-	bottom_bar(l, T(l, "menu.back"), NULL);
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.reset_confirm"));
+	keypad_column(l);
+	int top = l->y;
 	title(l, T(l, "menu.reset_title"));
 	body(l, T(l, "menu.reset_text"));
-	ui_item_t it[1] = {{"reset-confirm", T(l, "menu.reset_confirm"), 0}};
-	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
-	l->y += ui_button_row(&l->u, area, it, 1, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+	if (!l->m->msg_key) /* a message says what to type instead */
+		body(l, T(l, "menu.reset_pin"));
+	dots(l);
+	message(l);
+	keypad(l, top);
 }
 
 static void scr_menu(ml_t *l, bool tech)

@@ -27,6 +27,18 @@ fail() { echo "FAIL: $*"; exit 1; }
 printf 'expect screen welcome\n' > "$TESTS_TMP/w.kss"
 run "$TESTS_TMP/plain" "$TESTS_TMP/w.kss" 2>/dev/null || fail "headless run did not start at Welcome"
 [ -e "$TESTS_TMP/plain/staff.json" ] && fail "a PIN store appeared without set-up"
+# There, with no PINs, the corners (or Ctrl+Alt+M) open the set-up, not a PIN
+# screen no PIN could ever open (a window run on a new data folder).
+cat > "$TESTS_TMP/nopins.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+expect screen first-boot
+expect text "bước 1/5"
+K
+run "$TESTS_TMP/plain" "$TESTS_TMP/nopins.kss" 2>"$TESTS_TMP/nopins.err" ||
+	{ cat "$TESTS_TMP/nopins.err"; fail "no PINs: the corners did not open the set-up"; }
 
 run "$D" "$S/menus_first_boot.kss" --first-boot 2>"$TESTS_TMP/fb.err" ||
 	{ cat "$TESTS_TMP/fb.err"; fail "first boot"; }
@@ -154,7 +166,9 @@ K
 KIOSK_EXPORT="$TESTS_TMP/absent" run "$D" "$TESTS_TMP/noexp.kss" 2>/dev/null ||
 	fail "export to a missing stick not reported"
 
-# Factory reset: PINs, local settings and the ledger go; set-up again.
+# Factory reset: it asks for the technician PIN again (the staff PIN or a
+# wrong one erases nothing); then PINs and local settings go, the ledger
+# stays (today's numbers continue); set-up again.
 cat > "$TESTS_TMP/reset.kss" <<'K'
 tap-at 10 10
 tap-at 1910 10
@@ -164,7 +178,15 @@ type "73910264"
 key Return
 tap menu-reset
 expect text "Xóa tất cả"
-tap reset-confirm
+tap next
+expect text "Mã PIN kỹ thuật không đúng: chưa xóa gì"
+type "482913"
+tap next
+expect text "Mã PIN kỹ thuật không đúng: chưa xóa gì"
+expect screen tech-menu
+screenshot menus-tech-reset
+type "73910264"
+tap next
 expect screen first-boot
 K
 cp -R "$D" "$TESTS_TMP/reset"
@@ -173,4 +195,5 @@ run "$TESTS_TMP/reset" "$TESTS_TMP/reset.kss" 2>"$TESTS_TMP/reset.err" ||
 [ -e "$TESTS_TMP/reset/staff.json" ] && fail "PINs survived the factory reset"
 [ -e "$TESTS_TMP/reset/local.json" ] && fail "local settings survived the factory reset"
 [ -e "$TESTS_TMP/reset/touch-calibration.json" ] && fail "calibration survived the factory reset"
+[ -s "$TESTS_TMP/reset/ledger.db" ] || fail "the factory reset erased the ticket ledger"
 exit 0

@@ -70,14 +70,16 @@ check "office: ticket B002 spooled" test -s "$b2"
 h=$(head_of "$b2")
 check "office: ticket B002 carries UBND binh an, 384 dots: $h" same "$h" "$binh_58"
 
-# 3. Factory reset: the local settings are gone at once, set-up runs again
-# with the site's name and paper, and the new ledger's B001 shows them.
+# 3. Factory reset (the technician PIN typed again): the local settings are
+# gone at once, set-up runs again with the site's name and paper; today's
+# ledger stays, so the next ticket is B003 (after B001, B002), with them.
 cp -R "$D" "$t/reset"
 rm -f "$t/reset"/spool/*
 scenario reset "$t/reset"
-b1=$(spooled "$t/reset" B001)
+b1=$(spooled "$t/reset" B003)
 h=$(head_of "$b1")
-check "reset: ticket B001 carries the site's name at 576 dots: $h" same "$h" "$site_80"
+check "reset: ticket B003 (numbers continue) carries the site's name at 576 dots: $h" same "$h" "$site_80"
+check "reset: no number restarted (no B001 after the reset)" test -z "$(spooled "$t/reset" B001)"
 
 # 4. Offered procedures, office hours, the clock: the screens citizens see.
 for n in procs hours clock; do

@@ -82,7 +82,7 @@ type "73910264"
 key Return
 tap menu-export
 tap next
-expect text "Xuất không được: the stick service did not answer"
+expect text "Dịch vụ USB của máy không trả lời"
 K
 KIOSK_STICK_SERVICE="$W/run" KIOSK_ROOT="$W/root" \
 	$RUN "$BIN/kiosk" --headless --data "$D" --script "$W/none.kss" 2>"$W/err" ||

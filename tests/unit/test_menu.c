@@ -154,6 +154,36 @@ static void test_pins_and_roles(void **state)
 	assert_int_equal(f->m->view, MV_RESET);
 }
 
+/* Reprint: the typed ticket number is what the field holds, whether the
+ * letter is tapped or typed, before or after the digits ("B011"). */
+static void test_reprint_entry(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = f->s;
+	menu_open_pin(f->m, s);
+	type(f, "482913");
+	session_key_special(s, SKEY_RETURN);
+	assert_true(session_tap(s, "menu-reprint"));
+	assert_true(session_tap(s, "key-0"));
+	assert_true(session_tap(s, "series-B"));
+	assert_true(session_tap(s, "key-1"));
+	assert_true(session_tap(s, "key-1"));
+	assert_int_equal(f->m->series, 'B');
+	assert_string_equal(f->m->entry, "011");
+	assert_true(session_tap(s, "back"));
+	assert_true(session_tap(s, "menu-reprint"));
+	type(f, "B011"); /* a USB keyboard */
+	assert_int_equal(f->m->series, 'B');
+	assert_string_equal(f->m->entry, "011");
+	assert_true(session_tap(s, "back"));
+	assert_true(session_tap(s, "menu-reprint"));
+	type(f, "0c11"); /* digit first, lower-case letter */
+	assert_int_equal(f->m->series, 'C');
+	assert_string_equal(f->m->entry, "011");
+	type(f, "Q"); /* not a series of the catalogue: nothing changes */
+	assert_int_equal(f->m->series, 'C');
+}
+
 static void test_timeout_wipes(void **state)
 {
 	fx_t *f = *state;
@@ -225,6 +255,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_wipes_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pins_and_roles, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reprint_entry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeout_wipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_toggle_procs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
