@@ -36,7 +36,7 @@ typedef struct {
 	char letter;                  /* series letter A-Z */
 	const char *name[LANG_COUNT];
 	const char *plain[LANG_COUNT]; /* everyday words under the name; may be NULL */
-	const char *icon;             /* pictogram name (catalog_icon_names); may be NULL */
+	const char *icon;             /* pictogram name (catalog_icon_name); may be NULL */
 	unsigned icon_cp;             /* its code point in the icon font; 0 = none */
 } catalog_group_t;
 
@@ -46,14 +46,14 @@ typedef struct {
 	const char *code;             /* national procedure code, e.g. 1.001193 */
 	const char *name[LANG_COUNT];
 	const char *short_name[LANG_COUNT]; /* for the ticket; falls back to name */
-	const char *plain[LANG_COUNT]; /* everyday words under the name; may be NULL */
-	const char *icon;             /* pictogram name (catalog_icon_names); may be NULL */
-	unsigned icon_cp;             /* its code point in the icon font; 0 = none */
 	const char *const *docs[LANG_COUNT]; /* documents to bring */
 	size_t ndocs;
 	const catalog_field_t *fields;
 	size_t nfields;
 	bool handoff_id;              /* the hand-off record may carry the ID number */
+	const char *plain[LANG_COUNT]; /* everyday words under the name; may be NULL */
+	const char *icon;             /* pictogram name (catalog_icon_name); may be NULL */
+	unsigned icon_cp;             /* its code point in the icon font; 0 = none */
 } catalog_proc_t;
 
 typedef struct catalog catalog_t;

@@ -5,7 +5,10 @@
  * copied), and it must draw the queue number's glyphs at the ticket's size and
  * the Vietnamese letters. A damaged primary font is replaced by its fallback so
  * that the out-of-service screen can still be read; the problem is kept for
- * the health check, which then stops the kiosk issuing tickets. */
+ * the health check, which then stops the kiosk issuing tickets. The
+ * pictogram font (Material Icons) is checked the same way, by its sum and by
+ * every icon the catalog may name; it has no fallback: without it the
+ * screens show words only. */
 #include "font.h"
 
 #include <errno.h>
@@ -15,12 +18,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "kiosk.h"
 
 #define FONT_CACHE 48
 
 struct fonts {
-	char path[FONT_COUNT][512];
+	char path[FONT_COUNT + 1][512]; /* text fonts, then FONT_ICON ("" = none) */
 	char problem[512];      /* "" = every primary font verified */
 	char problem_file[64];  /* the file the problem is about */
 	struct {
@@ -127,11 +131,13 @@ static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
 	return ink >= need && w >= px / 8 && w <= 3 * px;
 }
 
-int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen)
+/* The file is there and its SHA-256 is the one fonts/SHA256SUMS lists. */
+static int verify_sum(const char *assets_dir, const char *name, char *path, size_t pathlen,
+		      char *err, size_t errlen)
 {
-	char dir[600], path[800], want[65], got[65];
+	char dir[600], want[65], got[65];
 	snprintf(dir, sizeof dir, "%s/fonts", assets_dir);
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(path, pathlen, "%s/%s", dir, name);
 	if (access(path, F_OK) != 0)
 		return kiosk_err(err, errlen, KIOSK_ENOENT, "fonts/%s: missing", name);
 	int rc = listed_sum(dir, name, want, err, errlen);
@@ -144,6 +150,37 @@ int fonts_verify(const char *assets_dir, const char *name, char *err, size_t err
 	if (strcmp(want, got) != 0)
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "fonts/%s: damaged (its SHA-256 differs from fonts/SHA256SUMS)", name);
+	return KIOSK_OK;
+}
+
+int fonts_verify_icons(const char *assets_dir, char *err, size_t errlen)
+{
+	char path[800];
+	int rc = verify_sum(assets_dir, FONTS_ICON_FILE, path, sizeof path, err, errlen);
+	if (rc)
+		return rc;
+	TTF_Font *f = TTF_OpenFont(path, 96);
+	if (!f)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)",
+				 FONTS_ICON_FILE, TTF_GetError());
+	const char *name;
+	for (size_t i = 0; (name = catalog_icon_name(i)); i++)
+		if (!glyph_draws(f, 96, catalog_icon_codepoint(name), true)) {
+			TTF_CloseFont(f);
+			return kiosk_err(err, errlen, KIOSK_EINVAL,
+					 "fonts/%s: the icon \"%s\" does not draw", FONTS_ICON_FILE,
+					 name);
+		}
+	TTF_CloseFont(f);
+	return KIOSK_OK;
+}
+
+int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen)
+{
+	char path[800];
+	int rc = verify_sum(assets_dir, name, path, sizeof path, err, errlen);
+	if (rc)
+		return rc;
 	/* The queue number: digits and series letters at the ticket's size
 	 * (160 dots on 80 mm paper, 107 on 58 mm); Vietnamese letters at the
 	 * screens' body size. */
@@ -205,8 +242,22 @@ int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 		}
 		snprintf(f->path[i], sizeof f->path[i], "%s/fonts/%s", assets_dir, use);
 	}
+	/* Pictograms: no fallback; without them the screens show words only. */
+	char why[512] = "";
+	if (fonts_verify_icons(assets_dir, why, sizeof why) == KIOSK_OK)
+		snprintf(f->path[FONT_ICON], sizeof f->path[FONT_ICON], "%s/fonts/%s", assets_dir,
+			 FONTS_ICON_FILE);
+	else if (!f->problem[0]) {
+		snprintf(f->problem, sizeof f->problem, "%s", why);
+		snprintf(f->problem_file, sizeof f->problem_file, "%s", FONTS_ICON_FILE);
+	}
 	*out = f;
 	return KIOSK_OK;
+}
+
+bool fonts_have_icons(const fonts_t *f)
+{
+	return f && f->path[FONT_ICON][0];
 }
 
 const char *fonts_problem(const fonts_t *f, const char **file)
@@ -229,6 +280,8 @@ TTF_Font *fonts_get(fonts_t *f, font_id_t id, int px)
 	for (int i = 0; i < f->n; i++)
 		if (f->cache[i].id == id && f->cache[i].px == px)
 			return f->cache[i].font;
+	if (!f->path[id][0])
+		return NULL; /* no verified pictogram font */
 	TTF_Font *font = TTF_OpenFont(f->path[id], px);
 	if (!font)
 		return NULL;
