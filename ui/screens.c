@@ -240,8 +240,23 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 	int cols = w >= 1400 ? 2 : 1;
 	int colgap = 2 * l->a.gap;
 	int cw = cols > 1 ? (w - colgap) / 2 : w;
+	/* The pager goes into the bottom bar, right of "back", when it fits
+	 * there (these screens have no forward action); else on its own row. */
+	const dc_t *back = draw_find_target(l->u.dl, "back");
+	int bar_y = back ? back->r.y : l->bottom;
+	int bar_h = back ? back->r.h : pager_h;
+	int bar_x0 = back ? back->r.x + back->r.w + l->a.back_gap : l->left;
+	int bar_x1 = l->c->w - l->a.corner - l->a.gap;
+	char widest[64];
+	i18n_format(widest, sizeof widest, T(l, "ui.page_info"), "page", "99", "pages", "99", NULL);
+	int info_w = fonts_width(l->u.fonts, FONT_REGULAR, l->a.body_px, widest);
+	int pg_w = ui_button_width(&l->u, prev, l->a.button_px) + l->a.gap +
+		   ui_button_width(&l->u, next, l->a.button_px);
+	bool in_bar = back && bar_x1 - bar_x0 >= info_w + 2 * l->a.gap + pg_w;
 	/* How many fit a page: whole rows, at most 6, never fewer than 1. */
 	int space = l->bottom - l->y;
+	if (in_bar)
+		pager_h = -l->a.gap; /* no row to keep free */
 	int per = 0, used = 0;
 	while (per < n && per + 1 <= 6) {
 		int k = n - per < cols ? n - per : cols;
@@ -289,6 +304,14 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 			pg[k++] = (ui_item_t){"page-prev", prev, 0};
 		if (page + 1 < pages)
 			pg[k++] = (ui_item_t){"page-next", next, 0};
+		if (in_bar) {
+			ui_rect_t area = {bar_x0, bar_y, bar_x1 - bar_x0, bar_h};
+			ui_button_row(&l->u, area, pg, k, ALIGN_RIGHT, bar_h);
+			ui_rect_t ib = {bar_x0, bar_y + (bar_h - a11y_line(l->a.body_px)) / 2,
+					bar_x1 - bar_x0 - pg_w - 2 * l->a.gap, a11y_line(l->a.body_px)};
+			ui_text(&l->u, ib, info, FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
+			return;
+		}
 		int y = l->bottom - pager_h;
 		if (y < l->y)
 			y = l->y;
