@@ -362,11 +362,12 @@ static void today_hours(lay_t *l, char *buf, size_t cap)
 }
 
 /* The steps ahead, numbered: 1 choose, 2 papers, 3 a few questions, 4 the
- * number. Plain text (no boxes), so nothing looks like a button. */
-static void welcome_steps(lay_t *l)
+ * number. Plain text (no boxes), so nothing looks like a button. px: the
+ * size of the steps (body text, or larger where the screen has room). */
+static void welcome_steps(lay_t *l, int px)
 {
 	text(l, T(l, "ui.steps_title"), FONT_BOLD, l->a.body_px, C_TEXT);
-	int px = l->a.body_px, lh = a11y_line(px);
+	int lh = a11y_line(px);
 	int numw = fonts_width(l->u.fonts, FONT_BOLD, px, "4") + 2 * l->a.gap;
 	for (int k = 0; k < 4; k++) {
 		char key[16], num[4];
@@ -383,10 +384,11 @@ static void welcome_steps(lay_t *l)
 	l->y += l->a.gap;
 }
 
-static void scr_welcome(lay_t *l)
+/* One layout pass of Welcome; returns the lowest y used. step_px: the
+ * steps' size; spread: extra space after each block (portrait, where the
+ * words would otherwise leave the lower part of the screen empty). */
+static int welcome_pass(lay_t *l, int step_px, int spread)
 {
-	bottom_bar(l, NULL, NULL, NULL);
-	l->bottom = l->c->h - l->a.corner - l->a.gap;
 	bool land = l->c->w > l->c->h;
 	int top = l->y;
 	char hours[512];
@@ -394,17 +396,21 @@ static void scr_welcome(lay_t *l)
 	const char *label = T(l, "ui.start");
 	/* Portrait: one column. Landscape: the office and the steps on the
 	 * left, the button, today's hours and the privacy note on the right. */
-	int keep_right = l->right;
+	int keep_left = l->left, keep_right = l->right;
 	if (land)
 		l->right = l->left + (content_w(l) - 4 * l->a.gap) / 2;
 	title(l, l->c->cfg->office_name[0] ? l->c->cfg->office_name : T(l, "ui.welcome_title"));
-	welcome_steps(l);
+	l->y += spread;
+	welcome_steps(l, step_px);
+	l->y += spread;
+	int low = l->y;
 	if (land) {
 		l->left = l->right + 4 * l->a.gap;
 		l->right = keep_right;
 		l->y = top;
 	} else {
 		text(l, hours, FONT_BOLD, l->a.body_px, C_TEXT);
+		l->y += spread;
 	}
 	int w = land ? content_w(l) : content_w(l) * 2 / 3;
 	if (w < l->a.primary_w)
@@ -414,7 +420,7 @@ static void scr_welcome(lay_t *l)
 	int y = l->y + (land ? 0 : l->a.gap);
 	ui_rect_t r = {l->left + (content_w(l) - w) / 2, y, w, h};
 	ui_button(&l->u, r, "start", label, TGT_PRIMARY);
-	l->y = y + h + l->a.gap * 2;
+	l->y = y + h + l->a.gap * 2 + spread;
 	if (land)
 		text(l, hours, FONT_BOLD, l->a.body_px, C_TEXT);
 	/* The privacy note gives way to a smaller (still >= 36 px) size when
@@ -424,6 +430,38 @@ static void scr_welcome(lay_t *l)
 	if (l->y + ui_text_height(&l->u, content_w(l), priv, FONT_REGULAR, ppx) > l->bottom)
 		ppx = l->a.small_px;
 	text(l, priv, FONT_REGULAR, ppx, C_TEXT_MUTED);
+	if (l->y > low)
+		low = l->y;
+	l->left = keep_left;
+	l->right = keep_right;
+	return low;
+}
+
+static void scr_welcome(lay_t *l)
+{
+	bottom_bar(l, NULL, NULL, NULL);
+	l->bottom = l->c->h - l->a.corner - l->a.gap;
+	/* Larger steps where they fit, then (portrait) the free space shared
+	 * out between the blocks: no empty half screen. The draw list is
+	 * rolled back between passes. */
+	drawlist_t *dl = l->u.dl;
+	int n0 = dl->n, top = l->y;
+	size_t used0 = dl->used;
+	int step_px = l->a.title_px;
+	int low = welcome_pass(l, step_px, 0);
+	if (low > l->bottom) {
+		dl->n = n0, dl->used = used0, l->y = top;
+		step_px = l->a.body_px;
+		low = welcome_pass(l, step_px, 0);
+	}
+	int spare = l->bottom - low;
+	if (spare > 4 * l->a.gap && l->c->h > l->c->w) {
+		int spread = spare / 4;
+		if (spread > 4 * l->a.gap)
+			spread = 4 * l->a.gap;
+		dl->n = n0, dl->used = used0, l->y = top;
+		welcome_pass(l, step_px, spread);
+	}
 }
 
 static size_t group_choices(lay_t *l, choice_t *out, size_t max)
