@@ -441,7 +441,7 @@ static void scr_welcome(lay_t *l)
 {
 	bottom_bar(l, NULL, NULL, NULL);
 	l->bottom = l->c->h - l->a.corner - l->a.gap;
-	/* Larger steps where they fit, then (portrait) the free space shared
+	/* Larger steps where they fit, then the free space shared
 	 * out between the blocks: no empty half screen. The draw list is
 	 * rolled back between passes. */
 	drawlist_t *dl = l->u.dl;
@@ -455,7 +455,7 @@ static void scr_welcome(lay_t *l)
 		low = welcome_pass(l, step_px, 0);
 	}
 	int spare = l->bottom - low;
-	if (spare > 4 * l->a.gap && l->c->h > l->c->w) {
+	if (spare > 4 * l->a.gap) {
 		int spread = spare / 4;
 		if (spread > 4 * l->a.gap)
 			spread = 4 * l->a.gap;
