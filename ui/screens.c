@@ -370,7 +370,7 @@ static void welcome_steps(lay_t *l, int px)
 	int lh = a11y_line(px);
 	int numw = fonts_width(l->u.fonts, FONT_BOLD, px, "4") + 2 * l->a.gap;
 	for (int k = 0; k < 4; k++) {
-		char key[16], num[4];
+		char key[32], num[16];
 		snprintf(key, sizeof key, "ui.step_%d", k + 1);
 		snprintf(num, sizeof num, "%d", k + 1);
 		int nw = fonts_width(l->u.fonts, FONT_BOLD, px, num);

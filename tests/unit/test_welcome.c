@@ -132,7 +132,7 @@ static void test_welcome_steps_hours_language(void **state)
 				build(f, f->cat, f->fonts, SCR_WELCOME, (lang_t)l, o, big);
 				assert_shows(f, tr(f, (lang_t)l, "ui.steps_title"));
 				for (int k = 1; k <= 4; k++) {
-					char key[16];
+					char key[32];
 					snprintf(key, sizeof key, "ui.step_%d", k);
 					assert_shows(f, tr(f, (lang_t)l, key));
 				}
