@@ -24,6 +24,7 @@
 #define CATALOG_MAX_FIELDS 8
 #define CATALOG_MAX_TEXT 400      /* characters in any catalog text */
 #define CATALOG_MAX_SHORT 40      /* characters in a ticket short name */
+#define CATALOG_MAX_PLAIN 60      /* characters in an everyday-words line */
 #define CATALOG_MAX_FIELD_LEN 1000
 
 struct block {
@@ -44,6 +45,33 @@ static const char *const type_names[FIELD_TYPE_COUNT] = {
 	"name", "cccd", "phone", "date", "birthdate", "sex", "address", "text",
 };
 static const char *const lang_keys[LANG_COUNT] = { "vi", "en" };
+
+/* The pictograms a catalog may name: Material Icons (Apache-2.0, Debian's
+ * fonts-material-design-icons-iconfont) names and their code points in
+ * MaterialIcons-Regular.ttf. ui/font.c checks each one draws. */
+static const struct { const char *name; unsigned cp; } icons[] = {
+	{"approval", 0xE982}, {"assignment", 0xE85D}, {"badge", 0xEA67},
+	{"check", 0xE5CA}, {"child_care", 0xEB41}, {"content_copy", 0xE14D},
+	{"description", 0xE873}, {"draw", 0xE746}, {"elderly", 0xF21A},
+	{"family_restroom", 0xF1A2}, {"favorite", 0xE87D}, {"health_and_safety", 0xE1D5},
+	{"home", 0xE88A}, {"house", 0xEA44}, {"landscape", 0xE3F7},
+	{"local_florist", 0xE545}, {"local_hospital", 0xE548}, {"location_on", 0xE0C8},
+	{"receipt", 0xE8B0}, {"savings", 0xE2EB}, {"schedule", 0xE8B5},
+	{"verified", 0xEF76}, {"volunteer_activism", 0xEA70},
+};
+
+unsigned catalog_icon_codepoint(const char *name)
+{
+	for (size_t i = 0; name && i < sizeof icons / sizeof icons[0]; i++)
+		if (strcmp(icons[i].name, name) == 0)
+			return icons[i].cp;
+	return 0;
+}
+
+const char *catalog_icon_name(size_t i)
+{
+	return i < sizeof icons / sizeof icons[0] ? icons[i].name : NULL;
+}
 
 const char *catalog_field_type_name(field_type_t t)
 {
@@ -419,6 +447,26 @@ static int get_bool(ctx_t *c, const cJSON *obj, const char *path, const char *ke
 	return KIOSK_OK;
 }
 
+/* Optional "icon": a known pictogram name. */
+static int get_icon(ctx_t *c, const cJSON *obj, const char *path, const char **name,
+		    unsigned *cp)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "icon");
+	*name = NULL;
+	*cp = 0;
+	if (!v)
+		return KIOSK_OK;
+	char p[256];
+	pathf(p, sizeof p, "%s.icon", path);
+	if (!cJSON_IsString(v))
+		return fail(c, v, p, "must be a string, not %s", type_word(v));
+	if (!(*cp = catalog_icon_codepoint(v->valuestring)))
+		return fail(c, v, p, "unknown icon \"%.40s\" (docs/catalog.md lists the icons)",
+			    v->valuestring);
+	*name = arena_strdup(c, v->valuestring);
+	return *name ? KIOSK_OK : KIOSK_ENOMEM;
+}
+
 /* ---- sections ------------------------------------------------------------ */
 
 static int load_groups(ctx_t *c, const cJSON *root)
@@ -436,7 +484,7 @@ static int load_groups(ctx_t *c, const cJSON *root)
 		return fail(c, arr, "groups", "at most 26 groups (one per letter A-Z)");
 	if (!(c->cat->groups = arena(c, n * sizeof(catalog_group_t))))
 		return KIOSK_ENOMEM;
-	static const char *const allowed[] = { "id", "letter", "name", NULL };
+	static const char *const allowed[] = { "id", "letter", "name", "plain", "icon", NULL };
 	size_t i = 0;
 	for (const cJSON *g = arr->child; g; g = g->next, i++) {
 		char p[256];
@@ -468,6 +516,10 @@ static int load_groups(ctx_t *c, const cJSON *root)
 					    s[0], c->cat->groups[j].id);
 		grp->letter = s[0];
 		if ((rc = get_texts(c, g, p, "name", true, 60, grp->name)))
+			return rc;
+		if ((rc = get_texts(c, g, p, "plain", false, CATALOG_MAX_PLAIN, grp->plain)))
+			return rc;
+		if ((rc = get_icon(c, g, p, &grp->icon, &grp->icon_cp)))
 			return rc;
 		c->cat->ngroups = i + 1;
 	}
@@ -541,7 +593,7 @@ static bool code_ok(const char *s)
 static int load_proc(ctx_t *c, const cJSON *pr, const char *p, catalog_proc_t *proc)
 {
 	static const char *const allowed[] = { "id", "group", "code", "name", "short_name",
-					       "docs", "fields", "handoff_id", NULL };
+					       "docs", "fields", "handoff_id", "plain", "icon", NULL };
 	int rc;
 	if (!cJSON_IsObject(pr))
 		return fail(c, pr, p, "must be an object, not %s", type_word(pr));
@@ -580,6 +632,10 @@ static int load_proc(ctx_t *c, const cJSON *pr, const char *p, catalog_proc_t *p
 	for (int l = 0; l < LANG_COUNT; l++)
 		if (!proc->short_name[l])
 			proc->short_name[l] = proc->name[l];
+	if ((rc = get_texts(c, pr, p, "plain", false, CATALOG_MAX_PLAIN, proc->plain)))
+		return rc;
+	if ((rc = get_icon(c, pr, p, &proc->icon, &proc->icon_cp)))
+		return rc;
 	if ((rc = get_bool(c, pr, p, "handoff_id", &proc->handoff_id)))
 		return rc;
 

@@ -35,6 +35,9 @@ typedef struct {
 	const char *id;               /* [a-z0-9-]+ */
 	char letter;                  /* series letter A-Z */
 	const char *name[LANG_COUNT];
+	const char *plain[LANG_COUNT]; /* everyday words under the name; may be NULL */
+	const char *icon;             /* pictogram name (catalog_icon_name); may be NULL */
+	unsigned icon_cp;             /* its code point in the icon font; 0 = none */
 } catalog_group_t;
 
 typedef struct {
@@ -48,6 +51,9 @@ typedef struct {
 	const catalog_field_t *fields;
 	size_t nfields;
 	bool handoff_id;              /* the hand-off record may carry the ID number */
+	const char *plain[LANG_COUNT]; /* everyday words under the name; may be NULL */
+	const char *icon;             /* pictogram name (catalog_icon_name); may be NULL */
+	unsigned icon_cp;             /* its code point in the icon font; 0 = none */
 } catalog_proc_t;
 
 typedef struct catalog catalog_t;
@@ -73,6 +79,13 @@ const catalog_proc_t *catalog_proc_find(const catalog_t *cat, const char *id);
 /* The online link for a procedure: the template with {code} replaced.
  * Returns KIOSK_OK, or KIOSK_ERANGE when buf is too small. */
 int catalog_link(const catalog_t *cat, const catalog_proc_t *p, char *buf, size_t cap);
+
+/* Pictograms a catalog may name ("icon"): Material Icons names, resolved to
+ * code points of the shipped icon font (fonts/MaterialIcons-Regular.ttf).
+ * catalog_icon_codepoint returns 0 for an unknown name. */
+unsigned catalog_icon_codepoint(const char *name);
+/* The i-th known icon name, or NULL past the end. */
+const char *catalog_icon_name(size_t i);
 
 /* Field type name as used in the JSON ("name", "cccd", ...). */
 const char *catalog_field_type_name(field_type_t t);

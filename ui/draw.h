@@ -25,7 +25,11 @@ typedef enum {
 	DC_TARGET,  /* touch target: text = id, label = visible label */
 } dc_kind_t;
 
-typedef enum { FONT_REGULAR, FONT_BOLD, FONT_COUNT } font_id_t;
+typedef enum {
+	FONT_REGULAR, FONT_BOLD,
+	FONT_COUNT,             /* the text fonts above; FONT_ICON has no letters */
+	FONT_ICON = FONT_COUNT, /* pictograms (Material Icons), one glyph per DC_TEXT */
+} font_id_t;
 
 enum {
 	TGT_PRIMARY = 1 << 0,  /* forward action (>= primary height) */

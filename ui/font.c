@@ -5,7 +5,10 @@
  * copied), and it must draw the queue number's glyphs at the ticket's size and
  * the Vietnamese letters. A damaged primary font is replaced by its fallback so
  * that the out-of-service screen can still be read; the problem is kept for
- * the health check, which then stops the kiosk issuing tickets. */
+ * the health check, which then stops the kiosk issuing tickets. The
+ * pictogram font (Material Icons) is checked the same way, by its sum and by
+ * every icon the catalog may name; it has no fallback: without it the
+ * screens show words only. */
 #include "font.h"
 
 #include <errno.h>
@@ -20,14 +23,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "kiosk.h"
 
 #define FONT_CACHE 48
 
 struct fonts {
-	char path[FONT_COUNT][512];
-	uint8_t *data[FONT_COUNT]; /* the verified file's bytes, shared by its sizes */
-	size_t size[FONT_COUNT];
+	/* Text fonts, then FONT_ICON (path "" and data NULL = no pictograms). */
+	char path[FONT_COUNT + 1][512];
+	uint8_t *data[FONT_COUNT + 1]; /* the verified file's bytes, shared by its sizes */
+	size_t size[FONT_COUNT + 1];
 	char problem[512];      /* "" = every primary font verified */
 	char problem_file[64];  /* the file the problem is about */
 	struct {
@@ -158,8 +163,9 @@ static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
 	return ink >= need && w >= px / 8 && w <= 3 * px;
 }
 
-/* fonts_verify, keeping the verified bytes in *data (malloc'd) on success. */
-static int verify_keep(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
+/* The file is there and its SHA-256 is the one fonts/SHA256SUMS lists; its
+ * bytes in *data (malloc'd) on success. */
+static int read_listed(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
 		       char *err, size_t errlen)
 {
 	*data = NULL;
@@ -187,6 +193,22 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "fonts/%s: damaged (its SHA-256 differs from fonts/SHA256SUMS)", name);
 	}
+	*data = buf;
+	*size = len;
+	return KIOSK_OK;
+}
+
+/* fonts_verify, keeping the verified bytes in *data (malloc'd) on success. */
+static int verify_keep(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
+		       char *err, size_t errlen)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc = read_listed(assets_dir, name, &buf, &len, err, errlen);
+	if (rc)
+		return rc;
+	*data = NULL;
+	*size = 0;
 	/* The queue number: digits and series letters at the ticket's size
 	 * (160 dots on 80 mm paper, 107 on 58 mm); Vietnamese letters at the
 	 * screens' body size. */
@@ -232,6 +254,45 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 	return KIOSK_OK;
 }
 
+/* The pictogram font, keeping its bytes in *data (malloc'd) on success. */
+static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *size, char *err,
+			     size_t errlen)
+{
+	uint8_t *buf;
+	size_t len;
+	int rc = read_listed(assets_dir, FONTS_ICON_FILE, &buf, &len, err, errlen);
+	if (rc)
+		return rc;
+	TTF_Font *f = open_mem(buf, len, 96);
+	if (!f) {
+		free(buf);
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)",
+				 FONTS_ICON_FILE, TTF_GetError());
+	}
+	const char *name;
+	for (size_t i = 0; (name = catalog_icon_name(i)); i++)
+		if (!glyph_draws(f, 96, catalog_icon_codepoint(name), true)) {
+			TTF_CloseFont(f);
+			free(buf);
+			return kiosk_err(err, errlen, KIOSK_EINVAL,
+					 "fonts/%s: the icon \"%s\" does not draw", FONTS_ICON_FILE,
+					 name);
+		}
+	TTF_CloseFont(f);
+	*data = buf;
+	*size = len;
+	return KIOSK_OK;
+}
+
+int fonts_verify_icons(const char *assets_dir, char *err, size_t errlen)
+{
+	uint8_t *data;
+	size_t size;
+	int rc = verify_icons_keep(assets_dir, &data, &size, err, errlen);
+	free(data);
+	return rc;
+}
+
 int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen)
 {
 	uint8_t *data;
@@ -269,8 +330,23 @@ int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 		}
 		snprintf(f->path[i], sizeof f->path[i], "%s/fonts/%s", assets_dir, use);
 	}
+	/* Pictograms: no fallback; without them the screens show words only. */
+	char why[512] = "";
+	if (verify_icons_keep(assets_dir, &f->data[FONT_ICON], &f->size[FONT_ICON], why,
+			      sizeof why) == KIOSK_OK)
+		snprintf(f->path[FONT_ICON], sizeof f->path[FONT_ICON], "%s/fonts/%s", assets_dir,
+			 FONTS_ICON_FILE);
+	else if (!f->problem[0]) {
+		snprintf(f->problem, sizeof f->problem, "%s", why);
+		snprintf(f->problem_file, sizeof f->problem_file, "%s", FONTS_ICON_FILE);
+	}
 	*out = f;
 	return KIOSK_OK;
+}
+
+bool fonts_have_icons(const fonts_t *f)
+{
+	return f && f->data[FONT_ICON];
 }
 
 const char *fonts_problem(const fonts_t *f, const char **file)
@@ -285,7 +361,7 @@ void fonts_close(fonts_t *f)
 		return;
 	for (int i = 0; i < f->n; i++)
 		TTF_CloseFont(f->cache[i].font);
-	for (int i = 0; i < FONT_COUNT; i++)
+	for (int i = 0; i <= FONT_COUNT; i++)
 		free(f->data[i]);
 	free(f);
 }
@@ -295,6 +371,8 @@ TTF_Font *fonts_get(fonts_t *f, font_id_t id, int px)
 	for (int i = 0; i < f->n; i++)
 		if (f->cache[i].id == id && f->cache[i].px == px)
 			return f->cache[i].font;
+	if (!f->data[id])
+		return NULL; /* no verified pictogram font */
 	TTF_Font *font = open_mem(f->data[id], f->size[id], px);
 	if (!font)
 		return NULL;

@@ -4,6 +4,7 @@
 #ifndef FONT_H
 #define FONT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <SDL_ttf.h>
 
@@ -20,11 +21,23 @@ typedef struct fonts fonts_t;
  * have been called. err says what is wrong ("fonts/NAME: damaged ..."). */
 int fonts_verify(const char *assets_dir, const char *name, char *err, size_t errlen);
 
+/* The pictogram font (Material Icons, fonts-material-design-icons-iconfont). */
+#define FONTS_ICON_FILE "MaterialIcons-Regular.ttf"
+
+/* Verify the pictogram font: listed in fonts/SHA256SUMS with its sum, and
+ * every icon the catalog may name (catalog_icon_name) draws. */
+int fonts_verify_icons(const char *assets_dir, char *err, size_t errlen);
+
 /* Open the font files under <assets>/fonts. TTF_Init must have been called.
  * Each primary font is verified (fonts_verify); one that fails is replaced by
- * its DejaVu fallback and the problem is kept (fonts_problem). Fails, with err
- * naming the file, only when a font and its fallback both fail. */
+ * its DejaVu fallback and the problem is kept (fonts_problem); a pictogram font
+ * that fails is kept as a problem too and the icons are left out. Fails, with
+ * err naming the file, only when a text font and its fallback both fail. */
 int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen);
+
+/* Whether pictograms can be drawn (the icon font verified). Screens leave
+ * the icons out otherwise; the layout is the same as without an icon. */
+bool fonts_have_icons(const fonts_t *f);
 
 /* The first font problem found by fonts_open ("" when every primary font
  * verified); *file (if not NULL) gets the font's file name. Owned by f. */

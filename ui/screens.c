@@ -77,6 +77,31 @@ static void head_fit(lay_t *l, const char *t, int w, font_id_t f, int px, int li
 
 /* ---- frame: top bar, banner, bottom bar --------------------------------- */
 
+/* The button of the language in use is drawn "on": filled like a primary
+ * action, with a thick bar under its label (a shape, not colour alone).
+ * Restyles the commands the top bar emitted from index first; same size. */
+static void mark_language(lay_t *l, int first)
+{
+	drawlist_t *dl = l->u.dl;
+	const dc_t *t = draw_find_target(dl, l->s->lang == LANG_EN ? "lang-en" : "lang-vi");
+	if (!t || (l->u.pressed && strcmp(l->u.pressed, t->text) == 0))
+		return;
+	ui_rect_t r = t->r;
+	for (int i = first; i < dl->n; i++) {
+		dc_t *c = &dl->cmds[i];
+		if (c->kind == DC_FILL && c->r.x == r.x && c->r.y == r.y && c->r.w == r.w && c->r.h == r.h)
+			c->fg = C_PRIMARY_BG;
+		else if (c->kind == DC_TEXT && rect_inside(c->r, r)) {
+			c->fg = C_PRIMARY_TEXT;
+			c->bg = C_PRIMARY_BG;
+		}
+	}
+	int bar = l->a.gap / 2;
+	int inset = l->a.gap;
+	draw_fill(dl, (ui_rect_t){r.x + inset, r.y + r.h - inset / 2 - bar, r.w - 2 * inset, bar},
+		  C_PRIMARY_TEXT);
+}
+
 static void top_bar(lay_t *l)
 {
 	const session_t *s = l->s;
@@ -88,6 +113,7 @@ static void top_bar(lay_t *l)
 		{"help", T(l, "ui.help"), 0},
 	};
 	int x0 = l->a.corner + l->a.gap;
+	int bar_first = l->u.dl->n;
 	ui_rect_t area = {x0, l->a.margin, l->c->w - 2 * x0, l->c->h};
 	/* The tool buttons keep their 100% labels in large-text mode (they are
 	 * already 45 px bold), so the bar stays one row and leaves room. */
@@ -111,6 +137,7 @@ static void top_bar(lay_t *l)
 		h += l->a.gap + ui_button_row(&l->u, rest, items + first, 5 - first, ALIGN_CENTER, l->a.target_px);
 	}
 	l->u = u;
+	mark_language(l, bar_first);
 	l->y = l->a.margin + h + 2 * l->a.gap;
 	if (s->help_called && s->screen != SCR_HELP) {
 		int bh = ui_text_height(&l->u, content_w(l) - 2 * l->a.gap, T(l, "ui.help_banner"),
@@ -138,8 +165,97 @@ static void bottom_bar(lay_t *l, const char *back_label, const char *fwd_id,
 typedef struct {
 	const char *id;
 	const char *label;
+	const char *plain;   /* everyday words under the label; may be NULL */
+	unsigned icon;       /* pictogram code point; 0 = none */
 } choice_t;
 
+/* A choice card: a large pictogram on the left (when the item has one and
+ * the icon font is there), the name in bold and the everyday words below. */
+static int card_pad(const lay_t *l) { return l->a.gap * 3 / 2; }
+static int icon_px(const lay_t *l) { return l->a.title_px * 3 / 2; }
+static bool card_has_icon(const lay_t *l, const choice_t *c)
+{
+	return c->icon && fonts_have_icons(l->u.fonts);
+}
+
+static int icon_h(lay_t *l)
+{
+	TTF_Font *f = fonts_get(l->u.fonts, FONT_ICON, icon_px(l));
+	return f ? TTF_FontHeight(f) : icon_px(l);
+}
+
+static int card_text_w(const lay_t *l, const choice_t *c, int w)
+{
+	int tw = w - 2 * card_pad(l);
+	if (card_has_icon(l, c))
+		tw -= icon_px(l) + card_pad(l);
+	return tw;
+}
+
+static int card_height(lay_t *l, const choice_t *c, int w)
+{
+	int tw = card_text_w(l, c, w);
+	int h = ui_text_height(&l->u, tw, c->label, FONT_BOLD, l->a.button_px) + 2 * l->a.gap;
+	if (c->plain)
+		h += ui_text_height(&l->u, tw, c->plain, FONT_REGULAR, l->a.body_px);
+	if (card_has_icon(l, c) && h < icon_h(l) + 2 * l->a.gap)
+		h = icon_h(l) + 2 * l->a.gap;
+	return h < l->a.target_px ? l->a.target_px : h;
+}
+
+static void utf8_of(unsigned cp, char out[5])
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp, out[1] = 0;
+	} else if (cp < 0x800) {
+		out[0] = (char)(0xC0 | cp >> 6), out[1] = (char)(0x80 | (cp & 0x3F)), out[2] = 0;
+	} else if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | cp >> 12), out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F)), out[3] = 0;
+	} else {
+		out[0] = (char)(0xF0 | cp >> 18), out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), out[3] = (char)(0x80 | (cp & 0x3F));
+		out[4] = 0;
+	}
+}
+
+static void card(lay_t *l, ui_rect_t r, const choice_t *c)
+{
+	drawlist_t *dl = l->u.dl;
+	bool pressed = l->u.pressed && strcmp(l->u.pressed, c->id) == 0;
+	color_role_t bg = pressed ? C_PRESSED_BG : C_BTN_BG;
+	color_role_t fg = pressed ? C_PRESSED_TEXT : C_BTN_TEXT;
+	draw_fill(dl, r, bg);
+	draw_border(dl, r, C_BTN_BORDER, l->a.gap / 4 + 1);
+	int p = card_pad(l), x = r.x + p;
+	if (card_has_icon(l, c)) {
+		char g[5];
+		utf8_of(c->icon, g);
+		int px = icon_px(l), ih = icon_h(l);
+		int iw = fonts_width(l->u.fonts, FONT_ICON, px, g);
+		if (iw > px)
+			iw = px;
+		draw_text_line(dl, (ui_rect_t){x + (px - iw) / 2, r.y + (r.h - ih) / 2, iw, ih}, r, g,
+			       FONT_ICON, px, fg, bg);
+		x += px + p;
+	}
+	int tw = card_text_w(l, c, r.w);
+	int nh = ui_text_height(&l->u, tw, c->label, FONT_BOLD, l->a.button_px);
+	int ph = c->plain ? ui_text_height(&l->u, tw, c->plain, FONT_REGULAR, l->a.body_px) : 0;
+	int y = r.y + (r.h - nh - ph) / 2;
+	int first = dl->n;
+	ui_text(&l->u, (ui_rect_t){x, y, tw, nh}, c->label, FONT_BOLD, l->a.button_px, fg, bg,
+		ALIGN_LEFT);
+	if (c->plain)
+		ui_text(&l->u, (ui_rect_t){x, y + nh, tw, ph}, c->plain, FONT_REGULAR, l->a.body_px, fg,
+			bg, ALIGN_LEFT);
+	for (int i = first; i < dl->n; i++)
+		dl->cmds[i].clip = r; /* the words stay inside the card */
+	draw_target(dl, r, c->id, c->label, TGT_CHOICE);
+}
+
+/* Cards in one column (two side by side on a wide screen), paged with
+ * "Trang trước / Trang sau"; at most 6 on a page. */
 static void choice_list(lay_t *l, const choice_t *items, int n)
 {
 	int page = l->s->page;
@@ -147,16 +263,41 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 	int pager_h = ui_button_height(&l->u, ui_button_width(&l->u, next, l->a.button_px), next,
 				       l->a.button_px, l->a.target_px);
 	int w = content_w(l);
-	/* How many fit a page: at most 6, never fewer than 1. */
+	int cols = w >= 1400 ? 2 : 1;
+	int colgap = 2 * l->a.gap;
+	int cw = cols > 1 ? (w - colgap) / 2 : w;
+	/* The pager goes into the bottom bar, right of "back", when it fits
+	 * there (these screens have no forward action); else on its own row. */
+	const dc_t *back = draw_find_target(l->u.dl, "back");
+	int bar_y = back ? back->r.y : l->bottom;
+	int bar_h = back ? back->r.h : pager_h;
+	int bar_x0 = back ? back->r.x + back->r.w + l->a.back_gap : l->left;
+	int bar_x1 = l->c->w - l->a.corner - l->a.gap;
+	char widest[64];
+	i18n_format(widest, sizeof widest, T(l, "ui.page_info"), "page", "99", "pages", "99", NULL);
+	int info_w = fonts_width(l->u.fonts, FONT_REGULAR, l->a.body_px, widest);
+	int pg_w = ui_button_width(&l->u, prev, l->a.button_px) + l->a.gap +
+		   ui_button_width(&l->u, next, l->a.button_px);
+	bool in_bar = back && bar_x1 - bar_x0 >= info_w + 2 * l->a.gap + pg_w;
+	/* How many fit a page: whole rows, at most 6, never fewer than 1. */
 	int space = l->bottom - l->y;
+	if (in_bar)
+		pager_h = -l->a.gap; /* no row to keep free */
 	int per = 0, used = 0;
-	for (int i = 0; i < n && per < 6; i++) {
-		int h = ui_button_height(&l->u, w, items[i].label, l->a.button_px, l->a.target_px);
-		int need = used + h + l->a.gap + (n > per + 1 ? pager_h + l->a.gap : 0);
+	while (per < n && per + 1 <= 6) {
+		int k = n - per < cols ? n - per : cols;
+		if (per + k > 6)
+			k = 6 - per;
+		int rh = 0;
+		for (int j = 0; j < k; j++) {
+			int h = card_height(l, &items[per + j], cw);
+			rh = h > rh ? h : rh;
+		}
+		int need = used + rh + (per + k < n ? l->a.gap + pager_h : 0);
 		if (per > 0 && need > space)
 			break;
-		used += h + l->a.gap;
-		per++;
+		used += rh + l->a.gap;
+		per += k;
 	}
 	if (per < 1)
 		per = 1;
@@ -165,10 +306,17 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 	if (page >= pages)
 		page = pages ? pages - 1 : 0;
 	int first = page * per;
-	for (int i = first; i < n && i < first + per; i++) {
-		int h = ui_button_height(&l->u, w, items[i].label, l->a.button_px, l->a.target_px);
-		ui_button(&l->u, (ui_rect_t){l->left, l->y, w, h}, items[i].id, items[i].label, TGT_CHOICE);
-		l->y += h + l->a.gap;
+	int last = first + per < n ? first + per : n;
+	for (int i = first; i < last; i += cols) {
+		int k = last - i < cols ? last - i : cols;
+		int rh = 0;
+		for (int j = 0; j < k; j++) {
+			int h = card_height(l, &items[i + j], cw);
+			rh = h > rh ? h : rh;
+		}
+		for (int j = 0; j < k; j++)
+			card(l, (ui_rect_t){l->left + j * (cw + colgap), l->y, cw, rh}, &items[i + j]);
+		l->y += rh + l->a.gap;
 	}
 	if (pages > 1) {
 		char info[64];
@@ -182,6 +330,14 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 			pg[k++] = (ui_item_t){"page-prev", prev, 0};
 		if (page + 1 < pages)
 			pg[k++] = (ui_item_t){"page-next", next, 0};
+		if (in_bar) {
+			ui_rect_t area = {bar_x0, bar_y, bar_x1 - bar_x0, bar_h};
+			ui_button_row(&l->u, area, pg, k, ALIGN_RIGHT, bar_h);
+			ui_rect_t ib = {bar_x0, bar_y + (bar_h - a11y_line(l->a.body_px)) / 2,
+					bar_x1 - bar_x0 - pg_w - 2 * l->a.gap, a11y_line(l->a.body_px)};
+			ui_text(&l->u, ib, info, FONT_REGULAR, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
+			return;
+		}
 		int y = l->bottom - pager_h;
 		if (y < l->y)
 			y = l->y;
@@ -195,23 +351,132 @@ static void choice_list(lay_t *l, const choice_t *items, int n)
 
 /* ---- screens -------------------------------------------------------------- */
 
-static void scr_welcome(lay_t *l)
+static const char *const day_keys[7] = {"ui.day_sun", "ui.day_mon", "ui.day_tue", "ui.day_wed",
+					"ui.day_thu", "ui.day_fri", "ui.day_sat"};
+
+/* Today's opening hours from the office hours ("Hôm nay, Thứ Hai, làm việc:
+ * 07:30–11:30, 13:30–17:00"), or that today is a day off. */
+static void today_hours(lay_t *l, char *buf, size_t cap)
 {
-	bottom_bar(l, NULL, NULL, NULL);
-	l->bottom = l->c->h - l->a.corner - l->a.gap;
-	title(l, l->c->cfg->office_name[0] ? l->c->cfg->office_name : T(l, "ui.welcome_title"));
-	text(l, T(l, "ui.welcome_intro"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	kclock_local_t t;
+	kclock_to_local(kclock_now(l->s->clock), &t);
+	int d = t.wday >= 0 && t.wday < 7 ? t.wday : 0;
+	const config_t *cfg = l->c->cfg;
+	if (!cfg->office_hours_count[d]) {
+		i18n_format(buf, cap, T(l, "ui.today_closed"), "day", T(l, day_keys[d]), NULL);
+		return;
+	}
+	char h[256] = "";
+	for (int p = 0; p < cfg->office_hours_count[d]; p++) {
+		const config_period_t *pr = &cfg->office_hours[d][p];
+		size_t len = strlen(h);
+		snprintf(h + len, sizeof h - len, "%s%02d:%02d–%02d:%02d", p ? ", " : "",
+			 pr->start_min / 60, pr->start_min % 60, pr->end_min / 60, pr->end_min % 60);
+	}
+	i18n_format(buf, cap, T(l, "ui.today_hours"), "day", T(l, day_keys[d]), "hours", h, NULL);
+}
+
+/* The steps ahead, numbered: 1 choose, 2 papers, 3 a few questions, 4 the
+ * number. Plain text (no boxes), so nothing looks like a button. px: the
+ * size of the steps (body text, or larger where the screen has room). */
+static void welcome_steps(lay_t *l, int px)
+{
+	text(l, T(l, "ui.steps_title"), FONT_BOLD, l->a.body_px, C_TEXT);
+	int lh = a11y_line(px);
+	int numw = fonts_width(l->u.fonts, FONT_BOLD, px, "4") + 2 * l->a.gap;
+	for (int k = 0; k < 4; k++) {
+		char key[32], num[16];
+		snprintf(key, sizeof key, "ui.step_%d", k + 1);
+		snprintf(num, sizeof num, "%d", k + 1);
+		int nw = fonts_width(l->u.fonts, FONT_BOLD, px, num);
+		ui_rect_t col = {l->left, l->y, numw, lh};
+		draw_text_line(l->u.dl, (ui_rect_t){l->left + l->a.gap, l->y, nw, lh}, col, num, FONT_BOLD,
+			       px, C_TEXT, C_BG);
+		ui_rect_t tb = {l->left + numw, l->y, content_w(l) - numw, l->bottom - l->y};
+		int h = ui_text(&l->u, tb, T(l, key), FONT_REGULAR, px, C_TEXT, C_BG, ALIGN_LEFT);
+		l->y += (h > lh ? h : lh) + l->a.gap / 2;
+	}
+	l->y += l->a.gap;
+}
+
+/* One layout pass of Welcome; returns the lowest y used. step_px: the
+ * steps' size; spread: extra space after each block (portrait, where the
+ * words would otherwise leave the lower part of the screen empty). */
+static int welcome_pass(lay_t *l, int step_px, int spread)
+{
+	bool land = l->c->w > l->c->h;
+	int top = l->y;
+	char hours[512];
+	today_hours(l, hours, sizeof hours);
 	const char *label = T(l, "ui.start");
-	int w = content_w(l) * 2 / 3;
+	/* Portrait: one column. Landscape: the office and the steps on the
+	 * left, the button, today's hours and the privacy note on the right. */
+	int keep_left = l->left, keep_right = l->right;
+	if (land)
+		l->right = l->left + (content_w(l) - 4 * l->a.gap) / 2;
+	title(l, l->c->cfg->office_name[0] ? l->c->cfg->office_name : T(l, "ui.welcome_title"));
+	l->y += spread;
+	welcome_steps(l, step_px);
+	l->y += spread;
+	int low = l->y;
+	if (land) {
+		l->left = l->right + 4 * l->a.gap;
+		l->right = keep_right;
+		l->y = top;
+	} else {
+		text(l, hours, FONT_BOLD, l->a.body_px, C_TEXT);
+		l->y += spread;
+	}
+	int w = land ? content_w(l) : content_w(l) * 2 / 3;
 	if (w < l->a.primary_w)
 		w = l->a.primary_w;
 	int h = ui_button_height(&l->u, w, label, l->a.title_px,
 				 l->a.scale_pct > 100 ? l->a.primary_h : l->a.primary_h * 3 / 2);
-	int y = l->y + l->a.gap * 2;
+	int y = l->y + (land ? 0 : l->a.gap);
 	ui_rect_t r = {l->left + (content_w(l) - w) / 2, y, w, h};
 	ui_button(&l->u, r, "start", label, TGT_PRIMARY);
-	l->y = y + h + l->a.gap * 2;
-	text(l, T(l, "ui.welcome_privacy"), FONT_REGULAR, l->a.body_px, C_TEXT_MUTED);
+	l->y = y + h + l->a.gap * 2 + spread;
+	if (land)
+		text(l, hours, FONT_BOLD, l->a.body_px, C_TEXT);
+	/* The privacy note gives way to a smaller (still >= 36 px) size when
+	 * large text leaves no room for it. */
+	const char *priv = T(l, "ui.welcome_privacy");
+	int ppx = l->a.body_px;
+	if (l->y + ui_text_height(&l->u, content_w(l), priv, FONT_REGULAR, ppx) > l->bottom)
+		ppx = l->a.small_px;
+	text(l, priv, FONT_REGULAR, ppx, C_TEXT_MUTED);
+	if (l->y > low)
+		low = l->y;
+	l->left = keep_left;
+	l->right = keep_right;
+	return low;
+}
+
+static void scr_welcome(lay_t *l)
+{
+	bottom_bar(l, NULL, NULL, NULL);
+	l->bottom = l->c->h - l->a.corner - l->a.gap;
+	/* Larger steps where they fit, then the free space shared
+	 * out between the blocks: no empty half screen. The draw list is
+	 * rolled back between passes. */
+	drawlist_t *dl = l->u.dl;
+	int n0 = dl->n, top = l->y;
+	size_t used0 = dl->used;
+	int step_px = l->a.title_px;
+	int low = welcome_pass(l, step_px, 0);
+	if (low > l->bottom) {
+		dl->n = n0, dl->used = used0, l->y = top;
+		step_px = l->a.body_px;
+		low = welcome_pass(l, step_px, 0);
+	}
+	int spare = l->bottom - low;
+	if (spare > 4 * l->a.gap) {
+		int spread = spare / 4;
+		if (spread > 4 * l->a.gap)
+			spread = 4 * l->a.gap;
+		dl->n = n0, dl->used = used0, l->y = top;
+		welcome_pass(l, step_px, spread);
+	}
 }
 
 static size_t group_choices(lay_t *l, choice_t *out, size_t max)
@@ -231,6 +496,8 @@ static size_t group_choices(lay_t *l, choice_t *out, size_t max)
 		snprintf(ids[n], sizeof ids[n], "group-%s", g->id);
 		out[n].id = ids[n];
 		out[n].label = g->name[l->s->lang];
+		out[n].plain = g->plain[l->s->lang];
+		out[n].icon = g->icon_cp;
 		n++;
 	}
 	return n;
@@ -260,6 +527,8 @@ static void scr_procedures(lay_t *l)
 		snprintf(ids[n], sizeof ids[n], "proc-%s", p->id);
 		items[n].id = ids[n];
 		items[n].label = p->name[l->s->lang];
+		items[n].plain = p->plain[l->s->lang];
+		items[n].icon = p->icon_cp;
 		n++;
 	}
 	choice_list(l, items, n);
@@ -694,11 +963,43 @@ static void scr_priority(lay_t *l)
 {
 	bottom_bar(l, T(l, "ui.back"), NULL, NULL);
 	title(l, T(l, "ui.priority_title"));
-	text(l, T(l, "ui.priority_reasons"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	bool land = l->c->w > l->c->h;
 	ui_item_t it[2] = {{"priority-yes", T(l, "ui.priority_yes"), TGT_CHOICE},
 			   {"priority-no", T(l, "ui.priority_no"), TGT_CHOICE}};
-	ui_rect_t area = {l->left, l->y + l->a.gap, content_w(l), l->bottom - l->y};
-	ui_button_row(&l->u, area, it, 2, ALIGN_CENTER, l->a.primary_h);
+	/* Landscape: the words on the left, the two buttons stacked on the
+	 * right. Portrait: the buttons under the words. */
+	int top = l->y, keep_right = l->right;
+	/* Landscape: the column ends clear of the bottom-right menu corner. */
+	int col_right = l->c->w - l->a.corner - l->a.gap;
+	int bw = land ? col_right - l->left - (content_w(l) + 4 * l->a.gap) / 2 : content_w(l);
+	int bh[2], sum = 0;
+	for (int k = 0; k < 2; k++) {
+		bh[k] = ui_button_height(&l->u, bw, it[k].label, l->a.button_px, l->a.primary_h);
+		sum += bh[k] + 2 * l->a.gap;
+	}
+	if (land)
+		l->right = col_right - bw - 4 * l->a.gap;
+	const char *why = T(l, "ui.priority_reasons"), *prints = T(l, "ui.priority_prints");
+	int room = l->bottom - l->y - (land ? 0 : sum);
+	int rpx = l->a.body_px;
+	int ph = land ? 0 : ui_text_height(&l->u, content_w(l), prints, FONT_BOLD, rpx) + l->a.gap;
+	if (ui_text_height(&l->u, content_w(l), why, FONT_REGULAR, rpx) + ph + l->a.gap > room)
+		rpx = l->a.small_px; /* large text: the list of reasons gives way first */
+	text(l, why, FONT_REGULAR, rpx, C_TEXT);
+	if (land) {
+		/* The right-hand column: the note, then the buttons. */
+		l->left = l->right + 4 * l->a.gap;
+		l->right = col_right;
+		l->y = top;
+	}
+	/* Both buttons print at once: said before the tap, and by each label. */
+	text(l, prints, FONT_BOLD, l->a.body_px, C_TEXT);
+	int x = l->left, y = l->y + l->a.gap;
+	for (int k = 0; k < 2; k++) {
+		ui_button(&l->u, (ui_rect_t){x, y, bw, bh[k]}, it[k].id, it[k].label, it[k].flags);
+		y += bh[k] + 2 * l->a.gap;
+	}
+	l->right = keep_right;
 }
 
 static void scr_printing(lay_t *l)

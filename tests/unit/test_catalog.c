@@ -38,6 +38,20 @@ static void test_shipped_catalog(void **state)
 	assert_null(strstr(link, "{code}"));
 	assert_int_equal(catalog_link(cat, ks, link, 20), KIOSK_ERANGE);
 	assert_string_equal(link, "");
+	/* Every group and procedure shipped has its everyday words and icon. */
+	for (size_t i = 0; i < catalog_group_count(cat); i++) {
+		const catalog_group_t *g = catalog_group_at(cat, i);
+		assert_non_null(g->plain[LANG_VI]);
+		assert_non_null(g->plain[LANG_EN]);
+		assert_true(g->icon_cp != 0);
+	}
+	for (size_t i = 0; i < catalog_proc_count(cat); i++) {
+		assert_non_null(catalog_proc_at(cat, i)->plain[LANG_VI]);
+		assert_true(catalog_proc_at(cat, i)->icon_cp != 0);
+	}
+	assert_string_equal(catalog_group_find(cat, "ho-tich")->plain[LANG_VI],
+			    "Giấy khai sinh, kết hôn, khai tử");
+	assert_string_equal(catalog_group_find(cat, "dat-dai")->plain[LANG_VI], "Sổ đỏ, đất đai");
 	bool no_fields = false;
 	for (size_t i = 0; i < catalog_proc_count(cat); i++) {
 		const catalog_proc_t *p = catalog_proc_at(cat, i);
@@ -267,6 +281,53 @@ static void test_short_name_fallback(void **state)
 	catalog_free(cat);
 }
 
+/* Optional everyday words and pictogram: loaded when present, NULL/0 when
+ * absent; an unknown icon, a wrong type or a long plain line is refused. */
+static void test_plain_and_icon(void **state)
+{
+	(void)state;
+	static const char *from = "\"name\": { \"vi\": \"Đất đai\", \"en\": \"Land\" }";
+	char text[8192];
+	const char *at = strstr(base, from);
+	assert_non_null(at);
+	snprintf(text, sizeof text, "%.*s%s, \"plain\": { \"vi\": \"Sổ đỏ, đất đai\", \"en\": "
+		 "\"Land title\" }, \"icon\": \"landscape\"%s", (int)(at - base), base, from,
+		 at + strlen(from));
+	catalog_t *cat = NULL;
+	char err[512];
+	if (catalog_load_text("t.json", text, strlen(text), &cat, err, sizeof err))
+		fail_msg("%s", err);
+	const catalog_group_t *g = catalog_group_find(cat, "dat-dai");
+	assert_string_equal(g->plain[LANG_VI], "Sổ đỏ, đất đai");
+	assert_string_equal(g->plain[LANG_EN], "Land title");
+	assert_string_equal(g->icon, "landscape");
+	assert_int_equal(g->icon_cp, 0xE3F7);
+	g = catalog_group_find(cat, "ho-tich");
+	assert_null(g->plain[LANG_VI]);
+	assert_null(g->icon);
+	assert_int_equal(g->icon_cp, 0);
+	assert_null(catalog_proc_find(cat, "ban-sao")->plain[LANG_EN]);
+	catalog_free(cat);
+	expect("\"code\": \"2.000815\",", "\"code\": \"2.000815\", \"icon\": \"home\",", "");
+	expect("\"code\": \"2.000815\",", "\"code\": \"2.000815\", \"icon\": \"rocket\",",
+	       "t.json:20: procedures[1].icon: unknown icon \"rocket\" (docs/catalog.md lists the icons)");
+	expect("\"letter\": \"C\",", "\"letter\": \"C\", \"icon\": 7,",
+	       "t.json:7: groups[1].icon: must be a string, not a number");
+	expect("\"code\": \"2.000815\",",
+	       "\"code\": \"2.000815\", \"plain\": { \"vi\": \"Bản sao\" },",
+	       "t.json:20: procedures[1].plain: missing the English text (\"en\")");
+	expect("\"letter\": \"C\",",
+	       "\"letter\": \"C\", \"plain\": { \"vi\": \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\", \"en\": \"x\" },",
+	       "t.json:7: groups[1].plain.vi: longer than 60 characters");
+	/* Every icon name the table knows resolves, and only those. */
+	size_t n = 0;
+	for (const char *name; (name = catalog_icon_name(n)); n++)
+		assert_true(catalog_icon_codepoint(name) >= 0xE000);
+	assert_true(n >= 20);
+	assert_int_equal(catalog_icon_codepoint("nope"), 0);
+	assert_int_equal(catalog_icon_codepoint(NULL), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -276,6 +337,7 @@ int main(void)
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_semantic_errors), cmocka_unit_test(test_nul_escape),
 		cmocka_unit_test(test_short_name_fallback),
+		cmocka_unit_test(test_plain_and_icon),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,7 +18,8 @@
 #include "kiosk.h"
 #include "officekey.h"
 
-static const catalog_group_t grp = {"ho-tich", 'A', {"Hộ tịch", "Civil status"}};
+static const catalog_group_t grp = {"ho-tich", 'A', {"Hộ tịch", "Civil status"},
+				     {NULL, NULL}, NULL, 0};
 static const catalog_field_t fields[] = {
 	{"ho_ten", FIELD_NAME, true, {"Họ và tên", "Full name"}, {NULL, NULL}, 0},
 	{"so_cccd", FIELD_CCCD, false, {"Số CCCD", "ID"}, {NULL, NULL}, 0},
@@ -26,7 +27,8 @@ static const catalog_field_t fields[] = {
 	{"ghi_chu", FIELD_TEXT, false, {"Ghi chú", "Note"}, {NULL, NULL}, 0},
 };
 static catalog_proc_t proc = {"khai-sinh", &grp, "1.001193", {"Đăng ký khai sinh", "Birth"},
-			      {NULL, NULL}, {NULL, NULL}, 0, fields, 4, false};
+			      {NULL, NULL}, {NULL, NULL}, 0, fields, 4, false,
+			      {NULL, NULL}, NULL, 0};
 
 static handoff_head_t head(void)
 {
