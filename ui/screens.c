@@ -276,9 +276,8 @@ static void scr_form(lay_t *l)
 	const session_t *s = l->s;
 	const catalog_proc_t *p = s->proc;
 	const catalog_field_t *f = &p->fields[s->field];
-	bool last = s->from_review || s->field + 1 >= (int)p->nfields;
 	const char *back = T(l, "ui.back");
-	const char *fwd = T(l, last ? "ui.to_review" : "ui.continue");
+	const char *fwd = T(l, session_form_next_key(s)); /* the errors name it too */
 	/* Landscape: Back and Continue sit on either side of the field, so the
 	 * keyboard can use the full height below it. Portrait: the usual bar. */
 	bool side = l->c->w > l->c->h;
@@ -352,7 +351,7 @@ static void scr_form(lay_t *l)
 	const char *err = s->error_key ? s->error_key : s->scan_error_key;
 	if (err) {
 		char msg[512];
-		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), T(l, err));
+		session_form_error_text(s, l->c->tr, msg, sizeof msg);
 		int eh = ui_text_height(&l->u, content_w(l) - 2 * pad, msg, FONT_BOLD, l->a.body_px);
 		ui_rect_t eb = {l->left, l->y, content_w(l), eh + 2 * pad};
 		draw_fill(l->u.dl, eb, C_ERROR_BG);
