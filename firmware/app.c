@@ -250,6 +250,49 @@ static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
 	return SDL_RenderReadPixels(a->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
 }
 
+/* `--targets`: beside a screenshot X.png, X.targets holds one JSON line per
+ * touch target of the picture (logical pixels, the PNG's own), e.g.
+ * {"id":"back","label":"Quay lại","x":40,"y":1700,"w":300,"h":122,"flags":1},
+ * for tests that check what a picture shows (tests/cli/ocr_labels.sh). */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int write_targets(app_t *a, const char *png)
+{
+	char path[4096];
+	size_t n = strlen(png);
+	if (n > 4 && strcmp(png + n - 4, ".png") == 0)
+		n -= 4;
+	snprintf(path, sizeof path, "%.*s.targets", (int)n, png);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return KIOSK_EIO;
+	for (int i = 0; i < a->dl->n; i++) {
+		const dc_t *c = &a->dl->cmds[i];
+		if (c->kind != DC_TARGET)
+			continue;
+		fputs("{\"id\":", f);
+		json_str(f, c->text);
+		fputs(",\"label\":", f);
+		json_str(f, c->label);
+		fprintf(f, ",\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d,\"flags\":%d}\n", c->r.x, c->r.y,
+			c->r.w, c->r.h, c->flags);
+	}
+	return fclose(f) == 0 ? KIOSK_OK : KIOSK_EIO;
+}
+
 int app_screenshot(app_t *a, const char *path)
 {
 	if (a->dirty || a->drawn_generation != a->session->generation)
@@ -257,6 +300,8 @@ int app_screenshot(app_t *a, const char *path)
 	SDL_SetRenderTarget(a->sdl, a->target);
 	int rc = pngout_write_rgb_rows(path, a->log_w, a->log_h, read_band, a);
 	SDL_SetRenderTarget(a->sdl, NULL);
+	if (rc == KIOSK_OK && a->opt && a->opt->targets)
+		rc = write_targets(a, path);
 	return rc;
 }
 

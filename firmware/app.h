@@ -21,6 +21,8 @@ typedef struct {
 	bool first_boot;
 	bool stats;                 /* print wakeups and frames at exit */
 	bool self_test;             /* start, draw, health check, exit 0 or 3 */
+	bool targets;               /* each screenshot also gets <name>.targets: one JSON
+				     * line per touch target (rect, id, label) */
 } app_options_t;
 
 /* Run the kiosk; returns the process exit status. */

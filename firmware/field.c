@@ -287,7 +287,76 @@ static int days_in(int y, int m)
 	return m == 2 && leap(y) ? 29 : d[m - 1];
 }
 
+int field_days_in_month(int year, int month)
+{
+	return month >= 1 && month <= 12 ? days_in(year, month) : 0;
+}
+
+/* The numbers as typed, no calendar check: for a message's {day}, {month},
+ * {year}. */
+static int date_parts(const char *in, field_date_t *out, const char **msg);
+
+int field_date_parts(const char *in, field_date_t *out)
+{
+	const char *msg;
+	return in ? date_parts(in, out, &msg) : KIOSK_EINVAL;
+}
+
+size_t field_date_digits(const char *in, char *out, size_t cap)
+{
+	size_t o = 0;
+	if (cap == 0)
+		return 0;
+	for (; in && *in && o < FIELD_DATE_DIGITS && o + 1 < cap; in++)
+		if (*in >= '0' && *in <= '9')
+			out[o++] = *in;
+	out[o] = '\0';
+	return o;
+}
+
+void field_date_mask(const char *in, char *out, size_t cap)
+{
+	/* dd/mm/yyyy: the digits typed so far, '_' where one is still to come;
+	 * the slashes belong to the mask. */
+	char d[FIELD_DATE_DIGITS + 1];
+	size_t n = field_date_digits(in, d, sizeof d), o = 0;
+	if (cap < 11) {
+		if (cap)
+			out[0] = '\0';
+		return;
+	}
+	for (size_t i = 0; i < FIELD_DATE_DIGITS; i++) {
+		if (i == 2 || i == 4)
+			out[o++] = '/';
+		out[o++] = i < n ? d[i] : '_';
+	}
+	out[o] = '\0';
+	explicit_bzero(d, sizeof d);
+}
+
 int field_parse_date(const char *in, field_date_t *out, const char **msg)
+{
+	int rc = date_parts(in, out, msg);
+	if (rc)
+		return rc;
+	int d = out->day, m = out->month, y = out->year;
+	out->year = out->month = out->day = 0;
+	/* Say which part is wrong: the month first, then the day. */
+	if (m < 1 || m > 12)
+		return set_msg(msg, "field.date.month");
+	if (d < 1)
+		return set_msg(msg, "field.date.day_zero");
+	if (d > days_in(y, m))
+		return set_msg(msg, m == 2 && d == 29 ? "field.date.not_leap" : "field.date.no_day");
+	if (y < 1000)
+		return set_msg(msg, "field.date.year_range");
+	out->year = y;
+	out->month = m;
+	out->day = d;
+	return KIOSK_OK;
+}
+
+static int date_parts(const char *in, field_date_t *out, const char **msg)
 {
 	out->year = out->month = out->day = 0;
 	*msg = NULL;
@@ -311,7 +380,8 @@ int field_parse_date(const char *in, field_date_t *out, const char **msg)
 			digits = false;
 	if (digits) {
 		if (n != 8)
-			return set_msg(msg, n == 6 ? "field.date.year4" : "field.date.format");
+			return set_msg(msg, n == 6 ? "field.date.year4"
+					    : n < 8 ? "field.date.incomplete" : "field.date.format");
 		part[0] = (buf[0] - '0') * 10 + (buf[1] - '0');
 		part[1] = (buf[2] - '0') * 10 + (buf[3] - '0');
 		part[2] = atoi(buf + 4);
@@ -341,12 +411,9 @@ int field_parse_date(const char *in, field_date_t *out, const char **msg)
 		if (width[2] != 4)
 			return set_msg(msg, "field.date.year4");
 	}
-	int d = part[0], m = part[1], y = part[2];
-	if (y < 1000 || m < 1 || m > 12 || d < 1 || d > days_in(y, m))
-		return set_msg(msg, "field.date.invalid");
-	out->year = y;
-	out->month = m;
-	out->day = d;
+	out->day = part[0];
+	out->month = part[1];
+	out->year = part[2];
 	return KIOSK_OK;
 }
 
@@ -364,6 +431,8 @@ static int check_date(const char *in, bool birth, const field_ctx_t *ctx, char *
 {
 	field_date_t d;
 	int rc = field_parse_date(in, &d, msg);
+	if (rc == KIOSK_EINVAL && birth && *msg && !strcmp(*msg, "field.date.year_range"))
+		*msg = "field.date.too_old";
 	if (rc)
 		return rc;
 	if (d.year < 1900)

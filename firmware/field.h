@@ -59,8 +59,26 @@ int field_max_len(const catalog_field_t *f);
 
 /* Parse a date as typed: d/m/yyyy or dd/mm/yyyy ('/', '-' or '.'), or
  * ddmmyyyy digits. Checks it is a real calendar date (any year 1000-9999).
- * Returns KIOSK_OK or KIOSK_EINVAL with *msg. */
+ * Returns KIOSK_OK or KIOSK_EINVAL with *msg: which part is wrong
+ * (field.date.month, .day_zero, .no_day, .not_leap), or the shape
+ * (.incomplete: fewer than 8 digits, .year4, .format). */
 int field_parse_date(const char *in, field_date_t *out, const char **msg);
+
+/* The three numbers of a date as typed (day, month, year), with no
+ * calendar check, for the {day} {month} {year} of a message. KIOSK_OK when
+ * the text has the shape of a date. */
+int field_date_parts(const char *in, field_date_t *out);
+/* Days in a month (0 for a month outside 1-12). */
+int field_days_in_month(int year, int month);
+
+/* The date mask: a date is typed as digits only (ddmmyyyy). */
+#define FIELD_DATE_DIGITS 8
+/* The first FIELD_DATE_DIGITS digits of in, other characters dropped
+ * ("15/08/1952" -> "15081952"); returns how many. */
+size_t field_date_digits(const char *in, char *out, size_t cap);
+/* in shown in the dd/mm/yyyy mask as it fills: "310" -> "31/0_/____",
+ * "31022025" -> "31/02/2025". cap >= 11 (else out is ""). */
+void field_date_mask(const char *in, char *out, size_t cap);
 
 /* Check a 12-digit citizen ID number (digits only) against the province
  * table, its century/sex digit, the birth year, and the ctx (date of birth,

@@ -9,7 +9,7 @@ static void usage(FILE *f)
 {
 	fputs("usage: kiosk [--fullscreen | --window WxH | --headless [--size WxH]]\n"
 	      "             [--data DIR] [--spool DIR] [--config FILE] [--assets DIR]\n"
-	      "             [--script FILE [--screenshots DIR]] [--gallery DIR]\n"
+	      "             [--script FILE [--screenshots DIR]] [--gallery DIR] [--targets]\n"
 	      "             [--report FILE|-] [--first-boot] [--stats] [--self-test]\n", f);
 }
 
@@ -36,6 +36,8 @@ int main(int argc, char **argv)
 			o.stats = 1;
 		} else if (strcmp(a, "--self-test") == 0) {
 			o.self_test = 1;
+		} else if (strcmp(a, "--targets") == 0) {
+			o.targets = 1;
 		} else if (strcmp(a, "--help") == 0) {
 			usage(stdout);
 			return 0;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "field.h"
 #include "hours.h"
 #include "kiosk.h"
 #include "menu.h"
@@ -226,10 +227,34 @@ static void append_char(session_t *s, char c)
 	}
 }
 
+/* A date field takes digits only, into the dd/mm/yyyy mask. */
+static bool date_field(const session_t *s)
+{
+	if (!s->proc || s->field < 0 || s->field >= (int)s->proc->nfields)
+		return false;
+	field_type_t t = s->proc->fields[s->field].type;
+	return t == FIELD_DATE || t == FIELD_BIRTHDATE;
+}
+
+/* A key typed into a date field: a digit goes in while the mask has room;
+ * anything else (the slashes too: the mask draws them) is ignored. */
+static void date_key(session_t *s, char c)
+{
+	char *v = s->values[s->field];
+	if (c >= '0' && c <= '9' && strlen(v) < FIELD_DATE_DIGITS)
+		append_char(s, c);
+	s->error_key = NULL;
+	changed(s);
+}
+
 void session_field_display(const session_t *s, char *buf, size_t cap)
 {
 	if (s->screen != SCR_FORM || !s->proc || s->field >= (int)s->proc->nfields) {
 		buf[0] = '\0';
+		return;
+	}
+	if (date_field(s)) {
+		field_date_mask(s->values[s->field], buf, cap);
 		return;
 	}
 	snprintf(buf, cap, "%s%s", s->values[s->field], ime_preedit(s->ime));
@@ -250,6 +275,13 @@ static void enter_field(session_t *s, int idx)
 	ime_reset(s->ime);
 	s->field = idx;
 	s->kb = default_kb(&s->proc->fields[idx]);
+	if (date_field(s)) {
+		/* An accepted date is kept as dd/mm/yyyy; the mask edits its digits. */
+		char d[FIELD_DATE_DIGITS + 1];
+		field_date_digits(s->values[idx], d, sizeof d);
+		snprintf(s->values[idx], SESSION_VALUE_MAX, "%s", d);
+		explicit_bzero(d, sizeof d);
+	}
 	go(s, SCR_FORM);
 }
 
@@ -325,6 +357,11 @@ static bool keyboard_tap(session_t *s, const char *t)
 		{"tone-hook", IME_ACT_TONE_HOOK}, {"tone-tilde", IME_ACT_TONE_TILDE},
 		{"tone-dot", IME_ACT_TONE_DOT}, {"mark-remove", IME_ACT_REMOVE_MARK},
 	};
+	if (date_field(s) && strcmp(t, "key-backspace") != 0 &&
+	    (!strncmp(t, "key-", 4) || !strncmp(t, "mark-", 5) || !strncmp(t, "tone-", 5))) {
+		date_key(s, !strncmp(t, "key-", 4) && t[4] && !t[5] ? t[4] : ' ');
+		return true;
+	}
 	for (size_t i = 0; i < KIOSK_ARRAY_LEN(acts); i++)
 		if (strcmp(t, acts[i].id) == 0) {
 			ime_apply(s->ime, acts[i].act);
@@ -392,6 +429,10 @@ void session_key_char(session_t *s, char c)
 	session_activity(s);
 	if (s->screen != SCR_FORM || s->warning)
 		return;
+	if (date_field(s)) {
+		date_key(s, c);
+		return;
+	}
 	ime_set_method(s->ime, s->phys_method);
 	if (!ime_key(s->ime, c)) {
 		commit_word(s);

@@ -14,6 +14,7 @@
 #include "catalog.h"
 #include "clock.h"
 #include "config.h"
+#include "i18n.h"
 #include "ime.h"
 #include "lang.h"
 #include "tickets.h"
@@ -142,8 +143,20 @@ void session_reset(session_t *s);
  * and staff the reason (i18n key, with {file}). No ticket can be asked for. */
 void session_out_of_service(session_t *s, const char *reason_key, const char *file);
 
-/* The text of the current field: committed value + word being composed. */
+/* The text of the current field: committed value + word being composed; a
+ * date field shows its digits in the dd/mm/yyyy mask ("31/0_/____"). */
 void session_field_display(const session_t *s, char *buf, size_t cap);
+
+/* The i18n key of the form's forward button ("ui.continue", or
+ * "ui.to_review" on the last question): the screen draws it and the error
+ * messages name it, so both say the same word. */
+const char *session_form_next_key(const session_t *s);
+/* The form's error message (the validation error, else the scan error) in
+ * the session's language with its placeholders filled: {label} (the
+ * question), {next} {back} {help} (the buttons' labels as on the screen),
+ * {max}, {day} {month} {year} {days} (from what was typed), {male}
+ * {female}. "" when there is none. (firmware/session_form.c) */
+void session_form_error_text(const session_t *s, const i18n_t *tr, char *buf, size_t cap);
 
 /* Show a screen (used by the staff menus, firmware/menu.c). */
 void session_show(session_t *s, screen_t scr);

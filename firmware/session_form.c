@@ -49,6 +49,45 @@ const char *session_form_check(session_t *s, const catalog_field_t *f, char *val
 	return rc == KIOSK_OK && !msg ? NULL : msg;
 }
 
+const char *session_form_next_key(const session_t *s)
+{
+	bool last = !s->proc || s->from_review || s->field + 1 >= (int)s->proc->nfields;
+	return last ? "ui.to_review" : "ui.continue";
+}
+
+void session_form_error_text(const session_t *s, const i18n_t *tr, char *buf, size_t cap)
+{
+	const char *key = s->error_key ? s->error_key : s->scan_error_key;
+	if (cap)
+		buf[0] = '\0';
+	if (!key || !cap)
+		return;
+	lang_t l = s->lang;
+	const catalog_field_t *f = NULL;
+	if (s->proc && s->field >= 0 && s->field < (int)s->proc->nfields)
+		f = &s->proc->fields[s->field];
+	char max[16] = "", day[16] = "", month[16] = "", year[16] = "", days[16] = "";
+	if (f) {
+		snprintf(max, sizeof max, "%d", field_max_len(f));
+		field_date_t d;
+		if ((f->type == FIELD_DATE || f->type == FIELD_BIRTHDATE) &&
+		    field_date_parts(s->values[s->field], &d) == KIOSK_OK) {
+			snprintf(day, sizeof day, "%d", d.day);
+			snprintf(month, sizeof month, "%d", d.month);
+			snprintf(year, sizeof year, "%d", d.year);
+			snprintf(days, sizeof days, "%d", field_days_in_month(d.year, d.month));
+		}
+	}
+	i18n_format(buf, cap, i18n_get(tr, l, key), "label", f ? f->label[l] : "",
+		    "next", i18n_get(tr, l, session_form_next_key(s)),
+		    "back", i18n_get(tr, l, "ui.back"), "help", i18n_get(tr, l, "ui.help"),
+		    "male", i18n_get(tr, l, "ui.sex_male"), "female", i18n_get(tr, l, "ui.sex_female"),
+		    "max", max, "day", day, "month", month, "year", year, "days", days, NULL);
+	explicit_bzero(day, sizeof day);
+	explicit_bzero(month, sizeof month);
+	explicit_bzero(year, sizeof year);
+}
+
 /* The applicant's own answers have these field ids; a scan fills only
  * them (never, say, a child's name in a birth registration). */
 static const char *const scan_ids[5] = {"name", "dob", "sex", "id_number", "address"};

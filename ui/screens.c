@@ -717,9 +717,8 @@ static void scr_form(lay_t *l)
 	const session_t *s = l->s;
 	const catalog_proc_t *p = s->proc;
 	const catalog_field_t *f = &p->fields[s->field];
-	bool last = s->from_review || s->field + 1 >= (int)p->nfields;
 	const char *back = T(l, "ui.back");
-	const char *fwd = T(l, last ? "ui.to_review" : "ui.continue");
+	const char *fwd = T(l, session_form_next_key(s)); /* the errors name it too */
 	bool land = l->c->w > l->c->h;
 	bool choice = f->type == FIELD_SEX;
 	bool keypad = !choice && s->kb == KB_NUMERIC;
@@ -785,11 +784,7 @@ static void scr_form(lay_t *l)
 	const char *err = s->error_key ? s->error_key : s->scan_error_key;
 	char msg[512] = "";
 	if (err) {
-		/* field.too_long names the limit: {max}. */
-		char lim[16], said[400];
-		snprintf(lim, sizeof lim, "%d", field_max_len(f));
-		i18n_format(said, sizeof said, T(l, err), "max", lim, NULL);
-		snprintf(msg, sizeof msg, "%s %s", T(l, "ui.error_prefix"), said);
+		session_form_error_text(s, l->c->tr, msg, sizeof msg);
 	}
 	const char *hint = f->hint[s->lang];
 	/* Fit the words between the top bar and the keyboard: first as they

@@ -134,15 +134,29 @@ static const fcase_t cases[] = {
 	OK(FIELD_DATE, "29/02/2024", "29/02/2024"),
 	OK(FIELD_DATE, "29/02/2000", "29/02/2000"),
 	OK(FIELD_DATE, "31/12/2030", "31/12/2030"),           /* a plain date may be ahead */
-	BAD(FIELD_DATE, "29/02/1900", "field.date.invalid"),
-	BAD(FIELD_DATE, "29/02/2023", "field.date.invalid"),
-	BAD(FIELD_DATE, "31/04/1960", "field.date.invalid"),
-	BAD(FIELD_DATE, "00/01/1960", "field.date.invalid"),
-	BAD(FIELD_DATE, "01/13/1960", "field.date.invalid"),
-	BAD(FIELD_DATE, "32/01/1960", "field.date.invalid"),
+	/* each wrong part has its own message (the day/month/year fill it in) */
+	BAD(FIELD_DATE, "29/02/1900", "field.date.not_leap"),  /* 1900: not a leap year */
+	BAD(FIELD_DATE, "29/02/2023", "field.date.not_leap"),
+	BAD(FIELD_DATE, "30/02/2024", "field.date.no_day"),
+	BAD(FIELD_DATE, "31022025", "field.date.no_day"),
+	BAD(FIELD_DATE, "31/04/1960", "field.date.no_day"),
+	BAD(FIELD_DATE, "31/06/1960", "field.date.no_day"),
+	BAD(FIELD_DATE, "31/09/1960", "field.date.no_day"),
+	BAD(FIELD_DATE, "31/11/1960", "field.date.no_day"),
+	OK(FIELD_DATE, "31/12/1960", "31/12/1960"),
+	OK(FIELD_DATE, "31/07/1960", "31/07/1960"),
+	OK(FIELD_DATE, "31/08/1960", "31/08/1960"),
+	BAD(FIELD_DATE, "00/01/1960", "field.date.day_zero"),
+	BAD(FIELD_DATE, "01/13/1960", "field.date.month"),
+	BAD(FIELD_DATE, "15001960", "field.date.month"),
+	BAD(FIELD_DATE, "32/13/1960", "field.date.month"),     /* the month is named first */
+	BAD(FIELD_DATE, "32/01/1960", "field.date.no_day"),
+	BAD(FIELD_DATE, "01/01/0958", "field.date.year_range"),
 	BAD(FIELD_DATE, "5/3/58", "field.date.year4"),
 	BAD(FIELD_DATE, "050358", "field.date.year4"),
-	BAD(FIELD_DATE, "0503195", "field.date.format"),
+	BAD(FIELD_DATE, "0503195", "field.date.incomplete"),   /* the mask is not full */
+	BAD(FIELD_DATE, "3", "field.date.incomplete"),
+	BAD(FIELD_DATE, "050319581", "field.date.format"),
 	BAD(FIELD_DATE, "5/3-1958", "field.date.format"),
 	BAD(FIELD_DATE, "5//1958", "field.date.format"),
 	BAD(FIELD_DATE, "5/3/1958/1", "field.date.format"),
@@ -156,7 +170,9 @@ static const fcase_t cases[] = {
 	BAD(FIELD_BIRTHDATE, "29/11/2026", "field.date.future"),
 	BAD(FIELD_BIRTHDATE, "01/01/2027", "field.date.future"),
 	BAD(FIELD_BIRTHDATE, "31/12/1899", "field.date.too_old"),
-	BAD(FIELD_BIRTHDATE, "30/02/1960", "field.date.invalid"),
+	BAD(FIELD_BIRTHDATE, "30/02/1960", "field.date.no_day"),
+	BAD(FIELD_BIRTHDATE, "01010958", "field.date.too_old"),
+	OK(FIELD_BIRTHDATE, "29021960", "29/02/1960"),
 	/* sex */
 	OK(FIELD_SEX, "nam", "nam"),
 	OK(FIELD_SEX, "Nam", "nam"),
@@ -326,6 +342,37 @@ static void test_catalog_field(void **state)
 	assert_int_equal(field_max_len(&f), 0);
 }
 
+static void test_date_mask(void **state)
+{
+	(void)state;
+	char out[16], d[16];
+	static const struct { const char *in, *want; } m[] = {
+		{"", "__/__/____"}, {"3", "3_/__/____"}, {"31", "31/__/____"},
+		{"310", "31/0_/____"}, {"3102", "31/02/____"}, {"3102202", "31/02/202_"},
+		{"31022025", "31/02/2025"}, {"15/08/1952", "15/08/1952"},
+		{"310220251", "31/02/2025"}, /* never more than 8 digits */
+	};
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(m); i++) {
+		field_date_mask(m[i].in, out, sizeof out);
+		assert_string_equal(out, m[i].want);
+	}
+	field_date_mask("3102", out, 10); /* too small for the mask */
+	assert_string_equal(out, "");
+	assert_int_equal(field_date_digits("15/08/1952", d, sizeof d), 8);
+	assert_string_equal(d, "15081952");
+	field_date_t p;
+	assert_int_equal(field_date_parts("31022025", &p), KIOSK_OK);
+	assert_int_equal(p.day, 31);
+	assert_int_equal(p.month, 2);
+	assert_int_equal(p.year, 2025);
+	assert_int_equal(field_date_parts("3102", &p), KIOSK_EINVAL);
+	assert_int_equal(field_days_in_month(2024, 2), 29);
+	assert_int_equal(field_days_in_month(2100, 2), 28);
+	assert_int_equal(field_days_in_month(2000, 2), 29);
+	assert_int_equal(field_days_in_month(2025, 4), 30);
+	assert_int_equal(field_days_in_month(2025, 13), 0);
+}
+
 /* ---- i18n: every returned key exists in both languages ------------------- */
 
 static cJSON *load_json(const char *path)
@@ -385,6 +432,7 @@ int main(void)
 		cmocka_unit_test(test_cccd_context),
 		cmocka_unit_test(test_provinces),
 		cmocka_unit_test(test_catalog_field),
+		cmocka_unit_test(test_date_mask),
 		cmocka_unit_test(test_messages_exist),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

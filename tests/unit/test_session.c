@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "catalog.h"
 #include "config.h"
 #include "kiosk.h"
+#include "i18n.h"
 #include "session.h"
 
 typedef struct {
@@ -314,6 +316,242 @@ static void test_office_hours(void **state)
 	kclock_parse_iso("2026-01-05T09:00:00+07:00", &f->v.now_ms);
 }
 
+static i18n_t *load_tr(void)
+{
+	char path[1024], err[512];
+	const char *assets = getenv("KIOSK_ASSETS") ? getenv("KIOSK_ASSETS") : "build/share/kiosk";
+	snprintf(path, sizeof path, "%s/i18n", assets);
+	i18n_t *tr = NULL;
+	assert_int_equal(i18n_load(path, &tr, err, sizeof err), KIOSK_OK);
+	return tr;
+}
+
+static void tap_digits(session_t *s, const char *d)
+{
+	for (; *d; d++) {
+		char id[8] = "key-";
+		id[4] = *d;
+		assert_true(session_tap(s, id));
+	}
+}
+
+static void shows(const session_t *s, const char *want)
+{
+	char shown[128];
+	session_field_display(s, shown, sizeof shown);
+	assert_string_equal(shown, want);
+}
+
+/* To the baby's date of birth (birth registration, second question). */
+static void to_dob(session_t *s)
+{
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-ho-tich"));
+	assert_true(session_tap(s, "proc-khai-sinh"));
+	assert_true(session_tap(s, "next"));
+	for (const char *c = "An"; *c; c++)
+		session_key_char(s, *c);
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->field, 1);
+	assert_int_equal(s->proc->fields[1].type, FIELD_BIRTHDATE);
+}
+
+static void test_date_mask(void **state)
+{
+	fx_t *f = *state;
+	i18n_t *tr = load_tr();
+	session_t *s = start(f);
+	to_dob(s);
+	char msg[512];
+	/* Digits only, into the mask; the slashes are the mask's. */
+	shows(s, "__/__/____");
+	tap_digits(s, "310");
+	shows(s, "31/0_/____");
+	assert_true(session_tap(s, "key-slash"));
+	session_key_char(s, '/');
+	session_key_char(s, 'a');
+	assert_true(session_tap(s, "key-space"));
+	assert_true(session_tap(s, "tone-acute"));
+	shows(s, "31/0_/____");
+	tap_digits(s, "22025");
+	shows(s, "31/02/2025");
+	session_key_char(s, '7'); /* the mask is full */
+	shows(s, "31/02/2025");
+	/* A real date is checked; the message says what is wrong. */
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->field, 1);
+	assert_string_equal(s->error_key, "field.date.no_day");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "Tháng 2 không có ngày 31"));
+	assert_non_null(strstr(msg, "28 ngày"));
+	assert_null(strstr(msg, "Chưa đúng"));
+	s->lang = LANG_EN;
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "Month 2 has no day 31"));
+	s->lang = LANG_VI;
+	/* Backspace takes one digit off. */
+	session_key_special(s, SKEY_BACKSPACE);
+	shows(s, "31/02/202_");
+	assert_null(s->error_key);
+	for (int i = 0; i < 7; i++)
+		assert_true(session_tap(s, "key-backspace"));
+	shows(s, "__/__/____");
+	tap_digits(s, "01132020");
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.date.month");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "Tháng 13 không có"));
+	for (int i = 0; i < 8; i++)
+		session_key_special(s, SKEY_BACKSPACE);
+	tap_digits(s, "29022025");
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.date.not_leap");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "Năm 2025 không phải năm nhuận"));
+	for (int i = 0; i < 8; i++)
+		session_key_special(s, SKEY_BACKSPACE);
+	tap_digits(s, "0503");
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.date.incomplete");
+	for (int i = 0; i < 4; i++)
+		session_key_special(s, SKEY_BACKSPACE);
+	tap_digits(s, "06012026"); /* tomorrow: not born yet */
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.date.future");
+	for (int i = 0; i < 8; i++)
+		session_key_special(s, SKEY_BACKSPACE);
+	tap_digits(s, "01011899");
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.date.too_old");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "1899"));
+	for (int i = 0; i < 8; i++)
+		session_key_special(s, SKEY_BACKSPACE);
+	/* Typed on a physical keyboard the same way; a leap day is fine. */
+	for (const char *c = "29/02/2024"; *c; c++)
+		session_key_char(s, *c);
+	shows(s, "29/02/2024");
+	assert_true(session_tap(s, "next"));
+	assert_null(s->error_key);
+	assert_int_equal(s->field, 2);
+	assert_string_equal(s->values[1], "29/02/2024");
+	/* Back to the date: the mask holds its digits again, still editable. */
+	assert_true(session_tap(s, "back"));
+	assert_int_equal(s->field, 1);
+	shows(s, "29/02/2024");
+	assert_string_equal(s->values[1], "29022024");
+	session_key_special(s, SKEY_BACKSPACE);
+	shows(s, "29/02/202_");
+	session_destroy(s);
+	i18n_free(tr);
+}
+
+/* Messages name the question and the button exactly as the screen shows
+ * them (the same i18n key), and an old 9-digit ID has its own message. */
+static void test_error_words(void **state)
+{
+	fx_t *f = *state;
+	i18n_t *tr = load_tr();
+	session_t *s = start(f);
+	char msg[512], want[512];
+	assert_true(session_tap(s, "start"));
+	assert_true(session_tap(s, "group-ho-tich"));
+	assert_true(session_tap(s, "proc-khai-sinh"));
+	assert_true(session_tap(s, "next"));
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_string_equal(msg, "");
+	assert_true(session_tap(s, "next")); /* empty and required */
+	assert_string_equal(s->error_key, "field.required");
+	assert_string_equal(session_form_next_key(s), "ui.continue");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	snprintf(want, sizeof want, "Xin điền \"%s\" rồi bấm \"%s\".", s->proc->fields[0].label[LANG_VI],
+		 i18n_get(tr, LANG_VI, "ui.continue"));
+	assert_string_equal(msg, want);
+	s->lang = LANG_EN;
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "\"The baby's full name\""));
+	assert_non_null(strstr(msg, i18n_get(tr, LANG_EN, "ui.continue")));
+	s->lang = LANG_VI;
+	/* The last question's button is "Xem lại": the message says so. */
+	s->field = (int)s->proc->nfields - 1;
+	assert_string_equal(session_form_next_key(s), "ui.to_review");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, i18n_get(tr, LANG_VI, "ui.to_review")));
+	/* {max} is the field's limit, not a literal placeholder. */
+	s->field = 0;
+	s->error_key = "field.too_long";
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "60"));
+	session_reset(s);
+	/* An old 9-digit ID number: its own message. */
+	to_form(s); /* marriage: a name, then the ID number */
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(s->proc->fields[s->field].type, FIELD_CCCD);
+	tap_digits(s, "012345678");
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.cccd.old_cmnd");
+	session_form_error_text(s, tr, msg, sizeof msg);
+	assert_non_null(strstr(msg, "9 số"));
+	for (int i = 0; i < 9; i++)
+		session_key_special(s, SKEY_BACKSPACE);
+	tap_digits(s, "003152000123"); /* 003: no province has it */
+	assert_true(session_tap(s, "next"));
+	assert_string_equal(s->error_key, "field.cccd.province");
+	session_destroy(s);
+	i18n_free(tr);
+}
+
+/* Every message a form can show fills all its placeholders, and a message
+ * that names a button takes its label from the screen's key (a quoted
+ * placeholder after "bấm"/"press"), never a word typed into the text. */
+static void test_messages_filled(void **state)
+{
+	fx_t *f = *state;
+	i18n_t *tr = load_tr();
+	session_t *s = start(f);
+	to_dob(s);
+	tap_digits(s, "31022025");
+	static const char *const files[] = {"field.json", "cccd.json"};
+	const char *assets = getenv("KIOSK_ASSETS") ? getenv("KIOSK_ASSETS") : "build/share/kiosk";
+	int n = 0;
+	for (int lang = 0; lang < LANG_COUNT; lang++)
+		for (size_t k = 0; k < 2; k++) {
+			char path[1024];
+			snprintf(path, sizeof path, "%s/i18n/%s/%s", assets, lang_code((lang_t)lang),
+				 files[k]);
+			FILE *fp = fopen(path, "rb");
+			assert_non_null(fp);
+			static char buf[65536];
+			size_t len = fread(buf, 1, sizeof buf - 1, fp);
+			fclose(fp);
+			buf[len] = '\0';
+			cJSON *j = cJSON_Parse(buf);
+			assert_non_null(j);
+			for (const cJSON *m = j->child; m; m = m->next) {
+				const char *t = m->valuestring;
+				for (const char *p = t; (p = strstr(p, lang ? "press \"" : "bấm \"")); p++) {
+					const char *q = strchr(p, '"');
+					if (q[1] != '{')
+						fail_msg("%s: %s names a button by a typed word: %s", path,
+							 m->string, t);
+				}
+				s->lang = (lang_t)lang;
+				s->error_key = k == 0 ? m->string : NULL;
+				s->scan_error_key = k == 1 ? m->string : NULL;
+				char msg[1024];
+				session_form_error_text(s, tr, msg, sizeof msg);
+				if (strchr(msg, '{') || !msg[0])
+					fail_msg("%s: %s is shown as \"%s\"", path, m->string, msg);
+				n++;
+			}
+			cJSON_Delete(j);
+		}
+	assert_true(n > 40);
+	s->error_key = s->scan_error_key = NULL;
+	session_destroy(s);
+	i18n_free(tr);
+}
+
 /* The mode key toggles letters and keypad; the typing-style key cycles
  * mark buttons, Telex, VNI; a number field never leaves the keypad. */
 static void test_keyboard_modes(void **state)
@@ -358,6 +596,9 @@ int main(void)
 		cmocka_unit_test(test_prechecks),
 		cmocka_unit_test(test_validation_and_no_form),
 		cmocka_unit_test(test_office_hours),
+		cmocka_unit_test(test_date_mask),
+		cmocka_unit_test(test_error_words),
+		cmocka_unit_test(test_messages_filled),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
