@@ -1,6 +1,7 @@
 /* render.h - executes a draw list with an SDL renderer. Text and QR codes
  * are rendered once into textures and kept in a cache keyed by content, so
- * redrawing a steady screen costs only texture copies. */
+ * redrawing a steady screen costs only texture copies. The cache is bounded
+ * in bytes (RENDER_CACHE_BUDGET), least recently used entries dropped first. */
 #ifndef RENDER_H
 #define RENDER_H
 

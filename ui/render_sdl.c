@@ -1,6 +1,7 @@
 /* render_sdl.c - the SDL side of drawing: rectangles, cached text textures
  * (anti-aliased, TTF_RenderUTF8_Blended) and QR codes from libqrencode with
- * a four-module quiet zone. Cache keys are the drawn strings, so they are
+ * a four-module quiet zone. The cache is bounded in bytes (least recently
+ * used out first), not in entries. Cache keys are the drawn strings, so they are
  * wiped (explicit_bzero) whenever they are dropped, and the whole cache is
  * dropped when a session ends (render_forget_session): a citizen's name
  * drawn on a screen does not outlive the session. */
