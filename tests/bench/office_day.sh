@@ -1,7 +1,7 @@
 #!/bin/sh
 # office_day.sh - memory over office days (issue 17): a generated scenario
 # issues DAYS x PER_DAY tickets (3 x 600 = 1,800 by default; BENCH_QUICK=1:
-# 3 x 5), each a whole citizen journey with its own name and ID number typed,
+# 3 x 2), each a whole citizen journey with its own name and ID number typed,
 # on the virtual clock (set-time at each morning), headless at 1920x1080.
 # The kiosk's RSS is sampled every second next to the number of tickets
 # spooled; prints the RSS after the first ticket, at the end of each day,
@@ -13,7 +13,7 @@
 set -u
 days=${DAYS:-3}
 per=${PER_DAY:-600}
-[ "${BENCH_QUICK:-0}" = 1 ] && per=${PER_DAY:-5}
+[ "${BENCH_QUICK:-0}" = 1 ] && per=${PER_DAY:-2}
 t=$(mktemp -d "${TMPDIR:-/tmp}/kiosk-bench-day.XXXXXX")
 trap 'rm -rf "$t"' EXIT
 
