@@ -38,7 +38,9 @@ BEGIN {
 	}
 }' > "$t/day.kss"
 
-"$BIN/kiosk" --headless --data "$t/d" --script "$t/day.kss" 2> "$t/err" &
+# A busy office: no daily cap per series (the default stops at 500).
+echo '{"queue": {"daily_cap": 0}}' > "$t/cap.json"
+"$BIN/kiosk" --headless --config "$t/cap.json" --data "$t/d" --script "$t/day.kss" 2> "$t/err" &
 pid=$!
 : > "$t/samples"
 while kill -0 $pid 2>/dev/null; do
