@@ -169,6 +169,8 @@ int main(int argc, char **argv)
 			bundle_tree_t *t = NULL;
 			rc = bundle_tree_new(h->payload_size, NULL, NULL, &t);
 			if (rc == KIOSK_OK)
+				bundle_tree_trust_content(t);
+			if (rc == KIOSK_OK)
 				rc = bundle_stream(b, bundle_tree_chunk_cb, t, NULL, NULL, err, sizeof err);
 			if (rc == KIOSK_OK)
 				rc = bundle_tree_finish(t, err, sizeof err);

@@ -1,6 +1,7 @@
 /* render.h - executes a draw list with an SDL renderer. Text and QR codes
  * are rendered once into textures and kept in a cache keyed by content, so
- * redrawing a steady screen costs only texture copies. */
+ * redrawing a steady screen costs only texture copies. The cache is bounded
+ * in bytes (RENDER_CACHE_BUDGET), least recently used entries dropped first. */
 #ifndef RENDER_H
 #define RENDER_H
 
@@ -34,7 +35,16 @@ void render_forget_session(renderer_t *r);
 /* Tests: whether any cached key contains needle[0..len). */
 bool render_cache_holds(const renderer_t *r, const char *needle, size_t len);
 
-typedef struct { unsigned hits, misses; } render_stats_t;
+/* The text/QR texture cache is bounded in bytes (texture pixels w * h * 4
+ * plus key and bookkeeping), least recently used entries dropped first. */
+#define RENDER_CACHE_BUDGET (8u << 20)
+/* Tests and benchmarks: change the budget (evicts down to it at once), and
+ * what the cache holds now. */
+void render_set_cache_budget(renderer_t *r, size_t bytes);
+size_t render_cache_bytes(const renderer_t *r);
+size_t render_cache_count(const renderer_t *r);
+
+typedef struct { unsigned hits, misses, evictions; } render_stats_t;
 render_stats_t render_stats(const renderer_t *r);
 
 #endif

@@ -1,6 +1,7 @@
 /* render_sdl.c - the SDL side of drawing: rectangles, cached text textures
  * (anti-aliased, TTF_RenderUTF8_Blended) and QR codes from libqrencode with
- * a four-module quiet zone. Cache keys are the drawn strings, so they are
+ * a four-module quiet zone. The cache is bounded in bytes (least recently
+ * used out first), not in entries. Cache keys are the drawn strings, so they are
  * wiped (explicit_bzero) whenever they are dropped, and the whole cache is
  * dropped when a session ends (render_forget_session): a citizen's name
  * drawn on a screen does not outlive the session. */
@@ -10,23 +11,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CACHE_SLOTS 512
+/* The text/QR texture cache: bounded in bytes, least recently used first
+ * out. An entry costs its texture's pixels (w * h * 4, what the software
+ * renderer keeps per texture) plus its key and bookkeeping. The budget holds
+ * the busiest screen several times over (tests/tools/bench_render prints
+ * both), so a steady screen redraws from the cache; what does not fit (a
+ * text bigger than the whole budget) is drawn uncached. */
+#define CACHE_BUCKETS 1024 /* power of two */
 
-typedef struct {
+typedef struct entry entry_t;
+struct entry {
 	uint64_t hash;
 	char *key;              /* owned copy of the text */
 	int kind, font, px;
 	rgb_t fg;
 	SDL_Texture *tex;
 	int w, h;
-	unsigned last_use;
-} slot_t;
+	size_t bytes;           /* what this entry costs the budget */
+	entry_t *chain;         /* next in the hash bucket */
+	entry_t *newer, *older; /* recency list */
+};
 
 struct renderer {
 	SDL_Renderer *sdl;
 	fonts_t *fonts;
-	slot_t slots[CACHE_SLOTS];
-	unsigned frame;
+	entry_t *bucket[CACHE_BUCKETS];
+	entry_t *newest, *oldest;
+	size_t bytes, budget, count;
 	render_stats_t stats;
 };
 
@@ -37,6 +48,7 @@ renderer_t *render_create(SDL_Renderer *sdl, fonts_t *fonts)
 		return NULL;
 	r->sdl = sdl;
 	r->fonts = fonts;
+	r->budget = RENDER_CACHE_BUDGET;
 	return r;
 }
 
@@ -49,14 +61,59 @@ static void free_key(char *key)
 	}
 }
 
+static void entry_free(entry_t *e)
+{
+	if (e->tex)
+		SDL_DestroyTexture(e->tex);
+	free_key(e->key);
+	explicit_bzero(e, sizeof *e);
+	free(e);
+}
+
+static void unlink_recency(renderer_t *r, entry_t *e)
+{
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		r->newest = e->older;
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		r->oldest = e->newer;
+	e->newer = e->older = NULL;
+}
+
+static void push_newest(renderer_t *r, entry_t *e)
+{
+	e->older = r->newest;
+	e->newer = NULL;
+	if (r->newest)
+		r->newest->newer = e;
+	r->newest = e;
+	if (!r->oldest)
+		r->oldest = e;
+}
+
+/* Drop one cached entry (its key wiped). */
+static void evict(renderer_t *r, entry_t *e)
+{
+	entry_t **pp = &r->bucket[e->hash & (CACHE_BUCKETS - 1)];
+	while (*pp && *pp != e)
+		pp = &(*pp)->chain;
+	if (*pp)
+		*pp = e->chain;
+	unlink_recency(r, e);
+	r->bytes -= e->bytes;
+	r->count--;
+	r->stats.evictions++;
+	entry_free(e);
+}
+
 void render_flush(renderer_t *r)
 {
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		if (r->slots[i].tex)
-			SDL_DestroyTexture(r->slots[i].tex);
-		free_key(r->slots[i].key);
-		memset(&r->slots[i], 0, sizeof r->slots[i]);
-	}
+	while (r->oldest)
+		evict(r, r->oldest);
+	memset(r->bucket, 0, sizeof r->bucket);
 }
 
 void render_forget_session(renderer_t *r)
@@ -67,12 +124,27 @@ void render_forget_session(renderer_t *r)
 
 bool render_cache_holds(const renderer_t *r, const char *needle, size_t len)
 {
-	for (int i = 0; r && len && i < CACHE_SLOTS; i++) {
-		const char *k = r->slots[i].key;
-		if (k && memmem(k, strlen(k), needle, len))
+	for (const entry_t *e = r && len ? r->newest : NULL; e; e = e->older)
+		if (e->key && memmem(e->key, strlen(e->key), needle, len))
 			return true;
-	}
 	return false;
+}
+
+void render_set_cache_budget(renderer_t *r, size_t bytes)
+{
+	r->budget = bytes;
+	while (r->bytes > r->budget && r->oldest)
+		evict(r, r->oldest);
+}
+
+size_t render_cache_bytes(const renderer_t *r)
+{
+	return r->bytes;
+}
+
+size_t render_cache_count(const renderer_t *r)
+{
+	return r->count;
 }
 
 void render_destroy(renderer_t *r)
@@ -142,10 +214,21 @@ static SDL_Texture *make_qr(renderer_t *r, const char *payload, rgb_t dark, rgb_
 	return t;
 }
 
-/* Find or create the texture for one text or QR command. */
-static slot_t *lookup(renderer_t *r, const dc_t *c, theme_id_t theme, bool use_cache,
-		      slot_t *scratch)
+static SDL_Texture *make_texture(renderer_t *r, const dc_t *c, theme_id_t theme, int font, int px,
+				 rgb_t fg, int *w, int *h)
 {
+	if (c->kind == DC_QR)
+		return make_qr(r, c->text, fg, theme_color(theme, C_QR_LIGHT), w, h);
+	return make_text(r, c->text, font, px, fg, w, h);
+}
+
+/* Find or create the texture for one text or QR command. Returns NULL when
+ * it cannot be made; *owned is set when the caller must free the entry after
+ * drawing it (not cached: use_cache false, or bigger than the budget). */
+static entry_t *lookup(renderer_t *r, const dc_t *c, theme_id_t theme, bool use_cache,
+		       bool *owned)
+{
+	*owned = false;
 	rgb_t fg = theme_color(theme, c->fg);
 	int kind = c->kind;
 	int font = kind == DC_QR ? 0 : (int)c->font;
@@ -153,41 +236,49 @@ static slot_t *lookup(renderer_t *r, const dc_t *c, theme_id_t theme, bool use_c
 	if (kind == DC_QR)
 		fg = theme_color(theme, C_QR_DARK);
 	uint64_t h = fnv(c->text, kind, font, px, fg);
+	entry_t **head = &r->bucket[h & (CACHE_BUCKETS - 1)];
 	if (use_cache) {
-		int victim = 0;
-		for (int i = 0; i < CACHE_SLOTS; i++) {
-			slot_t *s = &r->slots[(h + (uint64_t)i) % CACHE_SLOTS];
-			if (s->tex && s->hash == h && s->kind == kind && s->font == font &&
-			    s->px == px && s->fg.r == fg.r && s->fg.g == fg.g && s->fg.b == fg.b &&
-			    strcmp(s->key, c->text) == 0) {
-				s->last_use = r->frame;
+		for (entry_t *e = *head; e; e = e->chain) {
+			if (e->hash == h && e->kind == kind && e->font == font && e->px == px &&
+			    e->fg.r == fg.r && e->fg.g == fg.g && e->fg.b == fg.b &&
+			    strcmp(e->key, c->text) == 0) {
+				if (r->newest != e) {
+					unlink_recency(r, e);
+					push_newest(r, e);
+				}
 				r->stats.hits++;
-				return s;
+				return e;
 			}
-			if (i < 8 && (!s->tex || s->last_use < r->slots[victim].last_use ||
-				      !r->slots[victim].tex))
-				victim = (int)((h + (uint64_t)i) % CACHE_SLOTS);
 		}
-		scratch = &r->slots[victim];
-		if (scratch->tex)
-			SDL_DestroyTexture(scratch->tex);
-		free_key(scratch->key);
 	}
 	r->stats.misses++;
-	memset(scratch, 0, sizeof *scratch);
-	scratch->hash = h;
-	scratch->kind = kind;
-	scratch->font = font;
-	scratch->px = px;
-	scratch->fg = fg;
-	scratch->last_use = r->frame;
-	scratch->key = strdup(c->text);
-	if (kind == DC_QR)
-		scratch->tex = make_qr(r, c->text, fg, theme_color(theme, C_QR_LIGHT), &scratch->w,
-				       &scratch->h);
-	else
-		scratch->tex = make_text(r, c->text, font, px, fg, &scratch->w, &scratch->h);
-	return scratch;
+	entry_t *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->hash = h;
+	e->kind = kind;
+	e->font = font;
+	e->px = px;
+	e->fg = fg;
+	e->key = strdup(c->text);
+	e->tex = e->key ? make_texture(r, c, theme, font, px, fg, &e->w, &e->h) : NULL;
+	if (!e->tex) {
+		entry_free(e);
+		return NULL;
+	}
+	e->bytes = (size_t)e->w * (size_t)e->h * 4 + strlen(e->key) + 1 + sizeof *e;
+	if (!use_cache || e->bytes > r->budget) {
+		*owned = true;
+		return e;
+	}
+	while (r->bytes + e->bytes > r->budget && r->oldest)
+		evict(r, r->oldest);
+	e->chain = *head;
+	*head = e;
+	push_newest(r, e);
+	r->bytes += e->bytes;
+	r->count++;
+	return e;
 }
 
 static void set_color(SDL_Renderer *s, rgb_t c)
@@ -197,7 +288,6 @@ static void set_color(SDL_Renderer *s, rgb_t c)
 
 void render_draw(renderer_t *r, const drawlist_t *dl, theme_id_t theme, bool use_cache)
 {
-	r->frame++;
 	for (int i = 0; i < dl->n; i++) {
 		const dc_t *c = &dl->cmds[i];
 		SDL_Rect rect = {c->r.x, c->r.y, c->r.w, c->r.h};
@@ -217,9 +307,9 @@ void render_draw(renderer_t *r, const drawlist_t *dl, theme_id_t theme, bool use
 		case DC_QR: {
 			if (!c->text || !*c->text)
 				break;
-			slot_t scratch;
-			slot_t *s = lookup(r, c, theme, use_cache, &scratch);
-			if (!s->tex)
+			bool owned;
+			entry_t *s = lookup(r, c, theme, use_cache, &owned);
+			if (!s)
 				break;
 			SDL_Rect dst;
 			if (c->kind == DC_QR) {
@@ -230,10 +320,8 @@ void render_draw(renderer_t *r, const drawlist_t *dl, theme_id_t theme, bool use
 				dst = (SDL_Rect){rect.x, rect.y + (rect.h - s->h) / 2, s->w, s->h};
 			}
 			SDL_RenderCopy(r->sdl, s->tex, NULL, &dst);
-			if (!use_cache) {
-				SDL_DestroyTexture(scratch.tex);
-				free_key(scratch.key);
-			}
+			if (owned)
+				entry_free(s);
 			break;
 		}
 		case DC_TARGET:

@@ -114,9 +114,11 @@ const bundle_header_t *bundle_header(const bundle_t *b);
 int bundle_verified(const bundle_t *b);
 uint64_t bundle_payload_offset(const bundle_t *b);
 
-/* Streams the whole payload: each chunk is read once, hashed, compared with
- * the chunk table, then handed to cb (the same buffer); at the end the whole
- * payload hash is compared. Any failure stops at once. progress (may be NULL)
+/* Streams the whole payload in one pass: each chunk is read once, hashed
+ * once, compared with the chunk table (pinned by the signed header), then
+ * handed to cb (the same buffer). payload_sha256 is implied by the table and
+ * not hashed again. Reads are whole chunks, at least 1 MiB at a time. Any
+ * failure stops at once. progress (may be NULL)
  * gets the bytes done so far. Every call counts as one "pass" (for the read
  * fault injection of update_io_pread). */
 typedef int (*bundle_chunk_cb)(void *user, const uint8_t *buf, size_t len, char *err,
@@ -164,6 +166,11 @@ int bundle_tree_finish(bundle_tree_t *t, char *err, size_t errlen);
 size_t bundle_tree_count(const bundle_tree_t *t);
 const bundle_tree_entry_t *bundle_tree_entry(const bundle_tree_t *t, size_t i);
 void bundle_tree_free(bundle_tree_t *t);
+/* The bytes fed are already authenticated (bundle_stream checked each chunk
+ * against the signed chunk table): the per-file SHA-256 of the list is not
+ * recomputed (one hash per byte); names, modes and sizes are still checked.
+ * The installer's read-back still checks each written file's SHA-256. */
+void bundle_tree_trust_content(bundle_tree_t *t);
 /* A chunk callback that feeds a bundle_tree_t (user = the tree). */
 int bundle_tree_chunk_cb(void *user, const uint8_t *buf, size_t len, char *err, size_t errlen);
 /* Path rule check used by the parser and by bundle_create. */

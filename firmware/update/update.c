@@ -806,6 +806,8 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 	report(u, "verify", 0, 0, h->payload_size);
 	rc = bundle_tree_new(h->payload_size, NULL, NULL, &tree);
 	if (rc == KIOSK_OK)
+		bundle_tree_trust_content(tree); /* chunks checked by bundle_stream */
+	if (rc == KIOSK_OK)
 		rc = bundle_stream(b, bundle_tree_chunk_cb, tree, stream_progress, u, err, errlen);
 	if (rc == KIOSK_OK)
 		rc = bundle_tree_finish(tree, err, errlen);
@@ -855,6 +857,8 @@ static int install_locked(update_t *u, const char *path, const update_install_op
 	u->pct_lo = 45;
 	u->pct_hi = 95;
 	rc = bundle_tree_new(h->payload_size, &writer_ops, &w, &tree);
+	if (rc == KIOSK_OK)
+		bundle_tree_trust_content(tree); /* chunks checked by bundle_stream */
 	if (rc == KIOSK_OK)
 		rc = bundle_stream(b, bundle_tree_chunk_cb, tree, stream_progress, u, err, errlen);
 	if (rc == KIOSK_OK)

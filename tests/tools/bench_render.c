@@ -75,6 +75,9 @@ int main(void)
 	printf("  full redraw, cached text:   %.2f ms\n", cached);
 	printf("  full redraw, uncached text: %.2f ms\n", uncached);
 	printf("  uncached / cached: %.1fx\n", uncached / cached);
+	printf("  text cache after it: %zu textures, %.2f MiB (budget %.0f MiB, bounded in bytes)\n",
+	       render_cache_count(rd), render_cache_bytes(rd) / 1048576.0,
+	       RENDER_CACHE_BUDGET / 1048576.0);
 	session_destroy(s);
 	render_destroy(rd);
 	fonts_close(fonts);
