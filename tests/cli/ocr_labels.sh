@@ -10,7 +10,7 @@
 # (case, spaces and punctuation ignored, a small edit distance allowed).
 # Keyboard keys made of lone letters ("a", "â ê ô", "7") are left out: a
 # letter alone is not a word an OCR can be held to (the layout test checks
-# the keys); word keys ("Xoá", "Dấu cách") are read. Portrait only: the labels
+# the keys); word keys ("Xóa", "Dấu cách") are read. Portrait only: the labels
 # are the same words in landscape. OCR_KEEP=DIR keeps the crops there.
 set -eu
 command -v tesseract >/dev/null 2>&1 || { echo "ocr_labels: tesseract not installed (tools/deps.sh test)"; exit 77; }
@@ -75,13 +75,15 @@ def norm(s):
     return re.sub(r"[\W_]+", "", s)
 
 def dist(a, b):
-    prev = list(range(len(b) + 1))
+    # edits to find a within b: a card's pictogram and its line of everyday
+    # words are read too, and may stand before or after the label
+    prev = [0] * (len(b) + 1)
     for i, ca in enumerate(a, 1):
         cur = [i]
         for j, cb in enumerate(b, 1):
             cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
         prev = cur
-    return prev[-1]
+    return min(prev)
 
 bad = 0
 themes = {}
