@@ -133,9 +133,14 @@ static int keyboard_layout(keyboard_ctx_t *k, ui_rect_t area)
 	if (k->mode == KB_NUMERIC) {
 		for (int i = 0; i < 9; i++)
 			keys[n++] = (key_t_){digit[i].id, digit[i].label, 1, TGT_NUMKEY};
-		keys[n++] = (key_t_){"key-slash", "/", 1, TGT_NUMKEY};
+		/* A date, ID or phone field takes digits only (a date's slashes
+		 * come with its mask): 0 and a wide delete key. A letter field on
+		 * the keypad keeps "/" for house numbers ("12/5"). */
+		if (!k->numeric_only)
+			keys[n++] = (key_t_){"key-slash", "/", 1, TGT_NUMKEY};
 		keys[n++] = (key_t_){digit[9].id, digit[9].label, 1, TGT_NUMKEY};
-		keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), 1, TGT_NUMKEY};
+		keys[n++] = (key_t_){"key-backspace", T(k, "kb.backspace"), k->numeric_only ? 2 : 1,
+				     TGT_NUMKEY};
 		int size = a->numkey_px;
 		int h = rows(k, (ui_rect_t){area.x, area.y, area.w, area.h}, keys, n, 3, size);
 		if (k->numeric_only)

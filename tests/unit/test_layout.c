@@ -235,6 +235,8 @@ static void check_state(fx_t *f, const drawlist_t *dl, const gallery_state_t *st
 		       fd->type == FIELD_DATE || fd->type == FIELD_BIRTHDATE;
 	if (numeric && (has_target(dl, "kb-mode") || has_target(dl, "key-a")))
 		bad(f, "a number field offers letters");
+	if (numeric && has_target(dl, "key-slash"))
+		bad(f, "a number field offers a key that types nothing");
 	if (!numeric && !has_target(dl, "kb-mode"))
 		bad(f, "a letter field has no keyboard-mode key");
 }
