@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kiosk.h"
 #include "session_form.h"
@@ -159,6 +160,7 @@ const gallery_state_t gallery_states[] = {
 	{"closed", SCR_CLOSED, -1, 0},
 	{"lunch", SCR_LUNCH, -1, 0},
 	{"sold-out", SCR_SOLD_OUT, -1, 0},
+	{"out-of-service", SCR_OUT_OF_SERVICE, -1, 0},
 };
 #undef F
 const size_t gallery_state_count = sizeof gallery_states / sizeof gallery_states[0];
@@ -215,7 +217,7 @@ static const char *wrong_value(field_type_t t)
 	case FIELD_DATE: return "31022025";        /* no 31 February */
 	case FIELD_BIRTHDATE: return "15082099";   /* in the future */
 	case FIELD_NAME: return "Nguyễn Văn 3";    /* a digit in a name */
-	case FIELD_ADDRESS: return "@@@";          /* no address */
+	case FIELD_ADDRESS: return "";             /* no address */
 	default: return "";                        /* empty */
 	}
 }
@@ -244,7 +246,13 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 	s->scan_offer = false;
 	s->scan_error_key = NULL;
 	s->from_review = false;
+	s->out_of_service = false;
 	gallery_set_state(s, st->screen);
+	if (st->screen == SCR_OUT_OF_SERVICE) { /* the longest reason a technician reads */
+		s->out_of_service = true;
+		s->oos_key = "ui.oos_data_damaged";
+		snprintf(s->oos_file, sizeof s->oos_file, "%s", "ledger.db");
+	}
 	if (st->flags & (GS_LONGEST_NAME | GS_PLANTED_NAME)) {
 		const catalog_proc_t *p = longest(s->cat);
 		if (st->flags & GS_PLANTED_NAME) {
@@ -288,8 +296,10 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 				snprintf(v + strlen(v), sizeof v - strlen(v), "x");
 			snprintf(s->values[idx], sizeof s->values[idx], "%s", v);
 			s->error_key = session_form_check(s, f, v, sizeof v);
-			if (!s->error_key)
+			if (!s->error_key) { /* the value passes: show the empty box's message */
+				s->values[idx][0] = '\0';
 				s->error_key = "field.required";
+			}
 		}
 		if (st->flags & GS_SCAN) {
 			static const char *const sv[5] = {"Nguyễn Thị Ngọc Ánh", "15/08/1952", "nu",
@@ -307,6 +317,8 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 
 int gallery_run(app_t *a, const char *dir)
 {
+	/* Like `--screenshots DIR`: DIR need not exist yet. */
+	(void)mkdir(dir, 0755);
 	const char *orient = a->log_w > a->log_h ? "landscape" : "portrait";
 	int written = 0;
 	for (int hc = 0; hc < 2; hc++)
