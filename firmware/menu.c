@@ -3,6 +3,7 @@
 #include "menu.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,6 +506,39 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 	bump(s);
 }
 
+const char *menu_failure_key(const char *raw, char *type, size_t tlen, char *version,
+			     size_t vlen)
+{
+	if (tlen)
+		type[0] = '\0';
+	if (vlen)
+		version[0] = '\0';
+	if (!raw || !raw[0])
+		return NULL;
+	/* "<app|data> <version>[:] ..." */
+	size_t n = strcspn(raw, " ");
+	if ((n == 3 && strncmp(raw, "app", 3) == 0) || (n == 4 && strncmp(raw, "data", 4) == 0)) {
+		snprintf(type, tlen, "%.*s", (int)n, raw);
+		const char *v = raw + n + (raw[n] == ' ');
+		size_t k = 0;
+		while (v[k] && k + 1 < vlen && k < 39 &&
+		       (isalnum((unsigned char)v[k]) || strchr(".+-~_", v[k])))
+			k++;
+		/* a version is the whole word, starting with a letter or digit */
+		if (k && isalnum((unsigned char)v[0]) && strchr(" :;", v[k]))
+			snprintf(version, vlen, "%.*s", (int)k, v);
+	}
+	if (strstr(raw, "never passed its health check"))
+		return "menu.fail_no_good";
+	if (strstr(raw, "did not pass its health check"))
+		return "menu.fail_health";
+	if (strstr(raw, "did not complete"))
+		return "menu.fail_incomplete";
+	if (strstr(raw, "technician"))
+		return "menu.fail_rollback";
+	return "menu.fail_other";
+}
+
 static void load_versions(menu_t *m, session_t *s)
 {
 	char err[256] = "";
@@ -512,6 +546,8 @@ static void load_versions(menu_t *m, session_t *s)
 		 ? menu_upd_status(&m->env, m->slots, 4, &m->nslots, &m->tries_left, m->last_failure,
 				   sizeof m->last_failure, err, sizeof err)
 		 : (m->nslots = 0, KIOSK_ENOENT);
+	m->failure_key = menu_failure_key(m->last_failure, m->failure_type, sizeof m->failure_type,
+					  m->failure_version, sizeof m->failure_version);
 	if (!menu_upd_available())
 		set_msg(m, "menu.updater_missing", true, NULL);
 	else if (!updater_here(m))

@@ -114,7 +114,9 @@ typedef struct menu {
 	/* versions */
 	menu_slot_t slots[4];
 	int nslots;
-	char last_failure[256];
+	char last_failure[256];   /* the updater's own words (English, for kiosk.log) */
+	const char *failure_key;  /* what the screen says of it (menu_failure_key) */
+	char failure_type[8], failure_version[40];
 	int tries_left;
 	bool first_boot;          /* set-up runs; afterwards the session resets */
 	char printer_profile[16];
@@ -205,6 +207,14 @@ int menu_upd_install(const menu_env_t *e, bool reinstall, menu_progress_fn fn, v
 int menu_upd_status(const menu_env_t *e, menu_slot_t *out, int max, int *n, int *tries_left,
 		    char *last_failure, size_t lflen, char *err, size_t errlen);
 int menu_upd_rollback(const menu_env_t *e, char *err, size_t errlen);
+
+/* The updater records its last failure in English for the logs ("app 1.2.0
+ * did not pass its health check after 3 starts; rolled back to 1.1.0"). A
+ * staff screen says it in the translation files' words: the kind of failure
+ * as an i18n key ("menu.fail_*"), with the pair ("app"/"data", else "") and
+ * the version read off the record (else ""). NULL when raw is empty. */
+const char *menu_failure_key(const char *raw, char *type, size_t tlen, char *version,
+			     size_t vlen);
 
 /* The same through the board's stick service (env.stick_service set;
  * firmware/menu_stick.c). menu_svc_export asks the service to copy what

@@ -28,6 +28,13 @@ static const char *T(const ml_t *l, const char *key)
 
 static int width(const ml_t *l) { return l->right - l->left; }
 
+/* A bundle pair ("app", "data") in the screen's words. */
+static const char *pair_word(const ml_t *l, const char *type)
+{
+	return T(l, !strcmp(type, "app") ? "menu.pair_app"
+		    : !strcmp(type, "data") ? "menu.pair_data" : "menu.pair_unknown");
+}
+
 static int text(ml_t *l, const char *t, font_id_t f, int px, color_role_t fg)
 {
 	ui_rect_t box = {l->left, l->y, width(l), l->bottom - l->y};
@@ -301,7 +308,7 @@ static void view_update(ml_t *l)
 		const menu_cand_t *c = &m->cands[i];
 		const char *k = c->newer ? "menu.cand_newer" : c->candidate ? "menu.cand_not_newer"
 					     : c->unsafe ? "menu.cand_unsafe" : "menu.cand_refused";
-		i18n_format(line, sizeof line, T(l, k), "name", c->name, "type", c->type, "version",
+		i18n_format(line, sizeof line, T(l, k), "name", c->name, "type", pair_word(l, c->type), "version",
 			    c->version, "reason", c->reason, NULL);
 		text(l, line, FONT_REGULAR, l->a.body_px, c->newer ? C_TEXT : C_TEXT_MUTED);
 	}
@@ -325,13 +332,16 @@ static void view_versions(ml_t *l)
 		snprintf(slot, sizeof slot, "%c", s->slot - 'a' + 'A');
 		i18n_format(line, sizeof line,
 			    T(l, s->current ? "menu.slot_line_current" : "menu.slot_line"), "type",
-			    s->type, "slot", slot, "version", s->version[0] ? s->version : "-",
+			    pair_word(l, s->type), "slot", slot, "version", s->version[0] ? s->version : "-",
 			    "state", T(l, state_key), NULL);
 		text(l, line, s->current ? FONT_BOLD : FONT_REGULAR, l->a.body_px, C_TEXT);
 	}
-	if (m->last_failure[0]) {
-		i18n_format(line, sizeof line, T(l, "menu.last_failure"), "detail", m->last_failure,
-			    NULL);
+	if (m->failure_key) {
+		char what[400];
+		i18n_format(what, sizeof what, T(l, m->failure_key), "type",
+			    pair_word(l, m->failure_type), "version",
+			    m->failure_version[0] ? m->failure_version : "-", NULL);
+		i18n_format(line, sizeof line, T(l, "menu.last_failure"), "detail", what, NULL);
 		body(l, line);
 	}
 	message(l);

@@ -46,7 +46,7 @@ tap next
 expect text "Đã ghi 3 tệp. Có thể rút USB an toàn."
 tap back
 tap menu-update
-expect text "app 1.1.0 - sẽ được cài"
+expect text "ứng dụng 1.1.0 - sẽ được cài"
 expect text "bad.kiosk: bị từ chối"
 expect text "hang.kiosk: bỏ qua - không phải tệp thường hoặc tên có ký tự lạ"
 expect text "a?forged.kiosk verified?1"

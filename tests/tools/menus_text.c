@@ -311,6 +311,22 @@ int main(int argc, char **argv)
 	open_menu(STAFF_TECH);
 	tap("menu-versions");
 	render("versions");
+	/* The updater's own records of a failure (firmware/update/update.c),
+	 * as the versions screen shows them. */
+	static const char *const failures[] = {
+		"app 1.4.0 did not pass its health check after 3 starts; rolled back to 1.3.2",
+		"data 2026.11.2 never passed its health check and there is no good slot to roll back to",
+		"app 1.4.0: the install did not complete",
+		"app 1.4.0: rolled back from the technician menu",
+		"data 7: something the menu has no words for",
+	};
+	for (size_t i = 0; i < sizeof failures / sizeof failures[0]; i++) {
+		snprintf(g.m->last_failure, sizeof g.m->last_failure, "%s", failures[i]);
+		g.m->failure_key = menu_failure_key(g.m->last_failure, g.m->failure_type,
+						    sizeof g.m->failure_type, g.m->failure_version,
+						    sizeof g.m->failure_version);
+		render("versions after a failure");
+	}
 	tap("rollback");
 	tap("rollback");
 	render("rollback");

@@ -156,6 +156,33 @@ static void test_pins_and_roles(void **state)
 
 /* Reprint: the typed ticket number is what the field holds, whether the
  * letter is tapped or typed, before or after the digits ("B011"). */
+/* The updater's failure records become words of the translation files,
+ * with the pair and version read off them; odd records stay harmless. */
+static void test_failure_words(void **state)
+{
+	(void)state;
+	static const struct { const char *raw, *key, *type, *version; } cases[] = {
+		{"app 1.4.0 did not pass its health check after 3 starts; rolled back to 1.3.2",
+		 "menu.fail_health", "app", "1.4.0"},
+		{"data 2026.11.2 never passed its health check and there is no good slot to roll "
+		 "back to", "menu.fail_no_good", "data", "2026.11.2"},
+		{"app 1.4.0: the install did not complete", "menu.fail_incomplete", "app", "1.4.0"},
+		{"data 3: rolled back by a technician", "menu.fail_rollback", "data", "3"},
+		{"app 1.4.0: rolled back from the technician menu", "menu.fail_rollback", "app", "1.4.0"},
+		{"/etc/passwd <b>", "menu.fail_other", "", ""},
+		{"app ../../x{y}", "menu.fail_other", "app", ""},
+	};
+	char type[8], version[40];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const char *k = menu_failure_key(cases[i].raw, type, sizeof type, version, sizeof version);
+		assert_non_null(k);
+		assert_string_equal(k, cases[i].key);
+		assert_string_equal(type, cases[i].type);
+		assert_string_equal(version, cases[i].version);
+	}
+	assert_null(menu_failure_key("", type, sizeof type, version, sizeof version));
+}
+
 static void test_reprint_entry(void **state)
 {
 	fx_t *f = *state;
@@ -256,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_open_wipes_citizen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pins_and_roles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reprint_entry, setup, teardown),
+		cmocka_unit_test(test_failure_words),
 		cmocka_unit_test_setup_teardown(test_timeout_wipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_toggle_procs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
