@@ -117,6 +117,7 @@ const size_t gallery_screen_count = sizeof gallery_screens / sizeof gallery_scre
 #define F(t) ((int)(t))
 const gallery_state_t gallery_states[] = {
 	{"welcome", SCR_WELCOME, -1, 0},
+	{"welcome-lunch", SCR_WELCOME, -1, GS_LUNCH},
 	{"groups", SCR_GROUPS, -1, 0},
 	{"procedures", SCR_PROCEDURES, -1, 0},
 	{"procedures-longest", SCR_PROCEDURES, -1, GS_LONGEST_NAME},
@@ -247,7 +248,12 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 	s->scan_error_key = NULL;
 	s->from_review = false;
 	s->out_of_service = false;
+	s->lunch_numbers = false;
 	gallery_set_state(s, st->screen);
+	if (st->flags & GS_LUNCH) {
+		s->lunch_numbers = true;
+		kclock_parse_iso("2026-01-05T13:30:00+07:00", &s->hours_deadline);
+	}
 	if (st->screen == SCR_OUT_OF_SERVICE) { /* the longest reason a technician reads */
 		s->out_of_service = true;
 		s->oos_key = "ui.oos_data_damaged";

@@ -20,6 +20,7 @@ enum {
 	GS_LONGEST_NAME = 1 << 4, /* the catalog's longest procedure name */
 	GS_PLANTED_NAME = 1 << 5, /* a planted 200-character procedure name */
 	GS_NUMERIC = 1 << 6,      /* form: a letter field switched to the keypad */
+	GS_LUNCH = 1 << 7,        /* welcome: lunch break, numbers for the afternoon */
 };
 
 typedef struct {

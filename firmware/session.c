@@ -98,7 +98,8 @@ static screen_t home_screen(session_t *s)
 	if (s->out_of_service)
 		return SCR_OUT_OF_SERVICE;
 	s->hours_deadline = next;
-	if (h == HOURS_LUNCH && s->cfg->office_lunch_tickets)
+	s->lunch_numbers = h == HOURS_LUNCH && s->cfg->office_lunch_tickets;
+	if (s->lunch_numbers)
 		return SCR_WELCOME; /* numbers for the afternoon (office.lunch_tickets) */
 	return h == HOURS_OPEN ? SCR_WELCOME : h == HOURS_LUNCH ? SCR_LUNCH : SCR_CLOSED;
 }

@@ -73,6 +73,7 @@ typedef struct session {
 	int64_t idle_deadline;    /* mono ms; 0 = none */
 	int64_t warn_deadline;    /* mono ms while warning */
 	int64_t hours_deadline;   /* UTC ms of the next open/lunch/closed change */
+	bool lunch_numbers;       /* lunch break, numbers taken for the afternoon */
 	bool help_called;         /* staff banner shown for the rest of the session */
 
 	lang_t lang;

@@ -408,6 +408,14 @@ static int welcome_pass(lay_t *l, int step_px, int spread)
 	int top = l->y;
 	char hours[512];
 	today_hours(l, hours, sizeof hours);
+	if (l->s->lunch_numbers && l->s->hours_deadline) {
+		/* Lunch break with numbers for the afternoon: say when it starts. */
+		kclock_local_t t;
+		kclock_to_local(l->s->hours_deadline, &t);
+		char hm[16];
+		snprintf(hm, sizeof hm, "%02d:%02d", t.hour, t.min);
+		i18n_format(hours, sizeof hours, T(l, "ui.lunch_numbers"), "time", hm, NULL);
+	}
 	const char *label = T(l, "ui.start");
 	/* Portrait: one column. Landscape: the office and the steps on the
 	 * left, the button, today's hours and the privacy note on the right. */

@@ -288,12 +288,18 @@ static void test_office_hours(void **state)
 	/* On (the default): Welcome through lunch, numbers for the afternoon;
 	 * a session that ends at lunch comes back to Welcome. */
 	f->cfg.office_lunch_tickets = true;
-	kclock_parse_iso("2026-01-05T11:30:00+07:00", &f->v.now_ms);
+	kclock_parse_iso("2026-01-05T11:00:00+07:00", &f->v.now_ms);
 	s = session_create(f->cat, &f->cfg, &f->clock, &h);
 	assert_int_equal(s->screen, SCR_WELCOME);
+	assert_false(s->lunch_numbers);
 	kclock_virtual_advance(&f->v, 30 * 60 * 1000);
 	session_tick(s);
 	assert_int_equal(s->screen, SCR_WELCOME);
+	/* Welcome says the numbers are for the afternoon, from 13:30. */
+	assert_true(s->lunch_numbers);
+	int64_t pm;
+	kclock_parse_iso("2026-01-05T13:30:00+07:00", &pm);
+	assert_true(s->hours_deadline == pm);
 	assert_true(session_tap(s, "start"));
 	assert_true(session_tap(s, "group-chung-thuc"));
 	assert_true(session_tap(s, "proc-chung-thuc-ban-sao"));
