@@ -91,7 +91,7 @@ done
 # button only once the calibration holds (without it, it misses).
 cp -R "$t/fb" "$t/cal"
 scenario calibrate "$t/cal"
-printf 'tap-at 959 620\nexpect screen welcome\n' > "$t/nocal.kss"
+printf 'tap-at 1440 440\nexpect screen welcome\n' > "$t/nocal.kss"
 check "calibrate: without calibration the same touch misses start" \
 	kiosk --data "$t/fb" --script "$t/nocal.kss" 2>/dev/null
 
