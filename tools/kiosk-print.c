@@ -20,13 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "escpos.h"
-#include "kiosk.h"
-#include "printer.h"
-#include "ticket.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "drivers/printer/escpos.h"
+#include "core/kiosk.h"
+#include "drivers/printer/printer.h"
+#include "print/ticket.h"
+#include "print/tickets.h"
 
 static int usage(const char *msg)
 {

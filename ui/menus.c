@@ -1,15 +1,15 @@
 /* menus.c - layout of the PIN screen, the staff and technician menus, the
  * first-boot set-up and the update progress (menus.h). Landscape panels put
  * the numeric keypad on the right of the text; portrait panels below it. */
-#include "menus.h"
+#include "ui/menus.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "keyboard.h"
-#include "kiosk.h"
-#include "menu.h"
-#include "widgets.h"
+#include "ui/keyboard.h"
+#include "core/kiosk.h"
+#include "flow/menu.h"
+#include "ui/widgets.h"
 
 typedef struct {
 	ui_t u;

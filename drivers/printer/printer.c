@@ -1,8 +1,8 @@
 /* printer.c - transport-independent printer logic: the DLE EOT status query
  * (drain, validate, retry) and the chunked, resumable send. */
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 #define QUERY_TRIES 3
 #define QUERY_TIMEOUT_MS 300

@@ -4,7 +4,7 @@
  * rename, fsync of the folder). tickets_sim_set scripts its failures.
  * Temp files a kill left behind are removed when the spool is opened, and
  * the files of a voided ticket are removed by printer_file_remove_ticket. */
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk.h"
-#include "ticket.h"
+#include "core/kiosk.h"
+#include "print/ticket.h"
 
 typedef struct {
 	char *dir;

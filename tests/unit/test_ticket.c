@@ -13,9 +13,9 @@
 #include <SDL2/SDL_ttf.h>
 #include <cmocka.h>
 
-#include "clock.h"
-#include "kiosk.h"
-#include "ticket.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "print/ticket.h"
 
 static const char *assets(void)
 {

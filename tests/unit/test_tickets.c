@@ -16,15 +16,15 @@
 
 #include <sqlite3.h>
 
-#include "catalog.h"
-#include "escpos.h"
-#include "faultvfs.h"
-#include "kiosk.h"
-#include "officekey.h"
-#include "ledger.h"
-#include "printer.h"
-#include "ticket.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "drivers/printer/escpos.h"
+#include "tests/unit/faultvfs.h"
+#include "core/kiosk.h"
+#include "domain/officekey.h"
+#include "domain/ledger.h"
+#include "drivers/printer/printer.h"
+#include "print/ticket.h"
+#include "print/tickets.h"
 
 /* ---- the catalogue: the real loader on a small fixture ---- */
 static const char catalog_json[] =
