@@ -87,3 +87,43 @@ int pngout_write_rgb_rows(const char *path, int w, int h, pngout_fetch_fn fetch,
 	}
 	return KIOSK_OK;
 }
+
+/* The 1-bit writer: one greyscale bit a dot, libpng defaults. */
+int pngout_write_bitmap_fp(const bitmap_t *img, FILE *f)
+{
+	if (!img || !img->bits || img->w <= 0 || img->h <= 0 || !f)
+		return KIOSK_EINVAL;
+	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
+	if (!png)
+		return KIOSK_ENOMEM;
+	png_infop info = png_create_info_struct(png);
+	if (!info) {
+		png_destroy_write_struct(&png, NULL);
+		return KIOSK_ENOMEM;
+	}
+	if (setjmp(png_jmpbuf(png))) {
+		png_destroy_write_struct(&png, &info);
+		return KIOSK_EIO;
+	}
+	png_init_io(png, f);
+	png_set_IHDR(png, info, (png_uint_32)img->w, (png_uint_32)img->h, 1, PNG_COLOR_TYPE_GRAY,
+		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+	png_write_info(png, info);
+	png_set_invert_mono(png); /* our 1 = black; PNG grey 0 = black */
+	for (int y = 0; y < img->h; y++)
+		png_write_row(png, img->bits + (size_t)y * (size_t)img->stride);
+	png_write_end(png, NULL);
+	png_destroy_write_struct(&png, &info);
+	return fflush(f) == 0 ? KIOSK_OK : KIOSK_EIO;
+}
+
+int pngout_write_bitmap(const bitmap_t *img, const char *path)
+{
+	FILE *f = fopen(path, "wb");
+	if (!f)
+		return KIOSK_EIO;
+	int rc = pngout_write_bitmap_fp(img, f);
+	if (fclose(f) != 0 && !rc)
+		rc = KIOSK_EIO;
+	return rc;
+}

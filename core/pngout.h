@@ -1,9 +1,13 @@
-/* pngout.h - writes 8-bit RGB images as PNG files (libpng), atomically: a
- * temporary file, fsync, then rename. */
+/* pngout.h - the one PNG writer (libpng): 8-bit RGB screenshots, written
+ * atomically (a temporary file, fsync, then rename), and 1-bit images
+ * (core/bitmap.h: tickets, the file printer's pictures). */
 #ifndef PNGOUT_H
 #define PNGOUT_H
 
 #include <stdint.h>
+#include <stdio.h>
+
+#include "core/bitmap.h"
 
 /* rgb: rows of w*3 bytes, stride bytes apart. */
 int pngout_write_rgb(const char *path, const uint8_t *rgb, int w, int h, int stride);
@@ -14,5 +18,11 @@ int pngout_write_rgb(const char *path, const uint8_t *rgb, int w, int h, int str
  * never held twice. */
 typedef int (*pngout_fetch_fn)(void *ctx, int y, int n, uint8_t *buf, int stride);
 int pngout_write_rgb_rows(const char *path, int w, int h, pngout_fetch_fn fetch, void *ctx);
+
+/* PNG (1-bit greyscale) of img to an open stream (flushed, not closed) or
+ * to a file path (written in place, not atomically). KIOSK_OK, KIOSK_EINVAL,
+ * KIOSK_ENOMEM or KIOSK_EIO. */
+int pngout_write_bitmap_fp(const bitmap_t *img, FILE *f);
+int pngout_write_bitmap(const bitmap_t *img, const char *path);
 
 #endif

@@ -197,6 +197,20 @@ static void query_paper(menu_t *m)
 	m->paper = m->env.tickets ? tickets_printer_state(m->env.tickets) : PRINTER_NO_PRINTER;
 }
 
+void menu_paper_facts(const menu_t *m, menu_paper_facts_t *out)
+{
+	*out = (menu_paper_facts_t){.storage_error = KIOSK_OK};
+	tickets_t *t = m->env.tickets;
+	if (!t)
+		return;
+	out->printer = true;
+	out->clock_warning = tickets_clock_warning(t);
+	out->day_rewound = tickets_day_rewound(t);
+	out->storage_warning = tickets_storage_warning(t);
+	char why[320];
+	out->storage_error = tickets_storage_error(t, why, sizeof why); /* the kind only: why is not shown */
+}
+
 static void to_view(menu_t *m, session_t *s, menu_view_t v)
 {
 	if (v == MV_PAPER)

@@ -159,6 +159,17 @@ void menu_format_time(int64_t utc_ms, char *buf, size_t cap);
 /* The i18n key of a printer state's sentence ("menu.printer_*"). */
 const char *menu_printer_key(printer_state_t st);
 
+/* What the paper view says besides m->paper, read when it is drawn (the
+ * ledger's flags, no device I/O), so the screens call no print service. */
+typedef struct {
+	bool printer;              /* false: no printer is set up (nothing else is read) */
+	bool clock_warning;        /* the clock looks wrong to the ledger */
+	bool day_rewound;          /* the clock went back past midnight */
+	bool storage_warning;      /* a ledger write is pending */
+	int storage_error;         /* KIOSK_OK or the ledger's last error code */
+} menu_paper_facts_t;
+void menu_paper_facts(const menu_t *m, menu_paper_facts_t *out);
+
 /* Taps and keys on the menus' screens. True when handled. */
 bool menu_tap(menu_t *m, session_t *s, const char *target);
 void menu_key_char(menu_t *m, session_t *s, char c);

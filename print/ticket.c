@@ -1,12 +1,11 @@
 /* ticket.c - ticket and test-page rendering into a 1-bit image (SDL2_ttf
- * solid rendering, libqrencode modules), and PNG output with libpng. */
+ * solid rendering, libqrencode modules); core/pngout.c writes it as PNG. */
 #include "print/ticket.h"
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
-#include <png.h>
 #include <qrencode.h>
-#include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -162,19 +161,9 @@ static TTF_Font *font(ticket_renderer_t *r, bool bold, int size)
 	return f;
 }
 
-void ticket_image_free(ticket_image_t *img)
-{
-	if (!img)
-		return;
-	if (img->bits) /* the QR's modules carry the citizen's answers */
-		explicit_bzero(img->bits, (size_t)img->stride * (size_t)img->h);
-	free(img->bits);
-	memset(img, 0, sizeof *img);
-}
-
 /* Drawing context: a canvas that grows downwards. */
 typedef struct {
-	ticket_image_t img;
+	bitmap_t img;
 	int y;                     /* next free row */
 	int margin;
 	int rc;
@@ -462,12 +451,12 @@ static int canvas_start(canvas_t *c, ticket_renderer_t *r, int width)
 	return c->rc;
 }
 
-static int canvas_finish(canvas_t *c, ticket_image_t *out)
+static int canvas_finish(canvas_t *c, bitmap_t *out)
 {
 	c->y += px(c, 16);
 	grow(c, c->y);
 	if (c->rc) {
-		ticket_image_free(&c->img);
+		bitmap_free(&c->img);
 		return c->rc;
 	}
 	c->img.h = c->y;
@@ -476,7 +465,7 @@ static int canvas_finish(canvas_t *c, ticket_image_t *out)
 	return KIOSK_OK;
 }
 
-int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *out)
+int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, bitmap_t *out)
 {
 	memset(out, 0, sizeof *out);
 	if (!t || !t->number || !t->procedure_vi || (unsigned)t->lang >= LANG_COUNT)
@@ -568,7 +557,7 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *
 }
 
 int ticket_render_test(ticket_renderer_t *r, int width, lang_t lang, const char *office,
-		       const char *qr, ticket_image_t *out)
+		       const char *qr, bitmap_t *out)
 {
 	memset(out, 0, sizeof *out);
 	if ((unsigned)lang >= LANG_COUNT)
@@ -594,43 +583,4 @@ int ticket_render_test(ticket_renderer_t *r, int width, lang_t lang, const char 
 	gap(&c, 6);
 	draw_qr(&c, qr);
 	return canvas_finish(&c, out);
-}
-
-int ticket_write_png_fp(const ticket_image_t *img, FILE *f)
-{
-	if (!img || !img->bits || img->w <= 0 || img->h <= 0 || !f)
-		return KIOSK_EINVAL;
-	png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, NULL, NULL);
-	if (!png)
-		return KIOSK_ENOMEM;
-	png_infop info = png_create_info_struct(png);
-	if (!info) {
-		png_destroy_write_struct(&png, NULL);
-		return KIOSK_ENOMEM;
-	}
-	if (setjmp(png_jmpbuf(png))) {
-		png_destroy_write_struct(&png, &info);
-		return KIOSK_EIO;
-	}
-	png_init_io(png, f);
-	png_set_IHDR(png, info, (png_uint_32)img->w, (png_uint_32)img->h, 1, PNG_COLOR_TYPE_GRAY,
-		     PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
-	png_write_info(png, info);
-	png_set_invert_mono(png); /* our 1 = black; PNG grey 0 = black */
-	for (int y = 0; y < img->h; y++)
-		png_write_row(png, img->bits + (size_t)y * (size_t)img->stride);
-	png_write_end(png, NULL);
-	png_destroy_write_struct(&png, &info);
-	return fflush(f) == 0 ? KIOSK_OK : KIOSK_EIO;
-}
-
-int ticket_write_png(const ticket_image_t *img, const char *path)
-{
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return KIOSK_EIO;
-	int rc = ticket_write_png_fp(img, f);
-	if (fclose(f) != 0 && !rc)
-		rc = KIOSK_EIO;
-	return rc;
 }

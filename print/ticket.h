@@ -1,29 +1,15 @@
 /* ticket.h - draws a queue ticket (or a printer test page) into a 1-bit
- * image at the printer's width with SDL2_ttf and libqrencode, headless, and
- * writes that image as PNG. Layout: docs/printing.md. */
+ * image (core/bitmap.h) at the printer's width with SDL2_ttf and libqrencode,
+ * headless; core/pngout.h writes it as PNG. Layout: docs/printing.md. */
 #ifndef TICKET_H
 #define TICKET_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
+#include "core/bitmap.h"
 #include "core/lang.h"
-
-/* 1-bit image: rows of stride bytes, MSB = leftmost dot, 1 = black (the
- * GS v 0 and PBM P4 packing). Owns bits. */
-typedef struct {
-	int w, h, stride;
-	uint8_t *bits;
-	int cut;                   /* texts cut short with an ellipsis (too long for their lines) */
-} ticket_image_t;
-
-void ticket_image_free(ticket_image_t *img);
-static inline int ticket_pixel(const ticket_image_t *img, int x, int y)
-{
-	return (img->bits[(size_t)y * (size_t)img->stride + (size_t)(x >> 3)] >> (7 - (x & 7))) & 1;
-}
 
 typedef struct ticket_renderer ticket_renderer_t;
 
@@ -79,14 +65,10 @@ ticket_style_t ticket_text_style(int width, ticket_text_t role);
 
 /* Render a ticket. KIOSK_OK, KIOSK_EINVAL (bad width or text),
  * KIOSK_ERANGE (QR too large for the width) or KIOSK_ENOMEM. */
-int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, ticket_image_t *out);
+int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, bitmap_t *out);
 /* A printer test page: title, sample Vietnamese letters, the office, a QR
  * of qr (may be NULL), and a ruler showing the full width. */
 int ticket_render_test(ticket_renderer_t *r, int width, lang_t lang, const char *office,
-		       const char *qr, ticket_image_t *out);
-
-/* PNG (1-bit greyscale) of img to an open stream or a file path. */
-int ticket_write_png_fp(const ticket_image_t *img, FILE *f);
-int ticket_write_png(const ticket_image_t *img, const char *path);
+		       const char *qr, bitmap_t *out);
 
 #endif

@@ -378,7 +378,7 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 			 job->afternoon_min % 60);
 		ti.afternoon = afternoon;
 	}
-	ticket_image_t img;
+	bitmap_t img;
 	rc = ticket_render(r, &ti, &img);
 	explicit_bzero(rec, sizeof rec); /* the answers in clear */
 	if (rc)
@@ -387,7 +387,7 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 	rc = escpos_ticket(&b, prof, img.bits, img.w, img.h);
 	if (rows)
 		*rows = img.h;
-	ticket_image_free(&img);
+	bitmap_free(&img);
 	if (rc) {
 		escpos_buf_free(&b);
 		return rc;
@@ -647,13 +647,13 @@ int tickets_test_page(tickets_t *t, lang_t lang, printer_state_t *state)
 	int rc = printer_state_rc(*state);
 	if (rc)
 		return rc;
-	ticket_image_t img;
+	bitmap_t img;
 	rc = ticket_render_test(t->render, t->prof->dots, lang, t->office, "KIOSK TEST PAGE", &img);
 	if (rc)
 		return rc;
 	escpos_buf_t b = {0};
 	rc = escpos_ticket(&b, t->prof, img.bits, img.w, img.h);
-	ticket_image_free(&img);
+	bitmap_free(&img);
 	if (rc) {
 		free(b.data);
 		return rc;

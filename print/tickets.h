@@ -14,21 +14,7 @@
 #include "core/clock.h"
 #include "domain/config.h"
 #include "core/lang.h"
-
-typedef enum {
-	PRINTER_OK,
-	PRINTER_NEAR_END,       /* paper low: print, but warn staff */
-	PRINTER_PAPER_OUT,
-	PRINTER_COVER_OPEN,
-	PRINTER_OFFLINE,
-	PRINTER_NO_PRINTER,
-	PRINTER_NOT_RESPONDING,
-	PRINTER_STATE_COUNT
-} printer_state_t;
-
-/* "ok", "near-end", "paper-out", "cover-open", "offline", "no-printer",
- * "not-responding". */
-const char *printer_state_name(printer_state_t s);
+#include "core/printer_state.h"
 
 typedef enum { PRIORITY_NONE, PRIORITY_SERIES, PRIORITY_MARK } priority_policy_t;
 

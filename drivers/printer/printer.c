@@ -9,13 +9,6 @@
 #define DRAIN_MAX 64
 #define STALLS_MAX 3
 
-const char *printer_state_name(printer_state_t s)
-{
-	static const char *names[] = {"ok", "near-end", "paper-out", "cover-open", "offline",
-				      "no-printer", "not-responding"};
-	return (unsigned)s < PRINTER_STATE_COUNT ? names[s] : "unknown";
-}
-
 int printer_state_rc(printer_state_t s)
 {
 	switch (s) {

@@ -14,7 +14,7 @@
 
 #include "core/clock.h"
 #include "drivers/printer/escpos.h"
-#include "print/tickets.h"
+#include "core/printer_state.h"
 
 typedef struct printer_ops {
 	const char *name;          /* "usb", "file", "fake" */
