@@ -1,8 +1,9 @@
 # Makefile - builds the kiosk firmware, its tools and its tests.
 #
 # Sources are found by pattern, so adding a module needs no edit here:
-#   firmware/ ui/ drivers/ (*.c, one level of subfolders)  -> libkiosk.a
-#   firmware/main.c                                        -> bin/kiosk
+#   core/ domain/ drivers/ update/ print/ flow/ ui/ app/
+#     (*.c, one level of subfolders; docs/conventions.md)  -> libkiosk.a
+#   app/main.c                                             -> bin/kiosk
 #   tools/<name>.c                                         -> bin/<name>
 #   tests/unit/test_<name>.c                               -> unit test (cmocka)
 #   tests/fuzz/fuzz_<name>.c                               -> libFuzzer target
@@ -39,7 +40,9 @@ endif
 SHARE := $(BIN)/../share/kiosk
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-INC := -Ifirmware -Iui -Idrivers -Idrivers/printer -Itests/unit
+# Includes name their folder from the repository root ("domain/ledger.h").
+LAYERS := core domain drivers update print flow ui app
+INC := -I.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS_TEST))
@@ -48,8 +51,8 @@ OPT ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) $(PKG_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
 LDFLAGS_ALL = $(EXTRA_LDFLAGS)
 
-LIB_SRC := $(filter-out firmware/main.c, \
-	$(wildcard firmware/*.c firmware/*/*.c ui/*.c ui/*/*.c drivers/*.c drivers/*/*.c))
+LIB_SRC := $(filter-out app/main.c, \
+	$(wildcard $(addsuffix /*.c,$(LAYERS)) $(addsuffix /*/*.c,$(LAYERS))))
 TOOL_SRC := $(wildcard tools/*.c)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_HELP_SRC := $(filter-out $(UNIT_SRC), $(wildcard tests/unit/*.c))
@@ -87,7 +90,7 @@ $(LIB): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && $(AR) rcs $@ $^
 
-$(BIN)/kiosk: $(OUT)/obj/firmware/main.o $(LIB)
+$(BIN)/kiosk: $(OUT)/obj/app/main.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 

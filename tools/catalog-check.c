@@ -3,8 +3,8 @@
  * groups and procedures (exit 0). Usage: catalog-check [catalog.json] */
 #include <stdio.h>
 
-#include "catalog.h"
-#include "kiosk.h"
+#include "domain/catalog.h"
+#include "core/kiosk.h"
 
 int main(int argc, char **argv)
 {

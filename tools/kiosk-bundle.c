@@ -13,7 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 #include "update/bundle.h"
 
 static int usage(void)

@@ -11,9 +11,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "handoff.h"
-#include "kiosk.h"
-#include "officekey.h"
+#include "domain/handoff.h"
+#include "core/kiosk.h"
+#include "domain/officekey.h"
 
 static int usage(void)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ime.h"
+#include "domain/ime.h"
 
 static int usage(const char *msg)
 {

@@ -23,7 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 #include "update/update.h"
 #include "update/update_io.h"
 

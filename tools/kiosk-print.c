@@ -20,13 +20,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "escpos.h"
-#include "kiosk.h"
-#include "printer.h"
-#include "ticket.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "drivers/printer/escpos.h"
+#include "core/kiosk.h"
+#include "drivers/printer/printer.h"
+#include "print/ticket.h"
+#include "print/tickets.h"
 
 static int usage(const char *msg)
 {
@@ -286,14 +286,14 @@ int main(int argc, char **argv)
 	size_t nbytes = 0;
 	int rc = 0;
 	if (test_page) {
-		ticket_image_t img;
+		bitmap_t img;
 		rc = ticket_render_test(r, prof->dots, lang, c.office[0] ? c.office : NULL, "KIOSK TEST PAGE", &img);
 		if (!rc) {
 			escpos_buf_t b = {0};
 			rc = escpos_ticket(&b, prof, img.bits, img.w, img.h);
 			bytes = b.data;
 			nbytes = b.len;
-			ticket_image_free(&img);
+			bitmap_free(&img);
 		}
 		if (rc)
 			fprintf(stderr, "kiosk-print: cannot render the test page: %s\n", kiosk_strerror(rc));

@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 #include "update/update.h"
 
 static int usage(void)

@@ -1,6 +1,6 @@
 /* a11y.c - converts the physical sizes of a11y.h into pixels for one panel
  * and text scale. */
-#include "a11y.h"
+#include "ui/a11y.h"
 
 #include <math.h>
 

@@ -1,5 +1,5 @@
 /* draw.c - building the per-frame draw list (no allocation, fixed pools). */
-#include "draw.h"
+#include "ui/draw.h"
 
 #include <string.h>
 

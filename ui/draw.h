@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "theme.h"
+#include "ui/theme.h"
 
 #define DRAW_MAX_CMDS 768
 #define DRAW_ARENA 65536

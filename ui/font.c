@@ -9,7 +9,7 @@
  * pictogram font (Material Icons) is checked the same way, by its sum and by
  * every icon the catalog may name; it has no fallback: without it the
  * screens show words only. */
-#include "font.h"
+#include "ui/font.h"
 
 #include <errno.h>
 /* SHA256_Init/Update/Final, deprecated in OpenSSL 3 but kept: they hash
@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "kiosk.h"
+#include "domain/catalog.h"
+#include "core/kiosk.h"
 
 #define FONT_CACHE 48
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <SDL_ttf.h>
 
-#include "draw.h"
+#include "ui/draw.h"
 
 typedef struct fonts fonts_t;
 

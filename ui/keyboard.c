@@ -3,7 +3,7 @@
  * digits, so "Tổ 5" needs no mode switch; the mark and tone buttons sit in
  * their own row; space and backspace are wide. A number field gets only the
  * keypad, with no key to letters. */
-#include "keyboard.h"
+#include "ui/keyboard.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -7,10 +7,10 @@
 
 #include <stdbool.h>
 
-#include "i18n.h"
-#include "ime.h"
-#include "session.h"
-#include "widgets.h"
+#include "core/i18n.h"
+#include "domain/ime.h"
+#include "flow/session.h"
+#include "ui/widgets.h"
 
 typedef struct {
 	ui_t *u;

@@ -1,15 +1,15 @@
 /* menus.c - layout of the PIN screen, the staff and technician menus, the
  * first-boot set-up and the update progress (menus.h). Landscape panels put
  * the numeric keypad on the right of the text; portrait panels below it. */
-#include "menus.h"
+#include "ui/menus.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "keyboard.h"
-#include "kiosk.h"
-#include "menu.h"
-#include "widgets.h"
+#include "ui/keyboard.h"
+#include "core/kiosk.h"
+#include "flow/menu.h"
+#include "ui/widgets.h"
 
 typedef struct {
 	ui_t u;
@@ -269,24 +269,23 @@ static void view_paper(ml_t *l)
 {
 	bottom_bar(l, T(l, "menu.back"), T(l, "menu.refresh"));
 	title(l, T(l, "menu.paper_title"));
-	tickets_t *t = l->m->env.tickets;
-	if (!t) {
+	menu_paper_facts_t pf;
+	menu_paper_facts(l->m, &pf);
+	if (!pf.printer) {
 		body(l, T(l, "menu.printer_none"));
 		return;
 	}
 	printer_state_t st = l->m->paper;
-	text(l, T(l, menu_printer_key(st)), FONT_BOLD, l->a.body_px,
-	     st == PRINTER_OK ? C_TEXT : C_TEXT);
+	text(l, T(l, menu_printer_key(st)), FONT_BOLD, l->a.body_px, C_TEXT);
 	if (st == PRINTER_NEAR_END || st == PRINTER_PAPER_OUT)
 		body(l, T(l, "menu.paper_advice"));
-	if (tickets_clock_warning(t))
+	if (pf.clock_warning)
 		body(l, T(l, "menu.clock_warning"));
-	if (tickets_day_rewound(t))
+	if (pf.day_rewound)
 		body(l, T(l, "menu.clock_rewound"));
-	if (tickets_storage_warning(t))
+	if (pf.storage_warning)
 		body(l, T(l, "menu.storage_warning"));
-	char why[320];
-	int sk = tickets_storage_error(t, why, sizeof why); /* the precise words go to kiosk.log */
+	int sk = pf.storage_error;
 	if (sk != KIOSK_OK)
 		body(l, T(l, sk == KIOSK_ENOSPC ? "menu.storage_full" : sk == KIOSK_EROFS ? "menu.storage_readonly"
 			     : sk == KIOSK_ECORRUPT ? "menu.storage_damaged" : "menu.storage_error"));

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <SDL.h>
 
-#include "draw.h"
-#include "font.h"
-#include "theme.h"
+#include "ui/draw.h"
+#include "ui/font.h"
+#include "ui/theme.h"
 
 typedef struct renderer renderer_t;
 

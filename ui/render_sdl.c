@@ -5,7 +5,7 @@
  * wiped (explicit_bzero) whenever they are dropped, and the whole cache is
  * dropped when a session ends (render_forget_session): a citizen's name
  * drawn on a screen does not outlive the session. */
-#include "render.h"
+#include "ui/render.h"
 
 #include <qrencode.h>
 #include <stdlib.h>

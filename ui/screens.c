@@ -2,18 +2,18 @@
  * contrast, help) outside the menu corners, a title, the content, and a
  * bottom bar with "back" on the left and the forward action on the right.
  * Every size comes from the a11y table, every word from the translations. */
-#include "screens.h"
+#include "ui/screens.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "field.h"
-#include "hours.h"
-#include "kiosk.h"
-#include "keyboard.h"
-#include "menu.h"
-#include "menus.h"
-#include "widgets.h"
+#include "domain/field.h"
+#include "domain/hours.h"
+#include "core/kiosk.h"
+#include "ui/keyboard.h"
+#include "flow/menu.h"
+#include "ui/menus.h"
+#include "ui/widgets.h"
 
 typedef struct {
 	ui_t u;

@@ -4,12 +4,12 @@
 #ifndef SCREENS_H
 #define SCREENS_H
 
-#include "catalog.h"
-#include "config.h"
-#include "draw.h"
-#include "font.h"
-#include "i18n.h"
-#include "session.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "ui/draw.h"
+#include "ui/font.h"
+#include "core/i18n.h"
+#include "flow/session.h"
 
 typedef struct {
 	const session_t *s;

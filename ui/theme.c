@@ -1,7 +1,7 @@
 /* theme.c - the colour tables of the default and the high-contrast theme,
  * and the WCAG contrast formula the layout checks use. Colour literals
  * appear in this file only (a test greps the rest of ui/ for them). */
-#include "theme.h"
+#include "ui/theme.h"
 
 #include <math.h>
 

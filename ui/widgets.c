@@ -1,11 +1,11 @@
 /* widgets.c - word wrapping and buttons on top of the draw list. Text is
  * wrapped at spaces (Vietnamese is written with spaces between syllables);
  * a word wider than the box is broken between code points. */
-#include "widgets.h"
+#include "ui/widgets.h"
 
 #include <string.h>
 
-#include "text.h"
+#include "core/text.h"
 
 #define LINE_MAX_BYTES 512
 

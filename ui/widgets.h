@@ -6,9 +6,9 @@
 
 #include <stdbool.h>
 
-#include "a11y.h"
-#include "draw.h"
-#include "font.h"
+#include "ui/a11y.h"
+#include "ui/draw.h"
+#include "ui/font.h"
 
 typedef struct {
 	drawlist_t *dl;

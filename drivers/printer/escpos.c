@@ -1,11 +1,11 @@
 /* escpos.c - ESC/POS encoder for raster tickets and DLE EOT status parsing.
  * Only the commands listed in docs/printing.md are ever emitted. */
-#include "escpos.h"
+#include "drivers/printer/escpos.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 static const escpos_profile_t profiles[] = {
 	/* name   dots dpmm band feed cut                cut_feed vmin v    buffer chunk */

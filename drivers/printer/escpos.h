@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tickets.h" /* printer_state_t */
+#include "core/printer_state.h"
 
 /* A growable byte buffer. Zero-initialise, free with escpos_buf_free. */
 typedef struct {

@@ -1,20 +1,13 @@
 /* printer.c - transport-independent printer logic: the DLE EOT status query
  * (drain, validate, retry) and the chunked, resumable send. */
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 #define QUERY_TRIES 3
 #define QUERY_TIMEOUT_MS 300
 #define DRAIN_MAX 64
 #define STALLS_MAX 3
-
-const char *printer_state_name(printer_state_t s)
-{
-	static const char *names[] = {"ok", "near-end", "paper-out", "cover-open", "offline",
-				      "no-printer", "not-responding"};
-	return (unsigned)s < PRINTER_STATE_COUNT ? names[s] : "unknown";
-}
 
 int printer_state_rc(printer_state_t s)
 {

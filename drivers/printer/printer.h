@@ -12,9 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "clock.h"
-#include "escpos.h"
-#include "tickets.h"
+#include "core/clock.h"
+#include "drivers/printer/escpos.h"
+#include "core/printer_state.h"
 
 typedef struct printer_ops {
 	const char *name;          /* "usb", "file", "fake" */

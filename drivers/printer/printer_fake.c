@@ -3,13 +3,13 @@
  * open, stale / garbage / missing DLE EOT replies, and real-time status
  * requests recognised inside raster data. It records the byte stream that
  * "reached the printer" so tests can compare it with the reference. */
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 void printer_fake_init(printer_fake_t *f)
 {

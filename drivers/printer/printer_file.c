@@ -4,7 +4,7 @@
  * rename, fsync of the folder). tickets_sim_set scripts its failures.
  * Temp files a kill left behind are removed when the spool is opened, and
  * the files of a voided ticket are removed by printer_file_remove_ticket. */
-#include "printer.h"
+#include "drivers/printer/printer.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,8 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk.h"
-#include "ticket.h"
+#include "core/kiosk.h"
+#include "core/bitmap.h"
+#include "core/pngout.h"
 
 typedef struct {
 	char *dir;
@@ -109,7 +110,7 @@ static int f_job_begin(void *ctx, const char *name)
 
 /* Interpret the subset of ESC/POS we emit into a picture (the simulated
  * paper). Feeds add 30 rows per line. */
-static int rasterize(const uint8_t *d, size_t n, ticket_image_t *img)
+static int rasterize(const uint8_t *d, size_t n, bitmap_t *img)
 {
 	memset(img, 0, sizeof *img);
 	size_t i = 0, rows = 0, cap = 0;
@@ -187,7 +188,7 @@ static int sync_dir(const char *dir)
 
 /* Write data (or a PNG of img) to dir/name atomically. */
 static int write_atomic(const char *dir, const char *name, const uint8_t *data, size_t len,
-			const ticket_image_t *img)
+			const bitmap_t *img)
 {
 	char tmp[4200], dst[4200];
 	snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
@@ -202,7 +203,7 @@ static int write_atomic(const char *dir, const char *name, const uint8_t *data, 
 	}
 	int rc = KIOSK_OK;
 	if (img)
-		rc = ticket_write_png_fp(img, fp);
+		rc = pngout_write_bitmap_fp(img, fp);
 	else if (fwrite(data, 1, len, fp) != len)
 		rc = KIOSK_EIO;
 	if (!rc && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
@@ -224,13 +225,13 @@ static int f_job_end(void *ctx, bool printed)
 		return KIOSK_EINVAL;
 	f->in_job = false;
 	if (printed) {
-		ticket_image_t img;
+		bitmap_t img;
 		char nm[128];
 		rc = rasterize(f->buf.data, f->buf.len, &img);
 		if (!rc) {
 			snprintf(nm, sizeof nm, "%s.png", f->name);
 			rc = write_atomic(f->dir, nm, NULL, 0, &img);
-			ticket_image_free(&img);
+			bitmap_free(&img);
 		}
 		if (!rc) {
 			snprintf(nm, sizeof nm, "%s.escpos", f->name);

@@ -4,15 +4,15 @@
  * replug and power cycles by rediscovering (hotplug events plus a 2 s
  * search while absent). With KIOSK_USB_NO_DISCOVERY=1 libusb is never
  * initialised (device discovery hangs under qemu user emulation). */
-#include "log.h"
-#include "printer.h"
+#include "core/log.h"
+#include "drivers/printer/printer.h"
 
 #include <libusb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 #define SEARCH_MS 2000
 #define MAX_ALLOW 16

@@ -1,11 +1,11 @@
 /* scanner.c - the generic scanner handle and the bounded line assembler
  * that every scanner driver feeds with the bytes it receives. */
-#include "scanner_priv.h"
+#include "drivers/scanner/scanner_priv.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 int scanner_open(const scanner_ops_t *ops, const char *arg, scanner_t **out)
 {

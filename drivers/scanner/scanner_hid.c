@@ -3,7 +3,7 @@
  * focused text field, and turn key presses into ASCII (US layout, shift and
  * caps lock) assembled into lines ended by Enter. Keyboard-mode scanners
  * cannot type Vietnamese letters: the CCCD parser detects what they lose. */
-#include "scanner_priv.h"
+#include "drivers/scanner/scanner_priv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 /* Unshifted and shifted characters by key code (US layout). */
 static const struct {

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "scanner.h"
+#include "drivers/scanner/scanner.h"
 
 struct scanner {
 	const scanner_ops_t *ops;

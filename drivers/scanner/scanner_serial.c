@@ -1,6 +1,6 @@
 /* scanner_serial.c - USB CDC-ACM (or RS-232) scanner: raw termios at
  * 9600-115200 baud, non-blocking reads assembled into lines on CR/LF. */
-#include "scanner_priv.h"
+#include "drivers/scanner/scanner_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 int scanner_serial_parse_arg(const char *arg, char *path, size_t cap, int *baud)
 {

@@ -1,14 +1,14 @@
 /* scanner_sim.c - simulated scanner for scenarios and tests: lines are
  * injected (scenario command `scan "<text>"`) into a pipe, so the scanner
  * has a real file descriptor to poll, then read like a serial scanner. */
-#include "scanner_priv.h"
+#include "drivers/scanner/scanner_priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 
 static int sim_open(scanner_t *s, const char *arg)
 {

@@ -2,7 +2,7 @@
 # staff_pin.sh - cost of one menu PIN check (one PBKDF2-HMAC-SHA256
 # derivation: the staff and technician hashes share salt and count) at the
 # floor count, and the count the kiosk measures for itself at first boot
-# (STAFF_TARGET_MS, firmware/staff.h), natively and, where an arm64 build
+# (STAFF_TARGET_MS, domain/staff.h), natively and, where an arm64 build
 # exists (build/arm64), under qemu-aarch64 as a Cortex-A72 (Raspberry Pi 4:
 # no SHA-2 instructions) and a Cortex-A53. qemu is much slower than the
 # real cores: docs/menus.md says how the board figure is estimated.

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "kiosk.h"
+#include "domain/catalog.h"
+#include "core/kiosk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cccd.h"
-#include "clock.h"
-#include "kiosk.h"
-#include "text.h"
+#include "domain/cccd.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "core/text.h"
 
 static void check_nfc(const char *s)
 {

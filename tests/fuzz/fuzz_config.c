@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "i18n.h"
-#include "kiosk.h"
+#include "domain/config.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "handoff.h"
-#include "kiosk.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "domain/handoff.h"
+#include "core/kiosk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

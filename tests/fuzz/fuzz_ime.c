@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ime.h"
-#include "text.h"
+#include "domain/ime.h"
+#include "core/text.h"
 
 static void check_text(const char *s)
 {

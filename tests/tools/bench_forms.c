@@ -5,10 +5,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "catalog.h"
-#include "cccd.h"
-#include "field.h"
-#include "kiosk.h"
+#include "domain/catalog.h"
+#include "domain/cccd.h"
+#include "domain/field.h"
+#include "core/kiosk.h"
 
 static double now_s(void)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "ime.h"
+#include "domain/ime.h"
 
 static const char *telex_text =
 	"Uyr ban nhaan daan xax Ddawks Lawks thoong baos: coong daan Nguyeenx Vawn Awn, "

@@ -7,14 +7,14 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "catalog.h"
-#include "config.h"
-#include "gallery.h"
-#include "i18n.h"
-#include "kiosk.h"
-#include "render.h"
-#include "screens.h"
-#include "session.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "app/gallery.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
+#include "ui/render.h"
+#include "ui/screens.h"
+#include "flow/session.h"
 
 static double now_ms(void)
 {

@@ -40,12 +40,12 @@
 
 #include <dirent.h>
 
-#include "clock.h"
-#include "escpos.h"
-#include "faultvfs.c" /* tests/unit: the fault-injecting SQLite VFS */
-#include "kiosk.h"
-#include "ledger.h"
-#include "printer.h"
+#include "core/clock.h"
+#include "drivers/printer/escpos.h"
+#include "tests/unit/faultvfs.c" /* tests/unit: the fault-injecting SQLite VFS */
+#include "core/kiosk.h"
+#include "domain/ledger.h"
+#include "drivers/printer/printer.h"
 
 #define MIN_HITS 20
 #define PER_DAY 60     /* generations per virtual day */

@@ -24,12 +24,12 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "kiosk.h"
-#include "ledger.h"
-#include "printer.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "domain/ledger.h"
+#include "drivers/printer/printer.h"
+#include "print/tickets.h"
 
 #ifndef EXT4_IOC_SHUTDOWN
 #define EXT4_IOC_SHUTDOWN _IOR('X', 125, unsigned int)

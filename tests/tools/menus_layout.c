@@ -9,16 +9,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "a11y.h"
-#include "catalog.h"
-#include "config.h"
-#include "draw.h"
-#include "font.h"
-#include "i18n.h"
-#include "kiosk.h"
-#include "menu.h"
-#include "screens.h"
-#include "session.h"
+#include "ui/a11y.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "ui/draw.h"
+#include "ui/font.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
+#include "flow/menu.h"
+#include "ui/screens.h"
+#include "flow/session.h"
 
 static int problems;
 

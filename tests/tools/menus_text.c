@@ -1,5 +1,5 @@
 /* menus_text.c - every word on a staff screen comes from the translation
- * files. Drives the real menu code (firmware/menu.c) into its states,
+ * files. Drives the real menu code (flow/menu.c) into its states,
  * including the failures a test machine produces on its own (no stick, no
  * updater root, no clock helper, no printer, wrong entries), draws each
  * state in Vietnamese and English, and checks every text line and button
@@ -17,15 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "catalog.h"
-#include "config.h"
-#include "draw.h"
-#include "font.h"
-#include "i18n.h"
-#include "kiosk.h"
-#include "menu.h"
-#include "screens.h"
-#include "session.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "ui/draw.h"
+#include "ui/font.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
+#include "flow/menu.h"
+#include "ui/screens.h"
+#include "flow/session.h"
 
 #define MAX_WORDS 20000
 
@@ -311,7 +311,7 @@ int main(int argc, char **argv)
 	open_menu(STAFF_TECH);
 	tap("menu-versions");
 	render("versions");
-	/* The updater's own records of a failure (firmware/update/update.c),
+	/* The updater's own records of a failure (update/update.c),
 	 * as the versions screen shows them. */
 	static const char *const failures[] = {
 		"app 1.4.0 did not pass its health check after 3 starts; rolled back to 1.3.2",

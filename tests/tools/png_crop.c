@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pngout.h"
+#include "core/pngout.h"
 
 static unsigned char *read_png(const char *path, int *w, int *h)
 {

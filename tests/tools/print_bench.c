@@ -9,11 +9,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "kiosk.h"
-#include "printer.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "drivers/printer/printer.h"
+#include "print/tickets.h"
 
 /* The ticket measured: a JSON fixture read by the real catalogue loader. */
 static const char catalog_json[] =

@@ -9,9 +9,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "clock.h"
-#include "kiosk.h"
-#include "staff.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "domain/staff.h"
 
 static double now_ms(void)
 {

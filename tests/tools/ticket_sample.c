@@ -13,10 +13,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "kiosk.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "print/tickets.h"
 
 static const char catalog_json[] =
 	"{ \"version\": 1,\n"

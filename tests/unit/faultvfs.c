@@ -1,7 +1,7 @@
 /* faultvfs.c - the fault-injecting SQLite VFS of faultvfs.h: every file the
  * default VFS opens is wrapped, and its writes, truncations and syncs fail
  * with the armed code once the armed number of writes has passed. */
-#include "faultvfs.h"
+#include "tests/unit/faultvfs.h"
 
 #include <sqlite3.h>
 #include <stdlib.h>

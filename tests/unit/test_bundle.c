@@ -15,7 +15,7 @@
 
 #include <openssl/evp.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 #include "update/bundle.h"
 
 static char tmpdir[512];

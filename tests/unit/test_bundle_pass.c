@@ -21,7 +21,7 @@
 
 #include <openssl/evp.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 #include "update/bundle.h"
 
 /* ---- counting shims ---------------------------------------------------------- */

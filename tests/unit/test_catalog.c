@@ -8,8 +8,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "catalog.h"
-#include "kiosk.h"
+#include "domain/catalog.h"
+#include "core/kiosk.h"
 
 #define CAT_PATH "assets/catalog.json"
 

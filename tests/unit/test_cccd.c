@@ -11,10 +11,10 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "cccd.h"
-#include "clock.h"
-#include "kiosk.h"
-#include "text.h"
+#include "domain/cccd.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "core/text.h"
 
 static kclock_virtual_t vstate;
 static kclock_t vclock;

@@ -5,8 +5,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "clock.h"
-#include "kiosk.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
 
 static void test_parse_and_local(void **state)
 {

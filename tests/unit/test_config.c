@@ -12,8 +12,8 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "config.h"
-#include "kiosk.h"
+#include "domain/config.h"
+#include "core/kiosk.h"
 
 static char g_dir[512];
 

@@ -8,9 +8,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "escpos.h"
-#include "kiosk.h"
-#include "printer.h"
+#include "drivers/printer/escpos.h"
+#include "core/kiosk.h"
+#include "drivers/printer/printer.h"
 
 static void test_simple_commands(void **state)
 {

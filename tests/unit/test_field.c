@@ -9,10 +9,10 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "clock.h"
-#include "field.h"
-#include "kiosk.h"
-#include "text.h"
+#include "core/clock.h"
+#include "domain/field.h"
+#include "core/kiosk.h"
+#include "core/text.h"
 
 static kclock_virtual_t vstate;
 static kclock_t vclock;

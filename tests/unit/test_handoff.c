@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "catalog.h"
-#include "clock.h"
-#include "handoff.h"
-#include "kiosk.h"
-#include "officekey.h"
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "domain/handoff.h"
+#include "core/kiosk.h"
+#include "domain/officekey.h"
 
 static const catalog_group_t grp = {"ho-tich", 'A', {"Hộ tịch", "Civil status"},
 				     {NULL, NULL}, NULL, 0};

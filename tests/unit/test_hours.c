@@ -7,10 +7,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "clock.h"
-#include "config.h"
-#include "hours.h"
-#include "kiosk.h"
+#include "core/clock.h"
+#include "domain/config.h"
+#include "domain/hours.h"
+#include "core/kiosk.h"
 
 static int64_t at(const char *iso)
 {

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "i18n.h"
-#include "kiosk.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
 
 static char g_root[512];
 static int g_case;

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ime.h"
-#include "ime_table.h"
-#include "text.h"
+#include "domain/ime.h"
+#include "domain/ime_table.h"
+#include "core/text.h"
 
 typedef struct {
 	ime_method_t method;

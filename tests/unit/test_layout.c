@@ -1,5 +1,5 @@
 /* test_layout.c - layout checks on the exact draw lists the renderer runs:
- * every screen and state of firmware/gallery.c (the form for each field
+ * every screen and state of app/gallery.c (the form for each field
  * type, with an error, the ID-card offer, long answers, long procedure
  * names ...), in portrait and landscape, both themes, 100% and 150% text,
  * Vietnamese and English. Checked: target sizes (96 px, keypad
@@ -19,14 +19,14 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "a11y.h"
-#include "catalog.h"
-#include "config.h"
-#include "gallery.h"
-#include "i18n.h"
-#include "kiosk.h"
-#include "screens.h"
-#include "session.h"
+#include "ui/a11y.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "app/gallery.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
+#include "ui/screens.h"
+#include "flow/session.h"
 
 typedef struct {
 	catalog_t *cat;

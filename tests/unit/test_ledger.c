@@ -18,10 +18,10 @@
 
 #include <sqlite3.h>
 
-#include "clock.h"
-#include "faultvfs.h"
-#include "kiosk.h"
-#include "ledger.h"
+#include "core/clock.h"
+#include "tests/unit/faultvfs.h"
+#include "core/kiosk.h"
+#include "domain/ledger.h"
 
 typedef struct {
 	char dir[512], path[600];

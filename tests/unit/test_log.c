@@ -11,9 +11,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "clock.h"
-#include "kiosk.h"
-#include "log.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "core/log.h"
 
 static char g_dir[512];
 

@@ -13,11 +13,11 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
-#include "kiosk.h"
-#include "menu.h"
-#include "session.h"
-#include "staff.h"
+#include "domain/config.h"
+#include "core/kiosk.h"
+#include "flow/menu.h"
+#include "flow/session.h"
+#include "domain/staff.h"
 
 typedef struct {
 	char dir[256];

@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "kiosk.h"
-#include "printer.h"
+#include "core/kiosk.h"
+#include "drivers/printer/printer.h"
 
 static char g_dir[512];
 

@@ -10,8 +10,8 @@
 #include <libusb.h>
 #include <cmocka.h>
 
-#include "kiosk.h"
-#include "printer.h"
+#include "core/kiosk.h"
+#include "drivers/printer/printer.h"
 
 static struct libusb_endpoint_descriptor ep(uint8_t addr, uint8_t type)
 {

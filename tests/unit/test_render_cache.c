@@ -15,8 +15,8 @@
 #include <SDL.h>
 #include <qrencode.h>
 
-#include "draw.h"
-#include "render.h"
+#include "ui/draw.h"
+#include "ui/render.h"
 
 static SDL_Surface *surf;
 static SDL_Renderer *sdl;

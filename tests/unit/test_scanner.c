@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk.h"
-#include "scanner/scanner.h"
+#include "core/kiosk.h"
+#include "drivers/scanner/scanner.h"
 
 static char line[SCANNER_LINE_MAX];
 static size_t len;

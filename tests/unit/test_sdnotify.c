@@ -12,8 +12,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "kiosk.h"
-#include "sdnotify.h"
+#include "core/kiosk.h"
+#include "app/sdnotify.h"
 
 /* A listening datagram socket at name ("@..." = abstract); returns its fd. */
 static int listener(const char *name)

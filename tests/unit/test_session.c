@@ -12,11 +12,11 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "catalog.h"
-#include "config.h"
-#include "kiosk.h"
-#include "i18n.h"
-#include "session.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "core/kiosk.h"
+#include "core/i18n.h"
+#include "flow/session.h"
 
 typedef struct {
 	catalog_t *cat;

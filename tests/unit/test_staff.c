@@ -11,10 +11,10 @@
 #include <cmocka.h>
 #include <openssl/evp.h>
 
-#include "clock.h"
-#include "corners.h"
-#include "kiosk.h"
-#include "staff.h"
+#include "core/clock.h"
+#include "flow/corners.h"
+#include "core/kiosk.h"
+#include "domain/staff.h"
 
 #define IT 2000 /* tests use fewer iterations; the product floor is 100000 */
 

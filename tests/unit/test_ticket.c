@@ -13,9 +13,10 @@
 #include <SDL2/SDL_ttf.h>
 #include <cmocka.h>
 
-#include "clock.h"
-#include "kiosk.h"
-#include "ticket.h"
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "core/pngout.h"
+#include "print/ticket.h"
 
 static const char *assets(void)
 {
@@ -34,7 +35,7 @@ static ticket_info_t base(int width)
 	return t;
 }
 
-static long black(const ticket_image_t *img)
+static long black(const bitmap_t *img)
 {
 	long n = 0;
 	for (size_t i = 0; i < (size_t)img->h * (size_t)img->stride; i++)
@@ -42,7 +43,7 @@ static long black(const ticket_image_t *img)
 	return n;
 }
 
-static bool same(const ticket_image_t *a, const ticket_image_t *b)
+static bool same(const bitmap_t *a, const bitmap_t *b)
 {
 	return a->w == b->w && a->h == b->h &&
 	       memcmp(a->bits, b->bits, (size_t)a->h * (size_t)a->stride) == 0;
@@ -55,7 +56,7 @@ static void test_widths_and_variants(void **state)
 	char err[256];
 	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
 	ticket_info_t t = base(576);
-	ticket_image_t a, b;
+	bitmap_t a, b;
 	assert_int_equal(ticket_render(r, &t, &a), KIOSK_OK);
 	assert_int_equal(a.w, 576);
 	assert_int_equal(a.stride, 72);
@@ -64,35 +65,35 @@ static void test_widths_and_variants(void **state)
 	/* Same input, same bits. */
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_true(same(&a, &b));
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	/* NFD procedure name ("Đăng ký" with combining marks) renders as NFC. */
 	t.procedure_vi = "\xC4\x90\x61\xCC\x86ng ky\xCC\x81 khai sinh";
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_true(same(&a, &b));
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	t = base(576);
 	/* Untrusted clock: no date line, so fewer rows. */
 	t.dated = false;
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_true(b.h < a.h);
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	/* Reprint banner and priority band add rows and black. */
 	t = base(576);
 	t.reprint = true;
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_true(b.h > a.h && black(&b) > black(&a));
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	t = base(576);
 	t.priority = true;
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_true(b.h > a.h);
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	/* 58 mm. */
 	t = base(384);
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_int_equal(b.w, 384);
 	assert_int_equal(b.stride, 48);
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	/* Bad width; QR too large for 58 mm. */
 	t = base(500);
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_EINVAL);
@@ -108,22 +109,22 @@ static void test_widths_and_variants(void **state)
 	t.procedure_vi = "Thủ tục đăng ký thường trú cho người chưa thành niên có cha mẹ ở hai nơi khác "
 			 "nhau trên địa bàn nhiều tỉnh thành phố trực thuộc trung ương và một từrấtdàikhôngcókhoảngtrắngnàocả";
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
-	ticket_image_free(&b);
+	bitmap_free(&b);
 	/* PNG */
 	const char *tmp = getenv("TESTS_TMP");
 	char path[600];
 	snprintf(path, sizeof path, "%s/t.png", tmp ? tmp : "/tmp");
-	assert_int_equal(ticket_write_png(&a, path), KIOSK_OK);
+	assert_int_equal(pngout_write_bitmap(&a, path), KIOSK_OK);
 	FILE *f = fopen(path, "rb");
 	unsigned char sig[8];
 	assert_int_equal(fread(sig, 1, 8, f), 8);
 	fclose(f);
 	assert_memory_equal(sig, "\x89PNG\r\n\x1a\n", 8);
-	ticket_image_free(&a);
+	bitmap_free(&a);
 	/* Test page. */
 	assert_int_equal(ticket_render_test(r, 576, LANG_EN, NULL, "X", &a), KIOSK_OK);
-	assert_true(ticket_pixel(&a, 575, 60) || ticket_pixel(&a, 0, 60) || a.h > 100);
-	ticket_image_free(&a);
+	assert_true(bitmap_pixel(&a, 575, 60) || bitmap_pixel(&a, 0, 60) || a.h > 100);
+	bitmap_free(&a);
 	ticket_renderer_close(r);
 	/* Missing assets are reported. */
 	assert_int_not_equal(ticket_renderer_open("/nonexistent", NULL, &r, err, sizeof err), KIOSK_OK);
@@ -227,21 +228,21 @@ static void test_personal_warning(void **state)
 		ticket_info_t t = base(576);
 		t.lang = (lang_t)L;
 		t.qr = "A012;K1;abc-1;1.001193;-;0;ho_ten=An";
-		ticket_image_t plain, warned;
+		bitmap_t plain, warned;
 		assert_int_equal(ticket_render(r, &t, &plain), KIOSK_OK);
 		t.qr_personal = true;
 		assert_int_equal(ticket_render(r, &t, &warned), KIOSK_OK);
 		/* At least one more line of bold text below the QR. */
 		assert_true(warned.h >= plain.h + 20);
 		assert_true(black(&warned) > black(&plain) + 500);
-		ticket_image_free(&plain);
-		ticket_image_free(&warned);
+		bitmap_free(&plain);
+		bitmap_free(&warned);
 	}
 	ticket_renderer_close(r);
 }
 
 /* Rows [y0, y1) of the n-th block of rows holding ink, from the top. */
-static bool ink_block(const ticket_image_t *img, int n, int *y0, int *y1)
+static bool ink_block(const bitmap_t *img, int n, int *y0, int *y1)
 {
 	int y = 0;
 	for (int k = 0; k <= n; k++) {
@@ -284,7 +285,7 @@ static void test_x_height_on_paper(void **state)
 		ticket_info_t t = base(widths[w]);
 		t.office = "xxxx xxx";
 		t.procedure_vi = "xxx xxxx";
-		ticket_image_t img;
+		bitmap_t img;
 		assert_int_equal(ticket_render(r, &t, &img), KIOSK_OK);
 		int y0, y1;
 		/* Block 0: the office; 1: the rule; 2: the procedure. */
@@ -294,7 +295,7 @@ static void test_x_height_on_paper(void **state)
 		assert_true(ink_block(&img, 2, &y0, &y1));
 		printf("width %d: procedure x-height %d dots\n", widths[w], y1 - y0);
 		assert_true(y1 - y0 >= 20);
-		ticket_image_free(&img);
+		bitmap_free(&img);
 	}
 	ticket_renderer_close(r);
 }
@@ -337,7 +338,7 @@ static void test_long_names_wrap(void **state)
 	static const int widths[] = {384, 576};
 	for (size_t w = 0; w < 2; w++) {
 		ticket_info_t t = base(widths[w]);
-		ticket_image_t shortn, longn;
+		bitmap_t shortn, longn;
 		assert_int_equal(ticket_render(r, &t, &shortn), KIOSK_OK);
 		t.office = "Ủy ban nhân dân xã Mẫu Sơn, huyện Lộc Bình, tỉnh Lạng Sơn";
 		t.procedure_vi = "Đăng ký khai sinh cho trẻ em sinh ra tại Việt Nam có yếu tố nước ngoài";
@@ -347,11 +348,11 @@ static void test_long_names_wrap(void **state)
 		assert_true(longn.h >= shortn.h + 2 * 45);
 		for (int y = 0; y < longn.h; y++)
 			for (int x = 0; x < 8; x++) {
-				assert_int_equal(ticket_pixel(&longn, x, y), 0);
-				assert_int_equal(ticket_pixel(&longn, longn.w - 1 - x, y), 0);
+				assert_int_equal(bitmap_pixel(&longn, x, y), 0);
+				assert_int_equal(bitmap_pixel(&longn, longn.w - 1 - x, y), 0);
 			}
-		ticket_image_free(&shortn);
-		ticket_image_free(&longn);
+		bitmap_free(&shortn);
+		bitmap_free(&longn);
 	}
 	ticket_renderer_close(r);
 }
@@ -365,7 +366,7 @@ static void test_link_and_afternoon(void **state)
 	char err[256];
 	assert_int_equal(ticket_renderer_open(assets(), NULL, &r, err, sizeof err), KIOSK_OK);
 	ticket_info_t t = base(384);
-	ticket_image_t a, b, c;
+	bitmap_t a, b, c;
 	assert_int_equal(ticket_render(r, &t, &a), KIOSK_OK);
 	t.link = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc=1.001193";
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
@@ -374,9 +375,9 @@ static void test_link_and_afternoon(void **state)
 	t.afternoon = "13:30";
 	assert_int_equal(ticket_render(r, &t, &c), KIOSK_OK);
 	assert_true(c.h >= a.h + 40);
-	ticket_image_free(&a);
-	ticket_image_free(&b);
-	ticket_image_free(&c);
+	bitmap_free(&a);
+	bitmap_free(&b);
+	bitmap_free(&c);
 	ticket_renderer_close(r);
 }
 
@@ -405,17 +406,17 @@ static void test_fixed_words_fit(void **state)
 			t.qr_personal = true;
 			t.link = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc=1.001193";
 			t.afternoon = "13:30";
-			ticket_image_t img;
+			bitmap_t img;
 			assert_int_equal(ticket_render(r, &t, &img), KIOSK_OK);
 			if (img.cut)
 				fail_msg("width %d, %s: %d texts cut short", widths[w], L == LANG_EN ? "en" : "vi",
 					 img.cut);
-			ticket_image_free(&img);
+			bitmap_free(&img);
 			t.office = "Ủy ban nhân dân xã Mẫu Sơn, huyện Lộc Bình, tỉnh Lạng Sơn, một tên rất dài "
 				   "không thể nào in hết trên ba dòng của một phiếu nhỏ";
 			assert_int_equal(ticket_render(r, &t, &img), KIOSK_OK);
 			assert_int_equal(img.cut, 1);
-			ticket_image_free(&img);
+			bitmap_free(&img);
 		}
 	ticket_renderer_close(r);
 }

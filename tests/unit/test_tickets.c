@@ -16,15 +16,15 @@
 
 #include <sqlite3.h>
 
-#include "catalog.h"
-#include "escpos.h"
-#include "faultvfs.h"
-#include "kiosk.h"
-#include "officekey.h"
-#include "ledger.h"
-#include "printer.h"
-#include "ticket.h"
-#include "tickets.h"
+#include "domain/catalog.h"
+#include "drivers/printer/escpos.h"
+#include "tests/unit/faultvfs.h"
+#include "core/kiosk.h"
+#include "domain/officekey.h"
+#include "domain/ledger.h"
+#include "drivers/printer/printer.h"
+#include "print/ticket.h"
+#include "print/tickets.h"
 
 /* ---- the catalogue: the real loader on a small fixture ---- */
 static const char catalog_json[] =
@@ -390,7 +390,7 @@ static void reference(fx_t *f, const tickets_result_t *r, bool priority, const t
 
 /* The picture in a ticket stream: init, align, raster bands (stitched),
  * feed, cut; anything else fails the test. */
-static void stream_image(const uint8_t *b, size_t n, ticket_image_t *img)
+static void stream_image(const uint8_t *b, size_t n, bitmap_t *img)
 {
 	memset(img, 0, sizeof *img);
 	size_t i = 0;
@@ -427,7 +427,7 @@ static void stream_image(const uint8_t *b, size_t n, ticket_image_t *img)
 /* Whether an 80 mm ticket opens with text as a white-on-black banner, drawn
  * as ticket.c draws it: bold 34 px, centred, 8 rows from the top, the band
  * running from margin to margin (12 dots). */
-static bool banner_is(const ticket_image_t *img, const char *text)
+static bool banner_is(const bitmap_t *img, const char *text)
 {
 	char path[600];
 	snprintf(path, sizeof path, "%s/fonts/NotoSans-Bold.ttf", assets());
@@ -445,9 +445,9 @@ static bool banner_is(const ticket_image_t *img, const char *text)
 	for (int y = 0; ok && y < sf->h; y++) {
 		const uint8_t *row = (const uint8_t *)sf->pixels + (size_t)y * (size_t)sf->pitch;
 		for (int x = 0; ok && x < sf->w; x++)
-			ok = ticket_pixel(img, x0 + x, y0 + y) == (row[x] == 0);
+			ok = bitmap_pixel(img, x0 + x, y0 + y) == (row[x] == 0);
 		for (int x = 12; ok && x < x0; x++)
-			ok = ticket_pixel(img, x, y0 + y) && ticket_pixel(img, img->w - 1 - x, y0 + y);
+			ok = bitmap_pixel(img, x, y0 + y) && bitmap_pixel(img, img->w - 1 - x, y0 + y);
 	}
 	if (SDL_MUSTLOCK(sf))
 		SDL_UnlockSurface(sf);
@@ -578,10 +578,10 @@ static void test_reprint_exact(void **state)
 	compose(f, &r, true, false, answers, 3, LANG_VI, &ref, &n);
 	assert_true(received_is(f, ref, n));
 	free(ref);
-	ticket_image_t img;
+	bitmap_t img;
 	stream_image(f->fake.received, f->fake.nreceived, &img);
 	assert_false(banner_is(&img, "BẢN IN LẠI")); /* the original has none */
-	ticket_image_free(&img);
+	bitmap_free(&img);
 
 	printer_fake_reset_stream(&f->fake);
 	assert_int_equal(tickets_reprint(t, cat, "P001", LANG_VI, &rp), KIOSK_OK);
@@ -603,7 +603,7 @@ static void test_reprint_exact(void **state)
 	stream_image(f->fake.received, f->fake.nreceived, &img);
 	assert_true(banner_is(&img, "BẢN IN LẠI"));
 	assert_false(banner_is(&img, "BẢN IN LẠI / REPRINT"));
-	ticket_image_free(&img);
+	bitmap_free(&img);
 
 	/* In English the banner carries both languages. */
 	printer_fake_reset_stream(&f->fake);
@@ -613,7 +613,7 @@ static void test_reprint_exact(void **state)
 	free(ref);
 	stream_image(f->fake.received, f->fake.nreceived, &img);
 	assert_true(banner_is(&img, "BẢN IN LẠI / REPRINT"));
-	ticket_image_free(&img);
+	bitmap_free(&img);
 	assert_int_equal(f->fake.jobs_printed, 3);
 	tickets_close(t);
 }

@@ -10,8 +10,8 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "kiosk.h"
-#include "touchcal.h"
+#include "core/kiosk.h"
+#include "domain/touchcal.h"
 
 static void points(int w, int h, int ex[4], int ey[4])
 {

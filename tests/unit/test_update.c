@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kiosk.h"
+#include "core/kiosk.h"
 #include "update/update.h"
 
 static char dir[512];

@@ -17,13 +17,13 @@
 #include <SDL.h>
 #include <SDL_ttf.h>
 
-#include "catalog.h"
-#include "config.h"
-#include "gallery.h"
-#include "i18n.h"
-#include "kiosk.h"
-#include "screens.h"
-#include "session.h"
+#include "domain/catalog.h"
+#include "domain/config.h"
+#include "app/gallery.h"
+#include "core/i18n.h"
+#include "core/kiosk.h"
+#include "ui/screens.h"
+#include "flow/session.h"
 
 typedef struct {
 	catalog_t *cat;

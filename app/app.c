@@ -1,0 +1,1281 @@
+/* app.c - the kiosk program: loads configuration, catalog and translations,
+ * opens the ledger and printer, sets up SDL (full screen on KMSDRM, a
+ * window, or headless offscreen), converts touch/mouse/keyboard into input_t
+ * and runs the main loop. The loop really sleeps: it poll()s its own file
+ * descriptors (signals, input devices, printer hotplug) until the next timer
+ * is due, then pumps SDL, and redraws only when the session changed. */
+#include "app/app_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/kiosk.h"
+#include "core/log.h"
+#include "core/pngout.h"
+#include "flow/menu.h"
+#include "domain/runlink.h"
+#include "app/sdnotify.h"
+#include "update/update.h"
+#include "app/app_menu.h"
+
+
+#define MAX_EVDEV 16
+
+static int sig_pipe[2] = {-1, -1};
+static volatile sig_atomic_t got_signal;
+static app_t *volatile sig_app; /* its quit flag ends a scenario run too */
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+	if (sig_app)
+		sig_app->quit = 1;
+	if (sig_pipe[1] >= 0) {
+		char c = 1;
+		ssize_t r = write(sig_pipe[1], &c, 1);
+		(void)r;
+	}
+}
+
+int app_signalled(void)
+{
+	return (int)got_signal;
+}
+
+static void report(app_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void report(app_t *a, const char *fmt, ...)
+{
+	if (!a->report)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(a->report, fmt, ap);
+	va_end(ap);
+	fputc('\n', a->report);
+	fflush(a->report);
+}
+
+/* ---- hooks for the session ------------------------------------------------ */
+
+static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *st)
+{
+	app_t *a = ctx;
+	if (!a->tickets) { /* out of service (a font problem): no tickets */
+		*st = PRINTER_NO_PRINTER;
+		return KIOSK_ENODEV;
+	}
+	return tickets_check(a->tickets, g, priority, st);
+}
+
+static void hook_chime(void *ctx)
+{
+	app_t *a = ctx;
+	/* The chime: a short two-tone sound through SDL audio when a device
+	 * exists; the banner on screen is the main signal. */
+	log_info("staff help requested on screen %s", screen_id(a->session->screen));
+	SDL_AudioSpec want = {.freq = 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
+	SDL_AudioDeviceID dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
+	if (!dev)
+		return;
+	static int16_t buf[22050];
+	for (int i = 0; i < 22050; i++) {
+		double f = i < 11025 ? 880.0 : 660.0;
+		double env = 1.0 - (i % 11025) / 11025.0;
+		buf[i] = (int16_t)(8000 * env * SDL_sin(2 * 3.14159265358979 * f * i / 22050.0));
+	}
+	SDL_QueueAudio(dev, buf, sizeof buf);
+	SDL_PauseAudioDevice(dev, 0);
+	/* Closed at the next chime or at exit; the queue plays on its own. */
+	static SDL_AudioDeviceID last;
+	if (last)
+		SDL_CloseAudioDevice(last);
+	last = dev;
+}
+
+/* ---- geometry -------------------------------------------------------------- */
+
+/* Output size of the rotated logical frame, and its scale and offset. */
+static void placement(const app_t *a, double *scale, int *offx, int *offy, int *rw, int *rh)
+{
+	bool quarter = a->rotation == 90 || a->rotation == 270;
+	*rw = quarter ? a->log_h : a->log_w;
+	*rh = quarter ? a->log_w : a->log_h;
+	double sx = (double)a->out_w / *rw, sy = (double)a->out_h / *rh;
+	*scale = sx < sy ? sx : sy;
+	*offx = (int)((a->out_w - *rw * *scale) / 2);
+	*offy = (int)((a->out_h - *rh * *scale) / 2);
+}
+
+static void output_to_logical(const app_t *a, double ox, double oy, int *lx, int *ly)
+{
+	double s;
+	int offx, offy, rw, rh;
+	placement(a, &s, &offx, &offy, &rw, &rh);
+	double rx = (ox - offx) / s, ry = (oy - offy) / s;
+	double x, y;
+	switch (a->rotation) {
+	case 90: x = ry; y = rw - rx; break;
+	case 180: x = rw - rx; y = rh - ry; break;
+	case 270: x = rh - ry; y = rx; break;
+	default: x = rx; y = ry; break;
+	}
+	*lx = (int)x;
+	*ly = (int)y;
+}
+
+void app_logical_to_output(const app_t *a, int lx, int ly, int *ox, int *oy)
+{
+	double s;
+	int offx, offy, rw, rh;
+	placement(a, &s, &offx, &offy, &rw, &rh);
+	double rx, ry;
+	switch (a->rotation) {
+	case 90: rx = rw - ly; ry = lx; break;
+	case 180: rx = rw - lx; ry = rh - ly; break;
+	case 270: rx = ly; ry = rh - lx; break;
+	default: rx = lx; ry = ly; break;
+	}
+	*ox = (int)(rx * s + offx);
+	*oy = (int)(ry * s + offy);
+}
+
+/* ---- frames ---------------------------------------------------------------- */
+
+const char *app_screen_id(const app_t *a)
+{
+	return a->session->warning ? "timeout-warning" : screen_id(a->session->screen);
+}
+
+/* A session ended since the last frame: forget the strings drawn during it
+ * (the render cache's keys and textures, the draw list's string arena). */
+static void forget_session_text(app_t *a)
+{
+	if (a->session->wipes == a->seen_wipes)
+		return;
+	a->seen_wipes = a->session->wipes;
+	render_forget_session(a->render);
+	explicit_bzero(a->dl->arena, sizeof a->dl->arena);
+}
+
+void app_layout(app_t *a)
+{
+	forget_session_text(a);
+	screen_ctx_t c = {.s = a->session, .cat = a->cat, .cfg = &a->cfg, .tr = a->tr,
+			  .fonts = a->fonts, .pressed = a->pressed[0] ? a->pressed : NULL,
+			  .w = a->log_w, .h = a->log_h};
+	screens_build(a->dl, &c);
+	if (c.page_size > 0 && c.page_size != a->session->page_size)
+		a->session->page_size = c.page_size;
+	if (a->dl->overflow)
+		log_error("draw list overflow on screen %s", app_screen_id(a));
+}
+
+void app_draw(app_t *a)
+{
+	app_layout(a);
+	SDL_SetRenderTarget(a->sdl, a->target);
+	render_draw(a->render, a->dl, screens_theme(a->session), true);
+	SDL_SetRenderTarget(a->sdl, NULL);
+	if (a->target) { /* (headless, the frame drawn is all there is) */
+		rgb_t bg = theme_color(screens_theme(a->session), C_BG);
+		SDL_SetRenderDrawColor(a->sdl, bg.r, bg.g, bg.b, 255);
+		SDL_RenderClear(a->sdl); /* letterbox around a scaled window */
+		double s;
+		int offx, offy, rw, rh;
+		placement(a, &s, &offx, &offy, &rw, &rh);
+		/* The destination is the unrotated rectangle centred where the
+		 * rotated frame must land; SDL rotates it about its centre. */
+		int dw = (int)(a->log_w * s), dh = (int)(a->log_h * s);
+		int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
+		SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
+		SDL_RenderCopyEx(a->sdl, a->target, NULL, &dst, a->rotation, NULL, SDL_FLIP_NONE);
+	}
+	SDL_RenderPresent(a->sdl);
+	a->frames++;
+	a->drawn_generation = a->session->generation;
+	a->dirty = false;
+	if (!a->first_frame_done) {
+		a->first_frame_done = true;
+		report(a, "FIRST_FRAME %lld", (long long)(kclock_mono(&a->clock) - a->start_mono));
+		report(a, "CLOCK %s", kclock_trusted(&a->clock) ? "trusted" : "untrusted");
+	}
+	/* The layout report: again whenever the screen or its targets change
+	 * (a scan offer adds buttons to the same screen). */
+	uint64_t th = 1469598103934665603ULL;
+	for (int i = 0; i < a->dl->n; i++) {
+		const dc_t *c = &a->dl->cmds[i];
+		if (c->kind != DC_TARGET)
+			continue;
+		for (const char *p = c->text; *p; p++)
+			th = (th ^ (unsigned char)*p) * 1099511628211ULL;
+		th = (th ^ (uint64_t)(c->r.x * 7919 + c->r.y * 31 + c->r.w + c->r.h)) * 1099511628211ULL;
+	}
+	if (a->report && (a->reported_screen != a->session->screen ||
+			  a->reported_warning != a->session->warning || a->reported_targets != th)) {
+		a->reported_screen = a->session->screen;
+		a->reported_warning = a->session->warning;
+		a->reported_targets = th;
+		report(a, "SCREEN %s", app_screen_id(a));
+		for (int i = 0; i < a->dl->n; i++) {
+			const dc_t *c = &a->dl->cmds[i];
+			if (c->kind != DC_TARGET)
+				continue;
+			/* The target's box on the physical output (rotated, scaled). */
+			int x0, y0, x1, y1;
+			app_logical_to_output(a, c->r.x, c->r.y, &x0, &y0);
+			app_logical_to_output(a, c->r.x + c->r.w, c->r.y + c->r.h, &x1, &y1);
+			int x = x0 < x1 ? x0 : x1, y = y0 < y1 ? y0 : y1;
+			report(a, "TARGET %s %s %d %d %d %d", app_screen_id(a), c->text, x, y,
+			       abs(x1 - x0), abs(y1 - y0));
+		}
+	}
+}
+
+/* Screenshot rows, a band at a time, from the logical frame (the render
+ * target, selected by app_screenshot): no whole-frame copy (6 MB at 1080p). */
+static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
+{
+	app_t *a = ctx;
+	SDL_Rect r = {0, y, a->log_w, n};
+	return SDL_RenderReadPixels(a->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
+}
+
+/* `--targets`: beside a screenshot X.png, X.targets holds one JSON line per
+ * touch target of the picture (logical pixels, the PNG's own), e.g.
+ * {"id":"back","label":"Quay lại","x":40,"y":1700,"w":300,"h":122,"flags":1},
+ * for tests that check what a picture shows (tests/cli/ocr_labels.sh). */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+static int write_targets(app_t *a, const char *png)
+{
+	char path[4096];
+	size_t n = strlen(png);
+	if (n > 4 && strcmp(png + n - 4, ".png") == 0)
+		n -= 4;
+	snprintf(path, sizeof path, "%.*s.targets", (int)n, png);
+	FILE *f = fopen(path, "w");
+	if (!f)
+		return KIOSK_EIO;
+	for (int i = 0; i < a->dl->n; i++) {
+		const dc_t *c = &a->dl->cmds[i];
+		if (c->kind != DC_TARGET)
+			continue;
+		fputs("{\"id\":", f);
+		json_str(f, c->text);
+		fputs(",\"label\":", f);
+		json_str(f, c->label);
+		fprintf(f, ",\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d,\"flags\":%d}\n", c->r.x, c->r.y,
+			c->r.w, c->r.h, c->flags);
+	}
+	return fclose(f) == 0 ? KIOSK_OK : KIOSK_EIO;
+}
+
+int app_screenshot(app_t *a, const char *path)
+{
+	if (a->dirty || a->drawn_generation != a->session->generation)
+		app_draw(a);
+	SDL_SetRenderTarget(a->sdl, a->target);
+	int rc = pngout_write_rgb_rows(path, a->log_w, a->log_h, read_band, a);
+	SDL_SetRenderTarget(a->sdl, NULL);
+	if (rc == KIOSK_OK && a->opt && a->opt->targets)
+		rc = write_targets(a, path);
+	return rc;
+}
+
+/* ---- input ----------------------------------------------------------------- */
+
+static const dc_t *hit(app_t *a, int x, int y)
+{
+	if (a->dirty || a->drawn_generation != a->session->generation)
+		app_layout(a);
+	return draw_hit(a->dl, x, y);
+}
+
+static void activate(app_t *a, const dc_t *t, bool touch)
+{
+	int64_t now = kclock_mono(&a->clock);
+	if (touch) {
+		/* Tremor filter: the same target again within the window is a
+		 * bounce, not a second tap (touch only). */
+		int window = (t->flags & (TGT_KEY | TGT_NUMKEY)) ? a->cfg.touch_key_repeat_ms
+								 : a->cfg.touch_repeat_ms;
+		if (strcmp(a->last_tap, t->text) == 0 && now - a->last_tap_ms < window)
+			return;
+		snprintf(a->last_tap, sizeof a->last_tap, "%s", t->text);
+		a->last_tap_ms = now;
+	}
+	char id[64];
+	snprintf(id, sizeof id, "%s", t->text);
+	/* Keys are never logged: together they would spell what was typed. */
+	if (!(t->flags & (TGT_KEY | TGT_NUMKEY)))
+		log_debug("tap %s on %s", id, app_screen_id(a));
+	session_tap(a->session, id);
+}
+
+void app_input(app_t *a, const input_t *in)
+{
+	input_t cal = *in;
+	app_menu_correct(a, &cal); /* touch calibration (app_menu.c) */
+	in = &cal;
+	switch (in->type) {
+	case INPUT_PRESS: {
+		log_debug("press at %d,%d on %s", in->x, in->y, app_screen_id(a));
+		if (app_menu_press(a, in->x, in->y)) { /* corner zones, before hit tests */
+			a->pressed[0] = '\0';
+			a->dirty = true;
+			break;
+		}
+		session_activity(a->session);
+		const dc_t *t = hit(a, in->x, in->y);
+		snprintf(a->pressed, sizeof a->pressed, "%s", t ? t->text : "");
+		a->dirty = true; /* pressed feedback at once */
+		break;
+	}
+	case INPUT_MOVE:
+		if (a->pressed[0]) {
+			const dc_t *t = hit(a, in->x, in->y);
+			if (!t || strcmp(t->text, a->pressed) != 0) {
+				a->pressed[0] = '\0'; /* sliding off cancels */
+				a->dirty = true;
+			}
+		}
+		break;
+	case INPUT_RELEASE: {
+		log_debug("release at %d,%d (pressed: %s)", in->x, in->y, a->pressed[0] ? a->pressed : "none");
+		if (!a->pressed[0])
+			break;
+		const dc_t *t = hit(a, in->x, in->y);
+		bool same = t && strcmp(t->text, a->pressed) == 0;
+		a->pressed[0] = '\0';
+		a->dirty = true;
+		if (same)
+			activate(a, t, in->touch);
+		break;
+	}
+	case INPUT_CANCEL:
+		a->pressed[0] = '\0';
+		a->dirty = true;
+		break;
+	case INPUT_CHAR:
+		session_key_char(a->session, in->ch);
+		break;
+	case INPUT_KEY:
+		session_key_special(a->session, in->key == INK_BACKSPACE ? SKEY_BACKSPACE
+					       : in->key == INK_RETURN ? SKEY_RETURN
+					       : in->key == INK_ESCAPE ? SKEY_ESCAPE : SKEY_TAB);
+		break;
+	case INPUT_MENU:
+		app_menu_chord(a); /* PIN screen */
+		break;
+	}
+}
+
+
+static void sdl_event(app_t *a, const SDL_Event *e)
+{
+	input_t in = {0};
+	switch (e->type) {
+	case SDL_QUIT:
+		a->quit = 1;
+		return;
+	case SDL_FINGERDOWN:
+		if (a->finger_down)
+			return; /* a second finger or a palm is ignored */
+		a->finger_down = true;
+		a->finger = e->tfinger.fingerId;
+		in.type = INPUT_PRESS;
+		break;
+	case SDL_FINGERMOTION:
+		if (!a->finger_down || e->tfinger.fingerId != a->finger)
+			return;
+		in.type = INPUT_MOVE;
+		break;
+	case SDL_FINGERUP:
+		if (!a->finger_down || e->tfinger.fingerId != a->finger)
+			return;
+		a->finger_down = false;
+		in.type = INPUT_RELEASE;
+		break;
+	case SDL_MOUSEBUTTONDOWN:
+	case SDL_MOUSEBUTTONUP:
+		/* Touches also arrive as synthetic mouse events: count them once. */
+		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
+			return;
+		a->mouse_down = e->type == SDL_MOUSEBUTTONDOWN;
+		in.type = a->mouse_down ? INPUT_PRESS : INPUT_RELEASE;
+		output_to_logical(a, e->button.x, e->button.y, &in.x, &in.y);
+		app_input(a, &in);
+		return;
+	case SDL_MOUSEMOTION:
+		if (e->motion.which == SDL_TOUCH_MOUSEID || !a->mouse_down)
+			return;
+		in.type = INPUT_MOVE;
+		output_to_logical(a, e->motion.x, e->motion.y, &in.x, &in.y);
+		app_input(a, &in);
+		return;
+	case SDL_TEXTINPUT:
+		for (const char *p = e->text.text; *p; p++)
+			if (*p >= 0x20 && *p <= 0x7e) {
+				in.type = INPUT_CHAR;
+				in.ch = *p;
+				app_input(a, &in);
+			}
+		return;
+	case SDL_KEYDOWN: {
+		SDL_Keycode k = e->key.keysym.sym;
+		Uint16 mod = e->key.keysym.mod;
+		if (k == SDLK_m && (mod & KMOD_CTRL) && (mod & KMOD_ALT))
+			in.type = INPUT_MENU;
+		else if (k == SDLK_BACKSPACE)
+			in = (input_t){.type = INPUT_KEY, .key = INK_BACKSPACE};
+		else if (k == SDLK_RETURN || k == SDLK_KP_ENTER)
+			in = (input_t){.type = INPUT_KEY, .key = INK_RETURN};
+		else if (k == SDLK_ESCAPE)
+			in = (input_t){.type = INPUT_KEY, .key = INK_ESCAPE};
+		else if (k == SDLK_TAB)
+			in = (input_t){.type = INPUT_KEY, .key = INK_TAB};
+		else
+			return;
+		app_input(a, &in);
+		return;
+	}
+	case SDL_WINDOWEVENT:
+		if (e->window.event == SDL_WINDOWEVENT_EXPOSED ||
+		    e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
+			if (!a->frame) /* headless: the output keeps its size */
+				SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+			a->dirty = true;
+		}
+		return;
+	case SDL_RENDER_TARGETS_RESET:
+	case SDL_RENDER_DEVICE_RESET:
+		render_flush(a->render);
+		a->dirty = true;
+		return;
+	default:
+		return;
+	}
+	/* Finger coordinates are normalised 0..1 over the output. */
+	output_to_logical(a, e->tfinger.x * a->out_w, e->tfinger.y * a->out_h, &in.x, &in.y);
+	in.touch = true;
+	app_input(a, &in);
+}
+
+/* ---- printing --------------------------------------------------------------- */
+
+static void do_print(app_t *a)
+{
+	session_t *s = a->session;
+	app_draw(a); /* show "printing" before blocking on the printer */
+	tickets_answer_t ans[SESSION_MAX_FIELDS];
+	size_t n = session_answers(s, ans, SESSION_MAX_FIELDS);
+	tickets_result_t r;
+	memset(&r, 0, sizeof r);
+	if (!a->tickets) { /* out of service: never reached from the screens */
+		r.rc = KIOSK_ENODEV;
+		r.printer = PRINTER_NO_PRINTER;
+		session_print_done(s, &r);
+		return;
+	}
+	tickets_issue(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, &r);
+	if (r.rc == KIOSK_OK)
+		log_info("ticket %s issued (procedure %s)", r.number, s->proc->id);
+	else if (r.storage_fault)
+		log_warn("ticket not issued: storage fault, %s (voided %s; the reason is logged above)",
+			 kiosk_strerror(r.rc), r.voided ? r.number : "none");
+	else
+		log_warn("ticket not issued: %s (printer %s, voided %s)", kiosk_strerror(r.rc),
+			 printer_state_name(r.printer), r.voided ? r.number : "none");
+	if (r.rc == KIOSK_OK && r.printer == PRINTER_NEAR_END)
+		log_warn("printer paper near end: tell staff");
+	session_print_done(s, &r);
+}
+
+/* The scanner from the configuration (serial path or HID VID:PID); the
+ * simulated one in scenario mode. A missing scanner is retried every 2 s. */
+static void scanner_start(app_t *a)
+{
+	const scanner_ops_t *ops = NULL;
+	const char *arg = NULL;
+	if (a->virtual_time) {
+		ops = &scanner_sim_ops;
+	} else if (a->cfg.scanner_device[0]) {
+		ops = &scanner_serial_ops;
+		arg = a->cfg.scanner_device;
+	} else if (a->cfg.scanner_usb[0]) {
+		ops = &scanner_hid_ops;
+		arg = a->cfg.scanner_usb;
+	}
+	if (!ops)
+		return;
+	if (scanner_open(ops, arg, &a->scanner) != KIOSK_OK) {
+		a->scanner = NULL;
+		a->scanner_retry = kclock_mono(&a->clock) + 2000;
+	} else {
+		a->scanner_retry = 0;
+		log_info("scanner ready (%s)", ops == &scanner_sim_ops ? "simulated"
+					       : ops == &scanner_serial_ops ? "serial" : "keyboard mode");
+	}
+}
+
+static void scanner_poll(app_t *a)
+{
+	if (!a->scanner) {
+		if (a->scanner_retry && kclock_mono(&a->clock) >= a->scanner_retry)
+			scanner_start(a);
+		return;
+	}
+	char line[SCANNER_LINE_MAX];
+	size_t len = 0;
+	for (;;) {
+		int rc = scanner_read(a->scanner, line, sizeof line, &len);
+		if (rc == KIOSK_OK) {
+			session_scan(a->session, line); /* the raw text is never logged */
+			explicit_bzero(line, sizeof line);
+		} else if (rc == KIOSK_ENODEV) {
+			log_warn("scanner unplugged");
+			scanner_close(a->scanner);
+			a->scanner = NULL;
+			a->scanner_retry = kclock_mono(&a->clock) + 2000;
+			break;
+		} else if (rc == KIOSK_ERANGE) {
+			continue; /* an overlong line was dropped */
+		} else {
+			break;
+		}
+	}
+}
+
+/* The board's stick updater: it waits until we say we are idle, and we show
+ * its progress until it finishes (then systemd restarts us if a new version
+ * went in; otherwise Welcome returns). */
+static void runlink_step(app_t *a)
+{
+	if (!a->runlink)
+		return;
+	session_t *s = a->session;
+	runlink_status_t st;
+	runlink_read(a->runlink, &st);
+	bool idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
+				    s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
+	if (st.active && s->menu && (idle || a->board_update)) {
+		if (!a->board_update)
+			log_info("stick update running: showing its progress");
+		a->board_update = true;
+		menu_show_progress(s->menu, s, st.percent, st.phase);
+	} else if (!st.active && a->board_update) {
+		a->board_update = false;
+		log_info("stick update finished (%s)", st.result[0] ? st.result : "no result");
+		session_reset(s);
+	}
+	idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
+			       s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
+	runlink_publish(a->runlink, app_screen_id(a), idle && !a->board_update);
+}
+
+void app_step(app_t *a)
+{
+	SDL_Event e;
+	while (SDL_PollEvent(&e))
+		sdl_event(a, &e);
+	scanner_poll(a);
+	runlink_step(a);
+	session_tick(a->session);
+	if (a->tickets)
+		tickets_tick(a->tickets);
+	if (a->session->print_pending)
+		do_print(a);
+	if (a->redraw_at && kclock_mono(&a->clock) >= a->redraw_at) {
+		a->redraws++;
+		a->redraw_at = a->redraws < 5 ? kclock_mono(&a->clock) + 1000 * (1 << a->redraws) : 0;
+		a->dirty = true;
+	}
+	if (a->dirty || a->drawn_generation != a->session->generation)
+		app_draw(a);
+	if (a->restart_at && kclock_mono(&a->clock) >= a->restart_at && !a->quit) {
+		log_info("restarting to apply the new settings");
+		a->quit = 1; /* a clean exit; kiosk.service starts the kiosk again */
+	}
+}
+
+/* ---- the sleeping main loop ------------------------------------------------ */
+
+typedef struct {
+	int fds[MAX_EVDEV];
+	int n;
+	int inotify;
+} evdev_t;
+
+/* Our own read-only handles on the input devices: only to wake up when they
+ * have data (SDL reads its own handles); drained after each wakeup. */
+static void evdev_scan(evdev_t *ev)
+{
+	for (int i = 0; i < ev->n; i++)
+		close(ev->fds[i]);
+	ev->n = 0;
+	DIR *d = opendir("/dev/input");
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) && ev->n < MAX_EVDEV) {
+		if (strncmp(de->d_name, "event", 5) != 0)
+			continue;
+		char p[300];
+		snprintf(p, sizeof p, "/dev/input/%s", de->d_name);
+		int fd = open(p, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd >= 0)
+			ev->fds[ev->n++] = fd;
+	}
+	closedir(d);
+}
+
+static bool driver_waits(void)
+{
+	/* Backends with a real blocking wait in SDL 2.26; the rest (offscreen,
+	 * KMSDRM) would spin about every millisecond. */
+	const char *d = SDL_GetCurrentVideoDriver();
+	return d && (strcmp(d, "x11") == 0 || strcmp(d, "wayland") == 0);
+}
+
+static int64_t next_deadline(app_t *a)
+{
+	int64_t d = session_next_deadline(a->session);
+	if (a->session->warning) {
+		/* The countdown on screen changes every second. */
+		int64_t now = kclock_mono(&a->clock);
+		int64_t left = a->session->warn_deadline - now;
+		int64_t tick = now + (left % 1000 ? left % 1000 : 1000);
+		if (d < 0 || tick < d)
+			d = tick;
+	}
+	int64_t t = a->tickets ? tickets_next_deadline(a->tickets) : -1;
+	if (t >= 0 && (d < 0 || t < d))
+		d = t;
+	if (a->scanner_retry && (d < 0 || a->scanner_retry < d))
+		d = a->scanner_retry;
+	if (a->redraw_at && (d < 0 || a->redraw_at < d))
+		d = a->redraw_at;
+	if (a->restart_at && (d < 0 || a->restart_at < d))
+		d = a->restart_at;
+	return d;
+}
+
+/* The health check of a (new) slot: fonts that draw Vietnamese, a catalog
+ * with procedures, an open ledger, and a first frame on screen. Only then is
+ * the running version marked good (when kiosk-launcher started us). */
+static int health_check(app_t *a)
+{
+	const char *fail = NULL;
+	TTF_Font *f = a->fonts ? fonts_get(a->fonts, FONT_REGULAR, 42) : NULL;
+	const char *fp = a->fonts ? fonts_problem(a->fonts, NULL) : "no fonts";
+	if (fp[0]) {
+		log_error("health check failed: fonts: %s", fp);
+		fprintf(stderr, "kiosk: health check failed: fonts: %s\n", fp);
+		return 1;
+	}
+	if (update_health_fail_injected("fonts") || !f || !TTF_GlyphIsProvided32(f, 0x1EBF))
+		fail = "fonts";
+	else if (update_health_fail_injected("catalog") || !a->cat || !catalog_proc_count(a->cat))
+		fail = "catalog";
+	else if (update_health_fail_injected("ledger") || !a->tickets)
+		fail = "ledger";
+	else if (update_health_fail_injected("frame") || !a->first_frame_done)
+		fail = "frame";
+	if (fail) {
+		log_error("health check failed: %s", fail);
+		fprintf(stderr, "kiosk: health check failed: %s\n", fail);
+		return 1;
+	}
+	char err[256] = "";
+	int rc = update_mark_good_env(err, sizeof err);
+	if (rc == KIOSK_OK)
+		log_info("health check passed; this version is marked good");
+	else if (rc != KIOSK_ENOENT) {
+		log_error("cannot mark this version good: %s", err);
+		return 1;
+	}
+	return 0;
+}
+
+/* The service's watchdog (kiosk.service WatchdogSec=): petted from the main
+ * loop at half the interval, and from the progress redraws of long work on
+ * the loop's thread (an install from the technician menu), so only a hung
+ * kiosk gets restarted. */
+void app_watchdog(app_t *a)
+{
+	int64_t now = kclock_mono(&a->clock);
+	if (a->wd_ms > 0 && now >= a->wd_next) {
+		sdnotify("WATCHDOG=1");
+		a->wd_next = now + a->wd_ms / 2;
+	}
+}
+
+/* X11 and Wayland: the loop waits inside SDL_WaitEventTimeout, which
+ * retries its poll when a signal interrupts it, so the signal pipe is
+ * watched by this thread instead: a byte there (a signal, or the loop's own
+ * stop) pushes an event, which wakes SDL's wait at once. (SDL_PushEvent is
+ * not safe in a signal handler; from a thread it is.) */
+static int sig_watch(void *unused)
+{
+	(void)unused;
+	struct pollfd p = {.fd = sig_pipe[0], .events = POLLIN};
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+	SDL_Event e = {.type = SDL_QUIT};
+	SDL_PushEvent(&e);
+	return 0;
+}
+
+static void main_loop(app_t *a)
+{
+	evdev_t ev = {.n = 0, .inotify = -1};
+	bool waits = driver_waits();
+	const char *drv = SDL_GetCurrentVideoDriver();
+	if (drv && strcmp(drv, "KMSDRM") == 0) {
+		evdev_scan(&ev);
+		ev.inotify = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+		if (ev.inotify >= 0)
+			inotify_add_watch(ev.inotify, "/dev/input", IN_CREATE | IN_DELETE);
+	}
+	a->wd_ms = sdnotify_watchdog_ms();
+	SDL_Thread *watch = waits && sig_pipe[0] >= 0 ? SDL_CreateThread(sig_watch, "kiosk-signals", NULL)
+						      : NULL;
+	while (!a->quit && !got_signal) {
+		app_step(a);
+		if (a->quit || got_signal)
+			break;
+		int64_t d = next_deadline(a);
+		int64_t now = kclock_mono(&a->clock);
+		if (a->wd_ms > 0) {
+			app_watchdog(a);
+			if (d < 0 || a->wd_next < d)
+				d = a->wd_next;
+		}
+		int timeout = d < 0 ? -1 : d <= now ? 0 : (int)(d - now > 60000 ? 60000 : d - now);
+		if (waits) {
+			/* The window system's socket is SDL's to wait on. */
+			SDL_Event e;
+			if (SDL_WaitEventTimeout(&e, timeout < 0 ? 60000 : timeout)) {
+				sdl_event(a, &e);
+			}
+			a->wakeups++;
+			continue;
+		}
+		struct pollfd p[MAX_EVDEV + 8];
+		int np = 0;
+		p[np++] = (struct pollfd){.fd = sig_pipe[0], .events = POLLIN};
+		for (int i = 0; i < ev.n; i++)
+			p[np++] = (struct pollfd){.fd = ev.fds[i], .events = POLLIN};
+		if (ev.inotify >= 0)
+			p[np++] = (struct pollfd){.fd = ev.inotify, .events = POLLIN};
+		int rfd = runlink_fd(a->runlink);
+		if (rfd >= 0)
+			p[np++] = (struct pollfd){.fd = rfd, .events = POLLIN};
+		int sfd = a->scanner ? scanner_fd(a->scanner) : -1;
+		if (sfd >= 0)
+			p[np++] = (struct pollfd){.fd = sfd, .events = POLLIN};
+		int tfds[4];
+		int nt = a->tickets ? tickets_poll_fds(a->tickets, tfds, 4) : 0;
+		for (int i = 0; i < nt; i++)
+			p[np++] = (struct pollfd){.fd = tfds[i], .events = POLLIN};
+		int r = poll(p, (nfds_t)np, timeout);
+		a->wakeups++;
+		if (r <= 0)
+			continue;
+		char buf[4096];
+		for (int i = 1; i <= ev.n; i++)
+			if (p[i].revents & POLLIN)
+				while (read(p[i].fd, buf, sizeof buf) > 0)
+					;
+		if (ev.inotify >= 0 && (p[1 + ev.n].revents & POLLIN)) {
+			while (read(ev.inotify, buf, sizeof buf) > 0)
+				;
+			evdev_scan(&ev);
+		}
+	}
+	if (watch) {
+		char c = 0;
+		ssize_t r = write(sig_pipe[1], &c, 1); /* ends the watch if no signal did */
+		(void)r;
+		SDL_WaitThread(watch, NULL);
+	}
+	for (int i = 0; i < ev.n; i++)
+		close(ev.fds[i]);
+	if (ev.inotify >= 0)
+		close(ev.inotify);
+}
+
+/* ---- start-up ---------------------------------------------------------------- */
+
+static int exe_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	if (n <= 0)
+		return KIOSK_EIO;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	return KIOSK_OK;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[1024];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	for (char *p = tmp + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(tmp, 0755);
+			*p = '/';
+		}
+	if (mkdir(tmp, 0755) != 0 && errno != EEXIST)
+		return KIOSK_EIO;
+	return KIOSK_OK;
+}
+
+/* Where the asset `name` comes from: the active data bundle (set by
+ * kiosk-launcher in KIOSK_DATA_SLOT) when it holds one, else the app's own
+ * assets. A data bundle carries the catalog, the translations and the site
+ * configuration; fonts, sounds and the rest stay with the app. */
+void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
+{
+	if (a->data_slot[0]) {
+		snprintf(out, cap, "%s/%s", a->data_slot, name);
+		if (access(out, R_OK) == 0)
+			return;
+	}
+	snprintf(out, cap, "%s/%s", a->assets, name);
+}
+
+/* What the tickets module takes from a->cfg; the strings it points at live
+ * in *b. */
+typedef struct {
+	char allow[CONFIG_MAX_USB * 11];
+	char i18n[1100];
+} tickets_strings_t;
+
+static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t *b)
+{
+	priority_policy_t pol = strcmp(a->cfg.queue_priority, "series") == 0 ? PRIORITY_SERIES
+				: strcmp(a->cfg.queue_priority, "mark") == 0 ? PRIORITY_MARK
+									      : PRIORITY_NONE;
+	b->allow[0] = 0;
+	for (int i = 0; i < a->cfg.printer_usb_allow_count; i++) {
+		strcat(b->allow, i ? "," : "");
+		strcat(b->allow, a->cfg.printer_usb_allow[i]);
+	}
+	app_asset_path(a, "i18n", b->i18n, sizeof b->i18n);
+	/* Full screen is the board: "auto" never falls back to the file
+	 * printer there (a spool of answers on disk, a number nobody holds);
+	 * no USB printer means "printer not ready" and no number. */
+	const char *transport = a->cfg.printer_transport;
+	if (a->opt->mode == MODE_FULLSCREEN && strcmp(transport, "auto") == 0)
+		transport = "usb";
+	*tc = (tickets_config_t){
+		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = b->i18n,
+		.transport = transport, .profile = a->cfg.printer_profile,
+		.office_name = a->cfg.office_name, .usb_allow = b->allow,
+		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
+		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
+		.hours = &a->cfg,
+	};
+}
+
+/* Open the ledger and printer from a->cfg (start-up, factory reset). */
+int app_open_tickets(app_t *a)
+{
+	char err[1024] = "";
+	tickets_strings_t b;
+	tickets_config_t tc;
+	tickets_config_of(a, &tc, &b);
+	int rc = tickets_open(&tc, &a->tickets, err, sizeof err);
+	if (rc != KIOSK_OK) {
+		fprintf(stderr, "kiosk: ledger/printer error: %s\n", err);
+		log_error("ledger/printer error: %s", err);
+		/* What the technician reads on the out-of-service screen. */
+		a->tickets_oos = rc == KIOSK_ENOSPC	 ? "ui.oos_storage_full"
+				 : rc == KIOSK_EROFS	 ? "ui.oos_storage_readonly"
+				 : rc == KIOSK_ECORRUPT ? "ui.oos_data_damaged"
+							 : "ui.oos_storage_error";
+	}
+	return rc;
+}
+
+int app_config_changed(app_t *a)
+{
+	/* The session, the screens and the menus read a->cfg itself; the
+	 * tickets module keeps its own copy and is handed the new one. */
+	a->dirty = true;
+	if (!a->tickets)
+		return KIOSK_OK;
+	char err[1024] = "";
+	tickets_strings_t b;
+	tickets_config_t tc;
+	tickets_config_of(a, &tc, &b);
+	int rc = tickets_set_config(a->tickets, &tc, err, sizeof err);
+	if (rc)
+		log_error("configuration not applied to the printer: %s", err);
+	return rc;
+}
+
+static void data_slot_open(app_t *a)
+{
+	const char *ds = getenv("KIOSK_DATA_SLOT");
+	struct stat st;
+	a->data_slot[0] = 0;
+	if (!ds || !*ds || stat(ds, &st) != 0 || !S_ISDIR(st.st_mode))
+		return;
+	snprintf(a->data_slot, sizeof a->data_slot, "%s", ds);
+}
+
+static int load_all(app_t *a)
+{
+	const app_options_t *o = a->opt;
+	char err[1024] = "";
+	if (o->assets_dir)
+		snprintf(a->assets, sizeof a->assets, "%s", o->assets_dir);
+	else if (getenv("KIOSK_ASSETS"))
+		snprintf(a->assets, sizeof a->assets, "%s", getenv("KIOSK_ASSETS"));
+	else {
+		char d[900];
+		if (exe_dir(d, sizeof d) == KIOSK_OK)
+			snprintf(a->assets, sizeof a->assets, "%s/../share/kiosk", d);
+	}
+	snprintf(a->data, sizeof a->data, "%s", o->data_dir ? o->data_dir : "kiosk-data");
+	if (o->spool_dir)
+		snprintf(a->spool, sizeof a->spool, "%s", o->spool_dir);
+	else
+		snprintf(a->spool, sizeof a->spool, "%s/spool", a->data);
+	if (mkdir_p(a->data) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: %s: cannot create the data folder\n", a->data);
+		return 1;
+	}
+	data_slot_open(a);
+	char site[1100], local[1100];
+	app_asset_path(a, "site.json", site, sizeof site);
+	snprintf(local, sizeof local, "%s/local.json", a->data);
+	/* The log first, at the default size, so that an error in site.json or
+	 * local.json reaches kiosk.log too; then again at the configured size. */
+	char logs[1100];
+	snprintf(logs, sizeof logs, "%s/logs", a->data);
+	log_open(logs, 512 * 1024);
+	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
+			sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: configuration error: %s\n", err);
+		log_error("configuration error: %s", err);
+		return 1;
+	}
+	log_open(logs, (size_t)a->cfg.log_max_kb * 1024);
+	if (getenv("KIOSK_LOG_DEBUG"))
+		log_set_level(LOG_DEBUG);
+	char path[1100];
+	if (a->data_slot[0]) {
+		char v[32] = "";
+		snprintf(path, sizeof path, "%s/VERSION", a->data_slot);
+		FILE *f = fopen(path, "r");
+		if (f) {
+			if (!fgets(v, sizeof v, f))
+				v[0] = 0;
+			fclose(f);
+		}
+		v[strcspn(v, "\r\n")] = 0;
+		log_info("data bundle %s in use (%s)", v[0] ? v : "without VERSION", a->data_slot);
+	}
+	app_asset_path(a, "catalog.json", path, sizeof path);
+	if (catalog_load(path, &a->cat, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: catalog error: %s\n", err);
+		log_error("catalog error: %s", err);
+		return 1;
+	}
+	app_asset_path(a, "i18n", path, sizeof path);
+	if (i18n_load(path, &a->tr, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: translation error: %s\n", err);
+		log_error("translation error: %s", err);
+		return 1;
+	}
+	/* The fonts before the ledger and printer: a missing or damaged font is
+	 * a font problem (not a ledger/printer error), and with one the kiosk
+	 * issues no tickets: it shows the out-of-service screen (app_run). */
+	if (!TTF_WasInit() && TTF_Init() != 0) {
+		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
+		return 1;
+	}
+	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: font problem: %s\n", err);
+		log_error("font problem: %s", err);
+		return 1;
+	}
+	const char *fp = fonts_problem(a->fonts, NULL);
+	if (fp[0]) {
+		fprintf(stderr, "kiosk: font problem: %s; no tickets are issued\n", fp);
+		log_error("font problem: %s; out of service, no tickets are issued", fp);
+		return 0;
+	}
+	/* A ledger that cannot be opened (storage full, read-only, damaged) is
+	 * the machine's problem, not the version's: the kiosk stays up out of
+	 * service and says why (app_run), and the next start tries again. */
+	app_open_tickets(a);
+	return 0;
+}
+
+/* The headless frame's pixels: zeroed, on 2 MiB pages where the kernel
+ * offers them (transparent huge pages on request), so the first frame takes
+ * 4 page faults instead of 2,000 (a quarter of a start's CPU in a VM;
+ * docs/profile.md). Freed with free(). */
+static void *frame_pixels(size_t size)
+{
+	const size_t huge = 2u << 20;
+	size_t len = (size + huge - 1) / huge * huge;
+	void *p = aligned_alloc(huge, len);
+	if (!p)
+		return NULL;
+#ifdef MADV_HUGEPAGE
+	(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	memset(p, 0, len);
+	return p;
+}
+
+static int setup_sdl(app_t *a)
+{
+	const app_options_t *o = a->opt;
+	if (o->mode == MODE_HEADLESS) {
+		/* SDL's "dummy" backend: a software framebuffer and nothing else
+		 * ("offscreen" would load Mesa's EGL, which headless never uses). */
+		SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
+		setenv("SDL_VIDEODRIVER", "dummy", 1);
+		if (!getenv("SDL_AUDIODRIVER"))
+			setenv("SDL_AUDIODRIVER", "dummy", 1);
+	}
+	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+	/* KMSDRM triple-buffers by default: a frame shows only at the next flip,
+	 * and an idle kiosk never flips again. Double buffering shows it now. */
+	SDL_SetHint(SDL_HINT_VIDEO_DOUBLE_BUFFER, "1");
+	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
+	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
+	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
+		fprintf(stderr, "kiosk: cannot start the display: %s\n", SDL_GetError());
+		return 1;
+	}
+	SDL_InitSubSystem(SDL_INIT_AUDIO); /* optional: the chime only */
+	/* The fonts were opened and verified by load_all. */
+	a->rotation = a->cfg.panel_rotation;
+	Uint32 flags = SDL_WINDOW_SHOWN;
+	int w = o->width ? o->width : a->cfg.panel_width;
+	int h = o->height ? o->height : a->cfg.panel_height;
+	if (o->mode == MODE_FULLSCREEN) {
+		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+		SDL_ShowCursor(SDL_DISABLE);
+	} else if (o->mode == MODE_WINDOW) {
+		flags |= SDL_WINDOW_RESIZABLE;
+	}
+	a->win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+				  flags);
+	if (!a->win) {
+		fprintf(stderr, "kiosk: cannot open the screen: %s\n", SDL_GetError());
+		return 1;
+	}
+	bool quarter = a->rotation == 90 || a->rotation == 270;
+	if (o->mode == MODE_HEADLESS) {
+		/* Nothing looks at a headless window: the software renderer draws
+		 * the upright logical frame straight on a surface, which the
+		 * screenshots read. The window's 1080p framebuffer and the copy
+		 * into it each frame are saved (8 MB; docs/profile.md). The output
+		 * stays the window's size, rotated, for touch and the report. */
+		a->out_w = w;
+		a->out_h = h;
+		a->log_w = quarter ? h : w;
+		a->log_h = quarter ? w : h;
+		int pitch = a->log_w * 4;
+		a->frame_px = frame_pixels((size_t)pitch * (size_t)a->log_h);
+		a->frame = a->frame_px ? SDL_CreateRGBSurfaceWithFormatFrom(
+						 a->frame_px, a->log_w, a->log_h, 32, pitch,
+						 SDL_PIXELFORMAT_ARGB8888)
+				       : NULL;
+		a->sdl = a->frame ? SDL_CreateSoftwareRenderer(a->frame) : NULL;
+		if (!a->sdl) {
+			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
+			return 1;
+		}
+	} else {
+		a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE);
+		if (!a->sdl)
+			a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
+		if (!a->sdl) {
+			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
+			return 1;
+		}
+		SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+		/* The logical frame: the panel's mode, turned upright for a
+		 * panel mounted at 90 or 270 degrees. */
+		int lw = o->mode == MODE_WINDOW ? a->cfg.panel_width : a->out_w;
+		int lh = o->mode == MODE_WINDOW ? a->cfg.panel_height : a->out_h;
+		a->log_w = quarter ? lh : lw;
+		a->log_h = quarter ? lw : lh;
+		a->target = SDL_CreateTexture(a->sdl, SDL_PIXELFORMAT_ARGB8888,
+					      SDL_TEXTUREACCESS_TARGET, a->log_w, a->log_h);
+	}
+	a->render = render_create(a->sdl, a->fonts);
+	a->dl = malloc(sizeof *a->dl);
+	if ((!a->target && !a->frame) || !a->render || !a->dl) {
+		fprintf(stderr, "kiosk: out of video memory: %s\n", SDL_GetError());
+		return 1;
+	}
+	SDL_StartTextInput();
+	log_info("display %s, output %dx%d, logical %dx%d, rotation %d",
+		 SDL_GetCurrentVideoDriver(), a->out_w, a->out_h, a->log_w, a->log_h, a->rotation);
+	return 0;
+}
+
+static void teardown(app_t *a)
+{
+	scanner_close(a->scanner);
+	runlink_close(a->runlink);
+	app_menu_teardown(a);
+	session_destroy(a->session);
+	tickets_close(a->tickets); /* the ledger is closed cleanly */
+	free(a->dl);
+	render_destroy(a->render);
+	if (a->target)
+		SDL_DestroyTexture(a->target);
+	if (a->sdl)
+		SDL_DestroyRenderer(a->sdl);
+	if (a->frame)
+		SDL_FreeSurface(a->frame);
+	free(a->frame_px);
+	if (a->win)
+		SDL_DestroyWindow(a->win);
+	fonts_close(a->fonts);
+	if (TTF_WasInit())
+		TTF_Quit();
+	SDL_Quit();
+	i18n_free(a->tr);
+	catalog_free(a->cat);
+	if (a->report && a->report != stdout)
+		fclose(a->report);
+	log_close();
+}
+
+int gallery_run(app_t *a, const char *dir);
+
+int app_run(const app_options_t *opt)
+{
+	app_t *a = calloc(1, sizeof *a);
+	if (!a)
+		return 1;
+	a->opt = opt;
+	a->reported_screen = SCR_COUNT;
+	a->virtual_time = opt->script || opt->gallery;
+	if (a->virtual_time) {
+		/* Scenario time: Monday 2026-01-05 09:00 in Vietnam, trusted. */
+		kclock_parse_iso("2026-01-05T09:00:00+07:00", &a->vclock.now_ms);
+		a->vclock.mono_ms = 1000000;
+		a->vclock.trusted = true;
+		kclock_virtual(&a->clock, &a->vclock);
+	} else {
+		static char marker[1100];
+		snprintf(marker, sizeof marker, "%s/clock-set-by-staff",
+			 opt->data_dir ? opt->data_dir : "kiosk-data");
+		kclock_real(&a->clock, marker);
+	}
+	a->start_mono = kclock_mono(&a->clock);
+	if (opt->report)
+		a->report = strcmp(opt->report, "-") == 0 ? stdout : fopen(opt->report, "w");
+	int rc = load_all(a);
+	if (rc == 0)
+		rc = setup_sdl(a);
+	if (rc == 0) {
+		session_hooks_t hooks = {.check = hook_check, .chime = hook_chime, .ctx = a};
+		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);
+		if (!a->session)
+			rc = 1;
+		else
+			scanner_start(a);
+		const char *ff = NULL;
+		if (a->session && fonts_problem(a->fonts, &ff)[0])
+			session_out_of_service(a->session, "ui.oos_fonts", ff);
+		else if (a->session && !a->tickets)
+			session_out_of_service(a->session, a->tickets_oos ? a->tickets_oos : "ui.oos_storage_error",
+					       "ledger.db");
+		if (!a->virtual_time) {
+			const char *run = getenv("KIOSK_RUN_DIR");
+			a->runlink = runlink_open(run ? run : "/run/kiosk");
+		}
+	}
+	if (rc == 0)
+		rc = app_menu_setup(a); /* PIN store, menus, first boot */
+	if (rc == 0) {
+		if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == 0) {
+			sig_app = a;
+			struct sigaction sa = {.sa_handler = on_signal};
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGTERM, &sa, NULL);
+			sigaction(SIGINT, &sa, NULL);
+		}
+		log_info("kiosk started");
+		if (opt->self_test) {
+			app_step(a); /* the first frame */
+			rc = health_check(a) ? 3 : 0;
+		} else if (opt->gallery)
+			rc = gallery_run(a, opt->gallery);
+		else if (opt->script)
+			rc = script_run(a, opt->script);
+		else {
+			app_step(a);
+			/* The first frames on KMSDRM can be lost while the display
+			 * comes up (seen on the virtual office: a black screen until the
+			 * first touch). Present again 1, 2, 4, 8 and 16 s after start:
+			 * five wakeups in all, then the kiosk sleeps. */
+			a->redraw_at = kclock_mono(&a->clock) + 1000;
+			const char *trial = getenv("KIOSK_TRIAL");
+			bool version_at_fault = !a->session->out_of_service || !a->tickets_oos;
+			if (health_check(a) != 0 && version_at_fault &&
+			    (!a->session->out_of_service || (trial && !strcmp(trial, "1")))) {
+				/* A version on trial (kiosk-launcher says so): the start
+				 * counts as failed and it is rolled back after its trial
+				 * starts. A good version out of service stays up. */
+				rc = 3;
+			} else {
+				/* Healthy, or out of service without a launcher: the
+				 * citizen sees the out-of-service screen, no tickets. */
+				sdnotify("READY=1");
+				main_loop(a);
+				sdnotify("STOPPING=1");
+			}
+		}
+		if (got_signal)
+			log_info("stopping on signal %d", (int)got_signal);
+	}
+	if (opt->self_test && rc != 0)
+		rc = 3; /* whatever failed (a font, a catalog, a translation): 3 */
+	if (opt->stats)
+		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
+	sig_app = NULL;
+	teardown(a);
+	free(a);
+	return rc;
+}

@@ -1,0 +1,40 @@
+/* kiosk.c - text for the shared KIOSK_* error codes (logs only, never UI). */
+#include "core/kiosk.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+const char *kiosk_strerror(int rc)
+{
+	switch (rc) {
+	case KIOSK_OK: return "ok";
+	case KIOSK_ENOMEM: return "out of memory";
+	case KIOSK_EINVAL: return "invalid argument or input";
+	case KIOSK_EIO: return "input/output error";
+	case KIOSK_ENODEV: return "no device";
+	case KIOSK_EPAPER: return "printer out of paper";
+	case KIOSK_ECOVER: return "printer cover open";
+	case KIOSK_ETIMEOUT: return "timed out";
+	case KIOSK_EOFFLINE: return "printer offline";
+	case KIOSK_ESOLDOUT: return "daily cap reached";
+	case KIOSK_ECORRUPT: return "corrupt data";
+	case KIOSK_EBUSY: return "busy";
+	case KIOSK_EPERM: return "not permitted";
+	case KIOSK_ENOENT: return "not found";
+	case KIOSK_ERANGE: return "out of range";
+	case KIOSK_ENOSPC: return "storage full";
+	case KIOSK_EROFS: return "storage read-only";
+	default: return "error";
+	}
+}
+
+int kiosk_err(char *err, size_t errlen, int rc, const char *fmt, ...)
+{
+	if (err && errlen) {
+		va_list ap;
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return rc;
+}

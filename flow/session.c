@@ -1,0 +1,808 @@
+/* session.c - the citizen's session state machine: the guided flow
+ * (welcome -> groups -> procedures -> documents -> form -> review ->
+ * priority -> printing -> ticket), help, the forgiving idle timers and the
+ * office-hours screens. Answers are wiped whenever a session ends. */
+#include "flow/session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/field.h"
+#include "domain/hours.h"
+#include "core/kiosk.h"
+#include "flow/menu.h"
+#include "flow/session_form.h"
+#include "core/text.h"
+
+
+
+static int64_t mono(const session_t *s) { return kclock_mono(s->clock); }
+
+static void changed(session_t *s) { s->generation++; }
+
+/* Idle limit of a screen in ms; 0 = the screen never times out. */
+static int64_t idle_limit(const session_t *s, screen_t scr)
+{
+	switch (scr) {
+	case SCR_WELCOME: case SCR_CLOSED: case SCR_LUNCH: case SCR_PRINTING:
+	case SCR_UPDATING: case SCR_FIRST_BOOT: case SCR_OUT_OF_SERVICE:
+		return 0;
+	case SCR_TICKET:
+		return (int64_t)s->cfg->session_ticket_s * 1000;
+	case SCR_HELP: case SCR_PRINTER_ERROR:
+		return (int64_t)s->cfg->session_help_idle_s * 1000;
+	default:
+		return (int64_t)s->cfg->session_idle_s * 1000;
+	}
+}
+
+static void arm_idle(session_t *s)
+{
+	int64_t lim = idle_limit(s, s->screen);
+	s->idle_deadline = lim ? mono(s) + lim : 0;
+}
+
+static void go(session_t *s, screen_t scr)
+{
+	s->screen = scr;
+	s->warning = false;
+	s->error_key = NULL;
+	arm_idle(s);
+	changed(s);
+}
+
+static void wipe_answers(session_t *s)
+{
+	explicit_bzero(s->values, sizeof s->values);
+	explicit_bzero(s->scan_values, sizeof s->scan_values);
+	memset(s->answered, 0, sizeof s->answered);
+	if (s->ime)
+		ime_reset(s->ime);
+	s->scan_offer = false;
+	s->scan_error_key = NULL;
+	s->wipes++; /* the app forgets what it drew of them (render cache) */
+}
+
+/* The screen a session starts on: Welcome, or closed/lunch by the hours. */
+static screen_t home_screen(session_t *s)
+{
+	int64_t next = 0;
+	hours_state_t h = hours_state(s->cfg, kclock_now(s->clock), &next);
+	if (s->out_of_service)
+		return SCR_OUT_OF_SERVICE;
+	s->hours_deadline = next;
+	s->lunch_numbers = h == HOURS_LUNCH && s->cfg->office_lunch_tickets;
+	if (s->lunch_numbers)
+		return SCR_WELCOME; /* numbers for the afternoon (office.lunch_tickets) */
+	return h == HOURS_OPEN ? SCR_WELCOME : h == HOURS_LUNCH ? SCR_LUNCH : SCR_CLOSED;
+}
+
+void session_reset(session_t *s)
+{
+	wipe_answers(s);
+	if (s->menu) /* menus: typed PINs and text go too */
+		menu_wipe(s->menu);
+	lang_t def = LANG_VI;
+	if (strcmp(s->cfg->ui_lang, "en") == 0)
+		def = LANG_EN;
+	s->lang = def;
+	s->high_contrast = false;
+	s->large_text = false;
+	s->help_called = false;
+	s->page = 0;
+	s->group = NULL;
+	s->proc = NULL;
+	s->field = 0;
+	s->from_review = false;
+	s->priority = false;
+	s->print_pending = false;
+	s->kb = KB_LETTERS;
+	memset(&s->result, 0, sizeof s->result);
+	go(s, home_screen(s));
+}
+
+void session_out_of_service(session_t *s, const char *reason_key, const char *file)
+{
+	s->out_of_service = true;
+	s->oos_key = reason_key;
+	snprintf(s->oos_file, sizeof s->oos_file, "%s", file ? file : "");
+	session_reset(s);
+}
+
+session_t *session_create(const catalog_t *cat, const config_t *cfg, const kclock_t *clock,
+			  const session_hooks_t *hooks)
+{
+	session_t *s = calloc(1, sizeof *s);
+	if (!s)
+		return NULL;
+	s->cat = cat;
+	s->cfg = cfg;
+	s->clock = clock;
+	s->page_size = 6;
+	if (hooks)
+		s->hooks = *hooks;
+	s->phys_method = strcmp(cfg->ime_method, "vni") == 0 ? IME_VNI
+			 : strcmp(cfg->ime_method, "plain") == 0 ? IME_PLAIN : IME_TELEX;
+	s->ime = ime_create(IME_PLAIN, strcmp(cfg->ime_tone_style, "new") == 0 ? IME_TONE_NEW
+									       : IME_TONE_OLD);
+	if (!s->ime) {
+		free(s);
+		return NULL;
+	}
+	session_reset(s);
+	return s;
+}
+
+void session_destroy(session_t *s)
+{
+	if (!s)
+		return;
+	wipe_answers(s);
+	ime_destroy(s->ime);
+	free(s);
+}
+
+void session_activity(session_t *s)
+{
+	if (!s->warning)
+		arm_idle(s);
+}
+
+/* ---- lists -------------------------------------------------------------- */
+
+static size_t offered_groups(const session_t *s, const catalog_group_t **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < catalog_group_count(s->cat); i++) {
+		const catalog_group_t *g = catalog_group_at(s->cat, i);
+		for (size_t j = 0; j < catalog_proc_count(s->cat); j++) {
+			const catalog_proc_t *p = catalog_proc_at(s->cat, j);
+			if (p->group == g && config_offers(s->cfg, p->id)) {
+				if (n < max)
+					out[n] = g;
+				n++;
+				break;
+			}
+		}
+	}
+	return n;
+}
+
+static const catalog_proc_t *proc_for_target(const session_t *s, const char *id)
+{
+	const catalog_proc_t *p = catalog_proc_find(s->cat, id);
+	return p && config_offers(s->cfg, p->id) ? p : NULL;
+}
+
+/* ---- the form ------------------------------------------------------------ */
+
+static void commit_word(session_t *s)
+{
+	char word[SESSION_VALUE_MAX];
+	size_t n = ime_commit(s->ime, word, sizeof word);
+	if (n == 0)
+		return;
+	char *v = s->values[s->field];
+	size_t len = strlen(v);
+	if (len + n + 1 > SESSION_VALUE_MAX)
+		n = SESSION_VALUE_MAX - 1 - len;
+	memcpy(v + len, word, n);
+	v[len + n] = '\0';
+	explicit_bzero(word, sizeof word);
+}
+
+static void append_char(session_t *s, char c)
+{
+	char *v = s->values[s->field];
+	size_t len = strlen(v);
+	if (len + 2 <= SESSION_VALUE_MAX) {
+		v[len] = c;
+		v[len + 1] = '\0';
+	}
+}
+
+/* A date field takes digits only, into the dd/mm/yyyy mask. */
+static bool date_field(const session_t *s)
+{
+	if (!s->proc || s->field < 0 || s->field >= (int)s->proc->nfields)
+		return false;
+	field_type_t t = s->proc->fields[s->field].type;
+	return t == FIELD_DATE || t == FIELD_BIRTHDATE;
+}
+
+/* A key typed into a date field: a digit goes in while the mask has room;
+ * anything else (the slashes too: the mask draws them) is ignored. */
+static void date_key(session_t *s, char c)
+{
+	char *v = s->values[s->field];
+	if (c >= '0' && c <= '9' && strlen(v) < FIELD_DATE_DIGITS)
+		append_char(s, c);
+	s->error_key = NULL;
+	changed(s);
+}
+
+void session_field_display(const session_t *s, char *buf, size_t cap)
+{
+	if (s->screen != SCR_FORM || !s->proc || s->field >= (int)s->proc->nfields) {
+		buf[0] = '\0';
+		return;
+	}
+	if (date_field(s)) {
+		field_date_mask(s->values[s->field], buf, cap);
+		return;
+	}
+	snprintf(buf, cap, "%s%s", s->values[s->field], ime_preedit(s->ime));
+}
+
+bool session_field_numeric(field_type_t t)
+{
+	return t == FIELD_CCCD || t == FIELD_PHONE || t == FIELD_DATE || t == FIELD_BIRTHDATE;
+}
+
+static kb_mode_t default_kb(const catalog_field_t *f)
+{
+	return session_field_numeric(f->type) ? KB_NUMERIC : KB_LETTERS;
+}
+
+static void enter_field(session_t *s, int idx)
+{
+	ime_reset(s->ime);
+	s->field = idx;
+	s->kb = default_kb(&s->proc->fields[idx]);
+	if (date_field(s)) {
+		/* An accepted date is kept as dd/mm/yyyy; the mask edits its digits. */
+		char d[FIELD_DATE_DIGITS + 1];
+		field_date_digits(s->values[idx], d, sizeof d);
+		snprintf(s->values[idx], SESSION_VALUE_MAX, "%s", d);
+		explicit_bzero(d, sizeof d);
+	}
+	go(s, SCR_FORM);
+}
+
+static void start_form_or_review(session_t *s)
+{
+	if (s->proc->nfields == 0)
+		go(s, SCR_REVIEW);
+	else
+		enter_field(s, 0);
+}
+
+/* Validate and store the current field; true when the flow may go on. */
+static bool finish_field(session_t *s)
+{
+	commit_word(s);
+	const catalog_field_t *f = &s->proc->fields[s->field];
+	const char *err = session_form_check(s, f, s->values[s->field], sizeof s->values[s->field]);
+	if (err) {
+		s->error_key = err;
+		changed(s);
+		return false;
+	}
+	s->answered[s->field] = true;
+	return true;
+}
+
+static void after_review(session_t *s)
+{
+	priority_policy_t pol = strcmp(s->cfg->queue_priority, "none") == 0 ? PRIORITY_NONE
+				: PRIORITY_MARK;
+	if (pol == PRIORITY_NONE) {
+		s->priority = false;
+		s->print_pending = true;
+		go(s, SCR_PRINTING);
+	} else {
+		go(s, SCR_PRIORITY);
+	}
+}
+
+static void form_next(session_t *s)
+{
+	if (!finish_field(s))
+		return;
+	if (s->from_review || s->field + 1 >= (int)s->proc->nfields) {
+		s->from_review = false;
+		s->page = 0;
+		go(s, SCR_REVIEW);
+	} else {
+		enter_field(s, s->field + 1);
+	}
+}
+
+static void form_back(session_t *s)
+{
+	commit_word(s);
+	if (s->from_review) {
+		s->from_review = false;
+		go(s, SCR_REVIEW);
+	} else if (s->field > 0) {
+		enter_field(s, s->field - 1);
+	} else {
+		go(s, SCR_DOCUMENTS);
+	}
+}
+
+/* A key of the on-screen keyboard: "key-<x>", "mark-<m>", "tone-<t>". */
+static bool keyboard_tap(session_t *s, const char *t)
+{
+	static const struct { const char *id; ime_action_t act; } acts[] = {
+		{"mark-circumflex", IME_ACT_CIRCUMFLEX}, {"mark-breve", IME_ACT_BREVE},
+		{"mark-horn", IME_ACT_HORN}, {"mark-dbar", IME_ACT_DBAR},
+		{"tone-grave", IME_ACT_TONE_GRAVE}, {"tone-acute", IME_ACT_TONE_ACUTE},
+		{"tone-hook", IME_ACT_TONE_HOOK}, {"tone-tilde", IME_ACT_TONE_TILDE},
+		{"tone-dot", IME_ACT_TONE_DOT}, {"mark-remove", IME_ACT_REMOVE_MARK},
+	};
+	if (date_field(s) && strcmp(t, "key-backspace") != 0 &&
+	    (!strncmp(t, "key-", 4) || !strncmp(t, "mark-", 5) || !strncmp(t, "tone-", 5))) {
+		date_key(s, !strncmp(t, "key-", 4) && t[4] && !t[5] ? t[4] : ' ');
+		return true;
+	}
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(acts); i++)
+		if (strcmp(t, acts[i].id) == 0) {
+			ime_apply(s->ime, acts[i].act);
+			s->error_key = NULL;
+			changed(s);
+			return true;
+		}
+	if (strcmp(t, "key-backspace") == 0) {
+		session_key_special(s, SKEY_BACKSPACE);
+		return true;
+	}
+	if (strcmp(t, "key-space") == 0) {
+		commit_word(s);
+		append_char(s, ' ');
+		changed(s);
+		return true;
+	}
+	if (strcmp(t, "key-apostrophe") == 0 || strcmp(t, "key-hyphen") == 0 ||
+	    strcmp(t, "key-slash") == 0 || strcmp(t, "key-comma") == 0) {
+		commit_word(s);
+		append_char(s, t[4] == 'a' ? '\'' : t[4] == 'h' ? '-' : t[4] == 's' ? '/' : ',');
+		changed(s);
+		return true;
+	}
+	if (strcmp(t, "choice-nam") == 0 || strcmp(t, "choice-nu") == 0) {
+		/* The sex question is two buttons, no typing. */
+		ime_reset(s->ime);
+		snprintf(s->values[s->field], SESSION_VALUE_MAX, "%s", t + 7);
+		form_next(s);
+		return true;
+	}
+	if (strcmp(t, "kb-mode") == 0 || strcmp(t, "kb-method") == 0) {
+		/* A number field never switches to letters. */
+		if (session_field_numeric(s->proc->fields[s->field].type))
+			return true;
+		commit_word(s);
+		s->kb = t[3] == 'm' && t[4] == 'o' ? kb_mode_toggle(s->kb) : kb_method_next(s->kb);
+		changed(s);
+		return true;
+	}
+	if (strncmp(t, "key-", 4) == 0 && t[4] && !t[5]) {
+		char c = t[4];
+		ime_method_t m = s->kb == KB_TELEX ? IME_TELEX : s->kb == KB_VNI ? IME_VNI
+				 : IME_PLAIN;
+		if (s->kb == KB_NUMERIC)
+			m = IME_PLAIN;
+		ime_set_method(s->ime, m);
+		if (!ime_key(s->ime, c)) {
+			commit_word(s);
+			append_char(s, c);
+		}
+		s->error_key = NULL;
+		changed(s);
+		return true;
+	}
+	return false;
+}
+
+void session_key_char(session_t *s, char c)
+{
+	if (s->menu && menu_owns(s->screen) && !s->warning) { /* menus */
+		menu_key_char(s->menu, s, c);
+		return;
+	}
+	session_activity(s);
+	if (s->screen != SCR_FORM || s->warning)
+		return;
+	if (date_field(s)) {
+		date_key(s, c);
+		return;
+	}
+	ime_set_method(s->ime, s->phys_method);
+	if (!ime_key(s->ime, c)) {
+		commit_word(s);
+		append_char(s, c);
+	}
+	s->error_key = NULL;
+	changed(s);
+}
+
+void session_key_special(session_t *s, session_skey_t k)
+{
+	if (s->menu && menu_owns(s->screen) && !s->warning) { /* menus */
+		menu_key_special(s->menu, s, k);
+		return;
+	}
+	session_activity(s);
+	if (s->warning) {
+		if (k == SKEY_RETURN)
+			session_tap(s, "more-time");
+		return;
+	}
+	if (s->screen != SCR_FORM) {
+		if (k == SKEY_RETURN)
+			session_tap(s, "next");
+		return;
+	}
+	switch (k) {
+	case SKEY_BACKSPACE:
+		if (!ime_backspace(s->ime)) {
+			char *v = s->values[s->field];
+			size_t n = text_last_len(v);
+			v[strlen(v) - n] = '\0';
+		}
+		s->error_key = NULL;
+		changed(s);
+		break;
+	case SKEY_RETURN:
+		form_next(s);
+		break;
+	case SKEY_ESCAPE:
+		form_back(s);
+		break;
+	case SKEY_TAB:
+		break;
+	}
+}
+
+void session_cycle_phys_method(session_t *s)
+{
+	commit_word(s);
+	s->phys_method = s->phys_method == IME_TELEX ? IME_VNI
+			 : s->phys_method == IME_VNI ? IME_PLAIN : IME_TELEX;
+	changed(s);
+}
+
+/* ---- taps ---------------------------------------------------------------- */
+
+/* "page-next" / "page-prev" over a list of n items, page_size a page. */
+static bool turn_page(session_t *s, const char *t, int n)
+{
+	if (strcmp(t, "page-next") == 0 && (s->page + 1) * s->page_size < n)
+		s->page++;
+	else if (strcmp(t, "page-prev") == 0 && s->page > 0)
+		s->page--;
+	else
+		return false;
+	changed(s);
+	return true;
+}
+
+static bool common_tap(session_t *s, const char *t)
+{
+	if (strcmp(t, "lang-vi") == 0 || strcmp(t, "lang-en") == 0) {
+		s->lang = t[5] == 'v' ? LANG_VI : LANG_EN;
+		changed(s);
+		return true;
+	}
+	if (strcmp(t, "text-size") == 0) {
+		s->large_text = !s->large_text;
+		changed(s);
+		return true;
+	}
+	if (strcmp(t, "theme") == 0) {
+		s->high_contrast = !s->high_contrast;
+		changed(s);
+		return true;
+	}
+	if (strcmp(t, "help") == 0) {
+		if (s->screen != SCR_HELP) {
+			commit_word(s);
+			s->help_return = s->screen;
+		}
+		s->help_called = true;
+		if (s->hooks.chime)
+			s->hooks.chime(s->hooks.ctx);
+		go(s, SCR_HELP);
+		return true;
+	}
+	if (strcmp(t, "kb-phys") == 0) {
+		session_cycle_phys_method(s);
+		return true;
+	}
+	return false;
+}
+
+static void choose_proc(session_t *s, const catalog_proc_t *p)
+{
+	s->proc = p;
+	s->group = p->group;
+	printer_state_t st = PRINTER_OK;
+	int rc = s->hooks.check ? s->hooks.check(s->hooks.ctx, p->group, false, &st) : KIOSK_OK;
+	s->check_rc = rc;
+	s->printer_state = st;
+	s->precheck_failed = rc != KIOSK_OK && rc != KIOSK_ESOLDOUT;
+	if (rc == KIOSK_ESOLDOUT) {
+		go(s, SCR_SOLD_OUT);
+		return;
+	}
+	if (rc != KIOSK_OK) {
+		/* No one fills a form for a ticket that cannot print. */
+		memset(&s->result, 0, sizeof s->result);
+		s->result.rc = rc;
+		s->result.printer = st;
+		/* A printer that can print: the ledger's storage refused. */
+		s->result.storage_fault = st == PRINTER_OK || st == PRINTER_NEAR_END;
+		go(s, SCR_PRINTER_ERROR);
+		return;
+	}
+	go(s, SCR_DOCUMENTS);
+}
+
+bool session_tap(session_t *s, const char *t)
+{
+	session_activity(s);
+	if (s->warning) {
+		/* Only "more time" (and help) work while the warning shows. */
+		if (strcmp(t, "more-time") == 0) {
+			s->warning = false;
+			arm_idle(s);
+			changed(s);
+			return true;
+		}
+		return false;
+	}
+	if (common_tap(s, t))
+		return true;
+	const catalog_group_t *groups[64];
+	size_t ng;
+	switch (s->screen) {
+	case SCR_WELCOME:
+		if (strcmp(t, "start") == 0) {
+			s->page = 0;
+			go(s, SCR_GROUPS);
+			return true;
+		}
+		return false;
+	case SCR_GROUPS:
+		ng = offered_groups(s, groups, KIOSK_ARRAY_LEN(groups));
+		if (strcmp(t, "back") == 0) {
+			session_reset(s);
+			return true;
+		}
+		if (turn_page(s, t, (int)ng))
+			return true;
+		if (strncmp(t, "group-", 6) == 0) {
+			const catalog_group_t *g = catalog_group_find(s->cat, t + 6);
+			if (!g)
+				return false;
+			s->group = g;
+			s->page = 0;
+			go(s, SCR_PROCEDURES);
+			return true;
+		}
+		return false;
+	case SCR_PROCEDURES:
+		if (strcmp(t, "back") == 0) {
+			s->page = 0;
+			go(s, SCR_GROUPS);
+			return true;
+		}
+		if (strncmp(t, "page-", 5) == 0) {
+			int n = 0;
+			for (size_t i = 0; i < catalog_proc_count(s->cat); i++) {
+				const catalog_proc_t *p = catalog_proc_at(s->cat, i);
+				if (p->group == s->group && config_offers(s->cfg, p->id))
+					n++;
+			}
+			return turn_page(s, t, n);
+		}
+		if (strncmp(t, "proc-", 5) == 0) {
+			const catalog_proc_t *p = proc_for_target(s, t + 5);
+			if (!p)
+				return false;
+			choose_proc(s, p);
+			return true;
+		}
+		return false;
+	case SCR_DOCUMENTS:
+		if (strcmp(t, "back") == 0) {
+			go(s, SCR_PROCEDURES);
+			return true;
+		}
+		if (strcmp(t, "next") == 0) {
+			start_form_or_review(s);
+			return true;
+		}
+		return false;
+	case SCR_FORM:
+		if (strcmp(t, "next") == 0) {
+			form_next(s);
+			return true;
+		}
+		if (strcmp(t, "back") == 0) {
+			form_back(s);
+			return true;
+		}
+		if (strcmp(t, "scan-accept") == 0 && s->scan_offer) {
+			session_form_apply_scan(s);
+			/* Go on to the first question the card did not answer. */
+			for (size_t i = 0; i < s->proc->nfields; i++)
+				if (!s->answered[i]) {
+					enter_field(s, (int)i);
+					return true;
+				}
+			s->page = 0;
+			go(s, SCR_REVIEW);
+			return true;
+		}
+		if (strcmp(t, "scan-reject") == 0 && s->scan_offer) {
+			explicit_bzero(s->scan_values, sizeof s->scan_values);
+			s->scan_offer = false;
+			changed(s);
+			return true;
+		}
+		return keyboard_tap(s, t);
+	case SCR_REVIEW:
+		if (strcmp(t, "back") == 0) {
+			if (s->proc->nfields)
+				enter_field(s, (int)s->proc->nfields - 1);
+			else
+				go(s, SCR_DOCUMENTS);
+			return true;
+		}
+		if (strcmp(t, "next") == 0) {
+			after_review(s);
+			return true;
+		}
+		if (turn_page(s, t, (int)s->proc->nfields))
+			return true;
+		if (strncmp(t, "edit-", 5) == 0) {
+			for (size_t i = 0; i < s->proc->nfields; i++)
+				if (strcmp(s->proc->fields[i].id, t + 5) == 0) {
+					enter_field(s, (int)i);
+					s->from_review = true;
+					return true;
+				}
+		}
+		return false;
+	case SCR_PRIORITY:
+		if (strcmp(t, "priority-yes") == 0 || strcmp(t, "priority-no") == 0) {
+			s->priority = t[9] == 'y';
+			s->print_pending = true;
+			go(s, SCR_PRINTING);
+			return true;
+		}
+		if (strcmp(t, "back") == 0) {
+			go(s, SCR_REVIEW);
+			return true;
+		}
+		return false;
+	case SCR_TICKET:
+		if (strcmp(t, "done") == 0) {
+			session_reset(s);
+			return true;
+		}
+		return false;
+	case SCR_PRINTER_ERROR:
+		if (strcmp(t, "retry") == 0 && s->proc && s->precheck_failed) {
+			choose_proc(s, s->proc);
+			return true;
+		}
+		if (strcmp(t, "retry") == 0 && s->proc) {
+			s->print_pending = true;
+			go(s, SCR_PRINTING);
+			return true;
+		}
+		if (strcmp(t, "done") == 0 || strcmp(t, "back") == 0) {
+			session_reset(s);
+			return true;
+		}
+		return false;
+	case SCR_SOLD_OUT:
+		if (strcmp(t, "back") == 0) {
+			go(s, SCR_PROCEDURES);
+			return true;
+		}
+		if (strcmp(t, "done") == 0) {
+			session_reset(s);
+			return true;
+		}
+		return false;
+	case SCR_HELP:
+		if (strcmp(t, "back") == 0 || strcmp(t, "next") == 0) {
+			go(s, s->help_return);
+			return true;
+		}
+		return false;
+	default:
+		/* PIN, staff/technician menus, first boot: flow/menu.c */
+		return s->menu && menu_tap(s->menu, s, t);
+	}
+}
+
+void session_show(session_t *s, screen_t scr)
+{
+	go(s, scr);
+}
+
+void session_scan(session_t *s, const char *text)
+{
+	session_activity(s);
+	session_form_scan(s, text);
+	changed(s);
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+void session_tick(session_t *s)
+{
+	int64_t now = mono(s);
+	if (s->warning && now >= s->warn_deadline) {
+		session_reset(s); /* wipes everything typed */
+		return;
+	}
+	if (!s->warning && s->idle_deadline && now >= s->idle_deadline) {
+		if (s->screen == SCR_TICKET) {
+			session_reset(s); /* the ticket screen ends without a warning */
+			return;
+		}
+		s->warning = true;
+		s->warn_deadline = now + (int64_t)s->cfg->session_warning_s * 1000;
+		changed(s);
+	}
+	if (s->hours_deadline && kclock_now(s->clock) >= s->hours_deadline) {
+		if (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED || s->screen == SCR_LUNCH)
+			go(s, home_screen(s));
+		else
+			s->hours_deadline = 0; /* re-checked when the session ends */
+	}
+}
+
+int64_t session_next_deadline(const session_t *s)
+{
+	int64_t d = -1;
+	if (s->warning)
+		d = s->warn_deadline;
+	else if (s->idle_deadline)
+		d = s->idle_deadline;
+	if (s->hours_deadline) {
+		int64_t in = s->hours_deadline - kclock_now(s->clock);
+		int64_t h = mono(s) + (in > 0 ? in : 0);
+		if (d < 0 || h < d)
+			d = h;
+	}
+	return d;
+}
+
+/* ---- printing ------------------------------------------------------------ */
+
+size_t session_answers(const session_t *s, tickets_answer_t *out, size_t max)
+{
+	size_t n = 0;
+	if (!s->proc)
+		return 0;
+	for (size_t i = 0; i < s->proc->nfields && n < max; i++) {
+		if (!s->values[i][0])
+			continue;
+		out[n].field_id = s->proc->fields[i].id;
+		out[n].value = s->values[i];
+		n++;
+	}
+	return n;
+}
+
+void session_print_done(session_t *s, const tickets_result_t *r)
+{
+	s->print_pending = false;
+	s->result = *r;
+	if (r->rc == KIOSK_OK) {
+		/* The answers went onto the ticket; nothing of them stays here. */
+		wipe_answers(s);
+		go(s, SCR_TICKET);
+	} else if (r->rc == KIOSK_ESOLDOUT) {
+		go(s, SCR_SOLD_OUT);
+	} else {
+		go(s, SCR_PRINTER_ERROR);
+	}
+}

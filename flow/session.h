@@ -1,0 +1,156 @@
+/* session.h - the citizen's session: which screen is shown, what was typed,
+ * the idle timers, help, language and text settings. Pure logic: no SDL, no
+ * printer, no SQL; time comes from the injected clock and printing is done
+ * by the app through session_print_request / session_print_done.
+ *
+ * Personal data (answers) lives only here, in fixed buffers that are wiped
+ * (explicit_bzero) whenever the session ends. */
+#ifndef SESSION_H
+#define SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domain/catalog.h"
+#include "core/clock.h"
+#include "domain/config.h"
+#include "core/i18n.h"
+#include "domain/ime.h"
+#include "core/lang.h"
+#include "flow/screen.h"
+#include "print/tickets.h"
+
+#define SESSION_MAX_FIELDS 16
+#define SESSION_VALUE_MAX 512
+
+typedef enum { KB_LETTERS, KB_TELEX, KB_VNI, KB_NUMERIC } kb_mode_t;
+
+/* "kb-mode": the letter keyboard <-> the keypad. "kb-method": the on-screen
+ * typing style, mark buttons -> Telex -> VNI (the keypad stays). */
+static inline kb_mode_t kb_mode_toggle(kb_mode_t m)
+{
+	return m == KB_NUMERIC ? KB_LETTERS : KB_NUMERIC;
+}
+static inline kb_mode_t kb_method_next(kb_mode_t m)
+{
+	return m == KB_LETTERS ? KB_TELEX : m == KB_TELEX ? KB_VNI : m == KB_VNI ? KB_LETTERS : m;
+}
+
+/* A field typed on the keypad only (ID number, phone, dates). */
+bool session_field_numeric(field_type_t t);
+
+/* Hooks into the rest of the kiosk, so the session stays testable. */
+typedef struct {
+	/* Can a ticket of this group be issued (cap, printer)? KIOSK_OK or a
+	 * KIOSK_E* code with *state set for printer problems. */
+	int (*check)(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *state);
+	/* Play the staff-call chime. */
+	void (*chime)(void *ctx);
+	void *ctx;
+} session_hooks_t;
+
+typedef struct session {
+	const catalog_t *cat;
+	const config_t *cfg;
+	const kclock_t *clock;
+	session_hooks_t hooks;
+
+	screen_t screen;          /* the screen under any overlay */
+	screen_t help_return;     /* where "continue" leads from help */
+	bool warning;             /* timeout warning shown over the screen */
+	int64_t idle_deadline;    /* mono ms; 0 = none */
+	int64_t warn_deadline;    /* mono ms while warning */
+	int64_t hours_deadline;   /* UTC ms of the next open/lunch/closed change */
+	bool lunch_numbers;       /* lunch break, numbers taken for the afternoon */
+	bool help_called;         /* staff banner shown for the rest of the session */
+
+	lang_t lang;
+	bool high_contrast;
+	bool large_text;
+
+	int page;                 /* list page on groups/procedures */
+	const catalog_group_t *group;
+	const catalog_proc_t *proc;
+	int field;                /* index of the question on the form screen */
+	bool from_review;         /* editing a single answer from review */
+	char values[SESSION_MAX_FIELDS][SESSION_VALUE_MAX];
+	bool answered[SESSION_MAX_FIELDS];
+	const char *error_key;    /* message key of the last validation error */
+	kb_mode_t kb;             /* on-screen keyboard mode */
+	ime_method_t phys_method; /* physical keyboard method (staff toggle) */
+	ime_t *ime;
+	bool priority;
+	bool print_pending;       /* the app must print now */
+	tickets_result_t result;  /* the last print's result */
+	printer_state_t printer_state;
+	int check_rc;             /* why the printer-error / sold-out screen shows */
+	bool out_of_service;      /* no tickets: the home screen says so */
+	const char *oos_key;      /* i18n key of the reason for staff */
+	char oos_file[64];        /* the file the reason names */
+	bool precheck_failed;     /* printer error found before the form */
+	bool scan_offer;          /* an ID card was scanned: offer to fill */
+	char scan_values[5][SESSION_VALUE_MAX];
+	const char *scan_error_key;
+	int page_size;            /* list items a page (set by the UI, <= 6) */
+	uint32_t generation;      /* bumps on every visible change */
+	uint32_t wipes;           /* bumps whenever the answers are wiped (a session ended) */
+	struct menu *menu;        /* staff menus (flow/menu.h), may be NULL */
+} session_t;
+
+/* Create a session at Welcome (or closed/lunch by the office hours).
+ * Returns NULL when out of memory. */
+session_t *session_create(const catalog_t *cat, const config_t *cfg, const kclock_t *clock,
+			  const session_hooks_t *hooks);
+void session_destroy(session_t *s);
+
+/* A tap on a target (by id). Returns true when it was handled. */
+bool session_tap(session_t *s, const char *target);
+/* Any touch or key: resets the idle timer. */
+void session_activity(session_t *s);
+/* A printable ASCII key from a physical keyboard (goes through the IME). */
+void session_key_char(session_t *s, char c);
+/* Special keys from a physical keyboard. */
+typedef enum { SKEY_BACKSPACE, SKEY_RETURN, SKEY_ESCAPE, SKEY_TAB } session_skey_t;
+void session_key_special(session_t *s, session_skey_t k);
+/* A complete scanner read (ID card QR). The text is wiped by the caller. */
+void session_scan(session_t *s, const char *text);
+
+/* Timers: run what is due; the next deadline (mono ms) or -1. */
+void session_tick(session_t *s);
+int64_t session_next_deadline(const session_t *s);
+
+/* Printing: after the app sees print_pending it calls tickets_issue with
+ * session_answers() and reports back. */
+size_t session_answers(const session_t *s, tickets_answer_t *out, size_t max);
+void session_print_done(session_t *s, const tickets_result_t *r);
+
+/* End the session: wipe answers and settings, back to Welcome. */
+void session_reset(session_t *s);
+
+/* Put the kiosk out of service (a failed health check): the home screen
+ * becomes SCR_OUT_OF_SERVICE, which tells the citizen to ask at the counter
+ * and staff the reason (i18n key, with {file}). No ticket can be asked for. */
+void session_out_of_service(session_t *s, const char *reason_key, const char *file);
+
+/* The text of the current field: committed value + word being composed; a
+ * date field shows its digits in the dd/mm/yyyy mask ("31/0_/____"). */
+void session_field_display(const session_t *s, char *buf, size_t cap);
+
+/* The i18n key of the form's forward button ("ui.continue", or
+ * "ui.to_review" on the last question): the screen draws it and the error
+ * messages name it, so both say the same word. */
+const char *session_form_next_key(const session_t *s);
+/* The form's error message (the validation error, else the scan error) in
+ * the session's language with its placeholders filled: {label} (the
+ * question), {next} {back} {help} (the buttons' labels as on the screen),
+ * {max}, {day} {month} {year} {days} (from what was typed), {male}
+ * {female}. "" when there is none. (flow/session_form.c) */
+void session_form_error_text(const session_t *s, const i18n_t *tr, char *buf, size_t cap);
+
+/* Show a screen (used by the staff menus, flow/menu.c). */
+void session_show(session_t *s, screen_t scr);
+
+/* Staff: switch the physical keyboard method (telex -> vni -> plain). */
+void session_cycle_phys_method(session_t *s);
+
+#endif
