@@ -90,3 +90,15 @@ int text_append_cp(char *buf, size_t cap, uint32_t cp)
 	buf[len + (size_t)n] = '\0';
 	return KIOSK_OK;
 }
+
+void text_fill_mask(const char *tmpl, const char *typed, char *out, size_t cap)
+{
+	size_t n = strlen(tmpl);
+	if (cap <= n) {
+		if (cap)
+			out[0] = '\0';
+		return;
+	}
+	for (size_t j = 0; j <= n; j++)
+		out[j] = tmpl[j] == '_' && typed && *typed ? *typed++ : tmpl[j];
+}

@@ -29,4 +29,9 @@ size_t text_count(const char *s);
  * Returns KIOSK_OK or KIOSK_ERANGE. */
 int text_append_cp(char *buf, size_t cap, uint32_t cp);
 
+/* An entry mask as it fills: tmpl ("__/__/____") with each '_', in order,
+ * replaced by the next byte of typed (digits) while it lasts; the rest of
+ * tmpl as it is. out gets "" when cap cannot hold tmpl. */
+void text_fill_mask(const char *tmpl, const char *typed, char *out, size_t cap);
+
 #endif

@@ -319,18 +319,8 @@ void field_date_mask(const char *in, char *out, size_t cap)
 	/* dd/mm/yyyy: the digits typed so far, '_' where one is still to come;
 	 * the slashes belong to the mask. */
 	char d[FIELD_DATE_DIGITS + 1];
-	size_t n = field_date_digits(in, d, sizeof d), o = 0;
-	if (cap < 11) {
-		if (cap)
-			out[0] = '\0';
-		return;
-	}
-	for (size_t i = 0; i < FIELD_DATE_DIGITS; i++) {
-		if (i == 2 || i == 4)
-			out[o++] = '/';
-		out[o++] = i < n ? d[i] : '_';
-	}
-	out[o] = '\0';
+	field_date_digits(in, d, sizeof d);
+	text_fill_mask("__/__/____", d, out, cap);
 	explicit_bzero(d, sizeof d);
 }
 

@@ -8,6 +8,7 @@
 
 #include "ui/keyboard.h"
 #include "core/kiosk.h"
+#include "core/text.h"
 #include "flow/menu.h"
 #include "ui/widgets.h"
 
@@ -170,13 +171,8 @@ static void now_text(ml_t *l, const char *key)
 /* "05/01/2___ __:__" from the digits typed so far, day first. */
 static void date_entry(ml_t *l)
 {
-	static const char tmpl[] = "__/__/____ __:__";
-	char shown[sizeof tmpl];
-	memcpy(shown, tmpl, sizeof tmpl);
-	const char *e = l->m->entry;
-	for (size_t i = 0, j = 0; e[i] && j < sizeof tmpl - 1; j++)
-		if (shown[j] == '_')
-			shown[j] = e[i++];
+	char shown[32];
+	text_fill_mask("__/__/____ __:__", l->m->entry, shown, sizeof shown);
 	field(l, shown);
 }
 
@@ -480,12 +476,8 @@ static void view_hours(ml_t *l)
 			   {"hours-saturday", T(l, "menu.hours_saturday"), m->hours_sat ? TGT_PRIMARY : 0}};
 	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
 	l->y += ui_button_row(&l->u, area, it, 2, ALIGN_LEFT, l->a.target_px) + l->a.gap;
-	static const char tmpl[] = "__:__-__:__ __:__-__:__";
-	char shown[sizeof tmpl];
-	memcpy(shown, tmpl, sizeof tmpl);
-	for (size_t i = 0, j = 0; m->entry[i] && j < sizeof tmpl - 1; j++)
-		if (shown[j] == '_')
-			shown[j] = m->entry[i++];
+	char shown[32];
+	text_fill_mask("__:__-__:__ __:__-__:__", m->entry, shown, sizeof shown);
 	field(l, shown);
 	message(l);
 	keypad(l, top);
