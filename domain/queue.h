@@ -1,0 +1,144 @@
+/* queue.h - the office queue in the ledger: tickets waiting per group,
+ * called at counters, served, absent, transferred, rated; help calls from
+ * the kiosk; the figures people see (ahead, estimated wait) and the day's
+ * statistics. Rules: docs/office-queue.md.
+ *
+ * The queue's tables live in the ledger's SQLite file, opened through a
+ * connection of the queue's own, so the kiosk and the hub (two processes)
+ * share one authority. Every change is one BEGIN IMMEDIATE transaction: two
+ * counters never get the same ticket, and a crash leaves the state before
+ * or after one change. No personal data is read or written.
+ *
+ * A queue_t is used by one thread. */
+#ifndef QUEUE_H
+#define QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/clock.h"
+
+#define QUEUE_MAX_COUNTERS 99
+#define QUEUE_MAX_GROUPS 32
+#define QUEUE_RECENT 6
+
+/* What the queue needs to know of the office (from the catalog and the
+ * config); copied at queue_open. */
+typedef struct {
+	char id[32];               /* catalog group id, "ho-tich" */
+	char letter;               /* its series letter */
+} queue_group_t;
+
+typedef struct {
+	char procedure[64];        /* procedure id */
+	char group[32];            /* its group id */
+} queue_proc_t;
+
+typedef struct {
+	int id;                    /* 1..QUEUE_MAX_COUNTERS */
+	char groups[8][32];        /* group ids it serves */
+	int group_count;
+} queue_counter_t;
+
+typedef struct {
+	const queue_group_t *groups; int group_count;
+	const queue_proc_t *procs; int proc_count;
+	const queue_counter_t *counters; int counter_count;
+	int regular_per_priority;  /* one priority call after this many regular ones; 0 = priority first */
+	int absent_window;         /* a parked ticket stays callable for this many later calls of its group */
+} queue_setup_t;
+
+typedef enum {
+	QUEUE_WAITING, QUEUE_CALLED, QUEUE_SERVED, QUEUE_ABSENT, QUEUE_NOSHOW, QUEUE_CLOSED
+} queue_state_t;
+
+typedef struct {
+	int64_t row;               /* the ledger's ticket row */
+	char number[8];            /* "A012" */
+	char group[32];
+	bool priority;
+	queue_state_t state;
+	int counter;               /* calling counter (0: none) */
+	int recalls;
+	int64_t issued_ms, called_ms, served_ms;
+} queue_ticket_t;
+
+typedef struct {
+	char number[8];
+	int counter;
+	bool priority;
+	char group[32];
+	int64_t at_ms;
+	int recalls;
+} queue_call_t;
+
+typedef struct {
+	int64_t id;
+	char kiosk[64];            /* the kiosk's name (config), not a person's */
+	int64_t at_ms;
+	int taken_by;              /* counter, 0 while nobody has taken it */
+} queue_help_t;
+
+typedef struct {
+	int64_t seq;               /* grows with every change */
+	int day_key;
+	queue_call_t calls[QUEUE_RECENT]; int call_count;      /* newest first */
+	struct { int id; char current[8]; } counters[QUEUE_MAX_COUNTERS]; int counter_count;
+	struct {
+		char id[32]; char letter;
+		int waiting, priority_waiting;
+		int estimate_min;    /* -1: no estimate yet */
+		char absent[16][8]; int absent_count;            /* parked, callable back */
+	} groups[QUEUE_MAX_GROUPS]; int group_count;
+	queue_help_t help[8]; int help_count;               /* open and recently taken */
+} queue_view_t;
+
+typedef struct queue queue_t;
+
+/* Open the queue on the ledger file at path (the ledger must exist: the
+ * kiosk creates it). Adds the queue's tables when missing. setup is copied,
+ * clock is borrowed. KIOSK_ENOENT, KIOSK_ECORRUPT, KIOSK_EIO... with err
+ * saying which for staff. *out is NULL on failure. */
+int queue_open(const char *path, const kclock_t *clock, const queue_setup_t *setup, queue_t **out,
+	       char *err, size_t errlen);
+void queue_close(queue_t *q);
+
+/* Bring in tickets printed since the last look (and close yesterday's
+ * line at a new business day). Every call below does this first. */
+int queue_sync(queue_t *q);
+
+/* Counter actions. *out (may be NULL) gets the ticket acted on.
+ * KIOSK_ENOENT: nothing waiting / no current ticket / no such number today;
+ * KIOSK_EPERM: not a group of this counter; KIOSK_EBUSY: the ticket is not
+ * in a state for this action (already called elsewhere, closed...). */
+int queue_call_next(queue_t *q, int counter, queue_ticket_t *out);
+int queue_call_number(queue_t *q, int counter, const char *number, queue_ticket_t *out);
+int queue_recall(queue_t *q, int counter, queue_ticket_t *out);
+int queue_absent(queue_t *q, int counter, queue_ticket_t *out);
+int queue_done(queue_t *q, int counter, queue_ticket_t *out);
+int queue_transfer(queue_t *q, int counter, const char *group, queue_ticket_t *out);
+/* The counter's current (called) ticket; KIOSK_ENOENT when none. */
+int queue_current(queue_t *q, int counter, queue_ticket_t *out);
+
+/* Rating of a served ticket: level 1..3, reasons a bit set (level 1 only).
+ * KIOSK_EBUSY when already rated or not served, KIOSK_ETIMEOUT after the
+ * window. */
+int queue_rate(queue_t *q, const char *number, int level, unsigned reasons);
+
+/* Help calls: the kiosk asks (*id gets the call), a counter takes it. */
+int queue_help_request(queue_t *q, const char *kiosk, int64_t *id);
+int queue_help_take(queue_t *q, int64_t id, int counter);
+int queue_help_get(queue_t *q, int64_t id, queue_help_t *out);
+
+/* What a citizen sees: people ahead of a waiting ticket and the estimated
+ * wait in whole minutes (-1: no estimate yet). */
+int queue_ahead(queue_t *q, const char *number, int *ahead, int *estimate_min);
+
+/* The whole state for the board and the pages. */
+int queue_view(queue_t *q, queue_view_t *out);
+/* Cheap check for a change by anyone (this or another process) since the
+ * last queue_view: true when a new view would differ. */
+bool queue_changed(queue_t *q);
+
+#endif
