@@ -61,12 +61,12 @@ void gallery_set_state(session_t *s, screen_t scr)
 	switch (scr) {
 	case SCR_FORM:
 		s->field = 0;
-		s->kb = KB_LETTERS;
+		s->tf.kb = KB_LETTERS;
 		snprintf(s->values[0], sizeof s->values[0], "Nguyễn Văn ");
-		ime_reset(s->ime);
-		ime_set_method(s->ime, IME_TELEX);
+		textfield_reset(&s->tf);
+		ime_set_method(s->tf.ime, IME_TELEX);
 		for (const char *k = "Aanh"; *k; k++)
-			ime_key(s->ime, *k);
+			ime_key(s->tf.ime, *k);
 		break;
 	case SCR_REVIEW:
 	case SCR_PRIORITY:
@@ -287,11 +287,11 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 		s->group = p->group;
 		s->field = idx;
 		const catalog_field_t *f = &p->fields[idx];
-		ime_reset(s->ime);
+		textfield_reset(&s->tf);
 		memset(s->values[idx], 0, sizeof s->values[idx]);
 		bool numeric = f->type == FIELD_CCCD || f->type == FIELD_PHONE ||
 			       f->type == FIELD_DATE || f->type == FIELD_BIRTHDATE;
-		s->kb = numeric || (st->flags & GS_NUMERIC) ? KB_NUMERIC : KB_LETTERS;
+		s->tf.kb = numeric || (st->flags & GS_NUMERIC) ? KB_NUMERIC : KB_LETTERS;
 		if (st->flags & GS_LONG)
 			long_value(f->type, s->values[idx], sizeof s->values[idx]);
 		if (st->flags & GS_ERROR) {

@@ -13,7 +13,6 @@
 #include "core/kiosk.h"
 #include "core/log.h"
 #include "core/mfile.h"
-#include "core/text.h"
 
 static void set_msg(menu_t *m, const char *key, bool error, const char *arg);
 static void bump(session_t *s);
@@ -35,11 +34,11 @@ menu_t *menu_create(const menu_env_t *env)
 	if (!m)
 		return NULL;
 	m->env = *env;
-	m->ime = ime_create(IME_PLAIN, IME_TONE_OLD);
-	if (!m->ime) {
+	if (textfield_init(&m->tf, IME_TONE_OLD, "'-") != KIOSK_OK) {
 		free(m);
 		return NULL;
 	}
+	textfield_attach(&m->tf, m->text, sizeof m->text);
 	m->eta_ms = -1;
 	char path[1200];
 	snprintf(path, sizeof path, "%s/touch-calibration.json", env->data_dir ? env->data_dir : ".");
@@ -105,7 +104,7 @@ void menu_destroy(menu_t *m)
 	if (!m)
 		return;
 	menu_wipe(m);
-	ime_destroy(m->ime);
+	textfield_fini(&m->tf);
 	free(m);
 }
 
@@ -171,7 +170,7 @@ void menu_wipe(menu_t *m)
 	if (m->first_boot)
 		return; /* set-up keeps its office name until it ends */
 	explicit_bzero(m->text, sizeof m->text);
-	ime_reset(m->ime);
+	textfield_reset(&m->tf);
 	m->role = STAFF_NONE;
 	m->view = MV_HOME;
 	m->series = 0;
@@ -265,7 +264,7 @@ void menu_first_boot(menu_t *m, session_t *s)
 	m->first_boot = true;
 	snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 	snprintf(m->printer_profile, sizeof m->printer_profile, "%s", m->env.cfg->printer_profile);
-	m->kb = KB_LETTERS;
+	m->tf.kb = KB_LETTERS;
 	m->view = FB_NAME;
 	show(m, s, SCR_FIRST_BOOT);
 }
@@ -629,26 +628,15 @@ static int json_string(const char *in, char *out, size_t cap)
 	return KIOSK_OK;
 }
 
-static void text_commit(menu_t *m)
-{
-	char word[128];
-	size_t n = ime_commit(m->ime, word, sizeof word);
-	size_t len = strlen(m->text);
-	if (len + n + 1 > sizeof m->text)
-		n = sizeof m->text - 1 - len;
-	memcpy(m->text + len, word, n);
-	m->text[len + n] = '\0';
-}
-
 void menu_text_display(const menu_t *m, char *buf, size_t cap)
 {
-	snprintf(buf, cap, "%s%s", m->text, ime_preedit(m->ime));
+	textfield_display(&m->tf, buf, cap);
 }
 
 /* Save the office name into the local layer. */
 static int save_office(menu_t *m, session_t *s)
 {
-	text_commit(m);
+	textfield_commit(&m->tf);
 	char norm[256], json[300], err[512] = "";
 	const char *t = m->text;
 	while (*t == ' ')
@@ -797,59 +785,10 @@ static void factory_reset(menu_t *m, session_t *s)
 /* Keyboard targets for the office name (letters with marks and tones). */
 static bool text_key(menu_t *m, session_t *s, const char *t)
 {
-	static const struct { const char *id; ime_action_t act; } acts[] = {
-		{"mark-circumflex", IME_ACT_CIRCUMFLEX}, {"mark-breve", IME_ACT_BREVE},
-		{"mark-horn", IME_ACT_HORN}, {"mark-dbar", IME_ACT_DBAR},
-		{"tone-grave", IME_ACT_TONE_GRAVE}, {"tone-acute", IME_ACT_TONE_ACUTE},
-		{"tone-hook", IME_ACT_TONE_HOOK}, {"tone-tilde", IME_ACT_TONE_TILDE},
-		{"tone-dot", IME_ACT_TONE_DOT}, {"mark-remove", IME_ACT_REMOVE_MARK},
-	};
-	for (size_t i = 0; i < KIOSK_ARRAY_LEN(acts); i++)
-		if (strcmp(t, acts[i].id) == 0) {
-			ime_apply(m->ime, acts[i].act);
-			bump(s);
-			return true;
-		}
-	if (strcmp(t, "key-backspace") == 0) {
-		if (!ime_backspace(m->ime)) {
-			size_t n = text_last_len(m->text);
-			m->text[strlen(m->text) - n] = '\0';
-		}
-		bump(s);
-		return true;
-	}
-	if (strcmp(t, "key-space") == 0 || strcmp(t, "key-hyphen") == 0 ||
-	    strcmp(t, "key-apostrophe") == 0) {
-		text_commit(m);
-		size_t len = strlen(m->text);
-		if (len + 2 < sizeof m->text) {
-			m->text[len] = t[4] == 's' ? ' ' : t[4] == 'h' ? '-' : '\'';
-			m->text[len + 1] = '\0';
-		}
-		bump(s);
-		return true;
-	}
-	if (strcmp(t, "kb-mode") == 0 || strcmp(t, "kb-method") == 0) {
-		text_commit(m);
-		m->kb = t[4] == 'o' ? kb_mode_toggle(m->kb) : kb_method_next(m->kb);
-		bump(s);
-		return true;
-	}
-	if (strncmp(t, "key-", 4) == 0 && t[4] && !t[5]) {
-		ime_set_method(m->ime, m->kb == KB_TELEX ? IME_TELEX : m->kb == KB_VNI ? IME_VNI
-								       : IME_PLAIN);
-		if (!ime_key(m->ime, t[4])) {
-			text_commit(m);
-			size_t len = strlen(m->text);
-			if (len + 2 < sizeof m->text) {
-				m->text[len] = t[4];
-				m->text[len + 1] = '\0';
-			}
-		}
-		bump(s);
-		return true;
-	}
-	return false;
+	if (textfield_tap(&m->tf, t) == TEXTFIELD_NONE)
+		return false;
+	bump(s);
+	return true;
 }
 
 static void leave(menu_t *m, session_t *s)
@@ -1010,15 +949,15 @@ static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
 					m->cal_step = 0;
 				else if (items[i].v == MV_OFFICE) {
 					snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
-					ime_reset(m->ime);
-					m->kb = KB_LETTERS;
+					textfield_reset(&m->tf);
+					m->tf.kb = KB_LETTERS;
 				}
 				return true;
 			}
 		return false;
 	}
 	if (back) {
-		ime_reset(m->ime);
+		textfield_reset(&m->tf);
 		to_view(m, s, MV_HOME);
 		return true;
 	}
@@ -1284,15 +1223,7 @@ void menu_key_char(menu_t *m, session_t *s, char c)
 		return;
 	}
 	if (m->view == MV_OFFICE || m->view == FB_NAME) {
-		ime_set_method(m->ime, IME_TELEX);
-		if (!ime_key(m->ime, c)) {
-			text_commit(m);
-			size_t len = strlen(m->text);
-			if (len + 2 < sizeof m->text) {
-				m->text[len] = c;
-				m->text[len + 1] = '\0';
-			}
-		}
+		textfield_key(&m->tf, c, IME_TELEX);
 		bump(s);
 	}
 }

@@ -21,6 +21,7 @@
 #include "flow/corners.h"
 #include "domain/ime.h"
 #include "flow/session.h"
+#include "flow/textfield.h"
 #include "domain/staff.h"
 #include "print/tickets.h"
 #include "domain/touchcal.h"
@@ -93,8 +94,7 @@ typedef struct menu {
 	char entry[MENU_ENTRY_MAX + 1]; /* digits typed: PIN, ticket number, date (DDMMYYYYHHMM) */
 	char pin1[MENU_ENTRY_MAX + 1];  /* first-boot: the PIN typed first */
 	char text[128];           /* office name being typed (NFC UTF-8) */
-	ime_t *ime;               /* for the office name */
-	kb_mode_t kb;
+	textfield_t tf;           /* types into text */
 	char series;              /* reprint: chosen series letter */
 	const char *msg_key;      /* result or error message (i18n key), NULL = none */
 	char msg_arg[300];        /* {detail} of the message: data only (numbers, a file name) */

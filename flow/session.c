@@ -13,9 +13,6 @@
 #include "core/kiosk.h"
 #include "flow/menu.h"
 #include "flow/session_form.h"
-#include "core/text.h"
-
-
 
 static int64_t mono(const session_t *s) { return kclock_mono(s->clock); }
 
@@ -57,8 +54,8 @@ static void wipe_answers(session_t *s)
 	explicit_bzero(s->values, sizeof s->values);
 	explicit_bzero(s->scan_values, sizeof s->scan_values);
 	memset(s->answered, 0, sizeof s->answered);
-	if (s->ime)
-		ime_reset(s->ime);
+	if (s->tf.ime)
+		textfield_reset(&s->tf);
 	s->scan_offer = false;
 	s->scan_error_key = NULL;
 	s->wipes++; /* the app forgets what it drew of them (render cache) */
@@ -97,7 +94,7 @@ void session_reset(session_t *s)
 	s->from_review = false;
 	s->priority = false;
 	s->print_pending = false;
-	s->kb = KB_LETTERS;
+	s->tf.kb = KB_LETTERS;
 	memset(&s->result, 0, sizeof s->result);
 	go(s, home_screen(s));
 }
@@ -124,9 +121,8 @@ session_t *session_create(const catalog_t *cat, const config_t *cfg, const kcloc
 		s->hooks = *hooks;
 	s->phys_method = strcmp(cfg->ime_method, "vni") == 0 ? IME_VNI
 			 : strcmp(cfg->ime_method, "plain") == 0 ? IME_PLAIN : IME_TELEX;
-	s->ime = ime_create(IME_PLAIN, strcmp(cfg->ime_tone_style, "new") == 0 ? IME_TONE_NEW
-									       : IME_TONE_OLD);
-	if (!s->ime) {
+	if (textfield_init(&s->tf, strcmp(cfg->ime_tone_style, "new") == 0 ? IME_TONE_NEW
+					: IME_TONE_OLD, "'-/,") != KIOSK_OK) {
 		free(s);
 		return NULL;
 	}
@@ -139,7 +135,7 @@ void session_destroy(session_t *s)
 	if (!s)
 		return;
 	wipe_answers(s);
-	ime_destroy(s->ime);
+	textfield_fini(&s->tf);
 	free(s);
 }
 
@@ -177,29 +173,18 @@ static const catalog_proc_t *proc_for_target(const session_t *s, const char *id)
 
 /* ---- the form ------------------------------------------------------------ */
 
-static void commit_word(session_t *s)
+/* The text field on the current answer (and whether it is a number). */
+static textfield_t *field_tf(session_t *s)
 {
-	char word[SESSION_VALUE_MAX];
-	size_t n = ime_commit(s->ime, word, sizeof word);
-	if (n == 0)
-		return;
-	char *v = s->values[s->field];
-	size_t len = strlen(v);
-	if (len + n + 1 > SESSION_VALUE_MAX)
-		n = SESSION_VALUE_MAX - 1 - len;
-	memcpy(v + len, word, n);
-	v[len + n] = '\0';
-	explicit_bzero(word, sizeof word);
+	textfield_attach(&s->tf, s->values[s->field], SESSION_VALUE_MAX);
+	s->tf.numeric_only = s->proc && s->field >= 0 && s->field < (int)s->proc->nfields &&
+			     session_field_numeric(s->proc->fields[s->field].type);
+	return &s->tf;
 }
 
-static void append_char(session_t *s, char c)
+static void commit_word(session_t *s)
 {
-	char *v = s->values[s->field];
-	size_t len = strlen(v);
-	if (len + 2 <= SESSION_VALUE_MAX) {
-		v[len] = c;
-		v[len + 1] = '\0';
-	}
+	textfield_commit(field_tf(s));
 }
 
 /* A date field takes digits only, into the dd/mm/yyyy mask. */
@@ -216,8 +201,11 @@ static bool date_field(const session_t *s)
 static void date_key(session_t *s, char c)
 {
 	char *v = s->values[s->field];
-	if (c >= '0' && c <= '9' && strlen(v) < FIELD_DATE_DIGITS)
-		append_char(s, c);
+	size_t len = strlen(v);
+	if (c >= '0' && c <= '9' && len < FIELD_DATE_DIGITS) {
+		v[len] = c;
+		v[len + 1] = '\0';
+	}
 	s->error_key = NULL;
 	changed(s);
 }
@@ -232,7 +220,7 @@ void session_field_display(const session_t *s, char *buf, size_t cap)
 		field_date_mask(s->values[s->field], buf, cap);
 		return;
 	}
-	snprintf(buf, cap, "%s%s", s->values[s->field], ime_preedit(s->ime));
+	snprintf(buf, cap, "%s%s", s->values[s->field], textfield_preedit(&s->tf));
 }
 
 bool session_field_numeric(field_type_t t)
@@ -247,9 +235,9 @@ static kb_mode_t default_kb(const catalog_field_t *f)
 
 static void enter_field(session_t *s, int idx)
 {
-	ime_reset(s->ime);
+	textfield_reset(&s->tf);
 	s->field = idx;
-	s->kb = default_kb(&s->proc->fields[idx]);
+	s->tf.kb = default_kb(&s->proc->fields[idx]);
 	if (date_field(s)) {
 		/* An accepted date is kept as dd/mm/yyyy; the mask edits its digits. */
 		char d[FIELD_DATE_DIGITS + 1];
@@ -322,73 +310,31 @@ static void form_back(session_t *s)
 	}
 }
 
-/* A key of the on-screen keyboard: "key-<x>", "mark-<m>", "tone-<t>". */
+/* A key of the on-screen keyboard: "key-<x>", "mark-<m>", "tone-<t>"; the
+ * sex question's two buttons. */
 static bool keyboard_tap(session_t *s, const char *t)
 {
-	static const struct { const char *id; ime_action_t act; } acts[] = {
-		{"mark-circumflex", IME_ACT_CIRCUMFLEX}, {"mark-breve", IME_ACT_BREVE},
-		{"mark-horn", IME_ACT_HORN}, {"mark-dbar", IME_ACT_DBAR},
-		{"tone-grave", IME_ACT_TONE_GRAVE}, {"tone-acute", IME_ACT_TONE_ACUTE},
-		{"tone-hook", IME_ACT_TONE_HOOK}, {"tone-tilde", IME_ACT_TONE_TILDE},
-		{"tone-dot", IME_ACT_TONE_DOT}, {"mark-remove", IME_ACT_REMOVE_MARK},
-	};
 	if (date_field(s) && strcmp(t, "key-backspace") != 0 &&
 	    (!strncmp(t, "key-", 4) || !strncmp(t, "mark-", 5) || !strncmp(t, "tone-", 5))) {
 		date_key(s, !strncmp(t, "key-", 4) && t[4] && !t[5] ? t[4] : ' ');
 		return true;
 	}
-	for (size_t i = 0; i < KIOSK_ARRAY_LEN(acts); i++)
-		if (strcmp(t, acts[i].id) == 0) {
-			ime_apply(s->ime, acts[i].act);
-			s->error_key = NULL;
-			changed(s);
-			return true;
-		}
-	if (strcmp(t, "key-backspace") == 0) {
-		session_key_special(s, SKEY_BACKSPACE);
-		return true;
-	}
-	if (strcmp(t, "key-space") == 0) {
-		commit_word(s);
-		append_char(s, ' ');
-		changed(s);
-		return true;
-	}
-	if (strcmp(t, "key-apostrophe") == 0 || strcmp(t, "key-hyphen") == 0 ||
-	    strcmp(t, "key-slash") == 0 || strcmp(t, "key-comma") == 0) {
-		commit_word(s);
-		append_char(s, t[4] == 'a' ? '\'' : t[4] == 'h' ? '-' : t[4] == 's' ? '/' : ',');
-		changed(s);
-		return true;
-	}
 	if (strcmp(t, "choice-nam") == 0 || strcmp(t, "choice-nu") == 0) {
 		/* The sex question is two buttons, no typing. */
-		ime_reset(s->ime);
+		textfield_reset(&s->tf);
 		snprintf(s->values[s->field], SESSION_VALUE_MAX, "%s", t + 7);
 		form_next(s);
 		return true;
 	}
-	if (strcmp(t, "kb-mode") == 0 || strcmp(t, "kb-method") == 0) {
-		/* A number field never switches to letters. */
-		if (session_field_numeric(s->proc->fields[s->field].type))
-			return true;
-		commit_word(s);
-		s->kb = t[3] == 'm' && t[4] == 'o' ? kb_mode_toggle(s->kb) : kb_method_next(s->kb);
-		changed(s);
+	switch (textfield_tap(field_tf(s), t)) {
+	case TEXTFIELD_NONE:
+		return false;
+	case TEXTFIELD_KEPT:
 		return true;
-	}
-	if (strncmp(t, "key-", 4) == 0 && t[4] && !t[5]) {
-		char c = t[4];
-		ime_method_t m = s->kb == KB_TELEX ? IME_TELEX : s->kb == KB_VNI ? IME_VNI
-				 : IME_PLAIN;
-		if (s->kb == KB_NUMERIC)
-			m = IME_PLAIN;
-		ime_set_method(s->ime, m);
-		if (!ime_key(s->ime, c)) {
-			commit_word(s);
-			append_char(s, c);
-		}
+	case TEXTFIELD_TYPED:
 		s->error_key = NULL;
+		/* fall through */
+	case TEXTFIELD_CHANGED:
 		changed(s);
 		return true;
 	}
@@ -408,11 +354,7 @@ void session_key_char(session_t *s, char c)
 		date_key(s, c);
 		return;
 	}
-	ime_set_method(s->ime, s->phys_method);
-	if (!ime_key(s->ime, c)) {
-		commit_word(s);
-		append_char(s, c);
-	}
+	textfield_key(field_tf(s), c, s->phys_method);
 	s->error_key = NULL;
 	changed(s);
 }
@@ -436,11 +378,7 @@ void session_key_special(session_t *s, session_skey_t k)
 	}
 	switch (k) {
 	case SKEY_BACKSPACE:
-		if (!ime_backspace(s->ime)) {
-			char *v = s->values[s->field];
-			size_t n = text_last_len(v);
-			v[strlen(v) - n] = '\0';
-		}
+		textfield_backspace(field_tf(s));
 		s->error_key = NULL;
 		changed(s);
 		break;

@@ -18,23 +18,11 @@
 #include "domain/ime.h"
 #include "core/lang.h"
 #include "flow/screen.h"
+#include "flow/textfield.h"
 #include "print/tickets.h"
 
 #define SESSION_MAX_FIELDS 16
 #define SESSION_VALUE_MAX 512
-
-typedef enum { KB_LETTERS, KB_TELEX, KB_VNI, KB_NUMERIC } kb_mode_t;
-
-/* "kb-mode": the letter keyboard <-> the keypad. "kb-method": the on-screen
- * typing style, mark buttons -> Telex -> VNI (the keypad stays). */
-static inline kb_mode_t kb_mode_toggle(kb_mode_t m)
-{
-	return m == KB_NUMERIC ? KB_LETTERS : KB_NUMERIC;
-}
-static inline kb_mode_t kb_method_next(kb_mode_t m)
-{
-	return m == KB_LETTERS ? KB_TELEX : m == KB_TELEX ? KB_VNI : m == KB_VNI ? KB_LETTERS : m;
-}
 
 /* A field typed on the keypad only (ID number, phone, dates). */
 bool session_field_numeric(field_type_t t);
@@ -76,9 +64,8 @@ typedef struct session {
 	char values[SESSION_MAX_FIELDS][SESSION_VALUE_MAX];
 	bool answered[SESSION_MAX_FIELDS];
 	const char *error_key;    /* message key of the last validation error */
-	kb_mode_t kb;             /* on-screen keyboard mode */
+	textfield_t tf;           /* the answer being typed: values[field], its word and keyboard */
 	ime_method_t phys_method; /* physical keyboard method (staff toggle) */
-	ime_t *ime;
 	bool priority;
 	bool print_pending;       /* the app must print now */
 	tickets_result_t result;  /* the last print's result */

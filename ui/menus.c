@@ -393,7 +393,7 @@ static void text_view(ml_t *l, const char *label)
 	ui_text(&l->u, (ui_rect_t){fb.x + pad, fb.y + pad, fb.w - 2 * pad, h - 2 * pad}, shown,
 		FONT_REGULAR, l->a.body_px, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
 	l->y += h + g;
-	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = l->s->lang, .mode = m->kb,
+	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = l->s->lang, .mode = textfield_mode(&m->tf),
 			     .phys = IME_TELEX};
 	keyboard_build(&kc, (ui_rect_t){l->left, l->y, width(l), l->bottom - l->y});
 }

@@ -729,7 +729,7 @@ static void scr_form(lay_t *l)
 	const char *fwd = T(l, session_form_next_key(s)); /* the errors name it too */
 	bool land = l->c->w > l->c->h;
 	bool choice = f->type == FIELD_SEX;
-	bool keypad = !choice && s->kb == KB_NUMERIC;
+	bool keypad = !choice && textfield_mode(&s->tf) == KB_NUMERIC;
 	bool offer = s->scan_offer;
 	/* Landscape with the letter keyboard: Back and Continue sit on either
 	 * side of the field, so the keyboard can use the full height below it.
@@ -753,7 +753,7 @@ static void scr_form(lay_t *l)
 	int g = l->a.gap, pad = l->a.gap;
 	/* The keyboard first, at the bottom: its keys never shrink, the
 	 * words above it give way. Landscape puts the keypad beside them. */
-	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = s->kb,
+	keyboard_ctx_t kc = {.u = &l->u, .tr = l->c->tr, .lang = s->lang, .mode = textfield_mode(&s->tf),
 			     .phys = s->phys_method, .numeric_only = session_field_numeric(f->type)};
 	ui_rect_t kb = {l->left, l->y, content_w(l), 0};
 	int top = l->y;
@@ -859,7 +859,7 @@ static void scr_form(lay_t *l)
 		ui_rect_t tb = {fb.x + pad, fb.y + pad, tw, fl * a11y_line(cpx)};
 		ui_text(&l->u, tb, shown, FONT_REGULAR, cpx, C_FIELD_TEXT, C_FIELD_BG, ALIGN_LEFT);
 		/* Underline the word being composed while it fits on one line. */
-		const char *pre = ime_preedit(s->ime);
+		const char *pre = textfield_preedit(&s->tf);
 		int whole = fonts_width(l->u.fonts, FONT_REGULAR, cpx, shown);
 		if (pre[0] && whole <= tb.w) {
 			int wpre = fonts_width(l->u.fonts, FONT_REGULAR, cpx, pre);

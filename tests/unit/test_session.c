@@ -565,29 +565,29 @@ static void test_keyboard_modes(void **state)
 	fx_t *f = *state;
 	session_t *s = start(f);
 	to_form(s);
-	assert_int_equal(s->kb, KB_LETTERS);
+	assert_int_equal(textfield_mode(&s->tf), KB_LETTERS);
 	assert_true(session_tap(s, "key-5")); /* digits on the letter keyboard */
 	char shown[128];
 	session_field_display(s, shown, sizeof shown);
 	assert_string_equal(shown, "Lan5");
 	assert_true(session_tap(s, "kb-mode"));
-	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_int_equal(textfield_mode(&s->tf), KB_NUMERIC);
 	assert_true(session_tap(s, "kb-mode"));
-	assert_int_equal(s->kb, KB_LETTERS);
+	assert_int_equal(textfield_mode(&s->tf), KB_LETTERS);
 	assert_true(session_tap(s, "kb-method"));
-	assert_int_equal(s->kb, KB_TELEX);
+	assert_int_equal(textfield_mode(&s->tf), KB_TELEX);
 	assert_true(session_tap(s, "kb-method"));
-	assert_int_equal(s->kb, KB_VNI);
+	assert_int_equal(textfield_mode(&s->tf), KB_VNI);
 	assert_true(session_tap(s, "kb-method"));
-	assert_int_equal(s->kb, KB_LETTERS);
+	assert_int_equal(textfield_mode(&s->tf), KB_LETTERS);
 	assert_true(session_tap(s, "key-backspace"));
 	assert_true(session_tap(s, "next"));
 	assert_int_equal(s->field, 1); /* the ID number */
-	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_int_equal(textfield_mode(&s->tf), KB_NUMERIC);
 	assert_true(session_tap(s, "kb-mode"));
-	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_int_equal(textfield_mode(&s->tf), KB_NUMERIC);
 	assert_true(session_tap(s, "kb-method"));
-	assert_int_equal(s->kb, KB_NUMERIC);
+	assert_int_equal(textfield_mode(&s->tf), KB_NUMERIC);
 	session_destroy(s);
 }
 
