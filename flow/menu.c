@@ -13,6 +13,7 @@
 #include "core/kiosk.h"
 #include "core/log.h"
 #include "core/mfile.h"
+#include "flow/tap.h"
 
 static void set_msg(menu_t *m, const char *key, bool error, const char *arg);
 static void bump(session_t *s);
@@ -782,15 +783,6 @@ static void factory_reset(menu_t *m, session_t *s)
 		set_msg(m, "menu.restarting", true, NULL);
 }
 
-/* Keyboard targets for the office name (letters with marks and tones). */
-static bool text_key(menu_t *m, session_t *s, const char *t)
-{
-	if (textfield_tap(&m->tf, t) == TEXTFIELD_NONE)
-		return false;
-	bump(s);
-	return true;
-}
-
 static void leave(menu_t *m, session_t *s)
 {
 	log_info("menu closed");
@@ -832,328 +824,440 @@ static void fb_pin(menu_t *m, session_t *s, staff_role_t role, bool confirm)
 	to_view(m, s, role == STAFF_STAFF ? FB_TECH_PIN : FB_CLOCK);
 }
 
-static bool fb_tap(menu_t *m, session_t *s, const char *t)
-{
-	bool next = strcmp(t, "next") == 0, back = strcmp(t, "back") == 0;
-	switch (m->view) {
-	case FB_NAME:
-		if (next) {
-			if (save_office(m, s) == KIOSK_OK)
-				to_view(m, s, staff_has_pin(m->env.staff, STAFF_STAFF) &&
-						      staff_has_pin(m->env.staff, STAFF_TECH)
-					      ? FB_CLOCK : FB_STAFF_PIN);
-			return true;
-		}
-		return text_key(m, s, t);
-	case FB_STAFF_PIN: case FB_STAFF_PIN2: case FB_TECH_PIN: case FB_TECH_PIN2:
-		if (next) {
-			staff_role_t r = m->view <= FB_STAFF_PIN2 ? STAFF_STAFF : STAFF_TECH;
-			fb_pin(m, s, r, m->view == FB_STAFF_PIN2 || m->view == FB_TECH_PIN2);
-			return true;
-		}
-		if (back) {
-			explicit_bzero(m->pin1, sizeof m->pin1);
-			to_view(m, s, m->view <= FB_STAFF_PIN2 ? FB_NAME : FB_STAFF_PIN);
-			return true;
-		}
-		return false;
-	case FB_CLOCK:
-		if (next || strcmp(t, "clock-ok") == 0) {
-			to_view(m, s, FB_PRINTER);
-			return true;
-		}
-		if (strcmp(t, "clock-set") == 0) {
-			to_view(m, s, FB_CLOCK_SET);
-			return true;
-		}
-		return false;
-	case FB_CLOCK_SET:
-		if (next) {
-			if (set_clock(m, s)) {
-				m->view = FB_CLOCK;
-				bump(s);
-			}
-			return true;
-		}
-		if (back) {
-			to_view(m, s, FB_CLOCK);
-			return true;
-		}
-		return false;
-	case FB_PRINTER:
-		if (strcmp(t, "profile-80mm") == 0 || strcmp(t, "profile-58mm") == 0) {
-			snprintf(m->printer_profile, sizeof m->printer_profile, "%s", t + 8);
-			bump(s);
-			return true;
-		}
-		if (next) {
-			char path[1200], json[32], err[512] = "";
-			snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
-			snprintf(json, sizeof json, "\"%s\"", m->printer_profile);
-			if (config_set_local(path, "printer.profile", json, err, sizeof err) != KIOSK_OK) {
-				set_msg(m, "menu.office_bad", true, NULL);
-				bump(s);
-				return true;
-			}
-			log_info("first-boot set-up finished");
-			if (reload(m) != KIOSK_OK) {
-				bump(s); /* set-up is done; it stays on screen until the restart */
-				return true;
-			}
-			leave(m, s);
-			return true;
-		}
-		if (back) {
-			to_view(m, s, FB_CLOCK);
-			return true;
-		}
-		return false;
-	default:
-		return false;
-	}
-}
-
 /* ---- taps ------------------------------------------------------------------- */
 
-static const struct { const char *id; menu_view_t v; bool tech; } items[] = {
-	{"menu-reprint", MV_REPRINT, false}, {"menu-paper", MV_PAPER, false},
-	{"menu-clock", MV_CLOCK, false}, {"menu-update", MV_UPDATE, true},
-	{"menu-versions", MV_VERSIONS, true}, {"menu-export", MV_EXPORT, true},
-	{"menu-office", MV_OFFICE, true}, {"menu-hours", MV_HOURS, true},
-	{"menu-procs", MV_PROCS, true},
-	{"menu-calibrate", MV_CALIBRATE, true},
-	{"menu-reset", MV_RESET, true},
-};
+/* The handlers of the tap table below: arg is the target, or what follows
+ * the prefix of a "prefix-*" row; n is the row's number (a view, a
+ * direction). True when the tap was taken; false lets later rows try. */
+typedef bool (*menu_tap_fn)(menu_t *m, session_t *s, const char *arg, int n);
 
-static bool menu_screen_tap(menu_t *m, session_t *s, const char *t)
+static bool tap_digit(menu_t *m, session_t *s, const char *d, int n)
 {
-	bool tech = m->role == STAFF_TECH;
-	bool next = strcmp(t, "next") == 0, back = strcmp(t, "back") == 0;
-	if (m->view == MV_HOME) {
-		if (back) {
-			leave(m, s);
-			return true;
-		}
-		for (size_t i = 0; i < KIOSK_ARRAY_LEN(items); i++)
-			if (strcmp(t, items[i].id) == 0 && (tech || !items[i].tech)) {
-				to_view(m, s, items[i].v);
-				if (items[i].v == MV_UPDATE)
-					scan(m, s);
-				else if (items[i].v == MV_VERSIONS)
-					load_versions(m, s);
-				else if (items[i].v == MV_PROCS)
-					m->page = 0;
-				else if (items[i].v == MV_HOURS)
-					m->hours_sat = 0;
-				else if (items[i].v == MV_CALIBRATE)
-					m->cal_step = 0;
-				else if (items[i].v == MV_OFFICE) {
-					snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
-					textfield_reset(&m->tf);
-					m->tf.kb = KB_LETTERS;
-				}
-				return true;
-			}
+	(void)n;
+	if (!digit_view(m, s->screen) || d[0] < '0' || d[0] > '9' || d[1])
 		return false;
-	}
-	if (back) {
+	add_digit(m, s, d[0]);
+	return true;
+}
+
+static bool tap_undigit(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	if (!digit_view(m, s->screen))
+		return false;
+	del_digit(m, s);
+	return true;
+}
+
+static bool tap_pin(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	pin_submit(m, s);
+	return true;
+}
+
+static bool tap_leave(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	leave(m, s);
+	return true;
+}
+
+/* A menu item: its view, prepared. */
+static bool tap_open(menu_t *m, session_t *s, const char *t, int v)
+{
+	(void)t;
+	to_view(m, s, (menu_view_t)v);
+	if (v == MV_UPDATE)
+		scan(m, s);
+	else if (v == MV_VERSIONS)
+		load_versions(m, s);
+	else if (v == MV_PROCS)
+		m->page = 0;
+	else if (v == MV_HOURS)
+		m->hours_sat = 0;
+	else if (v == MV_CALIBRATE)
+		m->cal_step = 0;
+	else if (v == MV_OFFICE) {
+		snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 		textfield_reset(&m->tf);
-		to_view(m, s, MV_HOME);
+		m->tf.kb = KB_LETTERS;
+	}
+	return true;
+}
+
+static bool tap_home(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	textfield_reset(&m->tf);
+	to_view(m, s, MV_HOME);
+	return true;
+}
+
+/* Another view (of the set-up's steps). */
+static bool tap_view(menu_t *m, session_t *s, const char *t, int v)
+{
+	(void)t;
+	to_view(m, s, (menu_view_t)v);
+	return true;
+}
+
+static bool tap_series(menu_t *m, session_t *s, const char *l, int n)
+{
+	(void)n;
+	if (l[0] < 'A' || l[0] > 'Z' || l[1])
+		return false;
+	m->series = l[0];
+	m->msg_key = NULL;
+	bump(s);
+	return true;
+}
+
+static bool tap_reprint(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	reprint(m, s);
+	return true;
+}
+
+static bool tap_test_page(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	if (!m->env.tickets)
+		return false;
+	printer_state_t st;
+	int rc = tickets_test_page(m->env.tickets, s->lang, &st);
+	m->paper = st;
+	if (rc == KIOSK_OK)
+		set_msg(m, "menu.test_page_done", false, NULL);
+	else {
+		set_msg(m, "menu.test_page_failed", true, NULL);
+		m->msg_arg_key = menu_printer_key(st);
+	}
+	log_info("test page: %s", rc == KIOSK_OK ? "printed" : printer_state_name(st));
+	bump(s);
+	return true;
+}
+
+static bool tap_refresh(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	query_paper(m);
+	bump(s);
+	return true;
+}
+
+static bool tap_set_clock(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	set_clock(m, s);
+	return true;
+}
+
+static bool tap_scan(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	scan(m, s);
+	return true;
+}
+
+static bool tap_install(menu_t *m, session_t *s, const char *t, int reinstall)
+{
+	(void)t;
+	install(m, s, reinstall);
+	return true;
+}
+
+static bool tap_rollback(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	if (!m->confirm) {
+		m->confirm = true;
+		bump(s);
 		return true;
 	}
-	switch (m->view) {
-	case MV_REPRINT:
-		if (strncmp(t, "series-", 7) == 0 && t[7] >= 'A' && t[7] <= 'Z' && !t[8]) {
-			m->series = t[7];
-			m->msg_key = NULL;
-			bump(s);
-			return true;
-		}
-		if (next) {
-			reprint(m, s);
-			return true;
-		}
+	m->confirm = false;
+	char err[256] = "";
+	int rc = updater_here(m) ? menu_upd_rollback(&m->env, err, sizeof err) : KIOSK_ENOENT;
+	load_versions(m, s);
+	if (rc == KIOSK_OK)
+		set_msg(m, "menu.rollback_done", false, NULL);
+	else if (!menu_upd_available())
+		set_msg(m, "menu.updater_missing", true, NULL);
+	else if (!updater_here(m))
+		set_fail(m, "menu.update_not_here", "roll back", rc, "no KIOSK_ROOT");
+	else
+		set_fail(m, rc == KIOSK_EINVAL || rc == KIOSK_ENOENT || rc == KIOSK_EPERM
+			 ? "menu.rollback_none" : "menu.rollback_failed",
+			 "roll back", rc, err);
+	bump(s);
+	return true;
+}
+
+static bool tap_export(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	export_now(m, s);
+	return true;
+}
+
+static bool tap_save_office(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	save_office(m, s);
+	return true;
+}
+
+/* Keyboard targets for the office name (letters with marks and tones). */
+static bool tap_text(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)n;
+	if (textfield_tap(&m->tf, t) == TEXTFIELD_NONE)
 		return false;
-	case MV_PAPER:
-		if (strcmp(t, "test-page") == 0 && tech && m->env.tickets) {
-			printer_state_t st;
-			int rc = tickets_test_page(m->env.tickets, s->lang, &st);
-			m->paper = st;
-			if (rc == KIOSK_OK)
-				set_msg(m, "menu.test_page_done", false, NULL);
-			else {
-				set_msg(m, "menu.test_page_failed", true, NULL);
-				m->msg_arg_key = menu_printer_key(st);
-			}
-			log_info("test page: %s", rc == KIOSK_OK ? "printed" : printer_state_name(st));
-			bump(s);
-			return true;
-		}
-		if (strcmp(t, "refresh") == 0 || next) {
-			query_paper(m);
-			bump(s);
-			return true;
-		}
+	bump(s);
+	return true;
+}
+
+static bool tap_procs_page(menu_t *m, session_t *s, const char *t, int dir)
+{
+	(void)t;
+	int pages = ((int)catalog_proc_count(m->env.cat) + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
+	if (dir > 0 ? m->page + 1 >= pages : m->page <= 0)
 		return false;
-	case MV_CLOCK:
-		if (next) {
-			set_clock(m, s);
-			return true;
-		}
-		return false;
-	case MV_UPDATE:
-		if (!tech)
-			return false;
-		if (strcmp(t, "update-scan") == 0) {
-			scan(m, s);
-			return true;
-		}
-		if (next || strcmp(t, "update-reinstall") == 0) {
-			install(m, s, !next);
-			return true;
-		}
-		return false;
-	case MV_VERSIONS:
-		if (!tech)
-			return false;
-		if (strcmp(t, "rollback") == 0) {
-			if (!m->confirm) {
-				m->confirm = true;
-				bump(s);
-				return true;
-			}
-			m->confirm = false;
-			char err[256] = "";
-			int rc = updater_here(m) ? menu_upd_rollback(&m->env, err, sizeof err)
-						 : KIOSK_ENOENT;
-			load_versions(m, s);
-			if (rc == KIOSK_OK)
-				set_msg(m, "menu.rollback_done", false, NULL);
-			else if (!menu_upd_available())
-				set_msg(m, "menu.updater_missing", true, NULL);
-			else if (!updater_here(m))
-				set_fail(m, "menu.update_not_here", "roll back", rc, "no KIOSK_ROOT");
-			else
-				set_fail(m, rc == KIOSK_EINVAL || rc == KIOSK_ENOENT || rc == KIOSK_EPERM
-					 ? "menu.rollback_none" : "menu.rollback_failed",
-					 "roll back", rc, err);
-			bump(s);
-			return true;
-		}
-		return false;
-	case MV_EXPORT:
-		if (!tech)
-			return false;
-		if (next) {
-			export_now(m, s);
-			return true;
-		}
-		return false;
-	case MV_OFFICE:
-		if (!tech)
-			return false;
-		if (next) {
-			save_office(m, s);
-			return true;
-		}
-		return text_key(m, s, t);
-	case MV_PROCS: {
-		if (!tech)
-			return false;
-		int pages = ((int)catalog_proc_count(m->env.cat) + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
-		if (strcmp(t, "page-next") == 0 && m->page + 1 < pages) {
-			m->page++;
-			bump(s);
-			return true;
-		}
-		if (strcmp(t, "page-prev") == 0 && m->page > 0) {
-			m->page--;
-			bump(s);
-			return true;
-		}
-		if (strncmp(t, "offer-", 6) == 0) {
-			int rc = menu_toggle_proc(m, t + 6);
-			if (rc == KIOSK_OK)
-				m->msg_key = NULL;
-			else if (rc != KIOSK_EBUSY) /* EBUSY: saved, restarting */
-				set_msg(m, rc == KIOSK_EINVAL ? "menu.procs_last" : "menu.office_bad", true,
-					NULL);
-			bump(s);
-			return true;
-		}
-		return false;
+	m->page += dir;
+	bump(s);
+	return true;
+}
+
+static bool tap_offer(menu_t *m, session_t *s, const char *id, int n)
+{
+	(void)n;
+	int rc = menu_toggle_proc(m, id);
+	if (rc == KIOSK_OK)
+		m->msg_key = NULL;
+	else if (rc != KIOSK_EBUSY) /* EBUSY: saved, restarting */
+		set_msg(m, rc == KIOSK_EINVAL ? "menu.procs_last" : "menu.office_bad", true, NULL);
+	bump(s);
+	return true;
+}
+
+static bool tap_hours_day(menu_t *m, session_t *s, const char *t, int saturday)
+{
+	(void)t;
+	m->hours_sat = saturday;
+	clear_entry(m);
+	m->msg_key = NULL;
+	bump(s);
+	return true;
+}
+
+static bool tap_hours_save(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	int rc = menu_set_hours(m, m->hours_sat, m->entry);
+	clear_entry(m);
+	if (rc == KIOSK_OK)
+		set_msg(m, "menu.saved", false, NULL);
+	else if (rc != KIOSK_EBUSY) /* EBUSY: saved, restarting */
+		set_msg(m, "menu.hours_bad", true, NULL);
+	bump(s);
+	return true;
+}
+
+static bool tap_cal_again(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	m->cal_step = 0;
+	m->msg_key = NULL;
+	bump(s);
+	return true;
+}
+
+static bool tap_cal_clear(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	char path[1200];
+	snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
+	unlink(path);
+	touchcal_identity(&m->cal);
+	m->cal_step = 0;
+	set_msg(m, "menu.cal_cleared", false, NULL);
+	bump(s);
+	return true;
+}
+
+static bool tap_reset(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	/* The technician PIN again, checked (and counted) like the PIN
+	 * screen, before anything is erased. */
+	staff_role_t role = STAFF_NONE;
+	int64_t wait = 0;
+	int rc = m->env.staff ? staff_check(m->env.staff, m->entry, &role, &wait) : KIOSK_ENOENT;
+	clear_entry(m);
+	if (rc == KIOSK_OK && role == STAFF_TECH) {
+		factory_reset(m, s);
+		return true;
 	}
-	case MV_HOURS:
-		if (!tech)
-			return false;
-		if (strcmp(t, "hours-weekdays") == 0 || strcmp(t, "hours-saturday") == 0) {
-			m->hours_sat = t[6] == 's';
-			clear_entry(m);
-			m->msg_key = NULL;
-			bump(s);
-			return true;
-		}
-		if (next) {
-			int rc = menu_set_hours(m, m->hours_sat, m->entry);
-			clear_entry(m);
-			if (rc == KIOSK_OK)
-				set_msg(m, "menu.saved", false, NULL);
-			else if (rc != KIOSK_EBUSY) /* EBUSY: saved, restarting */
-				set_msg(m, "menu.hours_bad", true, NULL);
-			bump(s);
-			return true;
-		}
-		return false;
-	case MV_CALIBRATE:
-		if (!tech)
-			return false;
-		if (strcmp(t, "cal-again") == 0) {
-			m->cal_step = 0;
-			m->msg_key = NULL;
-			bump(s);
-			return true;
-		}
-		if (strcmp(t, "cal-clear") == 0) {
-			char path[1200];
-			snprintf(path, sizeof path, "%s/touch-calibration.json", m->env.data_dir);
-			unlink(path);
-			touchcal_identity(&m->cal);
-			m->cal_step = 0;
-			set_msg(m, "menu.cal_cleared", false, NULL);
-			bump(s);
-			return true;
-		}
-		return false;
-	case MV_RESET:
-		if (!tech)
-			return false;
-		if (strcmp(t, "reset-confirm") == 0 || next) {
-			/* The technician PIN again, checked (and counted) like the
-			 * PIN screen, before anything is erased. */
-			staff_role_t role = STAFF_NONE;
-			int64_t wait = 0;
-			int rc = m->env.staff ? staff_check(m->env.staff, m->entry, &role, &wait)
-					      : KIOSK_ENOENT;
-			clear_entry(m);
-			if (rc == KIOSK_OK && role == STAFF_TECH) {
-				factory_reset(m, s);
-				return true;
-			}
-			if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
-				char mins[24];
-				snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
-				set_msg(m, "menu.pin_locked", true, mins);
-			} else {
-				set_msg(m, "menu.reset_pin_wrong", true, NULL);
-			}
-			log_warn("factory reset refused: not the technician PIN");
-			bump(s);
-			return true;
-		}
-		return false;
-	default:
-		return false;
+	if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
+		char mins[24];
+		snprintf(mins, sizeof mins, "%lld", (long long)((wait + 59999) / 60000));
+		set_msg(m, "menu.pin_locked", true, mins);
+	} else {
+		set_msg(m, "menu.reset_pin_wrong", true, NULL);
 	}
+	log_warn("factory reset refused: not the technician PIN");
+	bump(s);
+	return true;
+}
+
+static bool tap_fb_name(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	if (save_office(m, s) == KIOSK_OK)
+		to_view(m, s, staff_has_pin(m->env.staff, STAFF_STAFF) &&
+				      staff_has_pin(m->env.staff, STAFF_TECH)
+			      ? FB_CLOCK : FB_STAFF_PIN);
+	return true;
+}
+
+static bool tap_fb_pin(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	staff_role_t r = m->view <= FB_STAFF_PIN2 ? STAFF_STAFF : STAFF_TECH;
+	fb_pin(m, s, r, m->view == FB_STAFF_PIN2 || m->view == FB_TECH_PIN2);
+	return true;
+}
+
+static bool tap_fb_pin_back(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	explicit_bzero(m->pin1, sizeof m->pin1);
+	to_view(m, s, m->view <= FB_STAFF_PIN2 ? FB_NAME : FB_STAFF_PIN);
+	return true;
+}
+
+static bool tap_fb_clock_set(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	if (set_clock(m, s)) {
+		m->view = FB_CLOCK;
+		bump(s);
+	}
+	return true;
+}
+
+static bool tap_fb_profile(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)n;
+	snprintf(m->printer_profile, sizeof m->printer_profile, "%s", t + 8);
+	bump(s);
+	return true;
+}
+
+static bool tap_fb_done(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	char path[1200], json[32], err[512] = "";
+	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	snprintf(json, sizeof json, "\"%s\"", m->printer_profile);
+	if (config_set_local(path, "printer.profile", json, err, sizeof err) != KIOSK_OK) {
+		set_msg(m, "menu.office_bad", true, NULL);
+		bump(s);
+		return true;
+	}
+	log_info("first-boot set-up finished");
+	if (reload(m) != KIOSK_OK) {
+		bump(s); /* set-up is done; it stays on screen until the restart */
+		return true;
+	}
+	leave(m, s);
+	return true;
+}
+
+/* Rows for every screen of the menus, and for every view. SCR_STAFF_MENU
+ * rows hold on both menu screens (staff and technician): who tells them
+ * apart by the role the PIN opened. */
+#define ANY_SCREEN SCR_COUNT
+#define ANY_VIEW MV_COUNT
+#define MENUS SCR_STAFF_MENU
+#define FB SCR_FIRST_BOOT
+
+static const struct {
+	screen_t screen;
+	menu_view_t view;
+	const char *target;
+	menu_tap_fn fn;
+	int n;
+	tap_who_t who;
+} taps[] = {
+	/* screen     view          target              handler           n            who */
+	{ANY_SCREEN, ANY_VIEW,     "key-*",            tap_digit,        0,           TAP_ANYONE},
+	{ANY_SCREEN, ANY_VIEW,     "key-backspace",    tap_undigit,      0,           TAP_ANYONE},
+	{SCR_PIN,    ANY_VIEW,     "next",             tap_pin,          0,           TAP_ANYONE},
+	{SCR_PIN,    ANY_VIEW,     "back",             tap_leave,        0,           TAP_ANYONE},
+	{MENUS,      MV_HOME,      "back",             tap_leave,        0,           TAP_STAFF},
+	{MENUS,      MV_HOME,      "menu-reprint",     tap_open,         MV_REPRINT,  TAP_STAFF},
+	{MENUS,      MV_HOME,      "menu-paper",       tap_open,         MV_PAPER,    TAP_STAFF},
+	{MENUS,      MV_HOME,      "menu-clock",       tap_open,         MV_CLOCK,    TAP_STAFF},
+	{MENUS,      MV_HOME,      "menu-update",      tap_open,         MV_UPDATE,   TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-versions",    tap_open,         MV_VERSIONS, TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-export",      tap_open,         MV_EXPORT,   TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-office",      tap_open,         MV_OFFICE,   TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-hours",       tap_open,         MV_HOURS,    TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-procs",       tap_open,         MV_PROCS,    TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-calibrate",   tap_open,         MV_CALIBRATE, TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-reset",       tap_open,         MV_RESET,    TAP_TECH},
+	{MENUS,      ANY_VIEW,     "back",             tap_home,         0,           TAP_STAFF},
+	{MENUS,      MV_REPRINT,   "series-*",         tap_series,       0,           TAP_STAFF},
+	{MENUS,      MV_REPRINT,   "next",             tap_reprint,      0,           TAP_STAFF},
+	{MENUS,      MV_PAPER,     "test-page",        tap_test_page,    0,           TAP_TECH},
+	{MENUS,      MV_PAPER,     "refresh",          tap_refresh,      0,           TAP_STAFF},
+	{MENUS,      MV_PAPER,     "next",             tap_refresh,      0,           TAP_STAFF},
+	{MENUS,      MV_CLOCK,     "next",             tap_set_clock,    0,           TAP_STAFF},
+	{MENUS,      MV_UPDATE,    "update-scan",      tap_scan,         0,           TAP_TECH},
+	{MENUS,      MV_UPDATE,    "next",             tap_install,      false,       TAP_TECH},
+	{MENUS,      MV_UPDATE,    "update-reinstall", tap_install,      true,        TAP_TECH},
+	{MENUS,      MV_VERSIONS,  "rollback",         tap_rollback,     0,           TAP_TECH},
+	{MENUS,      MV_EXPORT,    "next",             tap_export,       0,           TAP_TECH},
+	{MENUS,      MV_OFFICE,    "next",             tap_save_office,  0,           TAP_TECH},
+	{MENUS,      MV_OFFICE,    "*",                tap_text,         0,           TAP_TECH},
+	{MENUS,      MV_PROCS,     "page-next",        tap_procs_page,   +1,          TAP_TECH},
+	{MENUS,      MV_PROCS,     "page-prev",        tap_procs_page,   -1,          TAP_TECH},
+	{MENUS,      MV_PROCS,     "offer-*",          tap_offer,        0,           TAP_TECH},
+	{MENUS,      MV_HOURS,     "hours-weekdays",   tap_hours_day,    0,           TAP_TECH},
+	{MENUS,      MV_HOURS,     "hours-saturday",   tap_hours_day,    1,           TAP_TECH},
+	{MENUS,      MV_HOURS,     "next",             tap_hours_save,   0,           TAP_TECH},
+	{MENUS,      MV_CALIBRATE, "cal-again",        tap_cal_again,    0,           TAP_TECH},
+	{MENUS,      MV_CALIBRATE, "cal-clear",        tap_cal_clear,    0,           TAP_TECH},
+	{MENUS,      MV_RESET,     "reset-confirm",    tap_reset,        0,           TAP_TECH},
+	{MENUS,      MV_RESET,     "next",             tap_reset,        0,           TAP_TECH},
+	/* the first-boot set-up, one view a step */
+	{FB,         FB_NAME,      "next",             tap_fb_name,      0,           TAP_ANYONE},
+	{FB,         FB_NAME,      "*",                tap_text,         0,           TAP_ANYONE},
+	{FB,         FB_STAFF_PIN, "next",             tap_fb_pin,       0,           TAP_ANYONE},
+	{FB,         FB_STAFF_PIN2, "next",            tap_fb_pin,       0,           TAP_ANYONE},
+	{FB,         FB_TECH_PIN,  "next",             tap_fb_pin,       0,           TAP_ANYONE},
+	{FB,         FB_TECH_PIN2, "next",             tap_fb_pin,       0,           TAP_ANYONE},
+	{FB,         FB_STAFF_PIN, "back",             tap_fb_pin_back,  0,           TAP_ANYONE},
+	{FB,         FB_STAFF_PIN2, "back",            tap_fb_pin_back,  0,           TAP_ANYONE},
+	{FB,         FB_TECH_PIN,  "back",             tap_fb_pin_back,  0,           TAP_ANYONE},
+	{FB,         FB_TECH_PIN2, "back",             tap_fb_pin_back,  0,           TAP_ANYONE},
+	{FB,         FB_CLOCK,     "next",             tap_view,         FB_PRINTER,  TAP_ANYONE},
+	{FB,         FB_CLOCK,     "clock-ok",         tap_view,         FB_PRINTER,  TAP_ANYONE},
+	{FB,         FB_CLOCK,     "clock-set",        tap_view,         FB_CLOCK_SET, TAP_ANYONE},
+	{FB,         FB_CLOCK_SET, "next",             tap_fb_clock_set, 0,           TAP_ANYONE},
+	{FB,         FB_CLOCK_SET, "back",             tap_view,         FB_CLOCK,    TAP_ANYONE},
+	{FB,         FB_PRINTER,   "profile-80mm",     tap_fb_profile,   0,           TAP_ANYONE},
+	{FB,         FB_PRINTER,   "profile-58mm",     tap_fb_profile,   0,           TAP_ANYONE},
+	{FB,         FB_PRINTER,   "next",             tap_fb_done,      0,           TAP_ANYONE},
+	{FB,         FB_PRINTER,   "back",             tap_view,         FB_CLOCK,    TAP_ANYONE},
+};
+
+static bool screen_matches(screen_t row, screen_t scr)
+{
+	return row == ANY_SCREEN || row == scr ||
+	       (row == SCR_STAFF_MENU && scr == SCR_TECH_MENU);
 }
 
 bool menu_tap(menu_t *m, session_t *s, const char *t)
@@ -1161,34 +1265,15 @@ bool menu_tap(menu_t *m, session_t *s, const char *t)
 	if (!menu_owns(s->screen) || s->screen == SCR_UPDATING)
 		return false;
 	session_activity(s);
-	if (digit_view(m, s->screen)) {
-		if (strncmp(t, "key-", 4) == 0 && t[4] >= '0' && t[4] <= '9' && !t[5]) {
-			add_digit(m, s, t[4]);
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(taps); i++) {
+		const char *arg;
+		if (screen_matches(taps[i].screen, s->screen) &&
+		    (taps[i].view == ANY_VIEW || taps[i].view == m->view) &&
+		    tap_allowed(taps[i].who, m->role) && tap_match(taps[i].target, t, &arg) &&
+		    taps[i].fn(m, s, arg, taps[i].n))
 			return true;
-		}
-		if (strcmp(t, "key-backspace") == 0) {
-			del_digit(m, s);
-			return true;
-		}
 	}
-	switch (s->screen) {
-	case SCR_PIN:
-		if (strcmp(t, "next") == 0) {
-			pin_submit(m, s);
-			return true;
-		}
-		if (strcmp(t, "back") == 0) {
-			leave(m, s);
-			return true;
-		}
-		return false;
-	case SCR_STAFF_MENU: case SCR_TECH_MENU:
-		return menu_screen_tap(m, s, t);
-	case SCR_FIRST_BOOT:
-		return fb_tap(m, s, t);
-	default:
-		return false;
-	}
+	return false;
 }
 
 /* A series letter of the catalogue, upper case; 0 when there is none. */

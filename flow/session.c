@@ -13,6 +13,7 @@
 #include "core/kiosk.h"
 #include "flow/menu.h"
 #include "flow/session_form.h"
+#include "flow/tap.h"
 
 static int64_t mono(const session_t *s) { return kclock_mono(s->clock); }
 
@@ -416,41 +417,6 @@ static bool turn_page(session_t *s, const char *t, int n)
 	return true;
 }
 
-static bool common_tap(session_t *s, const char *t)
-{
-	if (strcmp(t, "lang-vi") == 0 || strcmp(t, "lang-en") == 0) {
-		s->lang = t[5] == 'v' ? LANG_VI : LANG_EN;
-		changed(s);
-		return true;
-	}
-	if (strcmp(t, "text-size") == 0) {
-		s->large_text = !s->large_text;
-		changed(s);
-		return true;
-	}
-	if (strcmp(t, "theme") == 0) {
-		s->high_contrast = !s->high_contrast;
-		changed(s);
-		return true;
-	}
-	if (strcmp(t, "help") == 0) {
-		if (s->screen != SCR_HELP) {
-			commit_word(s);
-			s->help_return = s->screen;
-		}
-		s->help_called = true;
-		if (s->hooks.chime)
-			s->hooks.chime(s->hooks.ctx);
-		go(s, SCR_HELP);
-		return true;
-	}
-	if (strcmp(t, "kb-phys") == 0) {
-		session_cycle_phys_method(s);
-		return true;
-	}
-	return false;
-}
-
 static void choose_proc(session_t *s, const catalog_proc_t *p)
 {
 	s->proc = p;
@@ -477,186 +443,304 @@ static void choose_proc(session_t *s, const catalog_proc_t *p)
 	go(s, SCR_DOCUMENTS);
 }
 
+/* The handlers of the tap table below: arg is the target, or what follows
+ * the prefix of a "prefix-*" row. True when the tap was taken. */
+
+static bool tap_lang(session_t *s, const char *t)
+{
+	s->lang = t[5] == 'v' ? LANG_VI : LANG_EN;
+	changed(s);
+	return true;
+}
+
+static bool tap_text_size(session_t *s, const char *t)
+{
+	(void)t;
+	s->large_text = !s->large_text;
+	changed(s);
+	return true;
+}
+
+static bool tap_theme(session_t *s, const char *t)
+{
+	(void)t;
+	s->high_contrast = !s->high_contrast;
+	changed(s);
+	return true;
+}
+
+static bool tap_help(session_t *s, const char *t)
+{
+	(void)t;
+	if (s->screen != SCR_HELP) {
+		commit_word(s);
+		s->help_return = s->screen;
+	}
+	s->help_called = true;
+	if (s->hooks.chime)
+		s->hooks.chime(s->hooks.ctx);
+	go(s, SCR_HELP);
+	return true;
+}
+
+static bool tap_kb_phys(session_t *s, const char *t)
+{
+	(void)t;
+	session_cycle_phys_method(s);
+	return true;
+}
+
+static bool tap_more_time(session_t *s, const char *t)
+{
+	(void)t;
+	s->warning = false;
+	arm_idle(s);
+	changed(s);
+	return true;
+}
+
+static bool tap_restart(session_t *s, const char *t)
+{
+	(void)t;
+	session_reset(s);
+	return true;
+}
+
+static bool tap_to_groups(session_t *s, const char *t)
+{
+	(void)t;
+	s->page = 0;
+	go(s, SCR_GROUPS);
+	return true;
+}
+
+static bool tap_groups_page(session_t *s, const char *t)
+{
+	const catalog_group_t *groups[64];
+	size_t ng = offered_groups(s, groups, KIOSK_ARRAY_LEN(groups));
+	return turn_page(s, t, (int)ng);
+}
+
+static bool tap_group(session_t *s, const char *id)
+{
+	const catalog_group_t *g = catalog_group_find(s->cat, id);
+	if (!g)
+		return false;
+	s->group = g;
+	s->page = 0;
+	go(s, SCR_PROCEDURES);
+	return true;
+}
+
+static bool tap_procs_page(session_t *s, const char *t)
+{
+	int n = 0;
+	for (size_t i = 0; i < catalog_proc_count(s->cat); i++) {
+		const catalog_proc_t *p = catalog_proc_at(s->cat, i);
+		if (p->group == s->group && config_offers(s->cfg, p->id))
+			n++;
+	}
+	return turn_page(s, t, n);
+}
+
+static bool tap_proc(session_t *s, const char *id)
+{
+	const catalog_proc_t *p = proc_for_target(s, id);
+	if (!p)
+		return false;
+	choose_proc(s, p);
+	return true;
+}
+
+static bool tap_to_procedures(session_t *s, const char *t)
+{
+	(void)t;
+	go(s, SCR_PROCEDURES);
+	return true;
+}
+
+static bool tap_start_form(session_t *s, const char *t)
+{
+	(void)t;
+	start_form_or_review(s);
+	return true;
+}
+
+static bool tap_form_next(session_t *s, const char *t)
+{
+	(void)t;
+	form_next(s);
+	return true;
+}
+
+static bool tap_form_back(session_t *s, const char *t)
+{
+	(void)t;
+	form_back(s);
+	return true;
+}
+
+static bool tap_scan_accept(session_t *s, const char *t)
+{
+	(void)t;
+	if (!s->scan_offer)
+		return false;
+	session_form_apply_scan(s);
+	/* Go on to the first question the card did not answer. */
+	for (size_t i = 0; i < s->proc->nfields; i++)
+		if (!s->answered[i]) {
+			enter_field(s, (int)i);
+			return true;
+		}
+	s->page = 0;
+	go(s, SCR_REVIEW);
+	return true;
+}
+
+static bool tap_scan_reject(session_t *s, const char *t)
+{
+	(void)t;
+	if (!s->scan_offer)
+		return false;
+	explicit_bzero(s->scan_values, sizeof s->scan_values);
+	s->scan_offer = false;
+	changed(s);
+	return true;
+}
+
+static bool tap_review_back(session_t *s, const char *t)
+{
+	(void)t;
+	if (s->proc->nfields)
+		enter_field(s, (int)s->proc->nfields - 1);
+	else
+		go(s, SCR_DOCUMENTS);
+	return true;
+}
+
+static bool tap_review_next(session_t *s, const char *t)
+{
+	(void)t;
+	after_review(s);
+	return true;
+}
+
+static bool tap_review_page(session_t *s, const char *t)
+{
+	return turn_page(s, t, (int)s->proc->nfields);
+}
+
+static bool tap_edit(session_t *s, const char *id)
+{
+	for (size_t i = 0; i < s->proc->nfields; i++)
+		if (strcmp(s->proc->fields[i].id, id) == 0) {
+			enter_field(s, (int)i);
+			s->from_review = true;
+			return true;
+		}
+	return false;
+}
+
+static bool tap_priority(session_t *s, const char *t)
+{
+	s->priority = t[9] == 'y';
+	s->print_pending = true;
+	go(s, SCR_PRINTING);
+	return true;
+}
+
+static bool tap_to_review(session_t *s, const char *t)
+{
+	(void)t;
+	go(s, SCR_REVIEW);
+	return true;
+}
+
+static bool tap_retry(session_t *s, const char *t)
+{
+	(void)t;
+	if (!s->proc)
+		return false;
+	if (s->precheck_failed) {
+		choose_proc(s, s->proc);
+		return true;
+	}
+	s->print_pending = true;
+	go(s, SCR_PRINTING);
+	return true;
+}
+
+static bool tap_help_return(session_t *s, const char *t)
+{
+	(void)t;
+	go(s, s->help_return);
+	return true;
+}
+
+/* Every screen but the timeout warning (over which only "more-time" works). */
+#define SCR_ANY SCR_COUNT
+
+/* The citizen's taps, tried in order; the screens of the staff menus go on
+ * to flow/menu.c. */
+static const struct {
+	screen_t screen;
+	const char *target;
+	bool (*fn)(session_t *s, const char *arg);
+} taps[] = {
+	/* screen             target          handler */
+	{SCR_TIMEOUT_WARNING, "more-time",    tap_more_time},
+	{SCR_ANY,             "lang-vi",      tap_lang},
+	{SCR_ANY,             "lang-en",      tap_lang},
+	{SCR_ANY,             "text-size",    tap_text_size},
+	{SCR_ANY,             "theme",        tap_theme},
+	{SCR_ANY,             "help",         tap_help},
+	{SCR_ANY,             "kb-phys",      tap_kb_phys},
+	{SCR_WELCOME,         "start",        tap_to_groups},
+	{SCR_GROUPS,          "back",         tap_restart},
+	{SCR_GROUPS,          "page-next",    tap_groups_page},
+	{SCR_GROUPS,          "page-prev",    tap_groups_page},
+	{SCR_GROUPS,          "group-*",      tap_group},
+	{SCR_PROCEDURES,      "back",         tap_to_groups},
+	{SCR_PROCEDURES,      "page-next",    tap_procs_page},
+	{SCR_PROCEDURES,      "page-prev",    tap_procs_page},
+	{SCR_PROCEDURES,      "proc-*",       tap_proc},
+	{SCR_DOCUMENTS,       "back",         tap_to_procedures},
+	{SCR_DOCUMENTS,       "next",         tap_start_form},
+	{SCR_FORM,            "next",         tap_form_next},
+	{SCR_FORM,            "back",         tap_form_back},
+	{SCR_FORM,            "scan-accept",  tap_scan_accept},
+	{SCR_FORM,            "scan-reject",  tap_scan_reject},
+	{SCR_FORM,            "*",            keyboard_tap},
+	{SCR_REVIEW,          "back",         tap_review_back},
+	{SCR_REVIEW,          "next",         tap_review_next},
+	{SCR_REVIEW,          "page-next",    tap_review_page},
+	{SCR_REVIEW,          "page-prev",    tap_review_page},
+	{SCR_REVIEW,          "edit-*",       tap_edit},
+	{SCR_PRIORITY,        "priority-yes", tap_priority},
+	{SCR_PRIORITY,        "priority-no",  tap_priority},
+	{SCR_PRIORITY,        "back",         tap_to_review},
+	{SCR_TICKET,          "done",         tap_restart},
+	{SCR_PRINTER_ERROR,   "retry",        tap_retry},
+	{SCR_PRINTER_ERROR,   "done",         tap_restart},
+	{SCR_PRINTER_ERROR,   "back",         tap_restart},
+	{SCR_SOLD_OUT,        "back",         tap_to_procedures},
+	{SCR_SOLD_OUT,        "done",         tap_restart},
+	{SCR_HELP,            "back",         tap_help_return},
+	{SCR_HELP,            "next",         tap_help_return},
+};
+
 bool session_tap(session_t *s, const char *t)
 {
 	session_activity(s);
-	if (s->warning) {
-		/* Only "more time" (and help) work while the warning shows. */
-		if (strcmp(t, "more-time") == 0) {
-			s->warning = false;
-			arm_idle(s);
-			changed(s);
+	screen_t scr = s->warning ? SCR_TIMEOUT_WARNING : s->screen;
+	for (size_t i = 0; i < KIOSK_ARRAY_LEN(taps); i++) {
+		const char *arg;
+		if ((taps[i].screen == scr || (taps[i].screen == SCR_ANY && !s->warning)) &&
+		    tap_match(taps[i].target, t, &arg) && taps[i].fn(s, arg))
 			return true;
-		}
-		return false;
 	}
-	if (common_tap(s, t))
-		return true;
-	const catalog_group_t *groups[64];
-	size_t ng;
-	switch (s->screen) {
-	case SCR_WELCOME:
-		if (strcmp(t, "start") == 0) {
-			s->page = 0;
-			go(s, SCR_GROUPS);
-			return true;
-		}
-		return false;
-	case SCR_GROUPS:
-		ng = offered_groups(s, groups, KIOSK_ARRAY_LEN(groups));
-		if (strcmp(t, "back") == 0) {
-			session_reset(s);
-			return true;
-		}
-		if (turn_page(s, t, (int)ng))
-			return true;
-		if (strncmp(t, "group-", 6) == 0) {
-			const catalog_group_t *g = catalog_group_find(s->cat, t + 6);
-			if (!g)
-				return false;
-			s->group = g;
-			s->page = 0;
-			go(s, SCR_PROCEDURES);
-			return true;
-		}
-		return false;
-	case SCR_PROCEDURES:
-		if (strcmp(t, "back") == 0) {
-			s->page = 0;
-			go(s, SCR_GROUPS);
-			return true;
-		}
-		if (strncmp(t, "page-", 5) == 0) {
-			int n = 0;
-			for (size_t i = 0; i < catalog_proc_count(s->cat); i++) {
-				const catalog_proc_t *p = catalog_proc_at(s->cat, i);
-				if (p->group == s->group && config_offers(s->cfg, p->id))
-					n++;
-			}
-			return turn_page(s, t, n);
-		}
-		if (strncmp(t, "proc-", 5) == 0) {
-			const catalog_proc_t *p = proc_for_target(s, t + 5);
-			if (!p)
-				return false;
-			choose_proc(s, p);
-			return true;
-		}
-		return false;
-	case SCR_DOCUMENTS:
-		if (strcmp(t, "back") == 0) {
-			go(s, SCR_PROCEDURES);
-			return true;
-		}
-		if (strcmp(t, "next") == 0) {
-			start_form_or_review(s);
-			return true;
-		}
-		return false;
-	case SCR_FORM:
-		if (strcmp(t, "next") == 0) {
-			form_next(s);
-			return true;
-		}
-		if (strcmp(t, "back") == 0) {
-			form_back(s);
-			return true;
-		}
-		if (strcmp(t, "scan-accept") == 0 && s->scan_offer) {
-			session_form_apply_scan(s);
-			/* Go on to the first question the card did not answer. */
-			for (size_t i = 0; i < s->proc->nfields; i++)
-				if (!s->answered[i]) {
-					enter_field(s, (int)i);
-					return true;
-				}
-			s->page = 0;
-			go(s, SCR_REVIEW);
-			return true;
-		}
-		if (strcmp(t, "scan-reject") == 0 && s->scan_offer) {
-			explicit_bzero(s->scan_values, sizeof s->scan_values);
-			s->scan_offer = false;
-			changed(s);
-			return true;
-		}
-		return keyboard_tap(s, t);
-	case SCR_REVIEW:
-		if (strcmp(t, "back") == 0) {
-			if (s->proc->nfields)
-				enter_field(s, (int)s->proc->nfields - 1);
-			else
-				go(s, SCR_DOCUMENTS);
-			return true;
-		}
-		if (strcmp(t, "next") == 0) {
-			after_review(s);
-			return true;
-		}
-		if (turn_page(s, t, (int)s->proc->nfields))
-			return true;
-		if (strncmp(t, "edit-", 5) == 0) {
-			for (size_t i = 0; i < s->proc->nfields; i++)
-				if (strcmp(s->proc->fields[i].id, t + 5) == 0) {
-					enter_field(s, (int)i);
-					s->from_review = true;
-					return true;
-				}
-		}
-		return false;
-	case SCR_PRIORITY:
-		if (strcmp(t, "priority-yes") == 0 || strcmp(t, "priority-no") == 0) {
-			s->priority = t[9] == 'y';
-			s->print_pending = true;
-			go(s, SCR_PRINTING);
-			return true;
-		}
-		if (strcmp(t, "back") == 0) {
-			go(s, SCR_REVIEW);
-			return true;
-		}
-		return false;
-	case SCR_TICKET:
-		if (strcmp(t, "done") == 0) {
-			session_reset(s);
-			return true;
-		}
-		return false;
-	case SCR_PRINTER_ERROR:
-		if (strcmp(t, "retry") == 0 && s->proc && s->precheck_failed) {
-			choose_proc(s, s->proc);
-			return true;
-		}
-		if (strcmp(t, "retry") == 0 && s->proc) {
-			s->print_pending = true;
-			go(s, SCR_PRINTING);
-			return true;
-		}
-		if (strcmp(t, "done") == 0 || strcmp(t, "back") == 0) {
-			session_reset(s);
-			return true;
-		}
-		return false;
-	case SCR_SOLD_OUT:
-		if (strcmp(t, "back") == 0) {
-			go(s, SCR_PROCEDURES);
-			return true;
-		}
-		if (strcmp(t, "done") == 0) {
-			session_reset(s);
-			return true;
-		}
-		return false;
-	case SCR_HELP:
-		if (strcmp(t, "back") == 0 || strcmp(t, "next") == 0) {
-			go(s, s->help_return);
-			return true;
-		}
-		return false;
-	default:
-		/* PIN, staff/technician menus, first boot: flow/menu.c */
-		return s->menu && menu_tap(s->menu, s, t);
-	}
+	/* PIN, staff/technician menus, first boot: flow/menu.c */
+	return !s->warning && s->menu && menu_tap(s->menu, s, t);
 }
 
 void session_show(session_t *s, screen_t scr)
