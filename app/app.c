@@ -170,12 +170,12 @@ static void forget_session_text(app_t *a)
 void app_layout(app_t *a)
 {
 	forget_session_text(a);
-	screen_ctx_t c = {.s = a->session, .cat = a->cat, .cfg = &a->cfg, .tr = a->tr,
+	screen_ctx_t c = {.s = a->session, .menu = a->menu, .cat = a->cat, .cfg = &a->cfg, .tr = a->tr,
 			  .fonts = a->fonts, .pressed = a->pressed[0] ? a->pressed : NULL,
 			  .w = a->log_w, .h = a->log_h};
 	screens_build(a->dl, &c);
 	if (c.page_size > 0 && c.page_size != a->session->page_size)
-		a->session->page_size = c.page_size;
+		session_set_page_size(a->session, c.page_size);
 	if (a->dl->overflow)
 		log_error("draw list overflow on screen %s", app_screen_id(a));
 }
@@ -581,11 +581,11 @@ static void runlink_step(app_t *a)
 	runlink_read(a->runlink, &st);
 	bool idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||
 				    s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
-	if (st.active && s->menu && (idle || a->board_update)) {
+	if (st.active && a->menu && (idle || a->board_update)) {
 		if (!a->board_update)
 			log_info("stick update running: showing its progress");
 		a->board_update = true;
-		menu_show_progress(s->menu, s, st.percent, st.phase);
+		menu_show_progress(a->menu, s, st.percent, st.phase);
 	} else if (!st.active && a->board_update) {
 		a->board_update = false;
 		log_info("stick update finished (%s)", st.result[0] ? st.result : "no result");

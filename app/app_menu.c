@@ -43,7 +43,7 @@ static int hook_set_clock(void *ctx, int64_t utc_ms)
 	if (a->virtual_time) {
 		a->vclock.now_ms = utc_ms;
 		a->vclock.trusted = true;
-		a->session->hours_deadline = utc_ms; /* re-check office hours */
+		session_recheck_hours(a->session, utc_ms);
 		return KIOSK_OK;
 	}
 	time_t t = (time_t)(utc_ms / 1000);
@@ -152,7 +152,7 @@ int app_menu_setup(app_t *a)
 	a->menu = menu_create(&env);
 	if (!a->menu)
 		return 1;
-	a->session->menu = a->menu;
+	menu_plug(a->menu, a->session);
 	const app_options_t *o = a->opt;
 	if (o->first_boot || moved[0] ||
 	    (o->mode == MODE_FULLSCREEN && a->staff && !staff_configured(a->staff)))
@@ -165,7 +165,7 @@ int app_menu_setup(app_t *a)
 void app_menu_teardown(app_t *a)
 {
 	if (a->session)
-		a->session->menu = NULL;
+		session_plug(a->session, NULL);
 	menu_destroy(a->menu);
 	a->menu = NULL;
 	staff_close(a->staff);

@@ -104,7 +104,7 @@ void gallery_set_state(session_t *s, screen_t scr)
 		s->warning = true;
 		s->warn_deadline = kclock_mono(s->clock) + (int64_t)s->cfg->session_warning_s * 1000;
 	}
-	s->generation++;
+	session_changed(s);
 }
 
 const screen_t gallery_screens[] = {
@@ -318,7 +318,7 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 		if (st->flags & GS_SCAN_ERROR)
 			s->scan_error_key = "cccd.stripped";
 	}
-	s->generation++;
+	session_changed(s);
 }
 
 int gallery_run(app_t *a, const char *dir)

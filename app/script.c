@@ -381,7 +381,7 @@ static int run_line(script_t *s, char *line)
 			a->vclock.trusted = false;
 		}
 		/* Office hours are re-evaluated against the new time. */
-		a->session->hours_deadline = a->vclock.now_ms;
+		session_recheck_hours(a->session, a->vclock.now_ms);
 		app_step(a);
 		return 0;
 	}

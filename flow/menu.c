@@ -188,7 +188,7 @@ static void show(menu_t *m, session_t *s, screen_t scr)
 	(void)m;
 }
 
-static void bump(session_t *s) { s->generation++; }
+static void bump(session_t *s) { session_changed(s); }
 
 /* The paper view shows the printer state queried here, when it opens or is
  * refreshed, never during layout (a USB query per redraw would be I/O in
@@ -1274,6 +1274,33 @@ bool menu_tap(menu_t *m, session_t *s, const char *t)
 			return true;
 	}
 	return false;
+}
+
+static bool plug_tap(void *ctx, session_t *s, const char *t)
+{
+	return menu_tap(ctx, s, t);
+}
+
+static void plug_key_char(void *ctx, session_t *s, char c)
+{
+	menu_key_char(ctx, s, c);
+}
+
+static void plug_key_special(void *ctx, session_t *s, session_skey_t k)
+{
+	menu_key_special(ctx, s, k);
+}
+
+static void plug_wipe(void *ctx)
+{
+	menu_wipe(ctx);
+}
+
+void menu_plug(menu_t *m, session_t *s)
+{
+	session_plugin_t p = {.owns = menu_owns, .tap = plug_tap, .key_char = plug_key_char,
+			      .key_special = plug_key_special, .wipe = plug_wipe, .ctx = m};
+	session_plug(s, &p);
 }
 
 /* A series letter of the catalogue, upper case; 0 when there is none. */

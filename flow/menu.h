@@ -172,6 +172,11 @@ typedef struct {
 } menu_paper_facts_t;
 void menu_paper_facts(const menu_t *m, menu_paper_facts_t *out);
 
+/* Plug the menus into the session (session_plug): it hands them the taps
+ * and keys on their screens and the end of every session. m outlives the
+ * plug; session_plug(s, NULL) unplugs. */
+void menu_plug(menu_t *m, session_t *s);
+
 /* Taps and keys on the menus' screens. True when handled. */
 bool menu_tap(menu_t *m, session_t *s, const char *target);
 void menu_key_char(menu_t *m, session_t *s, char c);

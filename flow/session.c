@@ -11,7 +11,6 @@
 #include "domain/field.h"
 #include "domain/hours.h"
 #include "core/kiosk.h"
-#include "flow/menu.h"
 #include "flow/session_form.h"
 #include "flow/tap.h"
 
@@ -79,8 +78,8 @@ static screen_t home_screen(session_t *s)
 void session_reset(session_t *s)
 {
 	wipe_answers(s);
-	if (s->menu) /* menus: typed PINs and text go too */
-		menu_wipe(s->menu);
+	if (s->plugin.wipe) /* menus: typed PINs and text go too */
+		s->plugin.wipe(s->plugin.ctx);
 	lang_t def = LANG_VI;
 	if (strcmp(s->cfg->ui_lang, "en") == 0)
 		def = LANG_EN;
@@ -342,10 +341,16 @@ static bool keyboard_tap(session_t *s, const char *t)
 	return false;
 }
 
+/* The screen shown is the plug-in's. */
+static bool plugged(const session_t *s)
+{
+	return s->plugin.owns && s->plugin.owns(s->screen);
+}
+
 void session_key_char(session_t *s, char c)
 {
-	if (s->menu && menu_owns(s->screen) && !s->warning) { /* menus */
-		menu_key_char(s->menu, s, c);
+	if (plugged(s) && !s->warning) { /* menus */
+		s->plugin.key_char(s->plugin.ctx, s, c);
 		return;
 	}
 	session_activity(s);
@@ -362,8 +367,8 @@ void session_key_char(session_t *s, char c)
 
 void session_key_special(session_t *s, session_skey_t k)
 {
-	if (s->menu && menu_owns(s->screen) && !s->warning) { /* menus */
-		menu_key_special(s->menu, s, k);
+	if (plugged(s) && !s->warning) { /* menus */
+		s->plugin.key_special(s->plugin.ctx, s, k);
 		return;
 	}
 	session_activity(s);
@@ -739,13 +744,36 @@ bool session_tap(session_t *s, const char *t)
 		    tap_match(taps[i].target, t, &arg) && taps[i].fn(s, arg))
 			return true;
 	}
-	/* PIN, staff/technician menus, first boot: flow/menu.c */
-	return !s->warning && s->menu && menu_tap(s->menu, s, t);
+	/* PIN, staff/technician menus, first boot: the plug-in (flow/menu.c) */
+	return !s->warning && s->plugin.tap && s->plugin.tap(s->plugin.ctx, s, t);
 }
 
 void session_show(session_t *s, screen_t scr)
 {
 	go(s, scr);
+}
+
+void session_plug(session_t *s, const session_plugin_t *p)
+{
+	if (p)
+		s->plugin = *p;
+	else
+		memset(&s->plugin, 0, sizeof s->plugin);
+}
+
+void session_changed(session_t *s)
+{
+	changed(s);
+}
+
+void session_recheck_hours(session_t *s, int64_t utc_ms)
+{
+	s->hours_deadline = utc_ms;
+}
+
+void session_set_page_size(session_t *s, int n)
+{
+	s->page_size = n;
 }
 
 void session_scan(session_t *s, const char *text)

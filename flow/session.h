@@ -37,6 +37,25 @@ typedef struct {
 	void *ctx;
 } session_hooks_t;
 
+/* Special keys from a physical keyboard. */
+typedef enum { SKEY_BACKSPACE, SKEY_RETURN, SKEY_ESCAPE, SKEY_TAB } session_skey_t;
+
+struct session;
+/* A plug-in that owns some screens (the staff menus, flow/menu.c; app/
+ * plugs it in): the session hands it the taps and keys on the screens it
+ * owns and tells it when a session ends, without knowing what it is. */
+typedef struct {
+	bool (*owns)(screen_t scr);
+	/* A tap on one of its screens (or any screen no row of the session
+	 * took): true when it was handled. */
+	bool (*tap)(void *ctx, struct session *s, const char *target);
+	void (*key_char)(void *ctx, struct session *s, char c);
+	void (*key_special)(void *ctx, struct session *s, session_skey_t k);
+	/* The session ended: forget what was typed. */
+	void (*wipe)(void *ctx);
+	void *ctx;
+} session_plugin_t;
+
 typedef struct session {
 	const catalog_t *cat;
 	const config_t *cfg;
@@ -81,7 +100,7 @@ typedef struct session {
 	int page_size;            /* list items a page (set by the UI, <= 6) */
 	uint32_t generation;      /* bumps on every visible change */
 	uint32_t wipes;           /* bumps whenever the answers are wiped (a session ended) */
-	struct menu *menu;        /* staff menus (flow/menu.h), may be NULL */
+	session_plugin_t plugin;  /* session_plug: the staff menus; all NULL = none */
 } session_t;
 
 /* Create a session at Welcome (or closed/lunch by the office hours).
@@ -96,8 +115,6 @@ bool session_tap(session_t *s, const char *target);
 void session_activity(session_t *s);
 /* A printable ASCII key from a physical keyboard (goes through the IME). */
 void session_key_char(session_t *s, char c);
-/* Special keys from a physical keyboard. */
-typedef enum { SKEY_BACKSPACE, SKEY_RETURN, SKEY_ESCAPE, SKEY_TAB } session_skey_t;
 void session_key_special(session_t *s, session_skey_t k);
 /* A complete scanner read (ID card QR). The text is wiped by the caller. */
 void session_scan(session_t *s, const char *text);
@@ -134,8 +151,21 @@ const char *session_form_next_key(const session_t *s);
  * {female}. "" when there is none. (flow/session_form.c) */
 void session_form_error_text(const session_t *s, const i18n_t *tr, char *buf, size_t cap);
 
-/* Show a screen (used by the staff menus, flow/menu.c). */
+/* Plug in what owns the screens the session does not (the staff menus);
+ * p is copied; NULL unplugs. */
+void session_plug(session_t *s, const session_plugin_t *p);
+
+/* What happened, told by the plug-in or the app (no one else writes the
+ * session's fields):
+ * session_show - show a screen (one of the plug-in's);
+ * session_changed - something on the screen changed: draw again;
+ * session_recheck_hours - the clock or the office hours changed: the
+ *   office-hours screens are checked again once the clock reaches utc_ms;
+ * session_set_page_size - the screen fits n list items a page. */
 void session_show(session_t *s, screen_t scr);
+void session_changed(session_t *s);
+void session_recheck_hours(session_t *s, int64_t utc_ms);
+void session_set_page_size(session_t *s, int n);
 
 /* Staff: switch the physical keyboard method (telex -> vni -> plain). */
 void session_cycle_phys_method(session_t *s);

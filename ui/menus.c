@@ -639,13 +639,13 @@ static void scr_updating(ml_t *l)
 void menus_build(drawlist_t *dl, screen_ctx_t *c, int top)
 {
 	const session_t *s = c->s;
-	if (!s->menu)
+	if (!c->menu)
 		return;
 	ml_t l;
 	memset(&l, 0, sizeof l);
 	l.c = c;
 	l.s = s;
-	l.m = s->menu;
+	l.m = c->menu;
 	const config_t *cfg = c->cfg;
 	/* Staff screens stay at the normal text size: the large-text switch is
 	 * for citizens, and at 150 % the keypads and keyboard would not fit

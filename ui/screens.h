@@ -13,6 +13,7 @@
 
 typedef struct {
 	const session_t *s;
+	const struct menu *menu; /* the staff menus (flow/menu.h) drawn on their screens, or NULL */
 	const catalog_t *cat;
 	const config_t *cfg;
 	const i18n_t *tr;

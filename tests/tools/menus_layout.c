@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 	drawlist_t *dl = malloc(sizeof *dl);
 	if (!s || !m || !dl)
 		return 2;
-	s->menu = m;
+	menu_plug(m, s);
 	static const struct { screen_t scr; menu_view_t view; staff_role_t role; } cases[] = {
 		{SCR_PIN, MV_HOME, STAFF_NONE}, {SCR_STAFF_MENU, MV_HOME, STAFF_STAFF},
 		{SCR_TECH_MENU, MV_HOME, STAFF_TECH}, {SCR_STAFF_MENU, MV_REPRINT, STAFF_STAFF},
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 						snprintf(m->slots[k].type, sizeof m->slots[k].type, "app");
 						snprintf(m->slots[k].state, sizeof m->slots[k].state, "good");
 					}
-					screen_ctx_t c = {.s = s, .cat = cat, .cfg = &cfg, .tr = tr,
+					screen_ctx_t c = {.s = s, .menu = m, .cat = cat, .cfg = &cfg, .tr = tr,
 							  .fonts = fonts, .w = w, .h = h};
 					screens_build(dl, &c);
 					a11y_t a;
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 					checked++;
 				}
 	printf("menus_layout: %d layouts checked, %d problems\n", checked, problems);
-	s->menu = NULL;
+	session_plug(s, NULL);
 	menu_destroy(m);
 	session_destroy(s);
 	free(dl);

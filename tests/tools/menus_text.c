@@ -178,7 +178,7 @@ static void render(const char *what)
 {
 	for (int lang = 0; lang < LANG_COUNT; lang++) {
 		g.s->lang = (lang_t)lang;
-		screen_ctx_t c = {.s = g.s, .cat = g.cat, .cfg = g.cfg, .tr = g.tr, .fonts = g.fonts,
+		screen_ctx_t c = {.s = g.s, .menu = g.m, .cat = g.cat, .cfg = g.cfg, .tr = g.tr, .fonts = g.fonts,
 				  .w = 1920, .h = 1080};
 		screens_build(g.dl, &c);
 		char w[200];
@@ -267,7 +267,7 @@ int main(int argc, char **argv)
 	g.dl = malloc(sizeof *g.dl);
 	if (!g.s || !g.m || !g.dl)
 		return 2;
-	g.s->menu = g.m;
+	menu_plug(g.m, g.s);
 
 	menu_open_pin(g.m, g.s);
 	render("pin");
@@ -366,7 +366,7 @@ int main(int argc, char **argv)
 	render("updating");
 
 	printf("menus_text: %d lines checked, %d foreign words\n", lines_checked, problems);
-	g.s->menu = NULL;
+	session_plug(g.s, NULL);
 	menu_destroy(g.m);
 	session_destroy(g.s);
 	free(g.dl);

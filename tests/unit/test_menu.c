@@ -73,7 +73,7 @@ static int setup(void **state)
 	menu_env_t env = {.data_dir = f->dir, .cat = f->cat, .cfg = &f->cfg, .staff = f->staff,
 			  .clock = &f->clk, .reload_config = reload, .ctx = f};
 	f->m = menu_create(&env);
-	f->s->menu = f->m;
+	menu_plug(f->m, f->s);
 	*state = f;
 	return f->m ? 0 : -1;
 }
@@ -81,7 +81,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx_t *f = *state;
-	f->s->menu = NULL;
+	session_plug(f->s, NULL);
 	menu_destroy(f->m);
 	session_destroy(f->s);
 	staff_close(f->staff);

@@ -1,0 +1,54 @@
+#!/bin/sh
+# flow_seams.sh - the seams inside flow/ (issue 13): the session knows the
+# staff menus only as a plug-in (session_plugin_t), so flow/session* never
+# includes flow/menu.h; the menus write no field of the session (they say
+# what happened: session_changed, session_show, ...); and the input engine
+# is driven by one text field (flow/textfield.c), not a copy per screen.
+# The checks first catch planted violations in a copy.
+# quick
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+T=${TESTS_TMP:-$(mktemp -d)}/flow_seams
+rm -rf "$T"
+mkdir -p "$T"
+trap 'rm -rf "$T"' EXIT
+
+# check DIR: prints each violation, exits non-zero when there is one
+check() {
+	d=$1 bad=0
+	if grep -n '#include "flow/menu' "$d"/flow/session*.c "$d"/flow/session*.h; then
+		echo "flow/session includes the menus' header"; bad=1
+	fi
+	# an assignment to (or ++/-- of) a session field s->x from the menus
+	if grep -nE '(^|[^a-z_>.])s->[a-z_]+(\[[^]]*\])*(\.[a-z_]+)* *([-+*/|&]?=[^=]|\+\+|--)' \
+		"$d"/flow/menu*.c; then
+		echo "flow/menu writes a field of the session"; bad=1
+	fi
+	for f in "$d"/flow/*.c; do
+		case $f in */textfield.c) continue ;; esac
+		if grep -nE 'ime_(create|key|apply|commit|backspace|set_method)\(' "$f"; then
+			echo "$f drives the input engine itself (flow/textfield.c does)"; bad=1
+		fi
+	done
+	return $bad
+}
+
+for plant in include write ime; do
+	rm -rf "$T/plant" && mkdir -p "$T/plant/flow"
+	cp -L "$ROOT"/flow/*.c "$ROOT"/flow/*.h "$T/plant/flow/" # files, never links
+	case $plant in
+	include) printf '#include "flow/menu.h"\n' >> "$T/plant/flow/session.c" ;;
+	write) printf 'static void x(session_t *s) { s->generation++; }\n' >> "$T/plant/flow/menu.c" ;;
+	ime) printf 'static void y(ime_t *i) { ime_key(i, 0); }\n' >> "$T/plant/flow/session.c" ;;
+	esac
+	if check "$T/plant" > "$T/out" 2>&1; then
+		echo "FAIL: a planted violation ($plant) was not caught"
+		exit 1
+	fi
+done
+
+if ! check "$ROOT"; then
+	echo "FAIL: flow/ seams"
+	exit 1
+fi
+echo "flow seams: ok"
