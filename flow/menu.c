@@ -182,12 +182,6 @@ void menu_wipe(menu_t *m)
 	m->ncands = 0;
 }
 
-static void show(menu_t *m, session_t *s, screen_t scr)
-{
-	session_show(s, scr);
-	(void)m;
-}
-
 static void bump(session_t *s) { session_changed(s); }
 
 /* The paper view shows the printer state queried here, when it opens or is
@@ -237,7 +231,7 @@ void menu_open_pin(menu_t *m, session_t *s)
 		menu_first_boot(m, s);
 		return;
 	}
-	show(m, s, SCR_PIN);
+	session_show(s, SCR_PIN);
 }
 
 bool menu_press(menu_t *m, session_t *s, int x, int y, int w, int h, int zone)
@@ -267,7 +261,7 @@ void menu_first_boot(menu_t *m, session_t *s)
 	snprintf(m->printer_profile, sizeof m->printer_profile, "%s", m->env.cfg->printer_profile);
 	m->tf.kb = KB_LETTERS;
 	m->view = FB_NAME;
-	show(m, s, SCR_FIRST_BOOT);
+	session_show(s, SCR_FIRST_BOOT);
 }
 
 /* ---- digits --------------------------------------------------------------- */
@@ -328,7 +322,7 @@ static void pin_submit(menu_t *m, session_t *s)
 		m->view = MV_HOME;
 		m->msg_key = NULL;
 		log_info("%s menu opened", role == STAFF_TECH ? "technician" : "staff");
-		show(m, s, role == STAFF_TECH ? SCR_TECH_MENU : SCR_STAFF_MENU);
+		session_show(s, role == STAFF_TECH ? SCR_TECH_MENU : SCR_STAFF_MENU);
 		return;
 	}
 	if ((rc == KIOSK_EBUSY || rc == KIOSK_EPERM) && wait > 0) {
@@ -482,7 +476,7 @@ void menu_show_progress(menu_t *m, session_t *s, int percent, const char *phase)
 	if (s->screen != SCR_UPDATING) {
 		m->started_mono = kclock_mono(m->env.clock);
 		m->eta_ms = -1;
-		show(m, s, SCR_UPDATING);
+		session_show(s, SCR_UPDATING);
 	}
 	prog_ctx_t p = {m, s};
 	progress(&p, percent, phase);
@@ -495,7 +489,7 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 	m->eta_ms = -1;
 	m->phase[0] = '\0';
 	m->started_mono = kclock_mono(m->env.clock);
-	show(m, s, SCR_UPDATING);
+	session_show(s, SCR_UPDATING);
 	if (m->env.redraw)
 		m->env.redraw(m->env.ctx);
 	char msg[256] = "", err[256] = "";
@@ -515,7 +509,7 @@ static void install(menu_t *m, session_t *s, bool reinstall)
 		set_fail(m, k, "update from the technician menu refused", rc, err);
 	}
 	m->scanned = false;
-	show(m, s, SCR_TECH_MENU);
+	session_show(s, SCR_TECH_MENU);
 	m->view = MV_UPDATE;
 	bump(s);
 }

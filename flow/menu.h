@@ -1,7 +1,8 @@
 /* menu.h - the staff and technician menus behind PINs, the PIN screen and
- * the first-boot set-up. The session hands taps and keys on the screens
- * SCR_PIN, SCR_STAFF_MENU, SCR_TECH_MENU, SCR_FIRST_BOOT and SCR_UPDATING
- * to menu_tap / menu_key_*; ui/menus.c draws them from this state.
+ * the first-boot set-up. Plugged into the session (menu_plug), they get the
+ * taps and keys on the screens SCR_PIN, SCR_STAFF_MENU, SCR_TECH_MENU,
+ * SCR_FIRST_BOOT and SCR_UPDATING (menu_tap / menu_key_*); ui/menus.c draws
+ * them from this state.
  *
  * A citizen who finds the PIN screen learns nothing and changes nothing:
  * the screen is neutral, any wrong PIN only says "wrong PIN" (with no PIN

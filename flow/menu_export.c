@@ -87,16 +87,14 @@ int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen)
 	err[0] = '\0';
 	struct stat sb;
 	if (!e->export_dir || stat(e->export_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
-		snprintf(err, errlen, "no stick mounted for the export");
-		return KIOSK_ENODEV;
+		return kiosk_err(err, errlen, KIOSK_ENODEV, "no stick mounted for the export");
 	}
 	kclock_local_t now;
 	kclock_to_local(kclock_now(e->clock), &now);
 	char dir[1200];
 	snprintf(dir, sizeof dir, "%s/kiosk-export-%08d", e->export_dir, now.yday_key);
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-		snprintf(err, errlen, "cannot create a folder on the stick");
-		return KIOSK_EIO;
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot create a folder on the stick");
 	}
 	sbuf_t b = {0};
 	add(&b, "\xEF\xBB\xBF" "date,series,printed,voided,reprints\r\n");
@@ -115,8 +113,8 @@ int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen)
 	}
 	free(b.buf);
 	if (rc != KIOSK_OK) {
-		snprintf(err, errlen, "cannot write the statistics (%s)", kiosk_strerror(rc));
-		return rc;
+		return kiosk_err(err, errlen, rc, "cannot write the statistics (%s)",
+				 kiosk_strerror(rc));
 	}
 	static const char *const logs[] = {"kiosk.log", "kiosk.log.1"};
 	for (size_t i = 0; i < KIOSK_ARRAY_LEN(logs) && rc == KIOSK_OK; i++) {

@@ -101,8 +101,7 @@ int menu_svc_install(const menu_env_t *e, bool reinstall, menu_progress_fn fn, v
 	msg[0] = '\0';
 	unsigned long id;
 	if (runlink_request(e->stick_service, reinstall ? "reinstall" : "install", &id) != KIOSK_OK) {
-		snprintf(err, errlen, "cannot write to %s", e->stick_service);
-		return KIOSK_EIO;
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write to %s", e->stick_service);
 	}
 	int64_t heard = now_ms();
 	int shown = -1;
@@ -127,8 +126,8 @@ int menu_svc_install(const menu_env_t *e, bool reinstall, menu_progress_fn fn, v
 		}
 		if (now_ms() - heard > SVC_SILENCE_MS) {
 			withdraw(e);
-			snprintf(err, errlen, "the stick service did not answer; is the stick plugged in?");
-			return KIOSK_ENODEV;
+			return kiosk_err(err, errlen, KIOSK_ENODEV,
+					 "the stick service did not answer; is the stick plugged in?");
 		}
 		nap();
 	}
@@ -169,8 +168,7 @@ int menu_svc_export(const menu_env_t *e, void (*alive)(void *), void *ctx, char 
 	unsigned long id;
 	if (runlink_request(e->stick_service, "export", &id) != KIOSK_OK) {
 		clear_staging(e->export_dir);
-		snprintf(err, errlen, "cannot write to %s", e->stick_service);
-		return KIOSK_EIO;
+		return kiosk_err(err, errlen, KIOSK_EIO, "cannot write to %s", e->stick_service);
 	}
 	int64_t start = now_ms(), beat = start;
 	int rc = KIOSK_ETIMEOUT;

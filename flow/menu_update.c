@@ -25,8 +25,7 @@ bool menu_upd_available(void) { return true; }
 static int open_upd(const menu_env_t *e, bool keys, update_t **u, char *err, size_t errlen)
 {
 	if (!e->update_root || !e->update_root[0]) {
-		snprintf(err, errlen, "no update root configured (KIOSK_ROOT)");
-		return KIOSK_ENOENT;
+		return kiosk_err(err, errlen, KIOSK_ENOENT, "no update root configured (KIOSK_ROOT)");
 	}
 	return update_open(e->update_root, keys ? e->update_keys : NULL,
 			   keys ? e->compatible_file : NULL, u, err, errlen);
@@ -157,8 +156,7 @@ bool menu_upd_available(void) { return false; }
 
 static int missing(char *err, size_t errlen)
 {
-	snprintf(err, errlen, "this build has no updater library");
-	return KIOSK_ENOENT;
+	return kiosk_err(err, errlen, KIOSK_ENOENT, "this build has no updater library");
 }
 
 int menu_upd_scan(const menu_env_t *e, menu_cand_t *out, int max, int *n, char *err,

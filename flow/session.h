@@ -1,7 +1,8 @@
 /* session.h - the citizen's session: which screen is shown, what was typed,
  * the idle timers, help, language and text settings. Pure logic: no SDL, no
  * printer, no SQL; time comes from the injected clock and printing is done
- * by the app through session_print_request / session_print_done.
+ * by the app: it sees print_pending, prints session_answers() and reports
+ * back through session_print_done.
  *
  * Personal data (answers) lives only here, in fixed buffers that are wiped
  * (explicit_bzero) whenever the session ends. */
