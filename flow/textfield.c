@@ -11,6 +11,17 @@
 
 #define TEXTFIELD_WORD_MAX 512
 
+/* "kb-mode": the letter keyboard <-> the keypad. "kb-method": the on-screen
+ * typing style, mark buttons -> Telex -> VNI (the keypad stays). */
+static kb_mode_t kb_mode_toggle(kb_mode_t m)
+{
+	return m == KB_NUMERIC ? KB_LETTERS : KB_NUMERIC;
+}
+static kb_mode_t kb_method_next(kb_mode_t m)
+{
+	return m == KB_LETTERS ? KB_TELEX : m == KB_TELEX ? KB_VNI : m == KB_VNI ? KB_LETTERS : m;
+}
+
 int textfield_init(textfield_t *tf, ime_tone_style_t style, const char *punct)
 {
 	*tf = (textfield_t){.kb = KB_LETTERS, .punct = punct ? punct : ""};

@@ -19,17 +19,6 @@
  * the same letters typed as Telex or VNI, or the keypad. */
 typedef enum { KB_LETTERS, KB_TELEX, KB_VNI, KB_NUMERIC } kb_mode_t;
 
-/* "kb-mode": the letter keyboard <-> the keypad. "kb-method": the on-screen
- * typing style, mark buttons -> Telex -> VNI (the keypad stays). */
-static inline kb_mode_t kb_mode_toggle(kb_mode_t m)
-{
-	return m == KB_NUMERIC ? KB_LETTERS : KB_NUMERIC;
-}
-static inline kb_mode_t kb_method_next(kb_mode_t m)
-{
-	return m == KB_LETTERS ? KB_TELEX : m == KB_TELEX ? KB_VNI : m == KB_VNI ? KB_LETTERS : m;
-}
-
 typedef struct {
 	char *buf;            /* the committed text, NUL-terminated (borrowed) */
 	size_t cap;           /* its size in bytes */
