@@ -18,7 +18,7 @@ DESTDIR ?=
 FUZZ_SECONDS ?= 30
 SCREENSHOTS_DIR ?= build/screenshots
 
-PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc
+PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc libcurl
 PKGS_TEST := cmocka
 
 ifeq ($(ARCH),arm64)

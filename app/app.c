@@ -180,14 +180,12 @@ void app_layout(app_t *a)
 		log_error("draw list overflow on screen %s", app_screen_id(a));
 }
 
-void app_draw(app_t *a)
+/* Copy the logical frame (the render target) to the window, scaled and
+ * rotated, and present it (the board mode draws through this too). */
+void app_present(app_t *a, theme_id_t theme)
 {
-	app_layout(a);
-	SDL_SetRenderTarget(a->sdl, a->target);
-	render_draw(a->render, a->dl, screens_theme(a->session), true);
-	SDL_SetRenderTarget(a->sdl, NULL);
 	if (a->target) { /* (headless, the frame drawn is all there is) */
-		rgb_t bg = theme_color(screens_theme(a->session), C_BG);
+		rgb_t bg = theme_color(theme, C_BG);
 		SDL_SetRenderDrawColor(a->sdl, bg.r, bg.g, bg.b, 255);
 		SDL_RenderClear(a->sdl); /* letterbox around a scaled window */
 		double s;
@@ -201,6 +199,15 @@ void app_draw(app_t *a)
 		SDL_RenderCopyEx(a->sdl, a->target, NULL, &dst, a->rotation, NULL, SDL_FLIP_NONE);
 	}
 	SDL_RenderPresent(a->sdl);
+}
+
+void app_draw(app_t *a)
+{
+	app_layout(a);
+	SDL_SetRenderTarget(a->sdl, a->target);
+	render_draw(a->render, a->dl, screens_theme(a->session), true);
+	SDL_SetRenderTarget(a->sdl, NULL);
+	app_present(a, screens_theme(a->session));
 	a->frames++;
 	a->drawn_generation = a->session->generation;
 	a->dirty = false;
@@ -1060,7 +1067,7 @@ static void *frame_pixels(size_t size)
 	return p;
 }
 
-static int setup_sdl(app_t *a)
+int app_setup_sdl(app_t *a)
 {
 	const app_options_t *o = a->opt;
 	if (o->mode == MODE_HEADLESS) {
@@ -1184,6 +1191,8 @@ int gallery_run(app_t *a, const char *dir);
 
 int app_run(const app_options_t *opt)
 {
+	if (opt->board_url || opt->board_feed || opt->board_gallery)
+		return board_run(opt); /* the wall board (app/board_app.c) */
 	app_t *a = calloc(1, sizeof *a);
 	if (!a)
 		return 1;
@@ -1207,7 +1216,7 @@ int app_run(const app_options_t *opt)
 		a->report = strcmp(opt->report, "-") == 0 ? stdout : fopen(opt->report, "w");
 	int rc = load_all(a);
 	if (rc == 0)
-		rc = setup_sdl(a);
+		rc = app_setup_sdl(a);
 	if (rc == 0) {
 		session_hooks_t hooks = {.check = hook_check, .chime = hook_chime, .ctx = a};
 		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);

@@ -18,6 +18,11 @@ typedef struct {
 	const char *screenshots;    /* screenshot folder */
 	const char *report;         /* FIRST_FRAME/SCREEN lines: path or "-" */
 	const char *gallery;        /* render every screen state into this folder */
+	const char *board_url;      /* wall board: the hub's URL (--board) */
+	const char *board_feed;     /* wall board: snapshots from a file */
+	const char *board_gallery;  /* wall board: render its sample states here */
+	const char *theme;          /* wall board: "default" or "hc" */
+	const char *lang;           /* wall board: "vi" or "en" (default: ui_lang) */
 	bool first_boot;
 	bool stats;                 /* print wakeups and frames at exit */
 	bool self_test;             /* start, draw, health check, exit 0 or 3 */

@@ -109,6 +109,15 @@ const char *app_screen_id(const app_t *a);
 /* The signal (SIGTERM, SIGINT) that asked the kiosk to stop, 0 if none. */
 int app_signalled(void);
 
+/* Open the display as the options and a->cfg say (window, full screen or
+ * headless; rotation; the logical frame and the renderer). 0 or 1. */
+int app_setup_sdl(app_t *a);
+/* Copy the logical frame to the window (scaled, rotated) and present it. */
+void app_present(app_t *a, theme_id_t theme);
+
+/* board_app.c: the wall board (kiosk --board URL). */
+int board_run(const app_options_t *opt);
+
 /* script.c */
 int script_run(app_t *a, const char *path);
 

@@ -10,7 +10,11 @@ static void usage(FILE *f)
 	fputs("usage: kiosk [--fullscreen | --window WxH | --headless [--size WxH]]\n"
 	      "             [--data DIR] [--spool DIR] [--config FILE] [--assets DIR]\n"
 	      "             [--script FILE [--screenshots DIR]] [--gallery DIR] [--targets]\n"
-	      "             [--report FILE|-] [--first-boot] [--stats] [--self-test]\n", f);
+	      "             [--report FILE|-] [--first-boot] [--stats] [--self-test]\n"
+	      "       kiosk --board URL | --board-feed FILE | --board-gallery DIR\n"
+	      "             [--fullscreen | --window WxH | --headless [--size WxH]]\n"
+	      "             [--screenshots DIR] [--targets] [--theme default|hc] [--lang vi|en]\n"
+	      "             [--data DIR] [--config FILE] [--assets DIR]\n", f);
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -67,6 +71,24 @@ int main(int argc, char **argv)
 			o.screenshots = v, i++;
 		} else if (strcmp(a, "--gallery") == 0) {
 			o.gallery = v, i++;
+		} else if (strcmp(a, "--board") == 0) {
+			o.board_url = v, i++;
+		} else if (strcmp(a, "--board-feed") == 0) {
+			o.board_feed = v, i++;
+		} else if (strcmp(a, "--board-gallery") == 0) {
+			o.board_gallery = v, i++;
+		} else if (strcmp(a, "--theme") == 0) {
+			if (strcmp(v, "default") != 0 && strcmp(v, "hc") != 0) {
+				fprintf(stderr, "kiosk: --theme: default or hc\n");
+				return 2;
+			}
+			o.theme = v, i++;
+		} else if (strcmp(a, "--lang") == 0) {
+			if (strcmp(v, "vi") != 0 && strcmp(v, "en") != 0) {
+				fprintf(stderr, "kiosk: --lang: vi or en\n");
+				return 2;
+			}
+			o.lang = v, i++;
 		} else if (strcmp(a, "--report") == 0) {
 			o.report = v, i++;
 		} else {
@@ -77,6 +99,10 @@ int main(int argc, char **argv)
 	}
 	if ((o.script || o.gallery) && o.mode != MODE_HEADLESS) {
 		fprintf(stderr, "kiosk: --script and --gallery run headless; add --headless\n");
+		return 2;
+	}
+	if (o.board_gallery && o.mode != MODE_HEADLESS) {
+		fprintf(stderr, "kiosk: --board-gallery runs headless; add --headless\n");
 		return 2;
 	}
 	return app_run(&o);

@@ -7,7 +7,11 @@
  * no target in a menu corner, at most 6 choices, no text off-screen or
  * outside its box, no overlapping text, no text below the 36 px floor, the
  * contrast of every text against the fill really behind it (>= 7:1), and
- * glyphs with stacked diacritics inside their line boxes. */
+ * glyphs with stacked diacritics inside their line boxes. The wall board
+ * (kiosk --board) is checked too: every sample state of app/board_gallery
+ * in both orientations, themes and languages, with the same list checks
+ * plus its letter heights on a 43" TV read from 8 m (docs/office-queue.md,
+ * "Board"): the called number >= 67 mm, every other text >= 23 mm. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,11 +26,13 @@
 #include "ui/a11y.h"
 #include "domain/catalog.h"
 #include "domain/config.h"
+#include "app/board_gallery.h"
 #include "app/gallery.h"
 #include "core/i18n.h"
 #include "core/kiosk.h"
 #include "ui/screens.h"
 #include "flow/session.h"
+#include "ui/board_screen.h"
 
 typedef struct {
 	catalog_t *cat;
@@ -426,6 +432,137 @@ static void test_storage_words(void **state)
 	assert_int_equal(f->failures, 0);
 }
 
+/* ---- the wall board ---------------------------------------------------- */
+
+/* A 43" 16:9 TV: the panel is ~952 mm wide for 1920 px. */
+#define BOARD_MM_PER_PX (952.0 / 1920.0)
+#define BOARD_NUMBER_MIN_MM 67.0 /* 1 inch a 10 feet, at 8 m */
+#define BOARD_TEXT_MIN_MM 23.0   /* 1 inch a 30 feet, at 8 m */
+
+/* Height in mm of a capital (or a digit) at this font and size: the tallest
+ * of "H", "0" and the text's first letter, as drawn. */
+static double cap_mm(fx_t *f, font_id_t id, int px)
+{
+	TTF_Font *font = fonts_get(f->fonts, id, px);
+	assert_non_null(font);
+	int maxy = 0;
+	for (const char *c = "H0"; *c; c++) {
+		int minx, maxx, miny, my, adv;
+		assert_int_equal(TTF_GlyphMetrics32(font, (uint32_t)*c, &minx, &maxx, &miny, &my, &adv), 0);
+		if (my > maxy)
+			maxy = my;
+	}
+	return maxy * BOARD_MM_PER_PX;
+}
+
+static const dc_t *text_of(const drawlist_t *dl, const char *s)
+{
+	for (int i = 0; i < dl->n; i++)
+		if (dl->cmds[i].kind == DC_TEXT && strcmp(dl->cmds[i].text, s) == 0)
+			return &dl->cmds[i];
+	return NULL;
+}
+
+/* The board's own rules on one draw list. */
+static void check_board(fx_t *f, const drawlist_t *dl, const board_t *b, bool lost, lang_t l)
+{
+	for (int i = 0; i < dl->n; i++) {
+		const dc_t *c = &dl->cmds[i];
+		if (c->kind != DC_TEXT || c->font == FONT_ICON)
+			continue;
+		bool number = b->have && b->snap.ncalls > 0 && strcmp(c->text, b->snap.calls[0].number) == 0 &&
+			      c->px >= BOARD_NUMBER_MIN_PX;
+		double mm = cap_mm(f, c->font, c->px);
+		double min = number ? BOARD_NUMBER_MIN_MM : BOARD_TEXT_MIN_MM;
+		if (mm < min)
+			bad(f, "text \"%s\" %.1f mm tall (%d px), below %.0f mm", c->text, mm, c->px, min);
+	}
+	if (b->have && b->snap.ncalls > 0) {
+		const dc_t *n = text_of(dl, b->snap.calls[0].number);
+		if (!n)
+			bad(f, "the newest call %s is not on the board", b->snap.calls[0].number);
+		else if (cap_mm(f, n->font, n->px) < BOARD_NUMBER_MIN_MM)
+			bad(f, "the newest call is %.1f mm tall", cap_mm(f, n->font, n->px));
+		/* The calls before it stay visible (people who missed one). */
+		for (int k = 1; k < b->snap.ncalls; k++)
+			if (!text_of(dl, b->snap.calls[k].number))
+				bad(f, "call %s not on the board", b->snap.calls[k].number);
+		/* Priority: a word, not colour alone. */
+		int want = 0;
+		for (int k = 0; k < b->snap.ncalls; k++)
+			want += b->snap.calls[k].priority;
+		int got = 0;
+		const char *word = i18n_get(f->tr, l, "board.priority");
+		for (int i = 0; i < dl->n; i++)
+			got += dl->cmds[i].kind == DC_TEXT && strcmp(dl->cmds[i].text, word) == 0;
+		if (got != want)
+			bad(f, "%d priority calls but the word %d times", want, got);
+	}
+	bool mark = text_of(dl, i18n_get(f->tr, l, "board.lost")) != NULL;
+	if (mark != (lost && b->have))
+		bad(f, "the lost mark is %s", mark ? "shown while connected" : "missing");
+	/* Never blank: a state always says something in its card. */
+	if (!b->have && !text_of(dl, i18n_get(f->tr, l, "board.connecting")) &&
+	    !has_line_of(dl, i18n_get(f->tr, l, "board.connecting")))
+		bad(f, "nothing received and the board does not say it is connecting");
+}
+
+static void test_board_screens(void **state)
+{
+	fx_t *f = *state;
+	static const int sizes[2][2] = {{1920, 1080}, {1080, 1920}};
+	static board_t b;
+	int lists = 0;
+	a11y_t a;
+	a11y_compute(&a, f->cfg.panel_diagonal_in, f->cfg.panel_width, f->cfg.panel_height, 100);
+	for (size_t i = 0; i < board_gallery_state_count; i++)
+		for (int o = 0; o < 2; o++)
+			for (int th = 0; th < THEME_COUNT; th++)
+				for (int l = 0; l < LANG_COUNT; l++) {
+					const board_gallery_state_t *st = &board_gallery_states[i];
+					int64_t now = 5000000;
+					board_gallery_apply(&b, st, now);
+					board_screen_t c = {.b = &b, .tr = f->tr, .fonts = f->fonts, .lang = (lang_t)l,
+							    .theme = (theme_id_t)th, .now = now,
+							    .local_ms = 1767578400000LL,
+							    .w = sizes[o][0], .h = sizes[o][1]};
+					snprintf(f->where, sizeof f->where, "board %s %s %s %s", st->name,
+						 o ? "portrait" : "landscape", theme_name((theme_id_t)th),
+						 l ? "en" : "vi");
+					board_screen_build(&f->dl, &c);
+					check_list(f, &f->dl, (theme_id_t)th, &a);
+					check_board(f, &f->dl, &b, board_lost(&b, now), (lang_t)l);
+					lists++;
+				}
+	fprintf(stderr, "board layout: %d draw lists checked, %d problems\n", lists, f->failures);
+	assert_int_equal(f->failures, 0);
+}
+
+/* The board's checker is not a rubber stamp either: a call drawn small, a
+ * list line below the floor, a lost mark missing. */
+static void test_board_checker_catches(void **state)
+{
+	fx_t *f = *state;
+	static board_t b;
+	board_gallery_apply(&b, &board_gallery_states[1], 5000000); /* connected */
+	assert_true(b.have && b.snap.ncalls > 0);
+	drawlist_t *dl = &f->dl;
+	draw_reset(dl, 1920, 1080);
+	draw_fill(dl, (ui_rect_t){0, 0, 1920, 1080}, C_BG);
+	draw_text_line(dl, (ui_rect_t){40, 40, 600, 200}, (ui_rect_t){0, 0, 1920, 1080}, b.snap.calls[0].number,
+		       FONT_BOLD, 120, C_TEXT, C_BG);                        /* the number at 120 px */
+	draw_text_line(dl, (ui_rect_t){40, 400, 600, 80}, (ui_rect_t){0, 0, 1920, 1080}, "Quầy 3", FONT_REGULAR,
+		       48, C_TEXT, C_BG);                                    /* a list line at 48 px */
+	int before = f->failures;
+	snprintf(f->where, sizeof f->where, "board self-check (expected problems)");
+	check_board(f, dl, &b, true, LANG_VI);
+	int found = f->failures - before;
+	f->failures = before;
+	/* small number (twice: as text and as the newest call), small line,
+	 * missing earlier calls, missing priority word, missing lost mark */
+	assert_true(found >= 5);
+}
+
 int main(void)
 {
 	setenv("SDL_VIDEODRIVER", "dummy", 0);
@@ -435,6 +572,8 @@ int main(void)
 		cmocka_unit_test(test_stacked_marks),
 		cmocka_unit_test(test_glyph_coverage),
 		cmocka_unit_test(test_storage_words),
+		cmocka_unit_test(test_board_checker_catches),
+		cmocka_unit_test(test_board_screens),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,225 @@
+/* test_board.c - the wall board's state (flow/board): the snapshot parser
+ * (the contract's example, strict refusals, limits), the last good state
+ * kept over a malformed snapshot, the highlight of a new call or a recall,
+ * and "lost" (stream down, 30 s of silence, never heard). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "core/kiosk.h"
+#include "flow/board.h"
+
+static const char good[] =
+	"{ \"v\": 1, \"seq\": 1234, \"office\": \"UBND phường Ba Đình\", \"day\": 20261202, "
+	"\"now_ms\": 1764650000000,"
+	"\"calls\": [ { \"number\": \"A012\", \"counter\": 3, \"counter_name\": {\"vi\":\"Quầy 3\",\"en\":\"Counter 3\"},"
+	"\"priority\": false, \"group\": \"ho-tich\", \"at_ms\": 1764649990000, \"recall\": 0 },"
+	"{ \"number\": \"U101\", \"counter\": 12, \"counter_name\": {\"vi\":\"Quầy 12\"}, \"priority\": true,"
+	"\"group\": \"ho-tich\", \"at_ms\": 1764649900000, \"recall\": 1 } ],"
+	"\"counters\": [ { \"id\": 3, \"name\": {}, \"groups\": [\"ho-tich\"], \"current\": \"A012\", \"online\": true } ],"
+	"\"groups\": [ { \"id\": \"ho-tich\", \"letter\": \"A\", \"name\": {\"vi\":\"Hộ tịch\",\"en\":\"Civil status\"},"
+	"\"waiting\": 7, \"priority_waiting\": 1, \"estimate_min\": 20, \"absent\": [\"A004\"] },"
+	"{ \"id\": \"chung-thuc\", \"letter\": \"B\", \"name\": {\"vi\":\"Chứng thực\"}, \"waiting\": 0,"
+	"\"estimate_min\": null } ],"
+	"\"help\": [ { \"id\": 7, \"kiosk\": \"Ki-ốt 1\", \"at_ms\": 1764649000000, \"taken_by\": null } ],"
+	"\"me\": { \"counter\": 3 } }";
+
+static void test_parse_contract_example(void **state)
+{
+	(void)state;
+	static board_snapshot_t s;
+	char err[128];
+	assert_int_equal(board_parse(good, strlen(good), &s, err, sizeof err), KIOSK_OK);
+	assert_int_equal(s.seq, 1234);
+	assert_string_equal(s.office, "UBND phường Ba Đình");
+	assert_int_equal(s.ncalls, 2);
+	assert_string_equal(s.calls[0].number, "A012");
+	assert_int_equal(s.calls[0].counter, 3);
+	assert_string_equal(s.calls[0].counter_name[LANG_EN], "Counter 3");
+	assert_false(s.calls[0].priority);
+	assert_true(s.calls[1].priority);
+	assert_int_equal(s.calls[1].recall, 1);
+	/* A missing language takes the other one's text. */
+	assert_string_equal(s.calls[1].counter_name[LANG_EN], "Quầy 12");
+	assert_int_equal(s.ngroups, 2);
+	assert_string_equal(s.groups[0].letter, "A");
+	assert_int_equal(s.groups[0].waiting, 7);
+	assert_int_equal(s.groups[0].estimate_min, 20);
+	assert_int_equal(s.groups[1].estimate_min, -1);
+}
+
+/* Each of these must be refused as a whole. */
+static void test_parse_refuses(void **state)
+{
+	(void)state;
+	static const char *const bad[] = {
+		"",
+		"not json",
+		"[1,2]",
+		"{\"v\":2,\"seq\":1,\"calls\":[],\"groups\":[]}",                 /* another version */
+		"{\"v\":1,\"calls\":[],\"groups\":[]}",                           /* no seq */
+		"{\"v\":1,\"seq\":1,\"groups\":[]}",                              /* no calls */
+		"{\"v\":1,\"seq\":1,\"calls\":[]}",                               /* no groups */
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"counter\":3}],\"groups\":[]}",  /* no number */
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":7,\"counter\":3}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":\"A1\",\"counter\":0}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":\"A1\",\"counter\":100}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":\"A1\",\"counter\":2.5}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":\"A1\",\"counter\":2,\"priority\":1}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":\"A01234567890\",\"counter\":2}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[{\"number\":\"A\\u0001\",\"counter\":2}],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[{\"id\":\"x\",\"waiting\":-1}]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[{\"id\":\"x\"}]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[{\"id\":\"x\",\"waiting\":1,\"estimate_min\":\"soon\"}]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[{\"id\":\"x\",\"waiting\":1,\"name\":\"Hộ tịch\"}]}",
+		"{\"v\":1,\"seq\":1,\"office\":5,\"calls\":[],\"groups\":[]}",
+		"{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[]",                  /* cut short */
+	};
+	static board_snapshot_t s;
+	char err[128];
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		int rc = board_parse(bad[i], strlen(bad[i]), &s, err, sizeof err);
+		if (rc != KIOSK_EINVAL)
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+		assert_int_equal(rc, KIOSK_EINVAL);
+		assert_true(err[0] != 0 || strlen(bad[i]) == 0);
+		assert_int_equal(s.ncalls, 0);
+	}
+	/* Invalid UTF-8 in a name. */
+	char inv[] = "{\"v\":1,\"seq\":1,\"office\":\"x\xC3\",\"calls\":[],\"groups\":[]}";
+	assert_int_equal(board_parse(inv, strlen(inv), &s, err, sizeof err), KIOSK_EINVAL);
+	/* An office name longer than its field is refused, not cut. */
+	char longname[600];
+	snprintf(longname, sizeof longname, "{\"v\":1,\"seq\":1,\"office\":\"%0200d\",\"calls\":[],\"groups\":[]}", 0);
+	assert_int_equal(board_parse(longname, strlen(longname), &s, err, sizeof err), KIOSK_EINVAL);
+}
+
+static void test_parse_limits(void **state)
+{
+	(void)state;
+	/* More than 6 calls: the first 6 (newest) are kept; more groups than
+	 * fit are counted. */
+	static char buf[64 * 1024];
+	size_t n = (size_t)snprintf(buf, sizeof buf, "{\"v\":1,\"seq\":9,\"calls\":[");
+	for (int i = 0; i < 9; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s{\"number\":\"A%03d\",\"counter\":1}", i ? "," : "",
+				      i);
+	n += (size_t)snprintf(buf + n, sizeof buf - n, "],\"groups\":[");
+	for (int i = 0; i < BOARD_MAX_GROUPS + 5; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s{\"id\":\"g%d\",\"waiting\":%d}", i ? "," : "", i, i);
+	snprintf(buf + n, sizeof buf - n, "]}");
+	static board_snapshot_t s;
+	assert_int_equal(board_parse(buf, strlen(buf), &s, NULL, 0), KIOSK_OK);
+	assert_int_equal(s.ncalls, BOARD_MAX_CALLS);
+	assert_string_equal(s.calls[0].number, "A000");
+	assert_int_equal(s.ngroups, BOARD_MAX_GROUPS);
+	assert_int_equal(s.more_groups, 5);
+}
+
+static void test_malformed_keeps_last_good(void **state)
+{
+	(void)state;
+	static board_t b;
+	board_init(&b);
+	assert_int_equal(board_feed(&b, good, strlen(good), 1000), KIOSK_OK);
+	uint32_t g = b.generation;
+	static const char bad[] = "{\"v\":1,\"seq\":1235,\"calls\":[{\"number\":\"A013\"}],\"groups\":[]}";
+	assert_int_equal(board_feed(&b, bad, strlen(bad), 2000), KIOSK_EINVAL);
+	assert_int_equal(b.bad, 1);
+	assert_true(b.have);
+	assert_int_equal(b.snap.seq, 1234);
+	assert_string_equal(b.snap.calls[0].number, "A012");
+	assert_int_equal(b.snap.ngroups, 2);
+	assert_int_equal(b.generation, g);
+	/* Truncated in the middle of a name, and empty. */
+	assert_int_equal(board_feed(&b, good, 100, 2100), KIOSK_EINVAL);
+	assert_int_equal(board_feed(&b, "", 0, 2200), KIOSK_EINVAL);
+	assert_string_equal(b.snap.calls[0].number, "A012");
+}
+
+static void test_highlight_new_call(void **state)
+{
+	(void)state;
+	static board_t b;
+	board_init(&b);
+	/* The first snapshot after a start is not "new": no highlight. */
+	board_feed(&b, good, strlen(good), 1000);
+	assert_false(board_highlight(&b, 1000));
+	/* The same snapshot again (a heartbeat): still none. */
+	board_feed(&b, good, strlen(good), 2000);
+	assert_false(board_highlight(&b, 2000));
+	/* A recall of A012 counts as a new call. */
+	char rec[sizeof good + 8];
+	snprintf(rec, sizeof rec, "%s", good);
+	char *r = strstr(rec, "\"recall\": 0");
+	assert_non_null(r);
+	r[10] = '1';
+	assert_int_equal(board_feed(&b, rec, strlen(rec), 3000), KIOSK_OK);
+	assert_true(board_highlight(&b, 3000));
+	assert_true(board_highlight(&b, 3000 + BOARD_HIGHLIGHT_MS - 1));
+	assert_false(board_highlight(&b, 3000 + BOARD_HIGHLIGHT_MS));
+	assert_int_equal(board_next_deadline(&b, 3000) <= 3000 + BOARD_HIGHLIGHT_MS, 1);
+}
+
+static void test_lost(void **state)
+{
+	(void)state;
+	static board_t b;
+	board_init(&b);
+	assert_true(board_lost(&b, 0)); /* never heard */
+	board_link(&b, true, 1000);
+	assert_true(board_lost(&b, 1000));
+	board_heard(&b, 1000);
+	board_feed(&b, good, strlen(good), 1000);
+	assert_false(board_lost(&b, 1000));
+	board_tick(&b, 1000);
+	/* Silence: lost at 30 s, not before; the state stays. */
+	assert_false(board_lost(&b, 1000 + BOARD_SILENCE_MS - 1));
+	assert_int_equal(board_next_deadline(&b, 1000) <= 1000 + BOARD_SILENCE_MS, 1);
+	uint32_t g = b.generation;
+	assert_true(board_tick(&b, 1000 + BOARD_SILENCE_MS));
+	assert_true(b.generation > g);
+	assert_true(board_lost(&b, 1000 + BOARD_SILENCE_MS));
+	assert_int_equal(b.lost_since, 1000 + BOARD_SILENCE_MS);
+	assert_true(b.have);
+	assert_string_equal(b.snap.calls[0].number, "A012");
+	/* Heard again: found. */
+	board_heard(&b, 40000);
+	board_tick(&b, 40000);
+	assert_false(board_lost(&b, 40000));
+	assert_int_equal(b.lost_since, 0);
+	/* The stream closes: lost at once, since then. */
+	board_link(&b, false, 41000);
+	assert_true(board_lost(&b, 41000));
+	board_tick(&b, 41000);
+	assert_int_equal(b.lost_since, 41000);
+	assert_string_equal(b.snap.calls[0].number, "A012");
+}
+
+static void test_hub_clock(void **state)
+{
+	(void)state;
+	static board_t b;
+	board_init(&b);
+	assert_int_equal(board_hub_time(&b, 5), 0);
+	board_feed(&b, good, strlen(good), 1000);
+	assert_true(board_hub_time(&b, 6000) == 1764650000000LL + 5000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_contract_example),
+		cmocka_unit_test(test_parse_refuses),
+		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_malformed_keeps_last_good),
+		cmocka_unit_test(test_highlight_new_call),
+		cmocka_unit_test(test_lost),
+		cmocka_unit_test(test_hub_clock),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
