@@ -112,6 +112,13 @@ int vsynth_open(const vsynth_opts_t *o, vsynth_t **out, char *err, size_t errlen
 	if (g_users == 0) {
 		/* Where espeak-ng looks: the folder given, else its own default
 		 * (ESPEAK_DATA_PATH or the compiled-in path). */
+		/* espeak-ng falls back to its default for a folder that does
+		 * not exist: a folder given must hold the data itself. */
+		if (o->data_dir) {
+			int rc = check_data(o->data_dir, voice, err, errlen);
+			if (rc != KIOSK_OK)
+				return rc;
+		}
 		espeak_ng_InitializePath(o->data_dir);
 		const char *path = NULL;
 		espeak_Info(&path);
@@ -194,7 +201,7 @@ int vsynth_say(vsynth_t *s, const char *text, int16_t **pcm, size_t *n, char *er
 	if (strpbrk(text, "0123456789"))
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "\"%s\": digits go through vwords, never to espeak-ng", text);
-	espeak_ng_STATUS st = espeak_ng_SetVoiceByFile(VOICE_FILES[s->voice]);
+	espeak_ng_STATUS st = espeak_ng_SetVoiceByName(vsynth_voices[s->voice]);
 	if (st == ENS_OK)
 		st = espeak_ng_SetParameter(espeakRATE, s->rate_wpm, 0);
 	if (st == ENS_OK)
