@@ -1,7 +1,7 @@
 # Makefile - builds the kiosk firmware, its tools and its tests.
 #
 # Sources are found by pattern, so adding a module needs no edit here:
-#   core/ domain/ drivers/ update/ print/ flow/ ui/ app/
+#   core/ domain/ drivers/ update/ print/ flow/ ui/ voice/ app/
 #     (*.c, one level of subfolders; docs/conventions.md)  -> libkiosk.a
 #   app/main.c                                             -> bin/kiosk
 #   tools/<name>.c                                         -> bin/<name>
@@ -18,7 +18,7 @@ DESTDIR ?=
 FUZZ_SECONDS ?= 30
 SCREENSHOTS_DIR ?= build/screenshots
 
-PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc libcurl
+PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc libcurl espeak-ng
 PKGS_TEST := cmocka
 
 ifeq ($(ARCH),arm64)
@@ -41,7 +41,7 @@ SHARE := $(BIN)/../share/kiosk
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 # Includes name their folder from the repository root ("domain/ledger.h").
-LAYERS := core domain drivers update print flow ui app
+LAYERS := core domain drivers update print flow ui voice app
 INC := -I.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
