@@ -141,4 +141,26 @@ int queue_view(queue_t *q, queue_view_t *out);
  * last queue_view: true when a new view would differ. */
 bool queue_changed(queue_t *q);
 
+/* The day's statistics for the export (read-only, from the ledger file at
+ * path, beside any open queue). One row per (day, group) with counter 0
+ * (the whole group), followed by one row per counter that acted in that
+ * group that day. issued: tickets that joined the group's line; called:
+ * calls (call next, by number, back from parked; not recalls); served,
+ * noshow, closed (left at the end of the day); transferred: sent from this
+ * group to another, transfer_in: received. wait: issue -> first call;
+ * service: call -> served; -1 when there is none. ratings[1..3] per level
+ * (by the serving counter). KIOSK_OK, KIOSK_ENOENT (no ledger) or
+ * KIOSK_EIO. No personal data exists in these tables. */
+typedef struct {
+	int day_key;
+	char group[32];
+	int counter;               /* 0: the whole group */
+	long issued, called, served, noshow, closed, transferred, transfer_in;
+	long waits, services;      /* how many times were measured */
+	int64_t wait_median_ms, wait_p90_ms, service_median_ms, service_p90_ms;
+	long ratings[4];           /* [1] Không hài lòng, [2] Hài lòng, [3] Rất hài lòng */
+} queue_stat_t;
+
+int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_t *s), void *user);
+
 #endif
