@@ -15,14 +15,16 @@
 #             and it calls no service (tickets_, ledger_, staff_, ...) even
 #             where a flow/ header brings the declaration: flow/ offers the
 #             fact (menu_paper_facts)
+#   hub/      core/, domain/, hub/ (only app/ and tools/ include hub/)
 #   app/      everything
 # System libraries: SDL headers only in print/ (SDL_ttf, headless), ui/ and
-# app/; <libusb*> only in drivers/; <sqlite3.h> only in domain/. No source
+# app/; <libusb*> only in drivers/; <sqlite3.h> only in domain/;
+# <microhttpd.h> only in hub/. No source
 # file outside these folders (besides tools/ and tests/), and each folder
 # has a README.md. The check first runs on a copy with planted violations
 # and must catch each of them, so it cannot silently pass.
 set -u
-LAYERS="core drivers update domain print flow ui app"
+LAYERS="core drivers update domain print flow ui hub app"
 UI_DOMAIN="domain/catalog.h domain/config.h domain/field.h domain/hours.h domain/ime.h"
 # Services ui/ may not call even through a flow/ header that declares them.
 UI_NO_CALL="tickets|ticket|escpos|printer_file|printer_usb|scanner|ledger|staff|officekey|runlink|update|bundle|handoff|sdnotify"
@@ -36,6 +38,7 @@ allowed() { # folder -> the folders its quoted includes may name
 	print) echo "core domain drivers print" ;;
 	flow) echo "core domain drivers update print flow" ;;
 	ui) echo "core flow ui" ;;
+	hub) echo "core domain hub" ;;
 	app) echo "$LAYERS" ;;
 	esac
 }
@@ -75,6 +78,8 @@ check() {
 						print f ":" line ": " layer "/ may not use libusb (<" name ">)"
 					if (name ~ /^sqlite3/ && layer != "domain")
 						print f ":" line ": " layer "/ may not use SQLite (<" name ">)"
+					if (name ~ /^microhttpd/ && layer != "hub")
+						print f ":" line ": " layer "/ may not use libmicrohttpd (<" name ">)"
 				}
 			}')
 			if [ "$layer" = ui ]; then
@@ -115,6 +120,8 @@ printf '#include <SDL.h>\n' >> "$copy/domain/hours.c"
 printf '#include "clock.h"\n' >> "$copy/domain/staff.c"
 printf '#include "app/app.h"\n' >> "$copy/flow/menu.c"
 printf '#include <sqlite3.h>\n' >> "$copy/print/tickets.c"
+printf '#include <microhttpd.h>\n' >> "$copy/flow/session.c"
+printf '#include "hub/hub_req.h"\n' >> "$copy/domain/ledger.c"
 mkdir -p "$copy/firmware" && printf '/* stray */\n' > "$copy/firmware/stray.c"
 planted=$(check "$copy")
 prc=$?
@@ -122,7 +129,8 @@ for want in 'core/text.c:.*"flow/session.h"' 'drivers/printer/printer.c:.*"print
 	    'ui/menus.c:.*"print/tickets.h"' 'ui/screens.c:.*"domain/ledger.h"' \
 	    'ui/widgets.c:.*calls a service' \
 	    'domain/hours.c:.*SDL' 'domain/staff.c:.*"clock.h" does not name its folder' \
-	    'flow/menu.c:.*"app/app.h"' 'print/tickets.c:.*SQLite' 'firmware/stray.c: outside'; do
+	    'flow/menu.c:.*"app/app.h"' 'print/tickets.c:.*SQLite' \
+	    'flow/session.c:.*libmicrohttpd' 'domain/ledger.c:.*"hub/hub_req.h"' 'firmware/stray.c: outside'; do
 	echo "$planted" | grep -q "$want" || {
 		echo "FAIL: the check misses a planted violation ($want); it said:"
 		echo "$planted"
@@ -130,8 +138,8 @@ for want in 'core/text.c:.*"flow/session.h"' 'drivers/printer/printer.c:.*"print
 	}
 done
 [ "$prc" -ne 0 ] || { echo "FAIL: planted violations, yet the check passed"; exit 1; }
-[ "$(echo "$planted" | wc -l)" -eq 10 ] || {
-	echo "FAIL: the copy should show exactly the 10 planted violations:"
+[ "$(echo "$planted" | wc -l)" -eq 12 ] || {
+	echo "FAIL: the copy should show exactly the 12 planted violations:"
 	echo "$planted"
 	exit 1
 }
