@@ -128,7 +128,7 @@ $(SHARE)/.stamp: $(shell find assets -type f) tools/copy-assets.sh
 # ---- run -----------------------------------------------------------------
 run: deps-run
 	$(MAKE) all
-	sh tools/run-kiosk.sh $(BIN)/kiosk
+	HUB=$(HUB) sh tools/run-kiosk.sh $(BIN)/kiosk
 
 # ---- tests ---------------------------------------------------------------
 # `make test`: native tests, sanitizer tests, fuzzers, then the arm64 build
