@@ -132,7 +132,7 @@ static void put_section(const staff_t *st, cJSON *root, int which)
 		cJSON_DeleteItemFromObjectCaseSensitive(root, "counters");
 		cs = cJSON_AddObjectToObject(root, "counters");
 	}
-	char key[8];
+	char key[16];
 	snprintf(key, sizeof key, "%d", which);
 	cJSON_DeleteItemFromObjectCaseSensitive(cs, key);
 	const counter_rec_t *c = &st->counter[which];
@@ -298,7 +298,7 @@ static const char *parse_counters(staff_t *st, const cJSON *root, int only)
 	for (int c = 1; c <= STAFF_COUNTER_MAX; c++) {
 		if (only && c != only)
 			continue;
-		char key[8];
+		char key[16];
 		snprintf(key, sizeof key, "%d", c);
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(cs, key);
 		if (!o) {

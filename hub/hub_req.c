@@ -267,6 +267,12 @@ int hub_req_body(hub_route_t r, const char *body, size_t len, hub_body_t *out, c
 	}
 	if (!w && (seen & must) != must)
 		w = "missing key";
+	/* cJSON's copies of the PIN and the record: wiped before they are freed. */
+	cJSON *e;
+	cJSON_ArrayForEach(e, obj) {
+		if (cJSON_IsString(e) && e->valuestring)
+			explicit_bzero(e->valuestring, strlen(e->valuestring));
+	}
 	cJSON_Delete(root);
 	if (w) {
 		explicit_bzero(out, sizeof *out);
