@@ -104,8 +104,8 @@ static cJSON *counter_name(const hub_api_t *a, int id)
 	snprintf(vi, sizeof vi, "%s", c ? c->name[0] : "");
 	snprintf(en, sizeof en, "%s", c ? c->name[1] : "");
 	if (!c) {
-		snprintf(vi, sizeof vi, "Quầy %d", id);
-		snprintf(en, sizeof en, "Counter %d", id);
+		snprintf(vi, sizeof vi, "%d", id); /* no UI text in C: the page words it */
+		snprintf(en, sizeof en, "%d", id);
 	}
 	cJSON_AddStringToObject(o, "vi", vi);
 	cJSON_AddStringToObject(o, "en", en);

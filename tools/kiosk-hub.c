@@ -134,9 +134,9 @@ static int layer(const char *path, bool must, conf_t *c, hub_api_setup_t *s, que
 			snprintf(hc->name[0], sizeof hc->name[0], "%s", vi ? vi : "");
 			snprintf(hc->name[1], sizeof hc->name[1], "%s", en ? en : vi ? vi : "");
 			if (!hc->name[0][0])
-				snprintf(hc->name[0], sizeof hc->name[0], "Quầy %d", hc->id);
+				snprintf(hc->name[0], sizeof hc->name[0], "%d", hc->id); /* the number: no UI text in C */
 			if (!hc->name[1][0])
-				snprintf(hc->name[1], sizeof hc->name[1], "Counter %d", hc->id);
+				snprintf(hc->name[1], sizeof hc->name[1], "%s", hc->name[0]);
 			const cJSON *g;
 			cJSON_ArrayForEach(g, gs) {
 				if (!cJSON_IsString(g) || strlen(g->valuestring) >= 32) {
