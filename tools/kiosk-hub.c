@@ -136,7 +136,7 @@ static int layer(const char *path, bool must, conf_t *c, hub_api_setup_t *s, que
 			if (!hc->name[0][0])
 				snprintf(hc->name[0], sizeof hc->name[0], "%d", hc->id); /* the number: no UI text in C */
 			if (!hc->name[1][0])
-				snprintf(hc->name[1], sizeof hc->name[1], "%s", hc->name[0]);
+				memcpy(hc->name[1], hc->name[0], sizeof hc->name[1]);
 			const cJSON *g;
 			cJSON_ArrayForEach(g, gs) {
 				if (!cJSON_IsString(g) || strlen(g->valuestring) >= 32) {
