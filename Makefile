@@ -1,7 +1,7 @@
 # Makefile - builds the kiosk firmware, its tools and its tests.
 #
 # Sources are found by pattern, so adding a module needs no edit here:
-#   core/ domain/ drivers/ update/ print/ flow/ ui/ voice/ app/
+#   core/ domain/ drivers/ update/ print/ flow/ ui/ voice/ hub/ app/
 #     (*.c, one level of subfolders; docs/conventions.md)  -> libkiosk.a
 #   app/main.c                                             -> bin/kiosk
 #   tools/<name>.c                                         -> bin/<name>
@@ -41,7 +41,7 @@ SHARE := $(BIN)/../share/kiosk
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 # Includes name their folder from the repository root ("domain/ledger.h").
-LAYERS := core domain drivers update print flow ui voice app
+LAYERS := core domain drivers update print flow ui voice hub app
 INC := -I.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
@@ -94,9 +94,11 @@ $(BIN)/kiosk: $(OUT)/obj/app/main.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
 
+# The hub alone links libmicrohttpd (hub/README.md).
+$(BIN)/kiosk-hub: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd)
 $(BIN)/%: $(OUT)/obj/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TOOL_LIBS)
 
 $(OUT)/obj/tests/%.o: tests/%.c
 	@mkdir -p $(dir $@)
@@ -126,7 +128,7 @@ $(SHARE)/.stamp: $(shell find assets -type f) tools/copy-assets.sh
 # ---- run -----------------------------------------------------------------
 run: deps-run
 	$(MAKE) all
-	sh tools/run-kiosk.sh $(BIN)/kiosk
+	HUB=$(HUB) sh tools/run-kiosk.sh $(BIN)/kiosk
 
 # ---- tests ---------------------------------------------------------------
 # `make test`: native tests, sanitizer tests, fuzzers, then the arm64 build

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <fcntl.h>
 #include <openssl/crypto.h>
+#include <sys/file.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <stdio.h>
@@ -41,7 +42,18 @@ struct staff {
 	int64_t lock_ms;           /* length of the current lock, 0 = none */
 	int64_t lock_wall;         /* wall time the lock started (UTC ms) */
 	int64_t lock_end_mono;     /* mono ms the lock ends in this run */
+	/* Counter PINs (office queue), [1..STAFF_COUNTER_MAX], each with its
+	 * own lockout; re-read from the file before each use, since the kiosk
+	 * and the hub (two processes) both write them. */
+	struct counter_rec {
+		pin_rec_t pin;
+		int failures;
+		int64_t lock_ms, lock_wall, lock_end_mono;
+	} counter[STAFF_COUNTER_MAX + 1];
+	char lock_path[1100];      /* <data>/.staff.lock: one writer at a time */
 };
+
+typedef struct counter_rec counter_rec_t;
 
 static const char *role_key(staff_role_t r) { return r == STAFF_TECH ? "technician" : "staff"; }
 
@@ -83,36 +95,116 @@ static int64_t lock_for(int failures)
 	return 15 * 60 * 1000;
 }
 
-static int save(staff_t *st)
+static void add_pin(cJSON *o, const pin_rec_t *p)
 {
-	cJSON *root = cJSON_CreateObject();
-	if (!root)
-		return KIOSK_ENOMEM;
-	cJSON_AddNumberToObject(root, "format", 1);
-	for (int r = STAFF_STAFF; r <= STAFF_TECH; r++) {
-		const pin_rec_t *p = &st->pin[r];
-		if (!p->set)
-			continue;
-		char salt[2 * SALT_LEN + 1], hash[2 * HASH_LEN + 1];
-		hex(p->salt, SALT_LEN, salt);
-		hex(p->hash, HASH_LEN, hash);
-		cJSON *o = cJSON_AddObjectToObject(root, role_key((staff_role_t)r));
-		cJSON_AddStringToObject(o, "kdf", "pbkdf2-hmac-sha256");
-		cJSON_AddNumberToObject(o, "iterations", p->iterations);
-		cJSON_AddStringToObject(o, "salt", salt);
-		cJSON_AddStringToObject(o, "hash", hash);
+	char salt[2 * SALT_LEN + 1], hash[2 * HASH_LEN + 1];
+	hex(p->salt, SALT_LEN, salt);
+	hex(p->hash, HASH_LEN, hash);
+	cJSON_AddStringToObject(o, "kdf", "pbkdf2-hmac-sha256");
+	cJSON_AddNumberToObject(o, "iterations", p->iterations);
+	cJSON_AddStringToObject(o, "salt", salt);
+	cJSON_AddStringToObject(o, "hash", hash);
+}
+
+/* Replace the items of root this write owns: the two roles and their
+ * lockout (which == 0), or counter which's record. */
+static void put_section(const staff_t *st, cJSON *root, int which)
+{
+	if (which == 0) {
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "format");
+		cJSON_AddNumberToObject(root, "format", 1);
+		for (int r = STAFF_STAFF; r <= STAFF_TECH; r++) {
+			const pin_rec_t *p = &st->pin[r];
+			cJSON_DeleteItemFromObjectCaseSensitive(root, role_key((staff_role_t)r));
+			if (p->set)
+				add_pin(cJSON_AddObjectToObject(root, role_key((staff_role_t)r)), p);
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "failures");
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "lock_ms");
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "lock_wall_ms");
+		cJSON_AddNumberToObject(root, "failures", st->failures);
+		cJSON_AddNumberToObject(root, "lock_ms", (double)st->lock_ms);
+		cJSON_AddNumberToObject(root, "lock_wall_ms", (double)st->lock_wall);
+		return;
 	}
-	cJSON_AddNumberToObject(root, "failures", st->failures);
-	cJSON_AddNumberToObject(root, "lock_ms", (double)st->lock_ms);
-	cJSON_AddNumberToObject(root, "lock_wall_ms", (double)st->lock_wall);
-	char *text = cJSON_PrintUnformatted(root);
+	cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "counters");
+	if (!cJSON_IsObject(cs)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(root, "counters");
+		cs = cJSON_AddObjectToObject(root, "counters");
+	}
+	char key[16];
+	snprintf(key, sizeof key, "%d", which);
+	cJSON_DeleteItemFromObjectCaseSensitive(cs, key);
+	const counter_rec_t *c = &st->counter[which];
+	if (!c->pin.set)
+		return;
+	cJSON *o = cJSON_AddObjectToObject(cs, key);
+	add_pin(o, &c->pin);
+	cJSON_AddNumberToObject(o, "failures", c->failures);
+	cJSON_AddNumberToObject(o, "lock_ms", (double)c->lock_ms);
+	cJSON_AddNumberToObject(o, "lock_wall_ms", (double)c->lock_wall);
+}
+
+/* The store's writer lock (flock on <data>/.staff.lock), so that the kiosk
+ * and the hub never lose each other's changes; -1 when it cannot be had
+ * (read-only storage: the write fails anyway). */
+static int lock_store(const staff_t *st)
+{
+	int fd = open(st->lock_path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void unlock_store(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* drops the flock */
+}
+
+/* Write the section which (0: roles, else a counter) into the file as it
+ * is now on disk, keeping what another process wrote in the other
+ * sections. A file that does not parse is rewritten from memory. Call with
+ * the store locked. */
+static int save_locked(staff_t *st, int which)
+{
+	char *text = NULL;
+	cJSON *root = NULL;
+	if (mfile_read(st->path, 256 * 1024, &text, NULL) == KIOSK_OK) {
+		root = cJSON_Parse(text);
+		free(text);
+		text = NULL;
+	}
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		root = cJSON_CreateObject();
+		if (!root)
+			return KIOSK_ENOMEM;
+		put_section(st, root, 0);
+		for (int c = 1; c <= STAFF_COUNTER_MAX; c++)
+			if (c != which)
+				put_section(st, root, c);
+	}
+	put_section(st, root, which);
+	text = cJSON_PrintUnformatted(root);
 	cJSON_Delete(root);
 	if (!text)
 		return KIOSK_ENOMEM;
 	int rc = mfile_write_atomic(st->path, text, strlen(text), 0600);
+	explicit_bzero(text, strlen(text));
 	free(text);
 	if (rc != KIOSK_OK)
 		log_error("cannot save the PIN store: %s", kiosk_strerror(rc));
+	return rc;
+}
+
+static int save(staff_t *st)
+{
+	int fd = lock_store(st);
+	int rc = save_locked(st, 0);
+	unlock_store(fd);
 	return rc;
 }
 
@@ -126,10 +218,104 @@ static bool num(const cJSON *o, const char *k, double min, double max, double *o
 	return true;
 }
 
+static const char *parse_pin(const cJSON *o, unsigned floor, pin_rec_t *p)
+{
+	double it;
+	const cJSON *kdf = cJSON_GetObjectItemCaseSensitive(o, "kdf");
+	if (!cJSON_IsString(kdf) || strcmp(kdf->valuestring, "pbkdf2-hmac-sha256") != 0)
+		return "unknown kdf";
+	if (!num(o, "iterations", floor, 100000000, &it))
+		return "iteration count missing or below the floor";
+	if (unhex(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "salt")), p->salt,
+		  SALT_LEN) != 0 ||
+	    unhex(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "hash")), p->hash,
+		  HASH_LEN) != 0)
+		return "bad salt or hash";
+	p->iterations = (unsigned)it;
+	p->set = true;
+	return NULL;
+}
+
+/* The mono time a lock read from disk ends in this run: what the wall
+ * clock says is left, or all of it when the clock went backwards. */
+static int64_t lock_end_from_disk(const kclock_t *clock, int64_t lock_ms, int64_t lock_wall)
+{
+	if (lock_ms <= 0)
+		return 0;
+	int64_t now = kclock_now(clock);
+	int64_t left = lock_ms;
+	if (now >= lock_wall)
+		left = lock_wall + lock_ms - now;
+	if (left > lock_ms)
+		left = lock_ms;
+	return left > 0 ? kclock_mono(clock) + left : 0;
+}
+
+/* Counter key's record (object o) into c; NULL or what is wrong. A lock
+ * already known in this run keeps its end time. */
+static const char *parse_counter(const staff_t *st, const cJSON *o, counter_rec_t *c)
+{
+	counter_rec_t n;
+	memset(&n, 0, sizeof n);
+	const char *why = cJSON_IsObject(o) ? parse_pin(o, st->floor, &n.pin) : "not an object";
+	double f = 0, lm = 0, lw = 0;
+	if (!why && (!num(o, "failures", 0, 1000000, &f) || !num(o, "lock_ms", 0, 24.0 * 3600 * 1000, &lm) ||
+		     !num(o, "lock_wall_ms", -1e15, 1e15, &lw)))
+		why = "bad lockout record";
+	if (why)
+		return why;
+	n.failures = (int)f;
+	n.lock_ms = (int64_t)lm;
+	n.lock_wall = (int64_t)lw;
+	if (n.lock_ms == c->lock_ms && n.lock_wall == c->lock_wall && c->lock_end_mono)
+		n.lock_end_mono = c->lock_end_mono;
+	else
+		n.lock_end_mono = lock_end_from_disk(st->clock, n.lock_ms, n.lock_wall);
+	*c = n;
+	return NULL;
+}
+
+/* The "counters" object of root into st (all of them, or only counter
+ * only when not 0); NULL or what is wrong. */
+static const char *parse_counters(staff_t *st, const cJSON *root, int only)
+{
+	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "counters");
+	if (!cs) {
+		for (int c = 1; c <= STAFF_COUNTER_MAX; c++)
+			if (!only || c == only)
+				memset(&st->counter[c], 0, sizeof st->counter[c]);
+		return NULL;
+	}
+	if (!cJSON_IsObject(cs))
+		return "bad counters";
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cs) {
+		char *end = NULL;
+		long id = strtol(it->string, &end, 10);
+		if (!it->string[0] || *end || id < 1 || id > STAFF_COUNTER_MAX || it->string[0] == '0')
+			return "bad counter id";
+	}
+	for (int c = 1; c <= STAFF_COUNTER_MAX; c++) {
+		if (only && c != only)
+			continue;
+		char key[16];
+		snprintf(key, sizeof key, "%d", c);
+		const cJSON *o = cJSON_GetObjectItemCaseSensitive(cs, key);
+		if (!o) {
+			memset(&st->counter[c], 0, sizeof st->counter[c]);
+			continue;
+		}
+		const char *why = parse_counter(st, o, &st->counter[c]);
+		if (why)
+			return why;
+	}
+	return NULL;
+}
+
 static int load(staff_t *st, char *err, size_t errlen)
 {
 	char *text = NULL;
-	int rc = mfile_read(st->path, 64 * 1024, &text, NULL);
+	int rc = mfile_read(st->path, 256 * 1024, &text, NULL);
 	if (rc == KIOSK_ENOENT)
 		return KIOSK_OK;
 	if (rc != KIOSK_OK) {
@@ -143,49 +329,49 @@ static int load(staff_t *st, char *err, size_t errlen)
 		why = "not a JSON object";
 	for (int r = STAFF_STAFF; !why && r <= STAFF_TECH; r++) {
 		const cJSON *o = cJSON_GetObjectItemCaseSensitive(root, role_key((staff_role_t)r));
-		if (!o)
-			continue;
-		pin_rec_t *p = &st->pin[r];
-		double it;
-		const cJSON *kdf = cJSON_GetObjectItemCaseSensitive(o, "kdf");
-		if (!cJSON_IsString(kdf) || strcmp(kdf->valuestring, "pbkdf2-hmac-sha256") != 0)
-			why = "unknown kdf";
-		else if (!num(o, "iterations", st->floor, 100000000, &it))
-			why = "iteration count missing or below the floor";
-		else if (unhex(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "salt")),
-			       p->salt, SALT_LEN) != 0 ||
-			 unhex(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, "hash")),
-			       p->hash, HASH_LEN) != 0)
-			why = "bad salt or hash";
-		else {
-			p->iterations = (unsigned)it;
-			p->set = true;
-		}
+		if (o)
+			why = parse_pin(o, st->floor, &st->pin[r]);
 	}
 	double f = 0, lm = 0, lw = 0;
 	if (!why && (!num(root, "failures", 0, 1000000, &f) ||
 		     !num(root, "lock_ms", 0, 24.0 * 3600 * 1000, &lm) ||
 		     !num(root, "lock_wall_ms", -1e15, 1e15, &lw)))
 		why = "bad lockout record";
+	if (!why)
+		why = parse_counters(st, root, 0);
 	cJSON_Delete(root);
 	if (why) {
 		memset(st->pin, 0, sizeof st->pin);
+		memset(st->counter, 0, sizeof st->counter);
 		snprintf(err, errlen, "%s: %s", st->path, why);
 		return KIOSK_ECORRUPT;
 	}
 	st->failures = (int)f;
 	st->lock_ms = (int64_t)lm;
 	st->lock_wall = (int64_t)lw;
-	if (st->lock_ms > 0) {
-		/* A lock from before the restart: what the wall clock says is
-		 * left, or all of it when the clock went backwards. */
-		int64_t now = kclock_now(st->clock);
-		int64_t left = st->lock_ms;
-		if (now >= st->lock_wall)
-			left = st->lock_wall + st->lock_ms - now;
-		if (left > st->lock_ms)
-			left = st->lock_ms;
-		st->lock_end_mono = left > 0 ? kclock_mono(st->clock) + left : 0;
+	st->lock_end_mono = lock_end_from_disk(st->clock, st->lock_ms, st->lock_wall);
+	return KIOSK_OK;
+}
+
+/* Counter c's record as it is on disk now (another process may have set its
+ * PIN or counted a wrong one). Call with the store locked. */
+static int refresh_counter(staff_t *st, int c)
+{
+	char *text = NULL;
+	int rc = mfile_read(st->path, 256 * 1024, &text, NULL);
+	if (rc == KIOSK_ENOENT) {
+		memset(&st->counter[c], 0, sizeof st->counter[c]);
+		return KIOSK_OK;
+	}
+	if (rc != KIOSK_OK)
+		return rc;
+	cJSON *root = cJSON_Parse(text);
+	free(text);
+	const char *why = cJSON_IsObject(root) ? parse_counters(st, root, c) : "not a JSON object";
+	cJSON_Delete(root);
+	if (why) {
+		log_error("PIN store: %s", why);
+		return KIOSK_ECORRUPT;
 	}
 	return KIOSK_OK;
 }
@@ -205,7 +391,9 @@ int staff_open(const char *data_dir, const kclock_t *clock, unsigned iterations,
 	/* Tests run at a small fixed count; half of it is their floor, so that an
 	 * older, weaker hash can be tested as in the product (floor 100000). */
 	st->floor = iterations && iterations < STAFF_ITERATIONS ? iterations / 2 : STAFF_ITERATIONS;
-	if (snprintf(st->path, sizeof st->path, "%s/staff.json", data_dir) >= (int)sizeof st->path) {
+	if (snprintf(st->path, sizeof st->path, "%s/staff.json", data_dir) >= (int)sizeof st->path ||
+	    snprintf(st->lock_path, sizeof st->lock_path, "%s/.staff.lock", data_dir) >=
+		    (int)sizeof st->lock_path) {
 		free(st);
 		return KIOSK_ERANGE;
 	}
@@ -526,4 +714,164 @@ int staff_wipe(staff_t *st)
 		return KIOSK_EIO;
 	mfile_sync_dir(st->path, 0);
 	return KIOSK_OK;
+}
+
+/* ---- counter PINs (office queue) ---------------------------------------- */
+
+static bool counter_id_ok(int c) { return c >= 1 && c <= STAFF_COUNTER_MAX; }
+
+int staff_counter_pin_ok(staff_t *st, int counter, const char *pin, const char **why)
+{
+	*why = NULL;
+	if (!counter_id_ok(counter)) {
+		*why = "menu.pin_rule_length";
+		return KIOSK_EINVAL;
+	}
+	/* The role rules (length, digits, not simple); then not a menu PIN: a
+	 * counter's PIN is known to more people and must not open the menus. */
+	int rc = staff_pin_ok(st, STAFF_STAFF, pin, why);
+	if (rc != KIOSK_OK)
+		return rc;
+	if ((st->pin[STAFF_STAFF].set && matches(st, STAFF_STAFF, pin)) ||
+	    (st->pin[STAFF_TECH].set && matches(st, STAFF_TECH, pin))) {
+		*why = "menu.pin_rule_differ";
+		return KIOSK_EINVAL;
+	}
+	return KIOSK_OK;
+}
+
+int staff_counter_set_pin(staff_t *st, int counter, const char *pin)
+{
+	const char *why;
+	if (!counter_id_ok(counter) || staff_counter_pin_ok(st, counter, pin, &why) != KIOSK_OK)
+		return KIOSK_EINVAL;
+	int fd = lock_store(st);
+	int rc = refresh_counter(st, counter);
+	if (rc != KIOSK_OK) {
+		unlock_store(fd);
+		return rc;
+	}
+	counter_rec_t old = st->counter[counter];
+	counter_rec_t *c = &st->counter[counter];
+	memset(c, 0, sizeof *c);
+	c->pin.iterations = staff_iterations(st);
+	if (RAND_bytes(c->pin.salt, SALT_LEN) != 1 ||
+	    derive(pin, c->pin.salt, c->pin.iterations, c->pin.hash) != KIOSK_OK) {
+		*c = old;
+		unlock_store(fd);
+		return KIOSK_ERR;
+	}
+	c->pin.set = true; /* a new PIN starts without a lock */
+	rc = save_locked(st, counter);
+	if (rc != KIOSK_OK)
+		*c = old;
+	unlock_store(fd);
+	explicit_bzero(&old, sizeof old);
+	return rc;
+}
+
+int staff_counter_clear(staff_t *st, int counter)
+{
+	if (!counter_id_ok(counter))
+		return KIOSK_EINVAL;
+	int fd = lock_store(st);
+	counter_rec_t old = st->counter[counter];
+	memset(&st->counter[counter], 0, sizeof st->counter[counter]);
+	int rc = save_locked(st, counter);
+	if (rc != KIOSK_OK)
+		st->counter[counter] = old;
+	unlock_store(fd);
+	explicit_bzero(&old, sizeof old);
+	return rc;
+}
+
+bool staff_counter_has_pin(staff_t *st, int counter)
+{
+	if (!counter_id_ok(counter))
+		return false;
+	int fd = lock_store(st);
+	int rc = refresh_counter(st, counter);
+	unlock_store(fd);
+	return rc == KIOSK_OK && st->counter[counter].pin.set;
+}
+
+static int64_t counter_left(const staff_t *st, int counter)
+{
+	const counter_rec_t *c = &st->counter[counter];
+	if (!c->lock_end_mono)
+		return 0;
+	int64_t left = c->lock_end_mono - kclock_mono(st->clock);
+	return left > 0 ? left : 0;
+}
+
+int64_t staff_counter_locked_ms(staff_t *st, int counter)
+{
+	if (!counter_id_ok(counter))
+		return 0;
+	int fd = lock_store(st);
+	int rc = refresh_counter(st, counter);
+	unlock_store(fd);
+	return rc == KIOSK_OK ? counter_left(st, counter) : 0;
+}
+
+int staff_counter_check(staff_t *st, int counter, const char *pin, int64_t *wait_ms)
+{
+	if (wait_ms)
+		*wait_ms = 0;
+	if (!counter_id_ok(counter))
+		return KIOSK_ENOENT;
+	/* Locked for the whole check: the kiosk and the hub count one wrong
+	 * PIN once, and the count is on disk before the answer. */
+	int fd = lock_store(st);
+	int rc = refresh_counter(st, counter);
+	counter_rec_t *c = &st->counter[counter];
+	if (rc != KIOSK_OK || !c->pin.set) {
+		unlock_store(fd);
+		return rc != KIOSK_OK ? rc : KIOSK_ENOENT;
+	}
+	int64_t left = counter_left(st, counter);
+	if (left > 0) {
+		unlock_store(fd);
+		if (wait_ms)
+			*wait_ms = left;
+		return KIOSK_EBUSY;
+	}
+	uint8_t h[HASH_LEN];
+	size_t n;
+	bool ok = derive(pin ? pin : "", c->pin.salt, c->pin.iterations, h) == KIOSK_OK &&
+		  CRYPTO_memcmp(h, c->pin.hash, HASH_LEN) == 0 && pin && digits_only(pin, &n);
+	explicit_bzero(h, sizeof h);
+	if (ok) {
+		unsigned want = staff_iterations(st);
+		bool redo = c->pin.iterations < (st->fixed ? want : want / 5 * 4);
+		if (redo) {
+			pin_rec_t old = c->pin;
+			bool d = RAND_bytes(c->pin.salt, SALT_LEN) == 1 &&
+				 derive(pin, c->pin.salt, want, c->pin.hash) == KIOSK_OK;
+			if (d)
+				c->pin.iterations = want;
+			else
+				c->pin = old;
+			explicit_bzero(&old, sizeof old);
+		}
+		if (redo || c->failures || c->lock_ms) {
+			c->failures = 0;
+			c->lock_ms = 0;
+			c->lock_wall = 0;
+			c->lock_end_mono = 0;
+			save_locked(st, counter);
+		}
+		unlock_store(fd);
+		return KIOSK_OK;
+	}
+	c->failures++;
+	c->lock_ms = lock_for(c->failures);
+	c->lock_wall = c->lock_ms ? kclock_now(st->clock) : 0;
+	c->lock_end_mono = c->lock_ms ? kclock_mono(st->clock) + c->lock_ms : 0;
+	save_locked(st, counter); /* before answering */
+	unlock_store(fd);
+	log_warn("wrong PIN for counter %d (%d in a row)", counter, c->failures);
+	if (wait_ms)
+		*wait_ms = c->lock_ms;
+	return KIOSK_EPERM;
 }

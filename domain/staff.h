@@ -10,6 +10,8 @@
  * wall clock says is left, or for its full length when the wall clock went
  * backwards (an unset clock can never shorten a lock).
  *
+ * Counter PINs for the office queue: see staff_counter_check.
+ *
  * Not thread-safe. */
 #ifndef STAFF_H
 #define STAFF_H
@@ -76,6 +78,27 @@ int staff_check(staff_t *st, const char *pin, staff_role_t *role, int64_t *wait_
 /* Lock time left in ms (0 when not locked) and wrong PINs in a row. */
 int64_t staff_locked_ms(staff_t *st);
 int staff_failures(const staff_t *st);
+
+/* Counter PINs (the office queue's counters, docs/office-queue.md): one PIN
+ * per counter id 1..STAFF_COUNTER_MAX, the same hashing (each its own salt)
+ * and rules as staff_pin_ok, and never the staff or technician PIN. Each
+ * counter has its own lockout count (same schedule), kept in the file with
+ * its hash. The kiosk and the hub (two processes) share the file: every
+ * write takes <data>/.staff.lock, reads the file again and changes only its
+ * own part, and a counter's record is read from the file before each use,
+ * so neither process loses what the other wrote. */
+#define STAFF_COUNTER_MAX 99
+int staff_counter_pin_ok(staff_t *st, int counter, const char *pin, const char **why);
+/* KIOSK_EINVAL for a PIN staff_counter_pin_ok refuses or a bad id. */
+int staff_counter_set_pin(staff_t *st, int counter, const char *pin);
+/* Forget a counter's PIN (nobody can log in there). */
+int staff_counter_clear(staff_t *st, int counter);
+bool staff_counter_has_pin(staff_t *st, int counter);
+/* KIOSK_OK for the right PIN; KIOSK_EPERM wrong (*wait_ms: the lock it
+ * started, 0 for none); KIOSK_EBUSY while locked (*wait_ms: time left, the
+ * PIN is not looked at); KIOSK_ENOENT when the counter has no PIN. */
+int staff_counter_check(staff_t *st, int counter, const char *pin, int64_t *wait_ms);
+int64_t staff_counter_locked_ms(staff_t *st, int counter);
 
 /* Factory reset: forget both PINs and the lockout (the file is removed). */
 int staff_wipe(staff_t *st);

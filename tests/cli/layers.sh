@@ -16,15 +16,16 @@
 #             where a flow/ header brings the declaration: flow/ offers the
 #             fact (menu_paper_facts)
 #   voice/    core/, domain/, voice/ (speech: words, espeak-ng, voice pack)
+#   hub/      core/, domain/, hub/ (only app/ and tools/ include hub/)
 #   app/      everything
 # System libraries: SDL headers only in print/ (SDL_ttf, headless), ui/ and
 # app/; <libusb*> only in drivers/; <sqlite3.h> only in domain/;
-# <espeak-ng/*> only in voice/. No source
+# <espeak-ng/*> only in voice/; <microhttpd.h> only in hub/. No source
 # file outside these folders (besides tools/ and tests/), and each folder
 # has a README.md. The check first runs on a copy with planted violations
 # and must catch each of them, so it cannot silently pass.
 set -u
-LAYERS="core drivers update domain print flow ui voice app"
+LAYERS="core drivers update domain print flow ui voice hub app"
 UI_DOMAIN="domain/catalog.h domain/config.h domain/field.h domain/hours.h domain/ime.h"
 # Services ui/ may not call even through a flow/ header that declares them.
 UI_NO_CALL="tickets|ticket|escpos|printer_file|printer_usb|scanner|ledger|staff|officekey|runlink|update|bundle|handoff|sdnotify"
@@ -39,6 +40,7 @@ allowed() { # folder -> the folders its quoted includes may name
 	flow) echo "core domain drivers update print flow" ;;
 	ui) echo "core flow ui" ;;
 	voice) echo "core domain voice" ;;
+	hub) echo "core domain hub" ;;
 	app) echo "$LAYERS" ;;
 	esac
 }
@@ -80,6 +82,8 @@ check() {
 						print f ":" line ": " layer "/ may not use SQLite (<" name ">)"
 					if (name ~ /^espeak/ && layer != "voice")
 						print f ":" line ": " layer "/ may not use espeak-ng (<" name ">)"
+					if (name ~ /^microhttpd/ && layer != "hub")
+						print f ":" line ": " layer "/ may not use libmicrohttpd (<" name ">)"
 				}
 			}')
 			if [ "$layer" = ui ]; then
@@ -123,6 +127,8 @@ printf '#include <sqlite3.h>\n' >> "$copy/print/tickets.c"
 printf '#include "voice/vspeech.h"\n' >> "$copy/flow/session.c"
 printf '#include <espeak-ng/speak_lib.h>\n' >> "$copy/ui/draw.c"
 printf '#include "ui/draw.h"\n' >> "$copy/voice/vwords.c"
+printf '#include <microhttpd.h>\n' >> "$copy/flow/corners.c"
+printf '#include "hub/hub_req.h"\n' >> "$copy/domain/ledger.c"
 mkdir -p "$copy/firmware" && printf '/* stray */\n' > "$copy/firmware/stray.c"
 planted=$(check "$copy")
 prc=$?
@@ -131,7 +137,8 @@ for want in 'core/text.c:.*"flow/session.h"' 'drivers/printer/printer.c:.*"print
 	    'ui/widgets.c:.*calls a service' \
 	    'domain/hours.c:.*SDL' 'domain/staff.c:.*"clock.h" does not name its folder' \
 	    'flow/menu.c:.*"app/app.h"' 'print/tickets.c:.*SQLite' 'firmware/stray.c: outside' \
-	    'flow/session.c:.*"voice/vspeech.h"' 'ui/draw.c:.*espeak-ng' 'voice/vwords.c:.*"ui/draw.h"'; do
+	    'flow/session.c:.*"voice/vspeech.h"' 'ui/draw.c:.*espeak-ng' 'voice/vwords.c:.*"ui/draw.h"' \
+	    'flow/corners.c:.*libmicrohttpd' 'domain/ledger.c:.*"hub/hub_req.h"'; do
 	echo "$planted" | grep -q "$want" || {
 		echo "FAIL: the check misses a planted violation ($want); it said:"
 		echo "$planted"
@@ -139,8 +146,8 @@ for want in 'core/text.c:.*"flow/session.h"' 'drivers/printer/printer.c:.*"print
 	}
 done
 [ "$prc" -ne 0 ] || { echo "FAIL: planted violations, yet the check passed"; exit 1; }
-[ "$(echo "$planted" | wc -l)" -eq 13 ] || {
-	echo "FAIL: the copy should show exactly the 13 planted violations:"
+[ "$(echo "$planted" | wc -l)" -eq 15 ] || {
+	echo "FAIL: the copy should show exactly the 15 planted violations:"
 	echo "$planted"
 	exit 1
 }

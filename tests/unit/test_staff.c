@@ -471,6 +471,80 @@ static void test_weaker_count_is_upgraded(void **state)
 	assert_int_equal(staff_open(f->dir, &f->clk, 8 * IT, &st, err, sizeof err), KIOSK_ECORRUPT);
 }
 
+/* Counter PINs (office queue): one per counter, the staff rules and never a
+ * menu PIN; a lockout per counter that survives a restart; and two
+ * processes (the kiosk and the hub: two handles here) never lose each
+ * other's writes. */
+static void test_counter_pins(void **state)
+{
+	fx_t *f = *state;
+	staff_t *st = configured(f);
+	const char *why;
+	int64_t wait;
+	assert_false(staff_counter_has_pin(st, 3));
+	assert_int_equal(staff_counter_check(st, 3, "591827", &wait), KIOSK_ENOENT);
+	assert_int_equal(staff_counter_set_pin(st, 3, "123456"), KIOSK_EINVAL);
+	assert_int_equal(staff_counter_pin_ok(st, 3, "482913", &why), KIOSK_EINVAL);
+	assert_string_equal(why, "menu.pin_rule_differ");
+	assert_int_equal(staff_counter_pin_ok(st, 3, "73910264", &why), KIOSK_EINVAL);
+	assert_int_equal(staff_counter_set_pin(st, 0, "591827"), KIOSK_EINVAL);
+	assert_int_equal(staff_counter_set_pin(st, STAFF_COUNTER_MAX + 1, "591827"), KIOSK_EINVAL);
+	assert_int_equal(staff_counter_set_pin(st, 3, "591827"), KIOSK_OK);
+	assert_int_equal(staff_counter_set_pin(st, 4, "602938"), KIOSK_OK);
+	assert_true(staff_counter_has_pin(st, 3));
+	assert_int_equal(staff_counter_check(st, 3, "591827", &wait), KIOSK_OK);
+	assert_int_equal(staff_counter_check(st, 4, "591827", &wait), KIOSK_EPERM);
+	assert_int_equal(staff_counter_check(st, 4, "602938", &wait), KIOSK_OK);
+	/* A counter PIN opens no menu. */
+	staff_role_t role;
+	assert_int_equal(staff_check(st, "591827", &role, NULL), KIOSK_EPERM);
+	assert_int_equal(staff_check(st, "482913", &role, NULL), KIOSK_OK);
+	char text[8192];
+	read_file(f, text, sizeof text);
+	assert_null(strstr(text, "591827"));
+	/* Counter 3's lockout: its own count, the same schedule. */
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(staff_counter_check(st, 3, "000001", &wait), KIOSK_EPERM);
+		assert_int_equal(wait, 0);
+	}
+	assert_int_equal(staff_counter_check(st, 3, "000001", &wait), KIOSK_EPERM);
+	assert_int_equal(wait, 60000);
+	assert_int_equal(staff_counter_check(st, 3, "591827", &wait), KIOSK_EBUSY);
+	assert_int_equal(wait, 60000);
+	assert_int_equal(staff_counter_check(st, 4, "602938", &wait), KIOSK_OK);
+	assert_int_equal(staff_check(st, "482913", &role, NULL), KIOSK_OK);
+	staff_close(st);
+	/* After a restart the lock runs on. */
+	kclock_virtual_advance(&f->v, 20000);
+	st = open_ok(f);
+	assert_int_equal(staff_counter_check(st, 3, "591827", &wait), KIOSK_EBUSY);
+	assert_int_equal(wait, 40000);
+	assert_int_equal(staff_counter_locked_ms(st, 3), 40000);
+	kclock_virtual_advance(&f->v, 40000);
+	assert_int_equal(staff_counter_check(st, 3, "591827", &wait), KIOSK_OK);
+	/* Two handles on one folder, as the kiosk and the hub. */
+	staff_t *hub = open_ok(f);
+	assert_int_equal(staff_counter_set_pin(hub, 5, "713846"), KIOSK_OK);
+	assert_int_equal(staff_set_pin(st, STAFF_STAFF, "482955"), KIOSK_OK); /* the kiosk writes */
+	assert_int_equal(staff_counter_check(st, 5, "713846", &wait), KIOSK_OK); /* sees the hub's PIN */
+	assert_int_equal(staff_counter_check(hub, 5, "000001", &wait), KIOSK_EPERM);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(staff_counter_check(st, 5, "000001", &wait), KIOSK_EPERM);
+	/* The 5th wrong PIN in a row, counted across both handles, locks. */
+	assert_int_equal(staff_counter_check(hub, 5, "000001", &wait), KIOSK_EPERM);
+	assert_int_equal(wait, 60000);
+	assert_int_equal(staff_counter_check(st, 5, "713846", &wait), KIOSK_EBUSY);
+	staff_close(hub);
+	staff_close(st);
+	st = open_ok(f);
+	assert_int_equal(staff_check(st, "482955", &role, NULL), KIOSK_OK);
+	assert_true(staff_counter_has_pin(st, 5));
+	assert_true(staff_counter_has_pin(st, 4));
+	assert_int_equal(staff_counter_clear(st, 4), KIOSK_OK);
+	assert_false(staff_counter_has_pin(st, 4));
+	staff_close(st);
+}
+
 /* The count for new hashes comes from a measurement with the injected
  * clock: a clock that does not run gives the floor, never a hang. */
 static void test_measured_count(void **state)
@@ -493,6 +567,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_measured_count, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout_grows, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lockout_survives_restart, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_counter_pins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wipe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unwritable_store, setup, teardown),
