@@ -473,6 +473,15 @@ static int walk(ctx_t *c, config_t *cfg, const cJSON *obj, const char *prefix)
 		else if (is_group(path))
 			rc = cJSON_IsObject(it) ? walk(c, cfg, it, path)
 						: fail(c, path, "must be an object");
+		else if (!strcmp(path, "hub"))
+			/* The office hub's settings: read and checked by kiosk-hub. */
+			rc = cJSON_IsObject(it) ? KIOSK_OK : fail(c, path, "must be an object");
+		else if (!strcmp(path, "queue.regular_per_priority") || !strcmp(path, "queue.absent_window"))
+			rc = cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble <= 99 &&
+			     it->valuedouble == (int)it->valuedouble
+				? KIOSK_OK : fail(c, path, "must be a whole number from 0 to 99");
+		else if (!*prefix && !strcmp(path, "counters"))
+			rc = cJSON_IsArray(it) ? KIOSK_OK : fail(c, path, "must be an array");
 		else
 			rc = fail(c, path, "unknown key");
 		if (rc != KIOSK_OK)
