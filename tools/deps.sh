@@ -9,7 +9,7 @@ libqrencode-dev libsqlite3-dev libssl-dev libcjson-dev libpng-dev libutf8proc-de
 fonts-noto-core fonts-dejavu-core fonts-material-design-icons-iconfont"
 testpkgs="libcmocka-dev zbar-tools clang sqlite3 openssl python3 python3-jsonschema gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user dosfstools e2fsprogs util-linux systemd xvfb xdotool
-pngcheck time tesseract-ocr tesseract-ocr-vie"
+pngcheck time tesseract-ocr tesseract-ocr-vie chromium"
 arm64libs="libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev libqrencode-dev libsqlite3-dev
 libssl-dev libcjson-dev libcmocka-dev libpng-dev libutf8proc-dev"
 vmpkgs="qemu-system-arm socat mtools dosfstools e2fsprogs cpio python3 openssl zbar-tools"
