@@ -10,7 +10,7 @@ libcurl4-openssl-dev fonts-noto-core fonts-dejavu-core fonts-material-design-ico
 libespeak-ng-dev espeak-ng-data"
 testpkgs="libcmocka-dev zbar-tools clang sqlite3 openssl python3 python3-jsonschema gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user dosfstools e2fsprogs util-linux systemd xvfb xdotool
-pngcheck time tesseract-ocr tesseract-ocr-vie sox espeak-ng curl"
+pngcheck time tesseract-ocr tesseract-ocr-vie sox espeak-ng curl chromium"
 arm64libs="libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev libqrencode-dev libsqlite3-dev
 libssl-dev libcjson-dev libcmocka-dev libpng-dev libutf8proc-dev libcurl4-openssl-dev libespeak-ng-dev libmicrohttpd-dev"
 vmpkgs="qemu-system-arm socat mtools dosfstools e2fsprogs cpio python3 openssl zbar-tools"
