@@ -71,6 +71,8 @@ static const ckey_t KEYS[] = {
 	{"office.lunch_tickets", K_BOOL, 0, 0, NULL, FI(office_lunch_tickets)},
 	{"office.procedures", K_PROCS, 0, CONFIG_MAX_PROCS, NULL, FI(office_procedures)},
 	{"queue.daily_cap", K_INT, 0, 999, NULL, FI(queue_daily_cap)},
+	{"queue.regular_per_priority", K_INT, 0, 99, NULL, FI(queue_regular_per_priority)},
+	{"queue.absent_window", K_INT, 0, 99, NULL, FI(queue_absent_window)},
 	{"queue.priority", K_ENUM, 0, 0, "none|series|mark", F(queue_priority)},
 	{"queue.priority_letter", K_LETTER, 0, 0, NULL, FI(queue_priority_letter)},
 	{"ui.lang", K_ENUM, 0, 0, "vi|en", F(ui_lang)},
@@ -115,6 +117,8 @@ void config_defaults(config_t *cfg)
 	cfg->office_hours_count[6] = 1;
 	cfg->office_lunch_tickets = true;
 	cfg->queue_daily_cap = 500;
+	cfg->queue_regular_per_priority = 2;
+	cfg->queue_absent_window = 5;
 	snprintf(cfg->queue_priority, sizeof cfg->queue_priority, "mark");
 	cfg->queue_priority_letter = 'U';
 	snprintf(cfg->ui_lang, sizeof cfg->ui_lang, "vi");
@@ -476,10 +480,6 @@ static int walk(ctx_t *c, config_t *cfg, const cJSON *obj, const char *prefix)
 		else if (!strcmp(path, "hub"))
 			/* The office hub's settings: read and checked by kiosk-hub. */
 			rc = cJSON_IsObject(it) ? KIOSK_OK : fail(c, path, "must be an object");
-		else if (!strcmp(path, "queue.regular_per_priority") || !strcmp(path, "queue.absent_window"))
-			rc = cJSON_IsNumber(it) && it->valuedouble >= 0 && it->valuedouble <= 99 &&
-			     it->valuedouble == (int)it->valuedouble
-				? KIOSK_OK : fail(c, path, "must be a whole number from 0 to 99");
 		else if (!*prefix && !strcmp(path, "counters"))
 			rc = cJSON_IsArray(it) ? KIOSK_OK : fail(c, path, "must be an array");
 		else

@@ -46,6 +46,8 @@ typedef struct {
 	int office_procedures_count;
 	/* queue */
 	int queue_daily_cap;         /* per series; 0 = none */
+	int queue_regular_per_priority; /* office queue: a priority call after this many regular ones */
+	int queue_absent_window;     /* office queue: later calls an absent ticket stays callable */
 	char queue_priority[8];      /* none | series | mark */
 	char queue_priority_letter;  /* with series */
 	/* ui */
