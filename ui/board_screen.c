@@ -50,7 +50,9 @@ static int fit(bl_t *l, const char *text, font_id_t f, int px, int min, int w, c
 		while (n > 0 && out[n - 1] == ' ')
 			out[--n] = 0;
 		char t[512];
-		snprintf(t, sizeof t, "%s…", out);
+		size_t k = n < sizeof t - sizeof "…" ? n : sizeof t - sizeof "…";
+		memcpy(t, out, k);
+		memcpy(t + k, "…", sizeof "…");
 		if (fonts_width(l->c->fonts, f, min, t) <= w) {
 			snprintf(out, cap, "%s", t);
 			return min;

@@ -217,7 +217,7 @@ static void test_every_ticket(void **state)
 	(void)state;
 	for (int l = 0; l < 26; l++)
 		for (int n = 1; n <= 999; n++) {
-			char num[8];
+			char num[16];
 			snprintf(num, sizeof num, "%c%03d", 'A' + l, n);
 			vwords_list_t w;
 			assert_int_equal(vwords_ticket(num, VWORDS_TICKET_DIGITS, VWORDS_NORTH, &w), KIOSK_OK);
