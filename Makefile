@@ -18,7 +18,9 @@ DESTDIR ?=
 FUZZ_SECONDS ?= 30
 SCREENSHOTS_DIR ?= build/screenshots
 
-PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc libcurl espeak-ng
+PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc espeak-ng
+# Headers only: drivers/hubfeed loads libcurl with dlopen, in board mode.
+PKGS_HDR := libcurl
 PKGS_TEST := cmocka
 
 ifeq ($(ARCH),arm64)
@@ -43,13 +45,13 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 # Includes name their folder from the repository root ("domain/ledger.h").
 LAYERS := core domain drivers update print flow ui voice hub app
 INC := -I.
-PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PKGS_HDR))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
 TEST_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS_TEST))
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS_TEST))
 OPT ?= -O2 -g
 CFLAGS_ALL = $(CSTD) $(OPT) $(WARN) $(INC) $(PKG_CFLAGS) $(EXTRA_CFLAGS) -MMD -MP
-LDFLAGS_ALL = $(EXTRA_LDFLAGS)
+LDFLAGS_ALL = -Wl,--as-needed $(EXTRA_LDFLAGS)
 
 LIB_SRC := $(filter-out app/main.c, \
 	$(wildcard $(addsuffix /*.c,$(LAYERS)) $(addsuffix /*/*.c,$(LAYERS))))

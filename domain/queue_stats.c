@@ -56,8 +56,11 @@ static int64_t rank(vals_t *a, int pct)
 
 static void finish(acc_t *a)
 {
-	qsort(a->wait.v, a->wait.n, sizeof(int64_t), cmp64);
-	qsort(a->service.v, a->service.n, sizeof(int64_t), cmp64);
+	/* qsort must not see the NULL of an empty list. */
+	if (a->wait.n)
+		qsort(a->wait.v, a->wait.n, sizeof(int64_t), cmp64);
+	if (a->service.n)
+		qsort(a->service.v, a->service.n, sizeof(int64_t), cmp64);
 	a->s.waits = (long)a->wait.n;
 	a->s.services = (long)a->service.n;
 	a->s.wait_median_ms = rank(&a->wait, 50);
