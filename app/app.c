@@ -984,7 +984,7 @@ static int load_all(app_t *a)
 	data_slot_open(a);
 	char site[1100], local[1100];
 	app_asset_path(a, "site.json", site, sizeof site);
-	snprintf(local, sizeof local, "%s/local.json", a->data);
+	config_local_path(a->data, local, sizeof local);
 	/* The log first, at the default size, so that an error in site.json or
 	 * local.json reaches kiosk.log too; then again at the configured size. */
 	char logs[1100];

@@ -70,7 +70,7 @@ static int hook_reload(void *ctx)
 	app_t *a = ctx;
 	char site[1100], local[1100], err[1024];
 	app_asset_path(a, "site.json", site, sizeof site);
-	snprintf(local, sizeof local, "%s/local.json", a->data);
+	config_local_path(a->data, local, sizeof local);
 	config_t c;
 	int rc = config_load(&c, a->opt->config_file ? a->opt->config_file : site, local, err,
 			     sizeof err);

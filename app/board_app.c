@@ -274,7 +274,7 @@ static int load(app_t *a)
 	}
 	char site[1100], local[1100];
 	app_asset_path(a, "site.json", site, sizeof site);
-	snprintf(local, sizeof local, "%s/local.json", a->data);
+	config_local_path(a->data, local, sizeof local);
 	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
 		return 1;

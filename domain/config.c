@@ -811,3 +811,15 @@ bool config_offers(const config_t *cfg, const char *proc_id)
 			return true;
 	return false;
 }
+
+int config_local_path(const char *data_dir, char *buf, size_t len)
+{
+	if (!data_dir || !buf || !len)
+		return KIOSK_EINVAL;
+	int n = snprintf(buf, len, "%s/local.json", data_dir);
+	if (n < 0 || (size_t)n >= len) {
+		buf[0] = 0;
+		return KIOSK_ERANGE;
+	}
+	return KIOSK_OK;
+}

@@ -84,6 +84,10 @@ int config_load(config_t *cfg, const char *site_path, const char *local_path, ch
 int config_set_local(const char *local_path, const char *key, const char *json_value, char *err,
 		     size_t errlen);
 
+/* The local layer's path, <data_dir>/local.json, into buf (the one place
+ * that names the file). KIOSK_ERANGE when it does not fit (buf holds "" then). */
+int config_local_path(const char *data_dir, char *buf, size_t len);
+
 /* The i-th known key path ("session.idle_s"), NULL past the last one. */
 const char *config_key(size_t i);
 

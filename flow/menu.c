@@ -641,7 +641,7 @@ static int save_office(menu_t *m, session_t *s)
 	while (len && norm[len - 1] == ' ')
 		norm[--len] = '\0';
 	char path[1200];
-	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	config_local_path(m->env.data_dir, path, sizeof path);
 	int rc = len ? json_string(norm, json, sizeof json) : KIOSK_EINVAL;
 	if (rc == KIOSK_OK)
 		rc = config_set_local(path, "office.name", json, err, sizeof err);
@@ -684,7 +684,7 @@ int menu_toggle_proc(menu_t *m, const char *proc_id)
 	json[n++] = ']';
 	json[n] = '\0';
 	char path[1200], err[512] = "";
-	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	config_local_path(m->env.data_dir, path, sizeof path);
 	int rc = config_set_local(path, "office.procedures", json, err, sizeof err);
 	if (rc != KIOSK_OK) {
 		log_error("cannot save the offered procedures: %s", err);
@@ -743,7 +743,7 @@ int menu_set_hours(menu_t *m, bool saturday, const char *digits)
 	}
 	snprintf(json + k, sizeof json - k, "}");
 	char path[1200], err[512] = "";
-	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	config_local_path(m->env.data_dir, path, sizeof path);
 	int rc = config_set_local(path, "office.hours", json, err, sizeof err);
 	if (rc != KIOSK_OK) {
 		log_warn("office hours not saved: %s", err);
@@ -756,7 +756,7 @@ int menu_set_hours(menu_t *m, bool saturday, const char *digits)
 static void factory_reset(menu_t *m, session_t *s)
 {
 	char path[1200];
-	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	config_local_path(m->env.data_dir, path, sizeof path);
 	unlink(path);
 	snprintf(path, sizeof path, "%s/clock-set-by-staff", m->env.data_dir);
 	unlink(path);
@@ -1153,7 +1153,7 @@ static bool tap_fb_done(menu_t *m, session_t *s, const char *t, int n)
 {
 	(void)t, (void)n;
 	char path[1200], json[32], err[512] = "";
-	snprintf(path, sizeof path, "%s/local.json", m->env.data_dir);
+	config_local_path(m->env.data_dir, path, sizeof path);
 	snprintf(json, sizeof json, "\"%s\"", m->printer_profile);
 	if (config_set_local(path, "printer.profile", json, err, sizeof err) != KIOSK_OK) {
 		set_msg(m, "menu.office_bad", true, NULL);

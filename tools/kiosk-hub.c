@@ -23,6 +23,7 @@
 #include "core/log.h"
 #include "core/mfile.h"
 #include "domain/catalog.h"
+#include "domain/config.h"
 #include "domain/officekey.h"
 #include "domain/queue.h"
 #include "domain/staff.h"
@@ -248,7 +249,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/site.json", assets);
 	if (layer(path, true, &c, &s, qc) != 0)
 		return 1;
-	snprintf(path, sizeof path, "%s/local.json", data);
+	config_local_path(data, path, sizeof path);
 	if (layer(path, false, &c, &s, qc) != 0)
 		return 1;
 
