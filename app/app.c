@@ -878,6 +878,18 @@ void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
 	snprintf(out, cap, "%s/%s", a->assets, name);
 }
 
+int app_config_read(const app_t *a, config_t *out, char *err, size_t errlen)
+{
+	char site[1100], local[1100];
+	app_asset_path(a, "site.json", site, sizeof site);
+	if (config_local_path(a->data, local, sizeof local) != KIOSK_OK) {
+		snprintf(err, errlen, "%s: the data folder's path is too long", a->data);
+		return KIOSK_ERANGE;
+	}
+	return config_load(out, a->opt && a->opt->config_file ? a->opt->config_file : site, local, err,
+			   errlen);
+}
+
 /* What the tickets module takes from a->cfg; the strings it points at live
  * in *b. */
 typedef struct {
@@ -982,16 +994,12 @@ static int load_all(app_t *a)
 		return 1;
 	}
 	data_slot_open(a);
-	char site[1100], local[1100];
-	app_asset_path(a, "site.json", site, sizeof site);
-	config_local_path(a->data, local, sizeof local);
 	/* The log first, at the default size, so that an error in site.json or
 	 * local.json reaches kiosk.log too; then again at the configured size. */
 	char logs[1100];
 	snprintf(logs, sizeof logs, "%s/logs", a->data);
 	log_open(logs, 512 * 1024);
-	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err,
-			sizeof err) != KIOSK_OK) {
+	if (app_config_read(a, &a->cfg, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
 		log_error("configuration error: %s", err);
 		return 1;

@@ -89,6 +89,10 @@ void app_input(app_t *a, const input_t *in);
 /* The path of asset `name` (e.g. "catalog.json", "i18n"): from the active
  * data bundle when it has it, else from the app's assets. */
 void app_asset_path(const app_t *a, const char *name, char *out, size_t cap);
+/* All configuration layers into *out: defaults, site.json (--config FILE
+ * instead when given; from the data bundle when it has one), local.json of
+ * the data folder. config_load's result and message. */
+int app_config_read(const app_t *a, config_t *out, char *err, size_t errlen);
 
 /* Pets the service watchdog when it is due (no-op without one). */
 void app_watchdog(app_t *a);

@@ -68,12 +68,9 @@ static int hook_set_clock(void *ctx, int64_t utc_ms)
 static int hook_reload(void *ctx)
 {
 	app_t *a = ctx;
-	char site[1100], local[1100], err[1024];
-	app_asset_path(a, "site.json", site, sizeof site);
-	config_local_path(a->data, local, sizeof local);
+	char err[1024];
 	config_t c;
-	int rc = config_load(&c, a->opt->config_file ? a->opt->config_file : site, local, err,
-			     sizeof err);
+	int rc = app_config_read(a, &c, err, sizeof err);
 	if (rc != KIOSK_OK)
 		log_error("configuration reload failed: %s", err);
 	else {

@@ -272,10 +272,7 @@ static int load(app_t *a)
 		mkdir(logs, 0755);
 		log_open(logs, 512 * 1024);
 	}
-	char site[1100], local[1100];
-	app_asset_path(a, "site.json", site, sizeof site);
-	config_local_path(a->data, local, sizeof local);
-	if (config_load(&a->cfg, o->config_file ? o->config_file : site, local, err, sizeof err) != KIOSK_OK) {
+	if (app_config_read(a, &a->cfg, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
 		return 1;
 	}
