@@ -48,6 +48,7 @@ struct board_voice {
 	double lat_chime[STATS_MAX], lat_speech[STATS_MAX];
 	int nchime_lat, nspeech_lat;
 	unsigned calls, failed;
+	double rendered_s;
 };
 
 static double now_s(void)
@@ -111,7 +112,13 @@ static void speak(board_voice_t *v, vspeech_t *sp, const job_t *j)
 			rc = vspeech_render(sp, &seq, &au, err, sizeof err);
 		if (rc != KIOSK_OK) {
 			log_warn("board: a call could not be spoken (%s); the chime only", err);
+			pthread_mutex_lock(&v->mu);
 			v->failed++;
+			pthread_mutex_unlock(&v->mu);
+		} else {
+			pthread_mutex_lock(&v->mu);
+			v->rendered_s += (double)au.n / VOICE_RATE;
+			pthread_mutex_unlock(&v->mu);
 		}
 	}
 	size_t gap = (size_t)VOICE_RATE * BOARD_VOICE_CHIME_GAP_MS / 1000;
@@ -289,29 +296,53 @@ static int cmp_d(const void *a, const void *b)
 
 static void pct(const double *src, int n, double *p50, double *p99)
 {
-	static double s[STATS_MAX];
 	*p50 = *p99 = 0;
-	if (n <= 0)
+	double *s = n > 0 ? malloc((size_t)n * sizeof *s) : NULL;
+	if (!s)
 		return;
 	memcpy(s, src, (size_t)n * sizeof *s);
 	qsort(s, (size_t)n, sizeof *s, cmp_d);
 	*p50 = s[(n - 1) / 2];
 	int k = (int)ceil(0.99 * n) - 1;
 	*p99 = s[k < 0 ? 0 : k];
+	free(s);
 }
 
-void board_voice_stats(const board_voice_t *v, FILE *f)
+void board_voice_figures(board_voice_t *v, board_voice_figures_t *f)
+{
+	memset(f, 0, sizeof *f);
+	if (!v)
+		return;
+	pthread_mutex_lock(&v->mu);
+	f->calls = v->calls;
+	f->failed = v->failed;
+	f->rendered_s = v->rendered_s;
+	pct(v->lat_chime, v->nchime_lat, &f->first_p50, &f->first_p99);
+	pct(v->lat_speech, v->nspeech_lat, &f->speech_p50, &f->speech_p99);
+	pthread_mutex_unlock(&v->mu);
+}
+
+void board_voice_reset_figures(board_voice_t *v)
 {
 	if (!v)
 		return;
-	board_voice_t *m = (board_voice_t *)v; /* the lock only */
-	pthread_mutex_lock(&m->mu);
-	double c50, c99, s50, s99;
-	pct(v->lat_chime, v->nchime_lat, &c50, &c99);
-	pct(v->lat_speech, v->nspeech_lat, &s50, &s99);
-	fprintf(f, "kiosk: voice calls=%u device=%s first_sample_ms p50=%.2f p99=%.2f speech_ms p50=%.1f p99=%.1f failed=%u\n",
-		v->calls, v->dev ? "yes" : "no", c50, c99, s50, s99, v->failed);
-	pthread_mutex_unlock(&m->mu);
+	pthread_mutex_lock(&v->mu);
+	v->calls = v->failed = 0;
+	v->nchime_lat = v->nspeech_lat = 0;
+	v->rendered_s = 0;
+	pthread_mutex_unlock(&v->mu);
+}
+
+void board_voice_stats(board_voice_t *v, FILE *f)
+{
+	if (!v)
+		return;
+	board_voice_figures_t g;
+	board_voice_figures(v, &g);
+	fprintf(f,
+		"kiosk: voice calls=%u device=%s first_sample_ms p50=%.2f p99=%.2f speech_ms p50=%.1f "
+		"p99=%.1f failed=%u\n",
+		g.calls, v->dev ? "yes" : "no", g.first_p50, g.first_p99, g.speech_p50, g.speech_p99, g.failed);
 }
 
 void board_voice_close(board_voice_t *v)

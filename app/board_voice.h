@@ -50,10 +50,19 @@ bool board_voice_has_device(const board_voice_t *v);
  * most timeout_ms). */
 void board_voice_drain(board_voice_t *v, bool play_out, int timeout_ms);
 
-/* Calls spoken so far and the time from board_voice_call to the chime's
- * first sample handed to the device (or its buffer ready, without one) and
- * to the speech's first sample, ms: p50 and p99 on one line. */
-void board_voice_stats(const board_voice_t *v, FILE *f);
+/* Figures since the start (or the last reset): calls taken from the queue,
+ * the time from board_voice_call to the chime's first sample handed to
+ * the device (or its buffer ready, without one) and to the speech's, ms,
+ * p50 and p99; seconds of speech synthesised (one saying a call). */
+typedef struct {
+	unsigned calls, failed;
+	double first_p50, first_p99, speech_p50, speech_p99;
+	double rendered_s;
+} board_voice_figures_t;
+void board_voice_figures(board_voice_t *v, board_voice_figures_t *f);
+void board_voice_reset_figures(board_voice_t *v);
+/* The figures on one line ("kiosk: voice calls=..."). */
+void board_voice_stats(board_voice_t *v, FILE *f);
 
 /* Stops the thread (calls still queued are dropped) and closes the device. */
 void board_voice_close(board_voice_t *v);

@@ -1,0 +1,22 @@
+#!/bin/sh
+# board_voice.sh - the wall board's spoken calls: time from a call to the
+# first audio sample handed to SDL audio and to the first speech sample
+# (p50/p99), and synthesis CPU per second of speech; natively, and for arm64
+# under qemu-aarch64 when an arm64 build of the tool exists (emulated: the
+# CPU ratio against the native one is the figure). Figures only.
+set -u
+tool="${TTOOLS:-build/native/tests/tools}/bench_board_voice"
+if [ ! -x "$tool" ]; then
+	echo "board voice bench: $tool not built (make units)" >&2
+	exit 77
+fi
+n=30
+[ "${BENCH_QUICK:-0}" = 1 ] && n=5
+SDL_AUDIODRIVER=dummy ${RUN:-} "$tool" $n || exit 1
+a64=build/arm64/tests/tools/bench_board_voice
+if [ -x "$a64" ] && command -v qemu-aarch64 > /dev/null; then
+	echo "arm64 under qemu-aarch64 (emulated):"
+	SDL_AUDIODRIVER=dummy qemu-aarch64 -L /usr/aarch64-linux-gnu "$a64" 5 || echo "(arm64 run failed)"
+else
+	echo "(arm64: no build/arm64/tests/tools/bench_board_voice or no qemu-aarch64; skipped)"
+fi
