@@ -3,7 +3,9 @@
  * renders each call - the chime first, handed to SDL audio at once so the
  * first sound comes without waiting for synthesis, then the sentence
  * `repeat` times with pauses - and an SDL audio device fed with
- * SDL_QueueAudio, whose queue plays the calls one after another. */
+ * SDL_QueueAudio, whose queue plays the calls one after another. The device
+ * is closed after 1-2 s with nothing to play (an idle board wakes no audio
+ * thread and keeps ALSA free) and opened again for the next call. */
 #include "app/board_voice.h"
 
 #include <SDL.h>
@@ -32,7 +34,10 @@ typedef struct {
 struct board_voice {
 	board_voice_opts_t o;
 	char device[64], pack[1024], espeak[1024], out_dir[1024];
-	SDL_AudioDeviceID dev;  /* 0: none */
+	bool audio;             /* a device opened at the start: the board has sound */
+	SDL_AudioDeviceID dev;  /* open now, 0: closed; written by the thread under mu */
+	int empty_ticks;        /* idle seconds with the device's queue empty */
+	bool reopen_failed;     /* logged once until it opens again */
 	int16_t *chime;
 	size_t nchime;
 	pthread_t th;
@@ -155,12 +160,59 @@ static void speak(board_voice_t *v, vspeech_t *sp, const job_t *j)
 	vspeech_audio_free(&au);
 }
 
+static SDL_AudioDeviceID open_dev(const board_voice_t *v)
+{
+	SDL_AudioSpec want = {.freq = VOICE_RATE, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
+	SDL_AudioSpec have;
+	SDL_AudioDeviceID d = SDL_OpenAudioDevice(v->device[0] ? v->device : NULL, 0, &want, &have, 0);
+	if (d)
+		SDL_PauseAudioDevice(d, 0);
+	return d;
+}
+
+/* The device for the next call (mu held): opened again if it was closed. */
+static void wake_device(board_voice_t *v)
+{
+	v->empty_ticks = 0;
+	if (!v->audio || v->dev)
+		return;
+	v->dev = open_dev(v);
+	if (!v->dev && !v->reopen_failed)
+		log_warn("board: the audio device cannot be opened again (%s): calls are not heard until it is back",
+			 SDL_GetError());
+	else if (v->dev && v->reopen_failed)
+		log_info("board: the audio device is back");
+	v->reopen_failed = !v->dev;
+}
+
+/* Waiting for a call (mu held): with the device open, every second check
+ * whether it has played everything; two such seconds and it is closed. */
+static void idle_wait(board_voice_t *v)
+{
+	if (!v->dev) {
+		pthread_cond_wait(&v->cv, &v->mu);
+		return;
+	}
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += 1;
+	if (pthread_cond_timedwait(&v->cv, &v->mu, &ts) != ETIMEDOUT || v->n || v->stop)
+		return;
+	if (SDL_GetQueuedAudioSize(v->dev) > 0)
+		v->empty_ticks = 0;
+	else if (++v->empty_ticks >= 2) {
+		SDL_CloseAudioDevice(v->dev);
+		v->dev = 0;
+		v->empty_ticks = 0;
+	}
+}
+
 static void *worker(void *arg)
 {
 	board_voice_t *v = arg;
 	vspeech_t *sp = NULL;
 	char err[512] = "";
-	if (v->o.repeat > 0 && (v->dev || v->out_dir[0])) {
+	if (v->o.repeat > 0 && (v->audio || v->out_dir[0])) {
 		vspeech_opts_t so = {.synth = {.voice = "vi", .data_dir = v->espeak[0] ? v->espeak : NULL,
 					       .rate_wpm = v->o.rate, .volume = v->o.volume},
 				     .pack_dir = v->pack[0] ? v->pack : NULL};
@@ -175,9 +227,10 @@ static void *worker(void *arg)
 	pthread_mutex_lock(&v->mu);
 	for (;;) {
 		while (!v->stop && v->n == 0)
-			pthread_cond_wait(&v->cv, &v->mu);
+			idle_wait(v);
 		if (v->stop)
 			break;
+		wake_device(v);
 		job_t j = v->q[v->head];
 		v->head = (v->head + 1) % BOARD_VOICE_QUEUE;
 		v->n--;
@@ -207,15 +260,13 @@ static void open_device(board_voice_t *v)
 		log_warn("board: no audio (%s): the calls are shown, not heard", SDL_GetError());
 		return;
 	}
-	SDL_AudioSpec want = {.freq = VOICE_RATE, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
-	SDL_AudioSpec have;
-	v->dev = SDL_OpenAudioDevice(v->device[0] ? v->device : NULL, 0, &want, &have, 0);
+	v->dev = open_dev(v);
 	if (!v->dev) {
 		log_warn("board: no audio device%s%s%s (%s): the calls are shown, not heard",
 			 v->device[0] ? " \"" : "", v->device, v->device[0] ? "\"" : "", SDL_GetError());
 		return;
 	}
-	SDL_PauseAudioDevice(v->dev, 0);
+	v->audio = true;
 	log_info("board: the calls are spoken on %s (audio driver %s)",
 		 v->device[0] ? v->device : "the default device", SDL_GetCurrentAudioDriver());
 }
@@ -252,12 +303,12 @@ int board_voice_open(const board_voice_opts_t *o, board_voice_t **out)
 
 bool board_voice_has_device(const board_voice_t *v)
 {
-	return v && v->dev;
+	return v && v->audio;
 }
 
 void board_voice_call(board_voice_t *v, const char *number, int counter, bool quiet)
 {
-	if (!v || (!v->dev && !v->out_dir[0]) || v->o.volume == 0)
+	if (!v || (!v->audio && !v->out_dir[0]) || v->o.volume == 0)
 		return; /* nowhere to play, or muted */
 	pthread_mutex_lock(&v->mu);
 	if (v->n == BOARD_VOICE_QUEUE) {
@@ -283,9 +334,14 @@ void board_voice_drain(board_voice_t *v, bool play_out, int timeout_ms)
 	while (v->started && !v->stop && (v->n > 0 || v->busy))
 		pthread_cond_wait(&v->idle_cv, &v->mu);
 	pthread_mutex_unlock(&v->mu);
-	for (int waited = 0; play_out && v->dev && SDL_GetQueuedAudioSize(v->dev) > 0 && waited < timeout_ms;
-	     waited += 20)
+	for (int waited = 0; play_out && waited < timeout_ms; waited += 20) {
+		pthread_mutex_lock(&v->mu);
+		Uint32 left = v->dev ? SDL_GetQueuedAudioSize(v->dev) : 0;
+		pthread_mutex_unlock(&v->mu);
+		if (!left)
+			break;
 		SDL_Delay(20);
+	}
 }
 
 static int cmp_d(const void *a, const void *b)
@@ -342,7 +398,7 @@ void board_voice_stats(board_voice_t *v, FILE *f)
 	fprintf(f,
 		"kiosk: voice calls=%u device=%s first_sample_ms p50=%.2f p99=%.2f speech_ms p50=%.1f "
 		"p99=%.1f failed=%u\n",
-		g.calls, v->dev ? "yes" : "no", g.first_p50, g.first_p99, g.speech_p50, g.speech_p99, g.failed);
+		g.calls, v->audio ? "yes" : "no", g.first_p50, g.first_p99, g.speech_p50, g.speech_p99, g.failed);
 }
 
 void board_voice_close(board_voice_t *v)
