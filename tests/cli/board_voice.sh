@@ -149,7 +149,7 @@ wait_wavs() { # count seconds
 		sleep 0.2
 	done
 }
-connects() { grep -c "connected to the hub" "$W/live/d/logs/kiosk.log" 2>/dev/null || echo 0; }
+connects() { k=$(grep -c "connected to the hub" "$W/live/d/logs/kiosk.log" 2>/dev/null); echo "${k:-0}"; }
 # at_ms 0: no age check (the fake hub's clock is not the board's).
 L1='{"number":"A001","counter":2,"recall":0}'
 L2='{"number":"A002","counter":4,"recall":0}'

@@ -91,6 +91,9 @@ int main(int argc, char **argv)
 	       f.speech_p99);
 	printf("  synthesis: %.1f s of speech in %.2f s CPU = %.3f s CPU per s of speech\n", f.rendered_s, cpu,
 	       f.rendered_s > 0 ? cpu / f.rendered_s : 0);
+	double per = f.calls ? f.rendered_s / f.calls : 0;
+	printf("  synthesis wall time: %.1f ms (p50, call to speech) for %.2f s a saying = %.1f ms per s of speech\n",
+	       f.speech_p50, per, per > 0 ? f.speech_p50 / per : 0);
 	board_voice_close(v);
 	SDL_Quit();
 	i18n_free(tr);
