@@ -23,6 +23,7 @@ typedef struct {
 	const char *board_gallery;  /* wall board: render its sample states here */
 	const char *theme;          /* wall board: "default" or "hc" */
 	const char *lang;           /* wall board: "vi" or "en" (default: ui_lang) */
+	const char *audio_out;      /* wall board: each call's audio also as DIR/call-NNN.wav */
 	bool first_boot;
 	bool stats;                 /* print wakeups and frames at exit */
 	bool self_test;             /* start, draw, health check, exit 0 or 3 */

@@ -5,9 +5,12 @@
  * ledger, printer or session. Headless with --screenshots DIR it writes
  * DIR/board.png (and with --targets DIR/board.targets, one JSON line per
  * text drawn) after every change, replaced atomically, for tests;
- * --board-gallery DIR renders the sample states of app/board_gallery. */
+ * --board-gallery DIR renders the sample states of app/board_gallery.
+ * New calls are spoken by app/board_voice (SDL audio; --audio-out DIR also
+ * writes each call's audio as a WAV file). */
 #include "app/app_internal.h"
 #include "app/board_gallery.h"
+#include "app/board_voice.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -38,6 +41,7 @@ typedef struct {
 	theme_id_t theme;
 	hubfeed_t *feed;
 	hubfeed_status_t seen;
+	board_voice_t *voice;
 } bapp_t;
 
 static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
@@ -122,6 +126,35 @@ static int screenshot(bapp_t *ba, const char *path)
 	return rc;
 }
 
+/* Quiet hours (voice.quiet) by the board's clock, or the hub's when the
+ * board's own is not trusted; no clock at all: not quiet. */
+static bool quiet_now(bapp_t *ba, int64_t now)
+{
+	const config_period_t *q = &ba->a->cfg.voice_quiet;
+	if (q->start_min < 0)
+		return false;
+	int64_t t = kclock_trusted(&ba->a->clock) ? kclock_now(&ba->a->clock) : board_hub_time(&ba->b, now);
+	if (!t)
+		return false;
+	kclock_local_t l;
+	kclock_to_local(t, &l);
+	int m = l.hour * 60 + l.min;
+	return q->start_min < q->end_min ? m >= q->start_min && m < q->end_min
+					 : m >= q->start_min || m < q->end_min;
+}
+
+/* Speak the calls the last snapshot brought, oldest first. */
+static void announce(bapp_t *ba, int64_t now)
+{
+	if (!ba->voice || !ba->b.nfresh)
+		return;
+	bool quiet = quiet_now(ba, now);
+	for (int i = 0; i < ba->b.nfresh; i++)
+		board_voice_call(ba->voice, ba->b.fresh[i].number, ba->b.fresh[i].counter, quiet);
+	log_info("board: %d call%s announced%s", ba->b.nfresh, ba->b.nfresh > 1 ? "s" : "",
+		 quiet ? " (quiet hours: the chime only)" : "");
+}
+
 /* Take what the feed has: the link, signs of life, the newest snapshot.
  * Returns the feed's result (KIOSK_ENOENT: a file feed is used up). */
 static int pull(bapp_t *ba, int64_t now)
@@ -138,6 +171,8 @@ static int pull(bapp_t *ba, int64_t now)
 		if (board_feed(&ba->b, json, strlen(json), now) != KIOSK_OK)
 			log_warn("board: a malformed snapshot ignored (%u so far); the last good one stays",
 				 ba->b.bad);
+		else
+			announce(ba, now);
 		free(json);
 	}
 	ba->seen = st;
@@ -172,6 +207,23 @@ static int gallery(bapp_t *ba, const char *dir)
 	return 0;
 }
 
+/* The speaking thread and the audio device (voice.* settings); the pack
+ * in <data>/voice-pack when there is one. */
+static void open_voice(bapp_t *ba)
+{
+	app_t *a = ba->a;
+	char pack[1200];
+	struct stat st;
+	snprintf(pack, sizeof pack, "%s/voice-pack/manifest.json", a->data);
+	bool has_pack = stat(pack, &st) == 0;
+	snprintf(pack, sizeof pack, "%s/voice-pack", a->data);
+	board_voice_opts_t vo = {.tr = a->tr, .device = a->cfg.voice_device, .volume = a->cfg.voice_volume,
+				 .repeat = a->cfg.voice_repeat, .rate = a->cfg.voice_rate,
+				 .pack_dir = has_pack ? pack : NULL, .out_dir = a->opt->audio_out};
+	if (board_voice_open(&vo, &ba->voice) != KIOSK_OK)
+		log_error("board: the calls cannot be spoken (no memory or thread)");
+}
+
 static int run(bapp_t *ba)
 {
 	app_t *a = ba->a;
@@ -191,6 +243,7 @@ static int run(bapp_t *ba)
 	}
 	bool headless = o->mode == MODE_HEADLESS;
 	log_info("board started (%s)", o->board_feed ? "file" : "hub");
+	open_voice(ba);
 	int64_t start = kclock_mono(&a->clock);
 	int64_t redraw_at = start + 1000; /* KMSDRM may lose the first frames */
 	uint32_t drawn = (uint32_t)-1;
@@ -210,8 +263,14 @@ static int run(bapp_t *ba)
 			}
 		}
 		if (o->board_feed) {
-			if (fr == KIOSK_ENOENT && headless)
-				break; /* the file is played: the last frame is saved */
+			if (fr == KIOSK_ENOENT && headless) {
+				/* The file is played: the last frame is saved and
+				 * every call's audio rendered; without --audio-out
+				 * the device plays it out first (SDL's disk driver
+				 * in tests). */
+				board_voice_drain(ba->voice, !o->audio_out, 120000);
+				break;
+			}
 			if (fr == KIOSK_OK && headless) {
 				/* Scenario time: a second between the file's events. */
 				kclock_virtual_advance(&a->vclock, 1000);
@@ -330,8 +389,11 @@ int board_run(const app_options_t *opt)
 		if (stop_sig)
 			log_info("board stopping on signal %d", (int)stop_sig);
 	}
-	if (opt->stats)
+	if (opt->stats) {
 		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
+		board_voice_stats(ba->voice, stderr);
+	}
+	board_voice_close(ba->voice);
 	hubfeed_close(ba->feed);
 	free(a->dl);
 	render_destroy(a->render);

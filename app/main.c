@@ -14,7 +14,7 @@ static void usage(FILE *f)
 	      "       kiosk --board URL | --board-feed FILE | --board-gallery DIR\n"
 	      "             [--fullscreen | --window WxH | --headless [--size WxH]]\n"
 	      "             [--screenshots DIR] [--targets] [--theme default|hc] [--lang vi|en]\n"
-	      "             [--data DIR] [--config FILE] [--assets DIR]\n", f);
+	      "             [--data DIR] [--config FILE] [--assets DIR] [--audio-out DIR]\n", f);
 }
 
 static int parse_size(const char *s, int *w, int *h)
@@ -75,6 +75,8 @@ int main(int argc, char **argv)
 			o.board_url = v, i++;
 		} else if (strcmp(a, "--board-feed") == 0) {
 			o.board_feed = v, i++;
+		} else if (strcmp(a, "--audio-out") == 0) {
+			o.audio_out = v, i++;
 		} else if (strcmp(a, "--board-gallery") == 0) {
 			o.board_gallery = v, i++;
 		} else if (strcmp(a, "--theme") == 0) {

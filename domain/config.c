@@ -36,6 +36,7 @@ typedef enum {
 	K_PROCS,    /* array of procedure ids */
 	K_HOURS,    /* the week's opening periods */
 	K_BOOL,     /* true | false */
+	K_SPAN,     /* "" or "HH:MM-HH:MM" (may run over midnight) */
 } kind_t;
 
 typedef struct {
@@ -79,6 +80,11 @@ static const ckey_t KEYS[] = {
 	{"scanner.device", K_PATH, 0, 0, NULL, F(scanner_device)},
 	{"scanner.usb", K_USBID, 0, 0, NULL, F(scanner_usb)},
 	{"log.max_kb", K_INT, 16, 10240, NULL, FI(log_max_kb)},
+	{"voice.device", K_STR, 0, 0, NULL, F(voice_device)},
+	{"voice.volume", K_INT, 0, 200, NULL, FI(voice_volume)},
+	{"voice.repeat", K_INT, 0, 5, NULL, FI(voice_repeat)},
+	{"voice.rate", K_INT, 80, 450, NULL, FI(voice_rate)},
+	{"voice.quiet", K_SPAN, 0, 0, NULL, FI(voice_quiet)},
 };
 
 static const char *const DAY_KEYS[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -123,6 +129,10 @@ void config_defaults(config_t *cfg)
 	cfg->queue_priority_letter = 'U';
 	snprintf(cfg->ui_lang, sizeof cfg->ui_lang, "vi");
 	cfg->log_max_kb = 512;
+	cfg->voice_volume = 100;
+	cfg->voice_repeat = 2;
+	cfg->voice_rate = 150;
+	cfg->voice_quiet = (config_period_t){-1, -1};
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -436,6 +446,26 @@ static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 			return fail(c, path, "must be true or false");
 		*(bool *)base = cJSON_IsTrue(v);
 		return KIOSK_OK;
+	case K_SPAN: {
+		const char *s = cJSON_IsString(v) ? v->valuestring : NULL;
+		config_period_t span = {-1, -1};
+		if (s && *s) {
+			char a[8], b[8];
+			if (strlen(s) != 11 || s[5] != '-')
+				s = NULL;
+			else {
+				snprintf(a, sizeof a, "%.5s", s);
+				snprintf(b, sizeof b, "%.5s", s + 6);
+				span = (config_period_t){parse_hhmm(a, false), parse_hhmm(b, true)};
+				if (span.start_min < 0 || span.end_min < 0 || span.start_min == span.end_min)
+					s = NULL;
+			}
+		}
+		if (!s)
+			return fail(c, path, "must be \"\" (none) or \"HH:MM-HH:MM\" (two different times)");
+		*(config_period_t *)base = span;
+		return KIOSK_OK;
+	}
 	}
 	return fail(c, path, "internal error");
 }

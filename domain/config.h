@@ -57,6 +57,12 @@ typedef struct {
 	char scanner_usb[10];        /* "VID:PID" of a HID-mode scanner, "" = none */
 	/* logs */
 	int log_max_kb;              /* per file, two files kept */
+	/* voice (the wall board's spoken calls, docs/voice.md) */
+	char voice_device[64];       /* SDL audio device name; "" = the default one, "none" = silent */
+	int voice_volume;            /* 0..200, 100 normal */
+	int voice_repeat;            /* times a call is said after its chime, 0..5, default 2 */
+	int voice_rate;              /* words per minute, 80..450, default 150 */
+	config_period_t voice_quiet; /* quiet hours: chime only; {-1,-1} = none; start > end runs over midnight */
 } config_t;
 
 /* Fill cfg with the compiled defaults. */

@@ -211,10 +211,20 @@ int board_feed(board_t *b, const char *json, size_t len, int64_t now)
 {
 	static board_snapshot_t next; /* 40 KB: kept off the stack; main thread only */
 	char err[128];
+	b->nfresh = 0;
 	int rc = board_parse(json, len, &next, err, sizeof err);
 	if (rc != KIOSK_OK) {
 		b->bad++;
 		return rc;
+	}
+	for (int i = b->have ? next.ncalls - 1 : -1; i >= 0; i--) {
+		const board_call_t *c = &next.calls[i];
+		bool known = false;
+		for (int j = 0; j < b->snap.ncalls && !known; j++)
+			known = same_call(c, &b->snap.calls[j]);
+		if (known || (c->at_ms && next.now_ms && next.now_ms - c->at_ms > BOARD_ANNOUNCE_MAX_AGE_MS))
+			continue;
+		b->fresh[b->nfresh++] = *c;
 	}
 	bool fresh_call = next.ncalls > 0 &&
 			  (b->have ? b->snap.ncalls == 0 || !same_call(&next.calls[0], &b->snap.calls[0])

@@ -21,6 +21,9 @@
 #define BOARD_SILENCE_MS 30000
 /* How long a new call is highlighted. */
 #define BOARD_HIGHLIGHT_MS 8000
+/* A call first seen when it is older than this by the hub's clock is not
+ * announced (the board was away; it only shows it). */
+#define BOARD_ANNOUNCE_MAX_AGE_MS 60000
 
 typedef struct {
 	char number[12];                      /* "A012" */
@@ -65,6 +68,13 @@ typedef struct {
 	bool was_lost;
 	bool was_highlight;
 	int shown_minute;        /* the clock's minute last drawn */
+	/* The calls the last board_feed brought that were not in the snapshot
+	 * before (a new call, a recall, a transfer to another counter), oldest
+	 * first: what the caller announces. Empty after the first snapshot (the
+	 * board just started), after a snapshot that repeats the one before (a
+	 * reconnect) and for calls older than BOARD_ANNOUNCE_MAX_AGE_MS. */
+	board_call_t fresh[BOARD_MAX_CALLS];
+	int nfresh;
 } board_t;
 
 /* Parse a snapshot (UTF-8 JSON object, version 1). KIOSK_OK, or KIOSK_EINVAL

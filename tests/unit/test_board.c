@@ -165,6 +165,68 @@ static void test_highlight_new_call(void **state)
 	assert_int_equal(board_next_deadline(&b, 3000) <= 3000 + BOARD_HIGHLIGHT_MS, 1);
 }
 
+/* A snapshot with the given calls ("A012:3:0:1764649990000,..." as
+ * number:counter:recall:at_ms), the hub's clock at 1764650000000. */
+static const char *calls_snap(const char *spec)
+{
+	static char buf[2048];
+	int n = snprintf(buf, sizeof buf, "{\"v\":1,\"seq\":1,\"now_ms\":1764650000000,\"calls\":[");
+	char sp[256];
+	snprintf(sp, sizeof sp, "%s", spec);
+	int first = 1;
+	for (char *t = strtok(sp, ","); t; t = strtok(NULL, ",")) {
+		char num[12];
+		int counter, recall;
+		long long at;
+		assert_int_equal(sscanf(t, "%11[^:]:%d:%d:%lld", num, &counter, &recall, &at), 4);
+		n += snprintf(buf + n, sizeof buf - (size_t)n,
+			      "%s{\"number\":\"%s\",\"counter\":%d,\"recall\":%d,\"at_ms\":%lld}",
+			      first ? "" : ",", num, counter, recall, at);
+		first = 0;
+	}
+	snprintf(buf + n, sizeof buf - (size_t)n, "],\"groups\":[]}");
+	return buf;
+}
+
+/* What the board announces: new calls and recalls, oldest first; never the
+ * first snapshot, a resent one, or a call the board saw too late. */
+static void test_fresh_calls(void **state)
+{
+	(void)state;
+	static board_t b;
+	board_init(&b);
+	const char *s = calls_snap("A012:3:0:1764649990000");
+	assert_int_equal(board_feed(&b, s, strlen(s), 1000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 0);
+	assert_int_equal(board_feed(&b, s, strlen(s), 2000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 0);
+	/* Two calls in one snapshot: both, the older first. */
+	s = calls_snap("A014:5:0:1764649999000,A013:2:0:1764649998000,A012:3:0:1764649990000");
+	assert_int_equal(board_feed(&b, s, strlen(s), 3000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 2);
+	assert_string_equal(b.fresh[0].number, "A013");
+	assert_int_equal(b.fresh[0].counter, 2);
+	assert_string_equal(b.fresh[1].number, "A014");
+	/* The same again (a reconnect resends it): nothing. */
+	assert_int_equal(board_feed(&b, s, strlen(s), 4000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 0);
+	/* A malformed one in between changes nothing either. */
+	assert_int_equal(board_feed(&b, "{", 1, 4500), KIOSK_EINVAL);
+	assert_int_equal(board_feed(&b, s, strlen(s), 5000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 0);
+	/* A recall of A012 moves it to the front: announced again. */
+	s = calls_snap("A012:3:1:1764649999500,A014:5:0:1764649999000,A013:2:0:1764649998000");
+	assert_int_equal(board_feed(&b, s, strlen(s), 6000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 1);
+	assert_string_equal(b.fresh[0].number, "A012");
+	assert_int_equal(b.fresh[0].recall, 1);
+	/* A call the board first sees two minutes after it was made: shown only. */
+	s = calls_snap("A020:1:0:1764649880000,A012:3:1:1764649999500");
+	assert_int_equal(board_feed(&b, s, strlen(s), 7000), KIOSK_OK);
+	assert_int_equal(b.nfresh, 0);
+	assert_string_equal(b.snap.calls[0].number, "A020");
+}
+
 static void test_lost(void **state)
 {
 	(void)state;
@@ -216,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_parse_contract_example),
 		cmocka_unit_test(test_parse_refuses),
 		cmocka_unit_test(test_parse_limits),
+		cmocka_unit_test(test_fresh_calls),
 		cmocka_unit_test(test_malformed_keeps_last_good),
 		cmocka_unit_test(test_highlight_new_call),
 		cmocka_unit_test(test_lost),

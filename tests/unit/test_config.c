@@ -451,11 +451,44 @@ static void test_schema_and_site_complete(void **state)
 		if (!v)
 			fail_msg("%s missing from site.json", config_key(nkeys));
 	}
-	assert_int_equal(nkeys, 28);
+	assert_int_equal(nkeys, 33);
 	assert_int_equal(schema_leaves(cJSON_GetObjectItemCaseSensitive(schema, "properties"), ""),
 			 (int)nkeys);
 	cJSON_Delete(schema);
 	cJSON_Delete(site);
+}
+
+/* The board's voice settings; quiet hours may run over midnight. */
+static void test_voice(void **state)
+{
+	(void)state;
+	config_t c;
+	char err[256];
+	config_defaults(&c);
+	assert_int_equal(c.voice_repeat, 2);
+	assert_int_equal(c.voice_volume, 100);
+	assert_int_equal(c.voice_quiet.start_min, -1);
+	assert_int_equal(config_overlay_text(&c, "local.json",
+					     "{\"voice\":{\"quiet\":\"21:30-06:00\",\"repeat\":1,\"device\":\"none\"}}",
+					     err, sizeof err),
+			 KIOSK_OK);
+	assert_int_equal(c.voice_quiet.start_min, 21 * 60 + 30);
+	assert_int_equal(c.voice_quiet.end_min, 6 * 60);
+	assert_int_equal(c.voice_repeat, 1);
+	assert_string_equal(c.voice_device, "none");
+	assert_int_equal(config_overlay_text(&c, "local.json", "{\"voice\":{\"quiet\":\"\"}}", err, sizeof err),
+			 KIOSK_OK);
+	assert_int_equal(c.voice_quiet.start_min, -1);
+	const char *bad[] = {"\"12:00\"", "\"12:00-12:00\"", "\"25:00-26:00\"", "\"12:00-13:60\"", "1200",
+			     "\"12:00 - 13:00\""};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char j[96];
+		snprintf(j, sizeof j, "{\"voice\":{\"quiet\":%s}}", bad[i]);
+		assert_int_equal(config_overlay_text(&c, "local.json", j, err, sizeof err), KIOSK_EINVAL);
+		assert_non_null(strstr(err, "voice.quiet"));
+	}
+	assert_int_equal(config_overlay_text(&c, "local.json", "{\"voice\":{\"repeat\":6}}", err, sizeof err),
+			 KIOSK_EINVAL);
 }
 
 static void test_offers(void **state)
@@ -494,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_set_local),
 		cmocka_unit_test(test_schema_and_site_complete),
 		cmocka_unit_test(test_offers),
+		cmocka_unit_test(test_voice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
