@@ -57,6 +57,14 @@ typedef struct {
 	char scanner_usb[10];        /* "VID:PID" of a HID-mode scanner, "" = none */
 	/* logs */
 	int log_max_kb;              /* per file, two files kept */
+	/* fleet agent (docs/fleet.md): off while broker or id is "" */
+	char fleet_broker[128];      /* "host:port" */
+	char fleet_id[64];           /* the kiosk's name at the broker, a topic level */
+	char fleet_ca[128];          /* CA file that signed the broker's certificate */
+	char fleet_cert[128];        /* this kiosk's client certificate (PEM) */
+	char fleet_key[128];         /* its private key (PEM) */
+	bool fleet_tls;              /* default true; false = plain TCP, for tests only */
+	int fleet_heartbeat_min;     /* minutes between heartbeats, default 15 */
 } config_t;
 
 /* Fill cfg with the compiled defaults. */
