@@ -29,6 +29,8 @@ struct outbox {
 	char err[320];
 };
 
+static const char *const DROPPED_KEY[OUTBOX_CLASSES] = {"dropped0", "dropped1", "dropped2"};
+
 static const char schema_sql[] =
 	"CREATE TABLE IF NOT EXISTS ob_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
 	"CREATE TABLE IF NOT EXISTS ob_msgs("
@@ -358,11 +360,8 @@ static int drop_oldest(outbox_t *o, outbox_class_t cls, int64_t keep, bool *done
 	if (k || seq == 0)
 		return k;
 	k = run(o, NULL, "DELETE FROM ob_msgs WHERE seq=?", 1, &seq);
-	if (!k) {
-		char key[16];
-		snprintf(key, sizeof key, "dropped%d", (int)cls);
-		k = meta_add(o, key, 1);
-	}
+	if (!k)
+		k = meta_add(o, DROPPED_KEY[cls], 1);
 	*done = !k;
 	return k;
 }
@@ -606,11 +605,8 @@ int outbox_info(outbox_t *o, outbox_info_t *info)
 	int k = usage(o, &info->rows, &info->bytes);
 	if (!k)
 		k = meta_get(o, "next_seq", &info->next_seq);
-	for (int c = 0; !k && c < OUTBOX_CLASSES; c++) {
-		char key[16];
-		snprintf(key, sizeof key, "dropped%d", c);
-		k = meta_get(o, key, &info->dropped[c]);
-	}
+	for (int c = 0; !k && c < OUTBOX_CLASSES; c++)
+		k = meta_get(o, DROPPED_KEY[c], &info->dropped[c]);
 	if (!k)
 		k = meta_get(o, "merged", &info->merged);
 	return k;

@@ -31,7 +31,7 @@ int fleet_heartbeat_body(const fleet_heartbeat_t *h, char *buf, size_t cap)
 int fleet_printer_event_body(printer_state_t now, printer_state_t was, char *buf, size_t cap)
 {
 	int n = snprintf(buf, cap, "{\"event\":\"printer\",\"state\":\"%s\",\"was\":\"%s\"}",
-			 printer_state_name(now), printer_state_name(was));
+			 printer_state_name(now), was >= PRINTER_STATE_COUNT ? "unknown" : printer_state_name(was));
 	return fits(n, cap);
 }
 

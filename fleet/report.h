@@ -24,7 +24,8 @@ typedef struct {
 /* JSON object text into buf; KIOSK_ERANGE when it does not fit. */
 int fleet_heartbeat_body(const fleet_heartbeat_t *h, char *buf, size_t cap);
 
-/* A printer state change: {"event":"printer","state":...,"was":...}. */
+/* A printer state change: {"event":"printer","state":...,"was":...};
+ * was PRINTER_STATE_COUNT: "unknown" (the first state since the start). */
 int fleet_printer_event_body(printer_state_t now, printer_state_t was, char *buf, size_t cap);
 
 /* A day's figures of one group (counter 0 rows of queue_stats_daily):

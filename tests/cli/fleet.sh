@@ -9,7 +9,9 @@
 # stopped mid-stream, more are enqueued while it is down, and it is
 # restarted. At the end the receiver has every seq exactly once (resends
 # counted as duplicates, none missing), the retained status went online
-# then offline, and the outbox is empty. Then: a kiosk whose certificate
+# then offline, and the outbox is empty. The kiosk itself (journey_vi and a
+# paper-out scenario) puts printer events in its outbox, never what was
+# typed, and they arrive too. Then: a kiosk whose certificate
 # names another kiosk is refused by the ACL and says why, a certificate
 # from another CA is refused at the TLS handshake and says so, and in both
 # cases its messages stay in its outbox. Bounded in time (about 40 s).
@@ -26,7 +28,7 @@ done
 [ -n "$PY" ] || { echo "fleet: python3-paho-mqtt missing (tools/deps.sh test)"; exit 77; }
 MOSQ=$(command -v mosquitto)
 T=$TESTS_TMP/fleet
-rm -rf "$T" && mkdir -p "$T/pki" "$T/mq" "$T/k1" "$T/k3" "$T/k4"
+rm -rf "$T" && mkdir -p "$T/pki" "$T/mq" "$T/k1" "$T/k3" "$T/k4" "$T/k5"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 bpid= apid= rpid=
@@ -62,6 +64,7 @@ cert ca broker "subjectAltName=IP:127.0.0.1"
 cert ca k1
 cert ca k2
 cert ca fleet
+cert ca k5
 cert rogue k4
 chmod 644 "$P"/*.key
 
@@ -127,6 +130,27 @@ enq() { # dir n: n events
 			"{\"event\":\"test\",\"n\":$j}" >/dev/null || fail "enqueue $j in $1"
 	done
 }
+# ---- the kiosk itself puts printer events in its outbox: a whole citizen
+# journey (a name and an ID number typed) and a paper-out. None of what was
+# typed is in the outbox file; with the agent off there is no outbox. ----
+site "$T/k5" k5 "$P/k5.crt" "$P/k5.key"
+"$BIN/kiosk" --headless --config "$T/k5/site.json" --data "$T/k5" --script tests/scenarios/journey_vi.kss \
+	>/dev/null 2>&1 || fail "journey_vi with the fleet configured"
+printf 'printer paper-out\nexpect screen welcome\ntap start\ntap group-ho-tich\ntap proc-ket-hon\nprinter ok\n' \
+	> "$T/paper.kss"
+"$BIN/kiosk" --headless --config "$T/k5/site.json" --data "$T/k5" --script "$T/paper.kss" >/dev/null 2>&1 ||
+	fail "the paper-out scenario"
+ev=$(sqlite3 "$T/k5/fleet-outbox.db" "SELECT payload FROM ob_msgs ORDER BY seq" 2>&1)
+echo "$ev" | grep -q '"event":"printer","state":"ok","was":"unknown"' || fail "no printer ok event: $ev"
+echo "$ev" | grep -q '"event":"printer","state":"paper-out"' || fail "no paper-out event: $ev"
+for secret in 001190012345 "Nguy" "An\""; do
+	grep -qa "$secret" "$T/k5"/fleet-outbox.db* && fail "typed data ($secret) in the fleet outbox"
+done
+k5n=$(sqlite3 "$T/k5/fleet-outbox.db" "SELECT count(*) FROM ob_msgs")
+mkdir -p "$T/nofleet"
+"$BIN/kiosk" --headless --data "$T/nofleet" --script "$T/paper.kss" >/dev/null 2>&1
+[ -e "$T/nofleet/fleet-outbox.db" ] && fail "an outbox without the fleet configured"
+
 count_msgs() { grep -c '^msg k1 ' "$T/recv.out" 2>/dev/null || true; }
 waiting() { "$AGENT" status --data "$1" --config "$1/site.json" | sed 's/.*"waiting":\([0-9]*\).*/\1/'; }
 
@@ -158,7 +182,8 @@ i=0
 while { [ "$(count_msgs)" -lt $total ] || [ "$(waiting "$T/k1")" -ne 0 ]; } && [ $i -lt 150 ]; do
 	i=$((i + 1)); sleep 0.1
 done
-stop_pid "$apid"; apid=
+kill "$apid"; wait "$apid"; ast=$?; apid=
+[ $ast -eq 0 ] || fail "the agent ended with status $ast on SIGTERM"
 sleep 0.5
 stop_pid "$rpid"; rpid=
 
@@ -186,7 +211,8 @@ enq "$T/k3" 3
 "$PY" "$RECV" --port "$port" --out "$T/recv2.out" --client-id fleet --ca "$P/ca.crt" \
 	--cert "$P/fleet.crt" --key "$P/fleet.key" --seconds 20 &
 rpid=$!
-"$AGENT" run --data "$T/k3" --config "$T/k3/site.json" --backoff-max-ms 500 --seconds 3 2> "$T/k3/agent.log"
+"$AGENT" run --data "$T/k3" --config "$T/k3/site.json" --backoff-max-ms 500 --seconds 3 2> "$T/k3/agent.log" ||
+	fail "the k3 agent ended with status $?"
 grep -q "the broker refused a message to kiosk/k3/event: Not authori[sz]ed (kept in the outbox)" "$T/k3/agent.log" ||
 	fail "a kiosk under another kiosk's name does not say it was refused: $(cat "$T/k3/agent.log")"
 [ "$(waiting "$T/k3")" -eq 4 ] || fail "the refused kiosk's messages did not stay in its outbox"
@@ -194,14 +220,20 @@ grep -q "the broker refused a message to kiosk/k3/event: Not authori[sz]ed (kept
 # ---- a certificate of another CA ----
 site "$T/k4" k4 "$P/k4.crt" "$P/k4.key"
 enq "$T/k4" 2
-"$AGENT" run --data "$T/k4" --config "$T/k4/site.json" --backoff-max-ms 500 --seconds 3 2> "$T/k4/agent.log"
+"$AGENT" run --data "$T/k4" --config "$T/k4/site.json" --backoff-max-ms 500 --seconds 3 2> "$T/k4/agent.log" ||
+	fail "the k4 agent ended with status $?"
 grep -q "cannot connect to 127.0.0.1:$port" "$T/k4/agent.log" ||
 	fail "a kiosk with a foreign certificate does not say it cannot connect: $(cat "$T/k4/agent.log")"
 grep -q "unknown ca" "$T/k4/agent.log" || fail "the kiosk's log does not say the broker refused its CA"
 [ "$(waiting "$T/k4")" -eq 3 ] || fail "the refused kiosk's messages did not stay in its outbox"
+# ---- the kiosk's own events reach the receiver too ----
+"$AGENT" run --data "$T/k5" --config "$T/k5/site.json" --backoff-max-ms 500 --seconds 2 2> "$T/k5/agent.log" ||
+	fail "the k5 agent ended with status $?"
 sleep 1
 stop_pid "$rpid"; rpid=
 grep -q '^msg k[34] ' "$T/recv2.out" && fail "a refused kiosk's messages reached the receiver"
+[ "$(grep -c '^msg k5 .* event$' "$T/recv2.out")" -eq "$k5n" ] || fail "the kiosk's $k5n events did not all arrive"
+[ "$(waiting "$T/k5")" -eq 0 ] || fail "k5's outbox is not empty"
 
 # ---- the agent is off unless configured ----
 mkdir -p "$T/off"
