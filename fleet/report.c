@@ -2,6 +2,7 @@
  * queue figures that the kiosk puts in the fleet outbox (docs/fleet.md). */
 #include "fleet/report.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "core/kiosk.h"
@@ -9,6 +10,17 @@
 static int fits(int n, size_t cap)
 {
 	return n < 0 || (size_t)n >= cap ? KIOSK_ERANGE : KIOSK_OK;
+}
+
+/* True when s is all of A-Z a-z 0-9 _ - . + (ids, versions, slots): such
+ * text needs no JSON escaping and cannot carry anything else. */
+static bool plain(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-' || *s == '.' || *s == '+'))
+			return false;
+	return true;
 }
 
 int fleet_heartbeat_body(const fleet_heartbeat_t *h, char *buf, size_t cap)
@@ -20,7 +32,7 @@ int fleet_heartbeat_body(const fleet_heartbeat_t *h, char *buf, size_t cap)
 			 "{\"version\":\"%s\",\"slot\":\"%s\",\"uptime_s\":%lld,\"disk_free_kb\":%lld,"
 			 "\"disk_total_kb\":%lld,\"temp_c\":%s,\"printer\":\"%s\",\"outbox\":{\"waiting\":%lld,"
 			 "\"dropped\":{\"heartbeat\":%lld,\"stats\":%lld,\"event\":%lld},\"merged\":%lld}}",
-			 h->version, h->slot, (long long)h->uptime_s, (long long)h->disk_free_kb,
+			 plain(h->version) ? h->version : "", plain(h->slot) ? h->slot : "", (long long)h->uptime_s, (long long)h->disk_free_kb,
 			 (long long)h->disk_total_kb, temp, h->printer ? h->printer : "unknown",
 			 (long long)h->outbox.rows, (long long)h->outbox.dropped[OUTBOX_HEARTBEAT],
 			 (long long)h->outbox.dropped[OUTBOX_STATS], (long long)h->outbox.dropped[OUTBOX_EVENT],
@@ -39,10 +51,8 @@ int fleet_stats_body(const queue_stat_t *s, char *buf, size_t cap)
 {
 	/* The group is a catalog id (A-Z a-z 0-9 _ - .): no escaping needed,
 	 * and anything else is refused rather than sent. */
-	for (const char *p = s->group; *p; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-		      *p == '_' || *p == '-' || *p == '.'))
-			return KIOSK_EINVAL;
+	if (!plain(s->group))
+		return KIOSK_EINVAL;
 	int n = snprintf(buf, cap,
 			 "{\"period\":\"day\",\"day\":%d,\"group\":\"%s\",\"issued\":%ld,\"called\":%ld,"
 			 "\"served\":%ld,\"no_show\":%ld,\"closed\":%ld,\"transferred\":%ld,\"transfer_in\":%ld,"
