@@ -11,7 +11,8 @@
  *
  * run publishes <data>/fleet-outbox.db to fleet.broker until SIGTERM/SIGINT
  * (or N seconds), with a heartbeat at the start and every
- * fleet.heartbeat_min minutes. The configuration is <assets>/site.json (or
+ * fleet.heartbeat_min minutes, and once a day the previous day's queue
+ * figures per group (<data>/fleet-stats-day remembers the last day sent). The configuration is <assets>/site.json (or
  * --config) overlaid by <data>/local.json. Exit status 0, 1 on an error
  * (said on stderr), 2 on bad usage, 3 when the agent is off. */
 #include <errno.h>
@@ -28,6 +29,7 @@
 #include "core/clock.h"
 #include "core/kiosk.h"
 #include "core/log.h"
+#include "core/mfile.h"
 #include "domain/config.h"
 #include "domain/outbox.h"
 #include "domain/queue.h"
@@ -148,6 +150,52 @@ static void on_stat(void *user, const queue_stat_t *s)
 		c->stored++;
 }
 
+/* The figures of day (yyyymmdd) per group into the outbox. */
+static int day_stats(const opts_t *o, outbox_t *ob, int day, int *stored)
+{
+	char lpath[PATH_MAX];
+	if (o->ledger)
+		snprintf(lpath, sizeof lpath, "%s", o->ledger);
+	else
+		snprintf(lpath, sizeof lpath, "%s/ledger.db", o->data);
+	stats_ctx_t c = {.ob = ob, .day = day};
+	int k = queue_stats_daily(lpath, on_stat, &c);
+	*stored = c.stored;
+	if (k || c.failed) {
+		fprintf(stderr, "kiosk-fleet-agent: figures of %d from %s: %s (%d stored, %d not)\n", day, lpath,
+			k ? kiosk_strerror(k) : outbox_error(ob), c.stored, c.failed);
+		return k ? k : KIOSK_EIO;
+	}
+	return KIOSK_OK;
+}
+
+/* Once a day: yesterday's figures (Vietnam time), remembered in
+ * <data>/fleet-stats-day so a restart does not send them twice. A day
+ * without a ledger or without figures is marked done as well. */
+static void daily_stats(const opts_t *o, outbox_t *ob, const kclock_t *clk)
+{
+	if (!kclock_trusted(clk))
+		return;
+	kclock_local_t y;
+	kclock_to_local(kclock_now(clk) - 24LL * 3600 * 1000, &y);
+	char mark[PATH_MAX], *text = NULL;
+	snprintf(mark, sizeof mark, "%s/fleet-stats-day", o->data);
+	int done = 0;
+	if (mfile_read(mark, 64, &text, NULL) == KIOSK_OK)
+		done = atoi(text);
+	free(text);
+	if (done >= y.yday_key)
+		return;
+	int stored = 0;
+	int k = day_stats(o, ob, y.yday_key, &stored);
+	if (k && k != KIOSK_ENOENT)
+		return; /* tried again at the next heartbeat */
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d\n", y.yday_key);
+	if (mfile_write_atomic(mark, buf, (size_t)n, 0644) == KIOSK_OK && stored)
+		log_info("fleet: figures of %d stored (%d groups)", y.yday_key, stored);
+}
+
 static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_t *ob, const kclock_t *clk)
 {
 	fleet_conf_t fc;
@@ -180,6 +228,7 @@ static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_
 	while (!stop_flag && (o->seconds <= 0 || kclock_mono(clk) - start < (int64_t)o->seconds * 1000)) {
 		if (kclock_mono(clk) >= next_hb) {
 			heartbeat(o, ob);
+			daily_stats(o, ob, clk);
 			next_hb += every;
 		}
 		struct timespec ts = {0, 200 * 1000000L};
@@ -294,18 +343,14 @@ int main(int argc, char **argv)
 	} else if (!strcmp(o.cmd, "heartbeat")) {
 		rc = heartbeat(&o, ob) ? 1 : 0;
 	} else if (!strcmp(o.cmd, "stats")) {
-		char lpath[PATH_MAX];
-		snprintf(lpath, sizeof lpath, "%s", o.ledger ? o.ledger : "");
-		if (!o.ledger)
-			snprintf(lpath, sizeof lpath, "%s/ledger.db", o.data);
-		stats_ctx_t c = {.ob = ob, .day = o.day};
-		int k = o.day > 0 ? queue_stats_daily(lpath, on_stat, &c) : KIOSK_EINVAL;
-		if (k || c.failed) {
-			fprintf(stderr, "kiosk-fleet-agent: figures of %d from %s: %s (%d stored, %d not)\n", o.day, lpath,
-				k ? kiosk_strerror(k) : outbox_error(ob), c.stored, c.failed);
+		int stored = 0;
+		if (o.day < 19700101 || o.day > 99991231) {
+			fprintf(stderr, "kiosk-fleet-agent: stats needs --day YYYYMMDD\n");
+			rc = 2;
+		} else if (day_stats(&o, ob, o.day, &stored)) {
 			rc = 1;
 		} else {
-			printf("%d\n", c.stored);
+			printf("%d\n", stored);
 		}
 	} else if (!strcmp(o.cmd, "status")) {
 		outbox_info_t info;

@@ -12,7 +12,8 @@
 # counted as duplicates, none missing), the retained status went online
 # then offline, and the outbox is empty. The kiosk itself (journey_vi and a
 # paper-out scenario) puts printer events in its outbox, never what was
-# typed, and they arrive too. Then: a kiosk whose certificate
+# typed, and they arrive too, with a day's queue figures
+# (tests/tools/queue_serve, kiosk-fleet-agent stats). Then: a kiosk whose certificate
 # names another kiosk is refused by the ACL and says why, a certificate
 # from another CA is refused at the TLS handshake and says so, and in both
 # cases its messages stay in its outbox. Bounded in time (about 40 s).
@@ -148,6 +149,12 @@ for secret in 001190012345 "Nguy" "An\""; do
 	grep -qa "$secret" "$T/k5"/fleet-outbox.db* && fail "typed data ($secret) in the fleet outbox"
 done
 k5n=$(sqlite3 "$T/k5/fleet-outbox.db" "SELECT count(*) FROM ob_msgs")
+# A day of queue figures (5 issued, 3 served at counter 1) into the outbox.
+qs=$("$TTOOLS/queue_serve" "$T/k5" ho-tich A khai-sinh 5 3) || fail "queue_serve"
+[ "$("$AGENT" stats --data "$T/k5" --config "$T/k5/site.json" --day "${qs% *}")" = 1 ] || fail "stats of ${qs% *}"
+sqlite3 "$T/k5/fleet-outbox.db" "SELECT payload FROM ob_msgs WHERE topic='kiosk/k5/stats'" |
+	grep -q "\"period\":\"day\",\"day\":${qs% *},\"group\":\"ho-tich\",\"issued\":5,\"called\":3,\"served\":3," ||
+	fail "the day's figures are not in the outbox"
 mkdir -p "$T/nofleet"
 "$BIN/kiosk" --headless --data "$T/nofleet" --script "$T/paper.kss" >/dev/null 2>&1
 [ -e "$T/nofleet/fleet-outbox.db" ] && fail "an outbox without the fleet configured"
@@ -242,6 +249,7 @@ sleep 1
 stop_pid "$rpid"; rpid=
 grep -q '^msg k[34] ' "$T/recv2.out" && fail "a refused kiosk's messages reached the receiver"
 [ "$(grep -c '^msg k5 .* event$' "$T/recv2.out")" -eq "$k5n" ] || fail "the kiosk's $k5n events did not all arrive"
+[ "$(grep -c '^msg k5 .* stats$' "$T/recv2.out")" -eq 1 ] || fail "the day's figures did not arrive"
 [ "$(waiting "$T/k5")" -eq 0 ] || fail "k5's outbox is not empty"
 
 # ---- the agent is off unless configured ----
