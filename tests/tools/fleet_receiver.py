@@ -8,7 +8,8 @@
 #   dup KIOSK SEQ KIND      seen again (QoS 1 resend): counted, not kept
 #   status KIOSK STATE      kiosk/<id>/status (retained online/offline)
 #   bad TOPIC REASON        a payload that breaks the schema
-# Runs until --seconds pass or SIGTERM. Uses python3-paho-mqtt (Debian).
+# Runs until --seconds pass or SIGTERM; reconnects every 3 s while the
+# broker is away. Uses python3-paho-mqtt (Debian).
 import argparse
 import json
 import signal
@@ -43,12 +44,20 @@ signal.signal(signal.SIGTERM, stop)
 signal.signal(signal.SIGINT, stop)
 
 
+link = {"up": False, "attempt": 0.0}
+
+
 def on_connect(c, userdata, flags, rc):
     if rc == 0:
+        link["up"] = True
         c.subscribe("kiosk/+/+", qos=1)
         out.write("connected %d\n" % flags.get("session present", 0))
     else:
         out.write("refused %d\n" % rc)
+
+
+def on_disconnect(c, userdata, rc):
+    link["up"] = False
 
 
 def on_message(c, userdata, m):
@@ -86,15 +95,26 @@ c = mqtt.Client(client_id=a.client_id, clean_session=False, protocol=mqtt.MQTTv3
 if a.ca:
     c.tls_set(ca_certs=a.ca, certfile=a.cert, keyfile=a.key, tls_version=ssl.PROTOCOL_TLS_CLIENT)
 c.on_connect = on_connect
+c.on_disconnect = on_disconnect
 c.on_message = on_message
-c.reconnect_delay_set(min_delay=1, max_delay=1)
-c.connect_async(a.host, a.port, keepalive=10)
-c.loop_start()
+# Its own loop: an attempt without CONNACK within 3 s (a broker that went
+# away in the middle of a handshake) is dropped and tried again.
 end = time.monotonic() + a.seconds
+first = True
 while running and time.monotonic() < end:
-    time.sleep(0.1)
+    now = time.monotonic()
+    if not link["up"] and now - link["attempt"] > 3:
+        link["attempt"] = now
+        try:
+            if first:
+                c.connect(a.host, a.port, keepalive=10)
+                first = False
+            else:
+                c.reconnect()
+        except (OSError, ValueError):
+            pass
+    c.loop(timeout=0.1)
 c.disconnect()
-c.loop_stop()
 out.write("end %d\n" % len(seen))
 out.close()
 sys.exit(0)
