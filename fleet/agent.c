@@ -140,8 +140,7 @@ static void on_disconnect(struct mosquitto *m, void *user, int rc, const mosquit
 	fleet_agent_t *a = user;
 	(void)m;
 	(void)props;
-	if (a->connected && rc != 0)
-		log_warn("fleet: connection to the broker lost (%s)", mosquitto_strerror(rc));
+	(void)rc; /* the loop's result says why; lost() logs it */
 	a->connected = false;
 	pthread_mutex_lock(&a->lock);
 	a->stats.connected = false;
@@ -272,9 +271,10 @@ static void *thread_main(void *arg)
 			a->sock_up = true;
 			a->attempt_ms = now;
 		}
+		bool was = a->connected; /* on_disconnect may clear it inside the loop */
 		int rc = mosquitto_loop(a->m, 250, 1);
 		if (rc != MOSQ_ERR_SUCCESS) {
-			lost(a, rc, a->connected ? "lost the broker" : "cannot connect to");
+			lost(a, rc, was ? "lost the broker" : "cannot connect to");
 			continue;
 		}
 		/* No CONNACK in time: a black hole, or a TLS handshake that
