@@ -1,7 +1,7 @@
 # Makefile - builds the kiosk firmware, its tools and its tests.
 #
 # Sources are found by pattern, so adding a module needs no edit here:
-#   core/ domain/ drivers/ update/ print/ flow/ ui/ voice/ hub/ app/
+#   core/ domain/ drivers/ update/ print/ flow/ ui/ voice/ hub/ fleet/ app/
 #     (*.c, one level of subfolders; docs/conventions.md)  -> libkiosk.a
 #   app/main.c                                             -> bin/kiosk
 #   tools/<name>.c                                         -> bin/<name>
@@ -19,8 +19,9 @@ FUZZ_SECONDS ?= 30
 SCREENSHOTS_DIR ?= build/screenshots
 
 PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc espeak-ng
-# Headers only: drivers/hubfeed loads libcurl with dlopen, in board mode.
-PKGS_HDR := libcurl
+# Headers only: drivers/hubfeed loads libcurl with dlopen, in board mode;
+# libmosquitto is linked by kiosk-fleet-agent alone (fleet/README.md).
+PKGS_HDR := libcurl libmosquitto
 PKGS_TEST := cmocka
 
 ifeq ($(ARCH),arm64)
@@ -43,7 +44,7 @@ SHARE := $(BIN)/../share/kiosk
 CSTD := -std=c11 -D_GNU_SOURCE
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 # Includes name their folder from the repository root ("domain/ledger.h").
-LAYERS := core domain drivers update print flow ui voice hub app
+LAYERS := core domain drivers update print flow ui voice hub fleet app
 INC := -I.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) $(PKGS_HDR))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -lpthread
@@ -98,6 +99,7 @@ $(BIN)/kiosk: $(OUT)/obj/app/main.o $(LIB)
 
 # The hub alone links libmicrohttpd (hub/README.md).
 $(BIN)/kiosk-hub: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd)
+$(BIN)/kiosk-fleet-agent: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs libmosquitto)
 $(BIN)/%: $(OUT)/obj/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TOOL_LIBS)

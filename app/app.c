@@ -27,6 +27,8 @@
 #include "app/sdnotify.h"
 #include "update/update.h"
 #include "app/app_menu.h"
+#include "domain/outbox.h"
+#include "fleet/report.h"
 
 
 #define MAX_EVDEV 16
@@ -67,6 +69,36 @@ static void report(app_t *a, const char *fmt, ...)
 
 /* ---- hooks for the session ------------------------------------------------ */
 
+/* ---- the fleet outbox: events only; kiosk-fleet-agent publishes them ---- */
+
+/* Open <data>/fleet-outbox.db when the fleet agent is configured. A failure
+ * is logged and the kiosk carries on without it. */
+static void fleet_open(app_t *a)
+{
+	a->fleet_printer = -1;
+	if (!a->cfg.fleet_id[0] || !a->cfg.fleet_broker[0])
+		return;
+	char path[1100], err[512];
+	snprintf(path, sizeof path, "%s/fleet-outbox.db", a->data);
+	if (outbox_open(path, a->cfg.fleet_id, &a->clock, NULL, &a->fleet, err, sizeof err) != KIOSK_OK)
+		log_warn("fleet outbox not open, no fleet events: %s", err);
+}
+
+/* A printer state the kiosk saw: an event when it changed (one SQLite
+ * transaction; state changes are rare). */
+static void fleet_printer(app_t *a, printer_state_t st)
+{
+	if (!a->fleet || (int)st == a->fleet_printer)
+		return;
+	char body[160];
+	printer_state_t was = a->fleet_printer < 0 ? PRINTER_STATE_COUNT : (printer_state_t)a->fleet_printer;
+	if (fleet_printer_event_body(st, was, body, sizeof body) == KIOSK_OK &&
+	    outbox_enqueue(a->fleet, OUTBOX_EVENT, body, NULL) == KIOSK_OK)
+		a->fleet_printer = (int)st;
+	else
+		log_warn("fleet: printer event not stored: %s", outbox_error(a->fleet));
+}
+
 static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *st)
 {
 	app_t *a = ctx;
@@ -74,7 +106,11 @@ static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printe
 		*st = PRINTER_NO_PRINTER;
 		return KIOSK_ENODEV;
 	}
-	return tickets_check(a->tickets, g, priority, st);
+	int rc = tickets_check(a->tickets, g, priority, st);
+	if (rc == KIOSK_OK || rc == KIOSK_EPAPER || rc == KIOSK_ECOVER || rc == KIOSK_EOFFLINE ||
+	    rc == KIOSK_ENODEV || rc == KIOSK_ETIMEOUT)
+		fleet_printer(a, *st);
+	return rc;
 }
 
 static void hook_chime(void *ctx)
@@ -518,6 +554,8 @@ static void do_print(app_t *a)
 			 printer_state_name(r.printer), r.voided ? r.number : "none");
 	if (r.rc == KIOSK_OK && r.printer == PRINTER_NEAR_END)
 		log_warn("printer paper near end: tell staff");
+	if (!r.storage_fault)
+		fleet_printer(a, r.printer);
 	session_print_done(s, &r);
 }
 
@@ -1054,6 +1092,7 @@ static int load_all(app_t *a)
 	 * the machine's problem, not the version's: the kiosk stays up out of
 	 * service and says why (app_run), and the next start tries again. */
 	app_open_tickets(a);
+	fleet_open(a);
 	return 0;
 }
 
@@ -1173,6 +1212,8 @@ static void teardown(app_t *a)
 	app_menu_teardown(a);
 	session_destroy(a->session);
 	tickets_close(a->tickets); /* the ledger is closed cleanly */
+	outbox_close(a->fleet);
+	a->fleet = NULL;
 	free(a->dl);
 	render_destroy(a->render);
 	if (a->target)

@@ -35,6 +35,8 @@ typedef struct app {
 	int64_t scanner_retry;     /* mono ms to reopen an unplugged scanner */
 	struct menu *menu;         /* staff menus (app_menu.c) */
 	struct staff *staff;       /* PIN store */
+	struct outbox *fleet;      /* fleet outbox (docs/fleet.md), NULL when fleet.id is "" */
+	int fleet_printer;         /* last printer state put there, -1 = none yet */
 	fonts_t *fonts;
 	kclock_t clock;
 	kclock_virtual_t vclock;   /* scenario mode */

@@ -20,6 +20,7 @@
 
 #include "core/kiosk.h"
 #include "core/text.h"
+#include "domain/outbox.h"
 
 #define CONFIG_MAX_FILE (1024 * 1024)
 
@@ -37,6 +38,8 @@ typedef enum {
 	K_HOURS,    /* the week's opening periods */
 	K_BOOL,     /* true | false */
 	K_SPAN,     /* "" or "HH:MM-HH:MM" (may run over midnight) */
+	K_HOSTPORT, /* "" or "host:port" (host of A-Z a-z 0-9 . -, port 1-65535) */
+	K_IDENT,    /* "" or 1-63 of A-Z a-z 0-9 _ - . (an MQTT topic level) */
 } kind_t;
 
 typedef struct {
@@ -85,6 +88,13 @@ static const ckey_t KEYS[] = {
 	{"voice.repeat", K_INT, 0, 5, NULL, FI(voice_repeat)},
 	{"voice.rate", K_INT, 80, 450, NULL, FI(voice_rate)},
 	{"voice.quiet", K_SPAN, 0, 0, NULL, FI(voice_quiet)},
+	{"fleet.broker", K_HOSTPORT, 0, 0, NULL, F(fleet_broker)},
+	{"fleet.id", K_IDENT, 0, 0, NULL, F(fleet_id)},
+	{"fleet.ca", K_PATH, 0, 0, NULL, F(fleet_ca)},
+	{"fleet.cert", K_PATH, 0, 0, NULL, F(fleet_cert)},
+	{"fleet.key", K_PATH, 0, 0, NULL, F(fleet_key)},
+	{"fleet.tls", K_BOOL, 0, 0, NULL, FI(fleet_tls)},
+	{"fleet.heartbeat_min", K_INT, 1, 1440, NULL, FI(fleet_heartbeat_min)},
 };
 
 static const char *const DAY_KEYS[7] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
@@ -133,6 +143,8 @@ void config_defaults(config_t *cfg)
 	cfg->voice_repeat = 2;
 	cfg->voice_rate = 150;
 	cfg->voice_quiet = (config_period_t){-1, -1};
+	cfg->fleet_tls = true;
+	cfg->fleet_heartbeat_min = 15;
 }
 
 /* ---- errors ------------------------------------------------------------ */
@@ -316,6 +328,26 @@ static int apply_hours(ctx_t *c, config_t *cfg, const cJSON *v, const char *path
 	return KIOSK_OK;
 }
 
+/* "" or host:port: a host of A-Z a-z 0-9 . - and a port 1-65535. */
+static bool hostport_ok(const char *s, size_t cap)
+{
+	if (!*s)
+		return true;
+	if (strlen(s) >= cap)
+		return false;
+	const char *colon = strrchr(s, ':');
+	if (!colon || colon == s)
+		return false;
+	for (const char *p = s; p < colon; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '-'))
+			return false;
+	char *end;
+	errno = 0;
+	long port = strtol(colon + 1, &end, 10);
+	return colon[1] >= '0' && colon[1] <= '9' && !*end && !errno && port >= 1 && port <= 65535;
+}
+
 static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 {
 	char *base = (char *)cfg + k->off;
@@ -466,6 +498,17 @@ static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 		*(config_period_t *)base = span;
 		return KIOSK_OK;
 	}
+	case K_HOSTPORT: {
+		if (!cJSON_IsString(v) || !hostport_ok(v->valuestring, k->size))
+			return fail(c, path, "must be \"\" or \"host:port\" (a name or IPv4 address, port 1 to 65535)");
+		snprintf(base, k->size, "%s", v->valuestring);
+		return KIOSK_OK;
+	}
+	case K_IDENT:
+		if (!cJSON_IsString(v) || (v->valuestring[0] && !outbox_id_valid(v->valuestring)))
+			return fail(c, path, "must be \"\" or 1 to %d of A-Z a-z 0-9 _ - .", OUTBOX_ID_MAX);
+		snprintf(base, k->size, "%s", v->valuestring);
+		return KIOSK_OK;
 	}
 	return fail(c, path, "internal error");
 }

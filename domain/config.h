@@ -63,6 +63,14 @@ typedef struct {
 	int voice_repeat;            /* times a call is said after its chime, 0..5, default 2 */
 	int voice_rate;              /* words per minute, 80..450, default 150 */
 	config_period_t voice_quiet; /* quiet hours: chime only; {-1,-1} = none; start > end runs over midnight */
+	/* fleet agent (docs/fleet.md): off while broker or id is "" */
+	char fleet_broker[128];      /* "host:port" */
+	char fleet_id[64];           /* the kiosk's name at the broker, a topic level */
+	char fleet_ca[128];          /* CA file that signed the broker's certificate */
+	char fleet_cert[128];        /* this kiosk's client certificate (PEM) */
+	char fleet_key[128];         /* its private key (PEM) */
+	bool fleet_tls;              /* default true; false = plain TCP, for tests only */
+	int fleet_heartbeat_min;     /* minutes between heartbeats, default 15 */
 } config_t;
 
 /* Fill cfg with the compiled defaults. */

@@ -17,15 +17,17 @@
 #             fact (menu_paper_facts)
 #   voice/    core/, domain/, voice/ (speech: words, espeak-ng, voice pack)
 #   hub/      core/, domain/, hub/ (only app/ and tools/ include hub/)
+#   fleet/    core/, domain/, fleet/ (only app/ and tools/ include fleet/)
 #   app/      everything
 # System libraries: SDL headers only in print/ (SDL_ttf, headless), ui/ and
 # app/; <libusb*> only in drivers/; <sqlite3.h> only in domain/;
-# <espeak-ng/*> only in voice/; <microhttpd.h> only in hub/. No source
+# <espeak-ng/*> only in voice/; <microhttpd.h> only in hub/;
+# <mosquitto.h> only in fleet/. No source
 # file outside these folders (besides tools/ and tests/), and each folder
 # has a README.md. The check first runs on a copy with planted violations
 # and must catch each of them, so it cannot silently pass.
 set -u
-LAYERS="core drivers update domain print flow ui voice hub app"
+LAYERS="core drivers update domain print flow ui voice hub fleet app"
 UI_DOMAIN="domain/catalog.h domain/config.h domain/field.h domain/hours.h domain/ime.h"
 # Services ui/ may not call even through a flow/ header that declares them.
 UI_NO_CALL="tickets|ticket|escpos|printer_file|printer_usb|scanner|ledger|staff|officekey|runlink|update|bundle|handoff|sdnotify"
@@ -41,6 +43,7 @@ allowed() { # folder -> the folders its quoted includes may name
 	ui) echo "core flow ui" ;;
 	voice) echo "core domain voice" ;;
 	hub) echo "core domain hub" ;;
+	fleet) echo "core domain fleet" ;;
 	app) echo "$LAYERS" ;;
 	esac
 }
@@ -84,6 +87,8 @@ check() {
 						print f ":" line ": " layer "/ may not use espeak-ng (<" name ">)"
 					if (name ~ /^microhttpd/ && layer != "hub")
 						print f ":" line ": " layer "/ may not use libmicrohttpd (<" name ">)"
+					if (name ~ /^mosquitto/ && layer != "fleet")
+						print f ":" line ": " layer "/ may not use libmosquitto (<" name ">)"
 				}
 			}')
 			if [ "$layer" = ui ]; then
@@ -129,6 +134,9 @@ printf '#include <espeak-ng/speak_lib.h>\n' >> "$copy/ui/draw.c"
 printf '#include "ui/draw.h"\n' >> "$copy/voice/vwords.c"
 printf '#include <microhttpd.h>\n' >> "$copy/flow/corners.c"
 printf '#include "hub/hub_req.h"\n' >> "$copy/domain/ledger.c"
+printf '#include <mosquitto.h>\n' >> "$copy/domain/outbox.c"
+printf '#include "fleet/agent.h"\n' >> "$copy/flow/screen.c"
+printf '#include "print/tickets.h"\n' >> "$copy/fleet/report.c"
 mkdir -p "$copy/firmware" && printf '/* stray */\n' > "$copy/firmware/stray.c"
 planted=$(check "$copy")
 prc=$?
@@ -138,7 +146,8 @@ for want in 'core/text.c:.*"flow/session.h"' 'drivers/printer/printer.c:.*"print
 	    'domain/hours.c:.*SDL' 'domain/staff.c:.*"clock.h" does not name its folder' \
 	    'flow/menu.c:.*"app/app.h"' 'print/tickets.c:.*SQLite' 'firmware/stray.c: outside' \
 	    'flow/session.c:.*"voice/vspeech.h"' 'ui/draw.c:.*espeak-ng' 'voice/vwords.c:.*"ui/draw.h"' \
-	    'flow/corners.c:.*libmicrohttpd' 'domain/ledger.c:.*"hub/hub_req.h"'; do
+	    'flow/corners.c:.*libmicrohttpd' 'domain/ledger.c:.*"hub/hub_req.h"' \
+	    'domain/outbox.c:.*libmosquitto' 'flow/screen.c:.*"fleet/agent.h"' 'fleet/report.c:.*"print/tickets.h"'; do
 	echo "$planted" | grep -q "$want" || {
 		echo "FAIL: the check misses a planted violation ($want); it said:"
 		echo "$planted"
@@ -146,8 +155,8 @@ for want in 'core/text.c:.*"flow/session.h"' 'drivers/printer/printer.c:.*"print
 	}
 done
 [ "$prc" -ne 0 ] || { echo "FAIL: planted violations, yet the check passed"; exit 1; }
-[ "$(echo "$planted" | wc -l)" -eq 15 ] || {
-	echo "FAIL: the copy should show exactly the 15 planted violations:"
+[ "$(echo "$planted" | wc -l)" -eq 18 ] || {
+	echo "FAIL: the copy should show exactly the 18 planted violations:"
 	echo "$planted"
 	exit 1
 }

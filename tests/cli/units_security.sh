@@ -3,7 +3,7 @@
 # file's exposure score from `systemd-analyze security --offline=yes`
 # (systemd 252+, reads the file only, no running systemd needed) is printed
 # and must not exceed its bound (kiosk.service 2.0, kiosk-update@.service
-# 3.0, kiosk-health.service 2.0, kiosk-hub.service 2.0; the first two were 8.5 before the units
+# 3.0, kiosk-health.service 2.0, kiosk-hub.service 2.0, kiosk-fleet-agent.service 2.0; the first two were 8.5 before the units
 # were tightened). Also checks the
 # settings the issue names, so a unit cannot reach the score some other way.
 set -u
@@ -13,7 +13,7 @@ systemd-analyze security --help 2>/dev/null | grep -q -- '--offline' ||
 fail() { echo "FAIL: $*"; exit 1; }
 W="$TESTS_TMP/units"; rm -rf "$W"; mkdir -p "$W"
 bad=0
-for spec in kiosk.service:2.0 kiosk-update@.service:3.0 kiosk-health.service:2.0 kiosk-hub.service:2.0; do
+for spec in kiosk.service:2.0 kiosk-update@.service:3.0 kiosk-health.service:2.0 kiosk-hub.service:2.0 kiosk-fleet-agent.service:2.0; do
 	unit=${spec%%:*} max=${spec#*:}
 	# A template is analysed as one of its instances.
 	name=$(echo "$unit" | sed 's/@\./@sda./')
@@ -29,7 +29,7 @@ for spec in kiosk.service:2.0 kiosk-update@.service:3.0 kiosk-health.service:2.0
 	fi
 done
 k=board/systemd/kiosk.service u=board/systemd/kiosk-update@.service h=board/systemd/kiosk-health.service
-hb=board/systemd/kiosk-hub.service
+hb=board/systemd/kiosk-hub.service fa=board/systemd/kiosk-fleet-agent.service
 for want in "$k:Restart=always" "$k:CapabilityBoundingSet=" "$k:RestrictAddressFamilies=AF_UNIX AF_NETLINK" \
 	"$k:SystemCallFilter=@system-service" "$k:ProtectKernelModules=yes" "$k:NoNewPrivileges=yes" \
 	"$u:PrivateNetwork=yes" "$u:RestrictAddressFamilies=AF_UNIX" "$u:ProtectKernelModules=yes" \
@@ -37,7 +37,9 @@ for want in "$k:Restart=always" "$k:CapabilityBoundingSet=" "$k:RestrictAddressF
 	"$h:CapabilityBoundingSet=CAP_CHOWN CAP_FOWNER CAP_DAC_OVERRIDE" \
 	"$hb:NoNewPrivileges=yes" "$hb:ProtectSystem=strict" "$hb:PrivateDevices=yes" \
 	"$hb:RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" "$hb:ReadWritePaths=/var/lib/kiosk/ledger" \
-	"$hb:User=kiosk"; do
+	"$hb:User=kiosk" "$fa:User=kiosk" "$fa:PrivateDevices=yes" "$fa:ProtectSystem=strict" \
+	"$fa:RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" "$fa:ReadWritePaths=/var/lib/kiosk/ledger" \
+	"$fa:RestartPreventExitStatus=3"; do
 	f=${want%%:*} line=${want#*:}
 	grep -qx "$line" "$f" || { echo "FAIL: $f lacks $line"; bad=1; }
 done

@@ -269,6 +269,18 @@ static void test_errors(void **state)
 		{"{\"scanner\":{\"usb\":\"12345:1\"}}",
 		 "scanner.usb: must be a string \"VVVV:PPPP\" (hex) or \"\""},
 		{"{\"log\":{\"max_kb\":8}}", "log.max_kb: must be an integer from 16 to 10240"},
+		{"{\"fleet\":{\"broker\":\"mqtt.tinh.vn\"}}",
+		 "fleet.broker: must be \"\" or \"host:port\" (a name or IPv4 address, port 1 to 65535)"},
+		{"{\"fleet\":{\"broker\":\"mqtt.tinh.vn:70000\"}}",
+		 "fleet.broker: must be \"\" or \"host:port\" (a name or IPv4 address, port 1 to 65535)"},
+		{"{\"fleet\":{\"broker\":\"a b:8883\"}}",
+		 "fleet.broker: must be \"\" or \"host:port\" (a name or IPv4 address, port 1 to 65535)"},
+		{"{\"fleet\":{\"id\":\"xa/an-phu\"}}", "fleet.id: must be \"\" or 1 to 63 of A-Z a-z 0-9 _ - ."},
+		{"{\"fleet\":{\"id\":\"#\"}}", "fleet.id: must be \"\" or 1 to 63 of A-Z a-z 0-9 _ - ."},
+		{"{\"fleet\":{\"cert\":\"kiosk.crt\"}}",
+		 "fleet.cert: must be \"\" or an absolute path of at most 127 bytes"},
+		{"{\"fleet\":{\"heartbeat_min\":0}}", "fleet.heartbeat_min: must be an integer from 1 to 1440"},
+		{"{\"fleet\":{\"tls\":\"no\"}}", "fleet.tls: must be true or false"},
 		{"{\"ui\":{\"lang\":\"vi\",\"lang\":\"en\"}}", "ui.lang: duplicate key"},
 		{"[1,2]", "must be a JSON object"},
 		{"{\"ui\":", "not valid JSON (near line 1)"},
@@ -287,6 +299,21 @@ static void test_errors(void **state)
 		if (strcmp(err, want) != 0)
 			fail_msg("case %zu: got \"%s\", want \"%s\"", i, err, want);
 		assert_memory_equal(&c, &before, sizeof c);
+	}
+	/* A configured fleet agent. */
+	{
+		config_t fc;
+		config_defaults(&fc);
+		char ferr[256];
+		assert_true(fc.fleet_tls);
+		assert_int_equal(fc.fleet_heartbeat_min, 15);
+		assert_int_equal(config_overlay_text(&fc, "site.json",
+						     "{\"fleet\":{\"broker\":\"127.0.0.1:8883\",\"id\":\"xa-an-phu.1\","
+						     "\"tls\":false,\"heartbeat_min\":5}}", ferr, sizeof ferr), KIOSK_OK);
+		assert_string_equal(fc.fleet_broker, "127.0.0.1:8883");
+		assert_string_equal(fc.fleet_id, "xa-an-phu.1");
+		assert_false(fc.fleet_tls);
+		assert_int_equal(fc.fleet_heartbeat_min, 5);
 	}
 	/* office.name limit: 127 bytes fit, 128 do not. */
 	char json[400], name[200];
@@ -451,7 +478,7 @@ static void test_schema_and_site_complete(void **state)
 		if (!v)
 			fail_msg("%s missing from site.json", config_key(nkeys));
 	}
-	assert_int_equal(nkeys, 33);
+	assert_int_equal(nkeys, 40);
 	assert_int_equal(schema_leaves(cJSON_GetObjectItemCaseSensitive(schema, "properties"), ""),
 			 (int)nkeys);
 	cJSON_Delete(schema);

@@ -24,7 +24,7 @@ kernel=$(apt-cache depends "$kernel_meta" 2>/dev/null |
 [ -n "$kernel" ] || { echo "fetch-debs: cannot resolve $kernel_meta" >&2; exit 1; }
 
 roots="busybox-static systemd systemd-sysv udev dbus kmod util-linux libsdl2-2.0-0 libsdl2-ttf-2.0-0 libusb-1.0-0
-libqrencode4 libsqlite3-0 libssl3 libcjson1 libpng16-16 libutf8proc2 libmicrohttpd12 libcurl4 libespeak-ng1 libegl1
+libqrencode4 libsqlite3-0 libssl3 libcjson1 libpng16-16 libutf8proc2 libmicrohttpd12 libcurl4 libmosquitto1 libespeak-ng1 libegl1
 libegl-mesa0 libgbm1 libgl1-mesa-dri libgles2 libglvnd0 libopengl0 libsystemd0"
 
 # Packages in the closure that only matter to a package manager, never to

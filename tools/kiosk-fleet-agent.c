@@ -1,0 +1,374 @@
+/* kiosk-fleet-agent.c - runs the fleet agent (fleet/agent.h) on a kiosk's
+ * data folder, and puts messages in its outbox (docs/fleet.md):
+ *
+ *   kiosk-fleet-agent run --data DIR [--config FILE] [--update-root DIR]
+ *                     [--seconds N] [--heartbeat-s N] [--backoff-max-ms N]
+ *                     [--connect-timeout-ms N]
+ *   kiosk-fleet-agent enqueue --data DIR [--config FILE] --class event|stats|heartbeat JSON
+ *   kiosk-fleet-agent heartbeat --data DIR [--config FILE] [--update-root DIR]
+ *   kiosk-fleet-agent stats --data DIR [--config FILE] --day YYYYMMDD [--ledger FILE]
+ *   kiosk-fleet-agent status --data DIR [--config FILE]
+ *
+ * run publishes <data>/fleet-outbox.db to fleet.broker until SIGTERM/SIGINT
+ * (or N seconds), with a heartbeat at the start and every
+ * fleet.heartbeat_min minutes, and once a day the previous day's queue
+ * figures per group (<data>/fleet-stats-day remembers the last day sent). The configuration is <assets>/site.json (or
+ * --config) overlaid by <data>/local.json. Exit status 0, 1 on an error
+ * (said on stderr), 2 on bad usage, 3 when the agent is off. */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/kiosk.h"
+#include "core/log.h"
+#include "core/mfile.h"
+#include "domain/config.h"
+#include "domain/outbox.h"
+#include "domain/queue.h"
+#include "fleet/agent.h"
+#include "fleet/report.h"
+#include "update/update.h"
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: kiosk-fleet-agent run --data DIR [--config FILE] [--update-root DIR]\n"
+		   "                         [--seconds N] [--heartbeat-s N] [--backoff-max-ms N]\n"
+		   "                         [--connect-timeout-ms N]\n"
+		   "       kiosk-fleet-agent enqueue --data DIR [--config FILE] --class event|stats|heartbeat JSON\n"
+		   "       kiosk-fleet-agent heartbeat --data DIR [--config FILE] [--update-root DIR]\n"
+		   "       kiosk-fleet-agent stats --data DIR [--config FILE] --day YYYYMMDD [--ledger FILE]\n"
+		   "       kiosk-fleet-agent status --data DIR [--config FILE]\n"
+		   "Publishes DIR/fleet-outbox.db to the MQTT broker of fleet.broker (docs/fleet.md).\n");
+}
+
+static void site_default(char *out, size_t cap)
+{
+	const char *e = getenv("KIOSK_ASSETS");
+	if (e && *e) {
+		snprintf(out, cap, "%s/site.json", e);
+		return;
+	}
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	snprintf(out, cap, "%s/../share/kiosk/site.json", dirname(exe));
+}
+
+typedef struct {
+	const char *cmd, *data, *config, *update_root, *cls, *json, *ledger;
+	int seconds, heartbeat_s, backoff_max_ms, connect_timeout_ms, day;
+} opts_t;
+
+/* Facts of the heartbeat this process can see. */
+static void gather(const opts_t *o, outbox_t *ob, fleet_heartbeat_t *h)
+{
+	memset(h, 0, sizeof *h);
+	h->temp_c = -1000;
+	h->disk_free_kb = h->disk_total_kb = -1;
+	FILE *f = fopen("/proc/uptime", "r");
+	double up = 0;
+	if (f) {
+		if (fscanf(f, "%lf", &up) == 1)
+			h->uptime_s = (int64_t)up;
+		fclose(f);
+	}
+	struct statvfs vs;
+	if (statvfs(o->data, &vs) == 0) {
+		h->disk_free_kb = (int64_t)((unsigned long long)vs.f_bavail * vs.f_frsize / 1024);
+		h->disk_total_kb = (int64_t)((unsigned long long)vs.f_blocks * vs.f_frsize / 1024);
+	}
+	f = fopen("/sys/class/thermal/thermal_zone0/temp", "r");
+	long milli;
+	if (f) {
+		if (fscanf(f, "%ld", &milli) == 1)
+			h->temp_c = milli / 1000.0;
+		fclose(f);
+	}
+	if (o->update_root) {
+		update_t *u;
+		char err[256];
+		if (update_open(o->update_root, NULL, NULL, &u, err, sizeof err) == KIOSK_OK) {
+			update_status_t s;
+			if (update_status(u, &s, err, sizeof err) == KIOSK_OK) {
+				const update_pair_status_t *p = &s.pair[BUNDLE_TYPE_APP];
+				if (p->current == 0 || p->current == 1) {
+					snprintf(h->slot, sizeof h->slot, "%s", p->current ? "b" : "a");
+					snprintf(h->version, sizeof h->version, "%s", p->st.slot[p->current].version);
+				}
+			}
+			update_close(u);
+		}
+	}
+	outbox_info(ob, &h->outbox);
+}
+
+static int heartbeat(const opts_t *o, outbox_t *ob)
+{
+	fleet_heartbeat_t h;
+	gather(o, ob, &h);
+	char body[1024];
+	int k = fleet_heartbeat_body(&h, body, sizeof body);
+	int64_t seq = 0;
+	if (!k)
+		k = outbox_enqueue(ob, OUTBOX_HEARTBEAT, body, &seq);
+	if (k)
+		fprintf(stderr, "kiosk-fleet-agent: heartbeat not stored: %s\n", outbox_error(ob));
+	return k;
+}
+
+typedef struct {
+	outbox_t *ob;
+	int day;
+	int stored, failed;
+} stats_ctx_t;
+
+static void on_stat(void *user, const queue_stat_t *s)
+{
+	stats_ctx_t *c = user;
+	if (s->counter != 0 || s->day_key != c->day)
+		return;
+	char body[1024];
+	if (fleet_stats_body(s, body, sizeof body) || outbox_enqueue(c->ob, OUTBOX_STATS, body, NULL))
+		c->failed++;
+	else
+		c->stored++;
+}
+
+/* The figures of day (yyyymmdd) per group into the outbox. */
+static int day_stats(const opts_t *o, outbox_t *ob, int day, int *stored)
+{
+	char lpath[PATH_MAX];
+	if (o->ledger)
+		snprintf(lpath, sizeof lpath, "%s", o->ledger);
+	else
+		snprintf(lpath, sizeof lpath, "%s/ledger.db", o->data);
+	stats_ctx_t c = {.ob = ob, .day = day};
+	int k = queue_stats_daily(lpath, on_stat, &c);
+	*stored = c.stored;
+	if (k || c.failed) {
+		fprintf(stderr, "kiosk-fleet-agent: figures of %d from %s: %s (%d stored, %d not)\n", day, lpath,
+			k ? kiosk_strerror(k) : outbox_error(ob), c.stored, c.failed);
+		return k ? k : KIOSK_EIO;
+	}
+	return KIOSK_OK;
+}
+
+/* Once a day: yesterday's figures (Vietnam time), remembered in
+ * <data>/fleet-stats-day so a restart does not send them twice. A day
+ * without a ledger or without figures is marked done as well. */
+static void daily_stats(const opts_t *o, outbox_t *ob, const kclock_t *clk)
+{
+	if (!kclock_trusted(clk))
+		return;
+	kclock_local_t y;
+	kclock_to_local(kclock_now(clk) - 24LL * 3600 * 1000, &y);
+	char mark[PATH_MAX], *text = NULL;
+	snprintf(mark, sizeof mark, "%s/fleet-stats-day", o->data);
+	int done = 0;
+	if (mfile_read(mark, 64, &text, NULL) == KIOSK_OK)
+		done = atoi(text);
+	free(text);
+	if (done >= y.yday_key)
+		return;
+	int stored = 0;
+	int k = day_stats(o, ob, y.yday_key, &stored);
+	if (k && k != KIOSK_ENOENT)
+		return; /* tried again at the next heartbeat */
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%d\n", y.yday_key);
+	if (mfile_write_atomic(mark, buf, (size_t)n, 0644) == KIOSK_OK && stored)
+		log_info("fleet: figures of %d stored (%d groups)", y.yday_key, stored);
+}
+
+static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_t *ob, const kclock_t *clk)
+{
+	fleet_conf_t fc;
+	char err[512];
+	int k = fleet_conf_from_config(cfg, &fc, err, sizeof err);
+	if (k == KIOSK_ENOENT) {
+		fprintf(stderr, "kiosk-fleet-agent: %s\n", err);
+		return 3;
+	}
+	if (k) {
+		fprintf(stderr, "kiosk-fleet-agent: %s\n", err);
+		return 1;
+	}
+	if (o->backoff_max_ms > 0) {
+		fc.backoff_min_ms = o->backoff_max_ms < 1000 ? o->backoff_max_ms : 1000;
+		fc.backoff_max_ms = o->backoff_max_ms;
+	}
+	fc.connect_timeout_ms = o->connect_timeout_ms;
+	fleet_agent_t *a;
+	k = fleet_agent_start(&fc, obpath, clk, &a, err, sizeof err);
+	if (k) {
+		fprintf(stderr, "kiosk-fleet-agent: %s\n", err);
+		return 1;
+	}
+	struct sigaction sa = {.sa_handler = on_signal};
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	int64_t every = o->heartbeat_s > 0 ? (int64_t)o->heartbeat_s * 1000 : (int64_t)cfg->fleet_heartbeat_min * 60000;
+	int64_t start = kclock_mono(clk), next_hb = start;
+	while (!stop_flag && (o->seconds <= 0 || kclock_mono(clk) - start < (int64_t)o->seconds * 1000)) {
+		if (kclock_mono(clk) >= next_hb) {
+			heartbeat(o, ob);
+			daily_stats(o, ob, clk);
+			next_hb += every;
+		}
+		struct timespec ts = {0, 200 * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+	fleet_stats_t st;
+	fleet_agent_stats(a, &st);
+	fleet_agent_stop(a);
+	outbox_info_t info;
+	outbox_info(ob, &info);
+	fprintf(stderr,
+		"kiosk-fleet-agent: published %lld, acknowledged %lld, connections %lld, failures %lld, "
+		"waiting %lld%s%s\n",
+		(long long)st.published, (long long)st.acked, (long long)st.connects, (long long)st.failures,
+		(long long)info.rows, st.last_error[0] ? "; last error: " : "", st.last_error);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	opts_t o = {0};
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	o.cmd = argv[1];
+	if (!strcmp(o.cmd, "--help") || !strcmp(o.cmd, "-h")) {
+		usage(stdout);
+		return 0;
+	}
+	for (int i = 2; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!strcmp(a, "--data") && v)
+			o.data = v, i++;
+		else if (!strcmp(a, "--config") && v)
+			o.config = v, i++;
+		else if (!strcmp(a, "--update-root") && v)
+			o.update_root = v, i++;
+		else if (!strcmp(a, "--class") && v)
+			o.cls = v, i++;
+		else if (!strcmp(a, "--ledger") && v)
+			o.ledger = v, i++;
+		else if (!strcmp(a, "--seconds") && v)
+			o.seconds = atoi(v), i++;
+		else if (!strcmp(a, "--heartbeat-s") && v)
+			o.heartbeat_s = atoi(v), i++;
+		else if (!strcmp(a, "--backoff-max-ms") && v)
+			o.backoff_max_ms = atoi(v), i++;
+		else if (!strcmp(a, "--connect-timeout-ms") && v)
+			o.connect_timeout_ms = atoi(v), i++;
+		else if (!strcmp(a, "--day") && v)
+			o.day = atoi(v), i++;
+		else if (a[0] != '-' && !o.json)
+			o.json = a;
+		else {
+			fprintf(stderr, "kiosk-fleet-agent: unknown or incomplete option %s\n", a);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!o.data) {
+		usage(stderr);
+		return 2;
+	}
+	log_set_level(LOG_INFO);
+	char site[PATH_MAX], local[PATH_MAX], obpath[PATH_MAX], err[512];
+	if (o.config)
+		snprintf(site, sizeof site, "%s", o.config);
+	else
+		site_default(site, sizeof site);
+	snprintf(local, sizeof local, "%s/local.json", o.data);
+	snprintf(obpath, sizeof obpath, "%s/fleet-outbox.db", o.data);
+	config_t cfg;
+	if (config_load(&cfg, site, local, err, sizeof err)) {
+		fprintf(stderr, "kiosk-fleet-agent: configuration: %s\n", err);
+		return 1;
+	}
+	if (!cfg.fleet_id[0]) {
+		fprintf(stderr, "kiosk-fleet-agent: fleet.id is not set: the fleet agent is off\n");
+		return 3;
+	}
+	kclock_t clk;
+	kclock_real(&clk, NULL);
+	outbox_t *ob;
+	if (outbox_open(obpath, cfg.fleet_id, &clk, NULL, &ob, err, sizeof err)) {
+		fprintf(stderr, "kiosk-fleet-agent: %s\n", err);
+		return 1;
+	}
+	int rc = 0;
+	if (!strcmp(o.cmd, "run")) {
+		rc = run(&o, &cfg, obpath, ob, &clk);
+	} else if (!strcmp(o.cmd, "enqueue")) {
+		outbox_class_t cls;
+		if (!o.cls || !o.json) {
+			usage(stderr);
+			rc = 2;
+		} else if (!strcmp(o.cls, "event") || !strcmp(o.cls, "stats") || !strcmp(o.cls, "heartbeat")) {
+			cls = !strcmp(o.cls, "event") ? OUTBOX_EVENT : !strcmp(o.cls, "stats") ? OUTBOX_STATS
+											 : OUTBOX_HEARTBEAT;
+			int64_t seq;
+			if (outbox_enqueue(ob, cls, o.json, &seq)) {
+				fprintf(stderr, "kiosk-fleet-agent: not stored: %s\n", outbox_error(ob));
+				rc = 1;
+			} else {
+				printf("%lld\n", (long long)seq);
+			}
+		} else {
+			fprintf(stderr, "kiosk-fleet-agent: --class must be event, stats or heartbeat\n");
+			rc = 2;
+		}
+	} else if (!strcmp(o.cmd, "heartbeat")) {
+		rc = heartbeat(&o, ob) ? 1 : 0;
+	} else if (!strcmp(o.cmd, "stats")) {
+		int stored = 0;
+		if (o.day < 19700101 || o.day > 99991231) {
+			fprintf(stderr, "kiosk-fleet-agent: stats needs --day YYYYMMDD\n");
+			rc = 2;
+		} else if (day_stats(&o, ob, o.day, &stored)) {
+			rc = 1;
+		} else {
+			printf("%d\n", stored);
+		}
+	} else if (!strcmp(o.cmd, "status")) {
+		outbox_info_t info;
+		if (outbox_info(ob, &info)) {
+			fprintf(stderr, "kiosk-fleet-agent: %s\n", outbox_error(ob));
+			rc = 1;
+		} else {
+			printf("{\"kiosk\":\"%s\",\"waiting\":%lld,\"bytes\":%lld,\"next_seq\":%lld,"
+			       "\"dropped\":{\"heartbeat\":%lld,\"stats\":%lld,\"event\":%lld},\"merged\":%lld}\n",
+			       cfg.fleet_id, (long long)info.rows, (long long)info.bytes, (long long)info.next_seq,
+			       (long long)info.dropped[0], (long long)info.dropped[1], (long long)info.dropped[2],
+			       (long long)info.merged);
+		}
+	} else {
+		fprintf(stderr, "kiosk-fleet-agent: unknown command %s\n", o.cmd);
+		usage(stderr);
+		rc = 2;
+	}
+	outbox_close(ob);
+	return rc;
+}
