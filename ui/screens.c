@@ -402,6 +402,26 @@ static void welcome_steps(lay_t *l, int px)
 /* One layout pass of Welcome; returns the lowest y used. step_px: the
  * steps' size; spread: extra space after each block (portrait, where the
  * words would otherwise leave the lower part of the screen empty). */
+/* "Đang phục vụ: A012, B003": the numbers at the counters now (from the
+ * office queue, through the session); nothing when there are none. */
+static void serving_line(lay_t *l)
+{
+	const session_t *s = l->s;
+	if (s->serving_count <= 0)
+		return;
+	char list[6 * 10] = "";
+	size_t used = 0;
+	for (int i = 0; i < s->serving_count && i < 6; i++) {
+		int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", s->serving[i]);
+		if (n < 0 || (size_t)n >= sizeof list - used)
+			break;
+		used += (size_t)n;
+	}
+	char line[256];
+	i18n_format(line, sizeof line, T(l, "ui.serving"), "numbers", list, NULL);
+	text(l, line, FONT_BOLD, l->a.body_px, C_TEXT);
+}
+
 static int welcome_pass(lay_t *l, int step_px, int spread)
 {
 	bool land = l->c->w > l->c->h;
@@ -433,6 +453,7 @@ static int welcome_pass(lay_t *l, int step_px, int spread)
 		l->y = top;
 	} else {
 		text(l, hours, FONT_BOLD, l->a.body_px, C_TEXT);
+		serving_line(l);
 		l->y += spread;
 	}
 	int w = land ? content_w(l) : content_w(l) * 2 / 3;
@@ -444,8 +465,10 @@ static int welcome_pass(lay_t *l, int step_px, int spread)
 	ui_rect_t r = {l->left + (content_w(l) - w) / 2, y, w, h};
 	ui_button(&l->u, r, "start", label, TGT_PRIMARY);
 	l->y = y + h + l->a.gap * 2 + spread;
-	if (land)
+	if (land) {
 		text(l, hours, FONT_BOLD, l->a.body_px, C_TEXT);
+		serving_line(l);
+	}
 	/* The privacy note gives way to a smaller (still >= 36 px) size when
 	 * large text leaves no room for it. */
 	const char *priv = T(l, "ui.welcome_privacy");
@@ -1040,6 +1063,20 @@ static void scr_ticket(lay_t *l)
 	l->y += nh;
 	if (s->priority)
 		text(l, T(l, "ui.ticket_priority"), FONT_BOLD, l->a.title_px, C_TEXT);
+	if (s->wait_ahead >= 0) {
+		/* The office queue: people ahead, and the wait once there is data. */
+		char n[16], line[256];
+		snprintf(n, sizeof n, "%d", s->wait_ahead);
+		const char *key = s->wait_ahead == 0 ? "ui.ticket_ahead_none"
+				  : s->wait_ahead == 1 ? "ui.ticket_ahead_one" : "ui.ticket_ahead";
+		i18n_format(line, sizeof line, T(l, key), "n", n, NULL);
+		text(l, line, FONT_BOLD, l->a.body_px, C_TEXT);
+		if (s->wait_min > 0) {
+			snprintf(n, sizeof n, "%d", s->wait_min);
+			i18n_format(line, sizeof line, T(l, "ui.ticket_wait"), "m", n, NULL);
+			text(l, line, FONT_BOLD, l->a.body_px, C_TEXT);
+		}
+	}
 	/* A long procedure name takes two lines, or one when the words below
 	 * would not fit. */
 	const char *next = T(l, "ui.ticket_next");
