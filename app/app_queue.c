@@ -17,12 +17,13 @@
 #define APP_QUEUE_CHECK_MS 5000
 
 /* One warning in the log for the whole run, whatever fails. */
-static void warn_once(app_t *a, const char *what, int rc)
+static void warn_once(app_t *a, const char *what, const char *detail, int rc)
 {
 	if (a->queue_warned)
 		return;
 	a->queue_warned = true;
-	log_warn("office queue: %s (%s); tickets show no people-ahead line", what, kiosk_strerror(rc));
+	log_warn("office queue: %s (%s%s%s); tickets show no people-ahead line", what, kiosk_strerror(rc),
+		 detail && *detail ? ": " : "", detail ? detail : "");
 }
 
 void app_queue_open(app_t *a)
@@ -58,9 +59,7 @@ void app_queue_open(app_t *a)
 	int rc = queue_open(path, &a->clock, &qs, &a->queue, err, sizeof err);
 	if (rc != KIOSK_OK) {
 		a->queue = NULL;
-		if (!a->queue_warned)
-			log_warn("office queue: %s", err);
-		warn_once(a, "cannot open", rc);
+		warn_once(a, "cannot open", err, rc);
 	}
 }
 
@@ -79,7 +78,7 @@ bool app_queue_before_print(app_t *a, const session_t *s, bool priority, ticket_
 	int ahead = 0, est = -1;
 	int rc = queue_ahead_join(a->queue, s->proc->group->id, priority, &ahead, &est);
 	if (rc != KIOSK_OK) {
-		warn_once(a, "cannot read the line", rc);
+		warn_once(a, "cannot read the line", NULL, rc);
 		return false;
 	}
 	w->ahead = ahead;
@@ -117,7 +116,7 @@ void app_queue_tick(app_t *a)
 	static queue_view_t v; /* 100 KiB: not on the stack */
 	int rc = queue_view(a->queue, &v);
 	if (rc != KIOSK_OK) {
-		warn_once(a, "cannot read the numbers being served", rc);
+		warn_once(a, "cannot read the numbers being served", NULL, rc);
 		return;
 	}
 	char numbers[6][8];
