@@ -29,6 +29,7 @@
 #include "app/app_menu.h"
 #include "domain/outbox.h"
 #include "fleet/report.h"
+#include "app/app_queue.h"
 
 
 #define MAX_EVDEV 16
@@ -543,7 +544,14 @@ static void do_print(app_t *a)
 		session_print_done(s, &r);
 		return;
 	}
-	tickets_issue(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, &r);
+	/* The line under the number: people ahead (and the wait) when the
+	 * office queue can say; a priority request counts only under a
+	 * priority policy, as in the ledger. */
+	ticket_wait_t w;
+	bool prio = s->priority && (strcmp(a->cfg.queue_priority, "series") == 0 ||
+				    strcmp(a->cfg.queue_priority, "mark") == 0);
+	bool has_wait = app_queue_before_print(a, s, prio, &w);
+	tickets_issue_wait(a->tickets, a->cat, s->proc, s->priority, ans, n, s->lang, has_wait ? &w : NULL, &r);
 	if (r.rc == KIOSK_OK)
 		log_info("ticket %s issued (procedure %s)", r.number, s->proc->id);
 	else if (r.storage_fault)
@@ -557,6 +565,7 @@ static void do_print(app_t *a)
 	if (!r.storage_fault)
 		fleet_printer(a, r.printer);
 	session_print_done(s, &r);
+	app_queue_after_print(a, s, &r, has_wait ? &w : NULL);
 }
 
 /* The scanner from the configuration (serial path or HID VID:PID); the
@@ -653,6 +662,7 @@ void app_step(app_t *a)
 		tickets_tick(a->tickets);
 	if (a->session->print_pending)
 		do_print(a);
+	app_queue_tick(a);
 	if (a->redraw_at && kclock_mono(&a->clock) >= a->redraw_at) {
 		a->redraws++;
 		a->redraw_at = a->redraws < 5 ? kclock_mono(&a->clock) + 1000 * (1 << a->redraws) : 0;
@@ -721,6 +731,9 @@ static int64_t next_deadline(app_t *a)
 		d = t;
 	if (a->scanner_retry && (d < 0 || a->scanner_retry < d))
 		d = a->scanner_retry;
+	int64_t qd = app_queue_deadline(a);
+	if (qd >= 0 && (d < 0 || qd < d))
+		d = qd;
 	if (a->redraw_at && (d < 0 || a->redraw_at < d))
 		d = a->redraw_at;
 	if (a->restart_at && (d < 0 || a->restart_at < d))
@@ -1093,6 +1106,7 @@ static int load_all(app_t *a)
 	 * service and says why (app_run), and the next start tries again. */
 	app_open_tickets(a);
 	fleet_open(a);
+	app_queue_open(a);
 	return 0;
 }
 
@@ -1211,6 +1225,7 @@ static void teardown(app_t *a)
 	runlink_close(a->runlink);
 	app_menu_teardown(a);
 	session_destroy(a->session);
+	app_queue_close(a);
 	tickets_close(a->tickets); /* the ledger is closed cleanly */
 	outbox_close(a->fleet);
 	a->fleet = NULL;

@@ -19,6 +19,7 @@
 #include "ui/screens.h"
 #include "flow/session.h"
 #include "print/tickets.h"
+#include "domain/queue.h"
 #include "drivers/scanner/scanner.h"
 
 typedef struct app {
@@ -27,6 +28,9 @@ typedef struct app {
 	catalog_t *cat;
 	i18n_t *tr;
 	tickets_t *tickets;
+	struct queue *queue;       /* the office queue on the same ledger (app_queue.c); NULL: none */
+	bool queue_warned;         /* its one warning in the log was written */
+	int64_t queue_check_at;    /* mono ms of Welcome's next look at it; 0 = now */
 	const char *tickets_oos;   /* i18n key: why the ledger did not open at start (the machine's storage, not the version) */
 	session_t *session;
 	scanner_t *scanner;        /* ID-card QR scanner, or NULL */

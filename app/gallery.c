@@ -118,6 +118,7 @@ const size_t gallery_screen_count = sizeof gallery_screens / sizeof gallery_scre
 const gallery_state_t gallery_states[] = {
 	{"welcome", SCR_WELCOME, -1, 0},
 	{"welcome-lunch", SCR_WELCOME, -1, GS_LUNCH},
+	{"welcome-serving", SCR_WELCOME, -1, GS_SERVING},
 	{"groups", SCR_GROUPS, -1, 0},
 	{"procedures", SCR_PROCEDURES, -1, 0},
 	{"procedures-longest", SCR_PROCEDURES, -1, GS_LONGEST_NAME},
@@ -155,6 +156,9 @@ const gallery_state_t gallery_states[] = {
 	{"ticket", SCR_TICKET, -1, 0},
 	{"ticket-longest", SCR_TICKET, -1, GS_LONGEST_NAME},
 	{"ticket-200", SCR_TICKET, -1, GS_PLANTED_NAME},
+	{"ticket-ahead", SCR_TICKET, -1, GS_AHEAD},
+	{"ticket-estimate", SCR_TICKET, -1, GS_ESTIMATE},
+	{"ticket-estimate-longest", SCR_TICKET, -1, GS_ESTIMATE | GS_LONGEST_NAME},
 	{"printer-error", SCR_PRINTER_ERROR, -1, 0},
 	{"help", SCR_HELP, -1, 0},
 	{"timeout-warning", SCR_TIMEOUT_WARNING, -1, 0},
@@ -250,6 +254,11 @@ void gallery_apply(session_t *s, const gallery_state_t *st)
 	s->out_of_service = false;
 	s->lunch_numbers = false;
 	gallery_set_state(s, st->screen);
+	/* The office queue's lines: none unless the state has them. */
+	static const char serving[6][8] = {"A007", "B003", "A008", "C002", "D001", "E004"};
+	session_set_wait(s, (st->flags & GS_ESTIMATE) ? 12 : (st->flags & GS_AHEAD) ? 3 : -1,
+			 (st->flags & GS_ESTIMATE) ? 35 : -1);
+	session_set_serving(s, serving, (st->flags & GS_SERVING) ? 6 : 0);
 	if (st->flags & GS_LUNCH) {
 		s->lunch_numbers = true;
 		kclock_parse_iso("2026-01-05T13:30:00+07:00", &s->hours_deadline);

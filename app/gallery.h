@@ -21,6 +21,9 @@ enum {
 	GS_PLANTED_NAME = 1 << 5, /* a planted 200-character procedure name */
 	GS_NUMERIC = 1 << 6,      /* form: a letter field switched to the keypad */
 	GS_LUNCH = 1 << 7,        /* welcome: lunch break, numbers for the afternoon */
+	GS_AHEAD = 1 << 8,        /* ticket: people ahead, no estimate yet (the office queue) */
+	GS_ESTIMATE = 1 << 9,     /* ticket: people ahead and the estimated wait */
+	GS_SERVING = 1 << 10,     /* welcome: the numbers being served at the counters */
 };
 
 typedef struct {

@@ -22,6 +22,7 @@ typedef struct {
 	app_t *a;
 	const char *file;
 	int line;
+	queue_t *counters;         /* `counter`: the office's counters, as the hub would act */
 } script_t;
 
 static int fail(script_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -333,6 +334,73 @@ static int cmd_touch(script_t *s, Uint32 type, const char *rest)
 	return 0;
 }
 
+/* A second handle on the ledger's queue with counters 1..9 serving every
+ * group: what kiosk-hub does for the counter pages, inside the scenario. */
+static int counters_open(script_t *s)
+{
+	app_t *a = s->a;
+	if (s->counters)
+		return 0;
+	static queue_group_t groups[QUEUE_MAX_GROUPS];
+	static queue_proc_t procs[256];
+	static queue_counter_t cs[9];
+	int ng = 0, np = 0;
+	for (size_t i = 0; a->cat && i < catalog_group_count(a->cat) && ng < QUEUE_MAX_GROUPS; i++) {
+		const catalog_group_t *g = catalog_group_at(a->cat, i);
+		snprintf(groups[ng].id, sizeof groups[ng].id, "%s", g->id);
+		groups[ng].letter = g->letter;
+		ng++;
+	}
+	for (size_t i = 0; a->cat && i < catalog_proc_count(a->cat) && np < 256; i++) {
+		const catalog_proc_t *p = catalog_proc_at(a->cat, i);
+		if (!p->group)
+			continue;
+		snprintf(procs[np].procedure, sizeof procs[np].procedure, "%s", p->id);
+		snprintf(procs[np].group, sizeof procs[np].group, "%s", p->group->id);
+		np++;
+	}
+	for (int c = 0; c < 9; c++) {
+		memset(&cs[c], 0, sizeof cs[c]);
+		cs[c].id = c + 1;
+		for (int g = 0; g < ng && g < 8; g++)
+			memcpy(cs[c].groups[cs[c].group_count++], groups[g].id, sizeof cs[c].groups[0]);
+	}
+	queue_setup_t qs = {.groups = groups, .group_count = ng, .procs = procs, .proc_count = np,
+			    .counters = cs, .counter_count = 9,
+			    .regular_per_priority = a->cfg.queue_regular_per_priority,
+			    .absent_window = a->cfg.queue_absent_window};
+	char path[1100], err[512] = "";
+	snprintf(path, sizeof path, "%s/ledger.db", a->data);
+	if (queue_open(path, &a->clock, &qs, &s->counters, err, sizeof err) != KIOSK_OK)
+		return script_error(s, "the office queue cannot be opened", err);
+	return 0;
+}
+
+/* counter <1-9> call|done|absent: a counter acts on the office queue. */
+static int cmd_counter(script_t *s, const char *p)
+{
+	char w1[16], w2[16];
+	if (!arg(&p, w1, sizeof w1) || !arg(&p, w2, sizeof w2) || atoi(w1) < 1 || atoi(w1) > 9)
+		return script_error(s, "counter needs 1-9 and call|done|absent", NULL);
+	int rc = counters_open(s);
+	if (rc)
+		return rc;
+	int c = atoi(w1);
+	queue_ticket_t t;
+	if (strcmp(w2, "call") == 0)
+		rc = queue_call_next(s->counters, c, &t);
+	else if (strcmp(w2, "done") == 0)
+		rc = queue_done(s->counters, c, &t);
+	else if (strcmp(w2, "absent") == 0)
+		rc = queue_absent(s->counters, c, &t);
+	else
+		return script_error(s, "counter needs call|done|absent", w2);
+	if (rc != KIOSK_OK)
+		return fail(s, "counter %d %s: %s", c, w2, kiosk_strerror(rc));
+	app_step(s->a);
+	return 0;
+}
+
 static int run_line(script_t *s, char *line)
 {
 	app_t *a = s->a;
@@ -408,11 +476,13 @@ static int run_line(script_t *s, char *line)
 				return fail(s, "the text is still in memory: %s", where);
 			return 0;
 		}
-		if (strcmp(w1, "text") == 0) {
+		if (strcmp(w1, "text") == 0 || strcmp(w1, "no-text") == 0) {
 			static char all[DRAW_ARENA];
 			frame_text(a, all, sizeof all);
-			if (!strstr(all, w2))
-				return fail(s, "expected text \"%s\", found \"%.300s\"", w2, all);
+			bool want = w1[0] == 't';
+			if ((strstr(all, w2) != NULL) != want)
+				return fail(s, "expected %s \"%s\", found \"%.300s\"", want ? "text" : "no text", w2,
+					    all);
 			return 0;
 		}
 		if (strcmp(w1, "target") == 0 || strcmp(w1, "no-target") == 0) {
@@ -464,6 +534,8 @@ static int run_line(script_t *s, char *line)
 		app_step(a);
 		return 0;
 	}
+	if (strcmp(cmd, "counter") == 0)
+		return cmd_counter(s, p);
 	return script_error(s, "unknown command", cmd);
 }
 
@@ -490,6 +562,7 @@ int script_run(app_t *a, const char *path)
 		rc = run_line(&s, t);
 	}
 	fclose(f);
+	queue_close(s.counters);
 	explicit_bzero(line, sizeof line);
 	/* SIGTERM/SIGINT set a->quit (app.c) and end a scenario as they end
 	 * the main loop: between two lines, cleanly (teardown closes the

@@ -1120,6 +1120,16 @@ static int serving_counters(queue_t *q, const char *grp, int *n)
 	}
 	if (!*n)
 		*n = configured;
+	if (!q->counter_count) {
+		/* Opened without the counters (the kiosk): the counters that
+		 * called in this group in the last hour. */
+		int64_t active = 0;
+		int rc = run(q, &active, "SELECT count(DISTINCT counter) FROM q_events WHERE kind='called' AND grp=? "
+					 "AND counter>0 AND at_ms>=?", "ti", grp, now_ms(q) - HOUR_MS);
+		if (rc)
+			return rc;
+		*n = (int)active;
+	}
 	return KIOSK_OK;
 }
 
@@ -1201,6 +1211,33 @@ int queue_ahead(queue_t *q, const char *number, int *ahead, int *estimate_min)
 	return rc;
 }
 
+int queue_ahead_join(queue_t *q, const char *group, bool priority, int *ahead, int *estimate_min)
+{
+	*ahead = 0;
+	*estimate_min = -1;
+	if (!q || !group || group_index(q, group) < 0)
+		return KIOSK_EINVAL;
+	int rc = queue_sync(q);
+	if (rc)
+		return rc;
+	rc = exec(q, "BEGIN");
+	if (rc)
+		return rc;
+	/* A ticket at the back of the line: after every waiting one. */
+	queue_ticket_t t = {.row = INT64_MAX, .priority = priority, .state = QUEUE_WAITING,
+			    .issued_ms = INT64_MAX};
+	snprintf(t.group, sizeof t.group, "%s", group);
+	rc = ahead_of(q, &t, ahead);
+	if (!rc)
+		rc = estimate(q, t.group, *ahead, estimate_min);
+	rollback(q);
+	if (rc) {
+		*ahead = 0;
+		*estimate_min = -1;
+	}
+	return rc;
+}
+
 /* ---- the view ---- */
 
 static int view_tx(queue_t *q, queue_view_t *v)
@@ -1234,6 +1271,27 @@ static int view_tx(queue_t *q, queue_view_t *v)
 	sqlite3_finalize(st);
 	if (s != SQLITE_DONE && s != SQLITE_ROW)
 		return fail(q, s);
+	if (!q->counter_count) {
+		/* Opened without the counters (the kiosk): every counter with a
+		 * called ticket today, by counter. */
+		rc = sqlite3_prepare_v2(q->db, "SELECT counter, number FROM q_tickets WHERE state='called' AND day=? "
+					"AND counter>0 ORDER BY counter, called_ms DESC", -1, &st, NULL);
+		if (rc != SQLITE_OK)
+			return fail(q, rc);
+		sqlite3_bind_int64(st, 1, day);
+		while ((s = sqlite3_step(st)) == SQLITE_ROW && v->counter_count < QUEUE_MAX_COUNTERS) {
+			int id = sqlite3_column_int(st, 0);
+			if (v->counter_count && v->counters[v->counter_count - 1].id == id)
+				continue;
+			v->counters[v->counter_count].id = id;
+			snprintf(v->counters[v->counter_count].current, sizeof v->counters[0].current, "%s",
+				 (const char *)sqlite3_column_text(st, 1));
+			v->counter_count++;
+		}
+		sqlite3_finalize(st);
+		if (s != SQLITE_DONE && s != SQLITE_ROW)
+			return fail(q, s);
+	}
 	for (int i = 0; i < q->counter_count; i++) {
 		v->counters[i].id = q->counters[i].id;
 		queue_ticket_t t;

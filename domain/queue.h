@@ -134,8 +134,14 @@ int queue_help_get(queue_t *q, int64_t id, queue_help_t *out);
 /* What a citizen sees: people ahead of a waiting ticket and the estimated
  * wait in whole minutes (-1: no estimate yet). */
 int queue_ahead(queue_t *q, const char *number, int *ahead, int *estimate_min);
+/* The same for a ticket of group joining the line now (the kiosk, before
+ * it prints the number). KIOSK_EINVAL for a group not in the setup. */
+int queue_ahead_join(queue_t *q, const char *group, bool priority, int *ahead, int *estimate_min);
 
-/* The whole state for the board and the pages. */
+/* The whole state for the board and the pages. A queue opened without
+ * counters (the kiosk) lists, as counters, every counter that has a called
+ * ticket today; its estimates count the counters that called in the group
+ * in the last hour. */
 int queue_view(queue_t *q, queue_view_t *out);
 /* Cheap check for a change by anyone (this or another process) since the
  * last queue_view: true when a new view would differ. */

@@ -96,6 +96,8 @@ void session_reset(session_t *s)
 	s->print_pending = false;
 	s->tf.kb = KB_LETTERS;
 	memset(&s->result, 0, sizeof s->result);
+	s->wait_ahead = -1;
+	s->wait_min = -1;
 	go(s, home_screen(s));
 }
 
@@ -117,6 +119,8 @@ session_t *session_create(const catalog_t *cat, const config_t *cfg, const kcloc
 	s->cfg = cfg;
 	s->clock = clock;
 	s->page_size = 6;
+	s->wait_ahead = -1;
+	s->wait_min = -1;
 	if (hooks)
 		s->hooks = *hooks;
 	s->phys_method = strcmp(cfg->ime_method, "vni") == 0 ? IME_VNI
@@ -846,6 +850,8 @@ void session_print_done(session_t *s, const tickets_result_t *r)
 {
 	s->print_pending = false;
 	s->result = *r;
+	s->wait_ahead = -1;
+	s->wait_min = -1;
 	if (r->rc == KIOSK_OK) {
 		/* The answers went onto the ticket; nothing of them stays here. */
 		wipe_answers(s);
@@ -855,4 +861,28 @@ void session_print_done(session_t *s, const tickets_result_t *r)
 	} else {
 		go(s, SCR_PRINTER_ERROR);
 	}
+}
+
+void session_set_wait(session_t *s, int ahead, int wait_min)
+{
+	s->wait_ahead = ahead < 0 ? -1 : ahead;
+	s->wait_min = ahead < 0 || wait_min < 0 ? -1 : wait_min;
+	changed(s);
+}
+
+void session_set_serving(session_t *s, const char (*numbers)[8], int n)
+{
+	char next[6][8];
+	memset(next, 0, sizeof next);
+	if (n < 0 || !numbers)
+		n = 0;
+	if (n > 6)
+		n = 6;
+	for (int i = 0; i < n; i++)
+		snprintf(next[i], sizeof next[i], "%.7s", numbers[i]);
+	if (n == s->serving_count && memcmp(next, s->serving, sizeof next) == 0)
+		return;
+	memcpy(s->serving, next, sizeof next);
+	s->serving_count = n;
+	changed(s);
 }

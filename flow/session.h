@@ -89,6 +89,10 @@ typedef struct session {
 	bool priority;
 	bool print_pending;       /* the app must print now */
 	tickets_result_t result;  /* the last print's result */
+	int wait_ahead;           /* the office queue: people ahead of that ticket; -1: unknown (no lines) */
+	int wait_min;             /* its estimated wait, rounded minutes; -1: no estimate yet */
+	char serving[6][8];       /* numbers being served at counters now (Welcome); from the queue */
+	int serving_count;
 	printer_state_t printer_state;
 	int check_rc;             /* why the printer-error / sold-out screen shows */
 	bool out_of_service;      /* no tickets: the home screen says so */
@@ -128,6 +132,12 @@ int64_t session_next_deadline(const session_t *s);
  * session_answers() and reports back. */
 size_t session_answers(const session_t *s, tickets_answer_t *out, size_t max);
 void session_print_done(session_t *s, const tickets_result_t *r);
+/* The office queue's figures for the ticket just issued (after
+ * session_print_done): ahead < 0 shows nothing, wait_min < 0 no estimate. */
+void session_set_wait(session_t *s, int ahead, int wait_min);
+/* The numbers being served now (Welcome's "Đang phục vụ"), at most 6 kept;
+ * a change bumps the generation. */
+void session_set_serving(session_t *s, const char (*numbers)[8], int n);
 
 /* End the session: wipe answers and settings, back to Welcome. */
 void session_reset(session_t *s);

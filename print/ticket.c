@@ -37,7 +37,7 @@ static const char *required_keys[] = {
 	"ticket.number_label", "ticket.priority", "ticket.reprint", "ticket.docs_title",
 	"ticket.more_docs", "ticket.footer", "ticket.footer_qr", "ticket.test_title",
 	"ticket.test_line", "ticket.test_sample", "ticket.qr_private", "ticket.online_title",
-	"ticket.online_caption", "ticket.afternoon",
+	"ticket.online_caption", "ticket.afternoon", "ticket.ahead", "ticket.ahead_one", "ticket.ahead_none", "ticket.wait",
 };
 
 /* Noto Sans has an x-height of 0.536 em: 36 dots give 20 dots (2.5 mm) in
@@ -47,7 +47,7 @@ static const char *required_keys[] = {
 static const ticket_style_t styles_58[TICKET_TEXT_COUNT] = {
 	[TICKET_TEXT_OFFICE] = {true, 36, 3},      [TICKET_TEXT_PROCEDURE] = {true, 38, 4},
 	[TICKET_TEXT_PROCEDURE_EN] = {false, 36, 3}, [TICKET_TEXT_LABEL] = {false, 36, 1},
-	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 3},
+	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 3}, [TICKET_TEXT_WAIT] = {true, 36, 2},
 	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 2},  [TICKET_TEXT_DOC] = {false, 36, 3},
 	[TICKET_TEXT_CAPTION] = {false, 36, 4},    [TICKET_TEXT_PRIVATE] = {true, 36, 7},
 	[TICKET_TEXT_ONLINE_TITLE] = {true, 36, 2}, [TICKET_TEXT_FOOTER] = {false, 36, 3},
@@ -55,7 +55,7 @@ static const ticket_style_t styles_58[TICKET_TEXT_COUNT] = {
 static const ticket_style_t styles_80[TICKET_TEXT_COUNT] = {
 	[TICKET_TEXT_OFFICE] = {true, 40, 3},      [TICKET_TEXT_PROCEDURE] = {true, 44, 4},
 	[TICKET_TEXT_PROCEDURE_EN] = {false, 36, 3}, [TICKET_TEXT_LABEL] = {false, 36, 1},
-	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 2},
+	[TICKET_TEXT_DATE] = {false, 36, 1},       [TICKET_TEXT_AFTERNOON] = {true, 36, 2}, [TICKET_TEXT_WAIT] = {true, 36, 2},
 	[TICKET_TEXT_DOCS_TITLE] = {true, 36, 2},  [TICKET_TEXT_DOC] = {false, 36, 3},
 	[TICKET_TEXT_CAPTION] = {false, 36, 3},    [TICKET_TEXT_PRIVATE] = {true, 36, 5},
 	[TICKET_TEXT_ONLINE_TITLE] = {true, 36, 2}, [TICKET_TEXT_FOOTER] = {false, 36, 2},
@@ -502,6 +502,22 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, bitmap_t *out)
 			c.rc = KIOSK_ERR;
 		else
 			c.y += blit_text(&c, f, i18n_get(r->tr, L, "ticket.priority"), 1, true);
+		gap(&c, 6);
+	}
+	if (t->wait && t->wait->ahead >= 0) {
+		/* The office queue: people ahead, and the wait when known. */
+		char n[16], line[200];
+		snprintf(n, sizeof n, "%d", t->wait->ahead);
+		const char *key = t->wait->ahead == 0 ? "ticket.ahead_none"
+				  : t->wait->ahead == 1 ? "ticket.ahead_one" : "ticket.ahead";
+		i18n_format(line, sizeof line, i18n_get(r->tr, L, key), "n", n, NULL);
+		styled(&c, TICKET_TEXT_WAIT, line, 1, NULL);
+		if (t->wait->wait_min > 0) {
+			char m[16];
+			snprintf(m, sizeof m, "%d", t->wait->wait_min);
+			i18n_format(line, sizeof line, i18n_get(r->tr, L, "ticket.wait"), "m", m, NULL);
+			styled(&c, TICKET_TEXT_WAIT, line, 1, NULL);
+		}
 		gap(&c, 6);
 	}
 	if (t->dated) {

@@ -13,6 +13,14 @@
 
 typedef struct ticket_renderer ticket_renderer_t;
 
+/* What the office queue says of a new ticket: people ahead in its line and
+ * the estimated wait in whole minutes, already rounded (-1: no estimate
+ * yet, only the people ahead are printed). */
+typedef struct {
+	int ahead;
+	int wait_min;
+} ticket_wait_t;
+
 /* Load the fonts (<assets>/fonts/NotoSans-{Regular,Bold}.ttf) and the fixed
  * words (the "ticket.*" keys, loaded once with i18n_load from i18n_dir, or
  * <assets>/i18n when it is NULL). Calls TTF_Init. */
@@ -39,12 +47,13 @@ typedef struct {
 				    * below the first; NULL = none */
 	const char *afternoon;     /* "13:30": issued during the lunch break, the line
 				    * saying when the afternoon starts; NULL = none */
+	const ticket_wait_t *wait; /* the line under the number; NULL = none (no queue) */
 } ticket_info_t;
 
 /* The text styles of a ticket (everything but the big number). */
 typedef enum {
 	TICKET_TEXT_OFFICE, TICKET_TEXT_PROCEDURE, TICKET_TEXT_PROCEDURE_EN, TICKET_TEXT_LABEL,
-	TICKET_TEXT_DATE, TICKET_TEXT_AFTERNOON, TICKET_TEXT_DOCS_TITLE, TICKET_TEXT_DOC,
+	TICKET_TEXT_DATE, TICKET_TEXT_AFTERNOON, TICKET_TEXT_WAIT, TICKET_TEXT_DOCS_TITLE, TICKET_TEXT_DOC,
 	TICKET_TEXT_CAPTION, TICKET_TEXT_PRIVATE, TICKET_TEXT_ONLINE_TITLE, TICKET_TEXT_FOOTER,
 	TICKET_TEXT_COUNT
 } ticket_text_t;

@@ -370,7 +370,7 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 		.docs = docs, .ndocs = docs ? p->ndocs : 0, .number = job->number,
 		.priority = job->priority, .reprint = job->reprint, .dated = job->dated,
 		.time_ms = job->time_ms, .qr = rec, .qr_personal = strchr(rec, '=') != NULL,
-		.link = job->link,
+		.link = job->link, .wait = job->wait,
 	};
 	char afternoon[8];
 	if (job->afternoon_min > 0 && job->afternoon_min < 24 * 60) {
@@ -533,6 +533,13 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 		  const tickets_answer_t *answers, size_t nanswers, lang_t lang,
 		  tickets_result_t *out)
 {
+	return tickets_issue_wait(t, cat, p, priority, answers, nanswers, lang, NULL, out);
+}
+
+int tickets_issue_wait(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, bool priority,
+		       const tickets_answer_t *answers, size_t nanswers, lang_t lang, const ticket_wait_t *wait,
+		       tickets_result_t *out)
+{
 	memset(out, 0, sizeof *out);
 	out->printer = PRINTER_NO_PRINTER;
 	out->rc = KIOSK_EINVAL;
@@ -571,7 +578,7 @@ int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, b
 		.proc = p, .office = t->office, .number = lt.number, .ticket_id = lt.ticket_id,
 		.priority = priority, .reprint = false, .dated = lt.dated, .time_ms = lt.time_ms,
 		.lang = lang, .answers = answers, .nanswers = nanswers, .key = t->key,
-		.afternoon_min = afternoon_min(t, &lt),
+		.afternoon_min = afternoon_min(t, &lt), .wait = wait,
 	};
 	char link[512];
 	job.link = link_of(cat, p, link, sizeof link);

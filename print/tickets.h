@@ -15,6 +15,7 @@
 #include "domain/config.h"
 #include "core/lang.h"
 #include "core/printer_state.h"
+#include "print/ticket.h"
 
 typedef enum { PRIORITY_NONE, PRIORITY_SERIES, PRIORITY_MARK } priority_policy_t;
 
@@ -85,6 +86,11 @@ int tickets_check(tickets_t *t, const catalog_group_t *g, bool priority, printer
 int tickets_issue(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, bool priority,
 		  const tickets_answer_t *answers, size_t nanswers, lang_t lang,
 		  tickets_result_t *out);
+/* tickets_issue with the office queue's figures for the line under the
+ * number (wait may be NULL: no line). */
+int tickets_issue_wait(tickets_t *t, const catalog_t *cat, const catalog_proc_t *p, bool priority,
+		       const tickets_answer_t *answers, size_t nanswers, lang_t lang, const ticket_wait_t *wait,
+		       tickets_result_t *out);
 
 /* Reprint an issued number of today: same number, new ticket id, marked as a
  * reprint, no answers. */
@@ -154,6 +160,7 @@ typedef struct {
 				    * second QR; NULL: none */
 	int afternoon_min;         /* > 0: issued at lunch, the afternoon starts at this local
 				    * minute (printed); 0: no such line */
+	const ticket_wait_t *wait; /* people ahead, estimated wait; NULL: no such line */
 } tickets_job_t;
 
 /* Render a ticket and encode it for a profile ("80mm", "58mm", ...): the

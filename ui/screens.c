@@ -402,6 +402,34 @@ static void welcome_steps(lay_t *l, int px)
 /* One layout pass of Welcome; returns the lowest y used. step_px: the
  * steps' size; spread: extra space after each block (portrait, where the
  * words would otherwise leave the lower part of the screen empty). */
+/* "Đang phục vụ: A012, B003": the numbers at the counters now (from the
+ * office queue, through the session); nothing when there are none or no
+ * room is left. */
+static void serving_line(lay_t *l)
+{
+	const session_t *s = l->s;
+	if (s->serving_count <= 0)
+		return;
+	char list[6 * 10] = "";
+	size_t used = 0;
+	for (int i = 0; i < s->serving_count && i < 6; i++) {
+		int n = snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", s->serving[i]);
+		if (n < 0 || (size_t)n >= sizeof list - used)
+			break;
+		used += (size_t)n;
+	}
+	char line[256];
+	i18n_format(line, sizeof line, T(l, "ui.serving"), "numbers", list, NULL);
+	/* Last on Welcome, and only where it fits: large text takes the
+	 * smaller size, then leaves it out. */
+	int px = l->a.body_px;
+	if (l->y + ui_text_height(&l->u, content_w(l), line, FONT_BOLD, px) > l->bottom)
+		px = l->a.small_px;
+	if (l->y + ui_text_height(&l->u, content_w(l), line, FONT_BOLD, px) > l->bottom)
+		return;
+	text(l, line, FONT_BOLD, px, C_TEXT);
+}
+
 static int welcome_pass(lay_t *l, int step_px, int spread)
 {
 	bool land = l->c->w > l->c->h;
@@ -453,6 +481,7 @@ static int welcome_pass(lay_t *l, int step_px, int spread)
 	if (l->y + ui_text_height(&l->u, content_w(l), priv, FONT_REGULAR, ppx) > l->bottom)
 		ppx = l->a.small_px;
 	text(l, priv, FONT_REGULAR, ppx, C_TEXT_MUTED);
+	serving_line(l);
 	if (l->y > low)
 		low = l->y;
 	l->left = keep_left;
@@ -1028,25 +1057,69 @@ static void scr_ticket(lay_t *l)
 		qr = content_w(l) * 2 / 5; /* portrait has room: a bigger code scans easier */
 	int qcol = content_w(l) / 4 > qr ? content_w(l) / 4 : qr;
 	int colw = landscape ? content_w(l) - qcol - 4 * l->a.gap : content_w(l);
+	/* Large text with the queue's lines reaches the bottom: "Done" then
+	 * goes to the right edge, clear of the column (it stays above the
+	 * corner zone). */
+	bool done_right = landscape && s->wait_ahead >= 0 && l->a.scale_pct > 100;
 	int keep_right = l->right;
 	l->right = l->left + colw;
+	/* The office queue's lines: people ahead, and the wait once there is
+	 * data (the session has them only when the queue could say). */
+	char ahead[256] = "", wait[256] = "";
+	if (s->wait_ahead >= 0) {
+		char n[16];
+		snprintf(n, sizeof n, "%d", s->wait_ahead);
+		const char *key = s->wait_ahead == 0 ? "ui.ticket_ahead_none"
+				  : s->wait_ahead == 1 ? "ui.ticket_ahead_one" : "ui.ticket_ahead";
+		i18n_format(ahead, sizeof ahead, T(l, key), "n", n, NULL);
+		if (s->wait_min > 0) {
+			snprintf(n, sizeof n, "%d", s->wait_min);
+			i18n_format(wait, sizeof wait, T(l, "ui.ticket_wait"), "m", n, NULL);
+		}
+	}
 	/* One line of capitals and digits: no stacked marks, so the line box
-	 * only needs the font's height (1.4 em), not 1.5 em. */
-	int nh = l->a.number_px * 7 / 5;
-	int nw = fonts_width(l->u.fonts, FONT_BOLD, l->a.number_px, s->result.number);
+	 * only needs the font's height (1.4 em), not 1.5 em. Large text makes
+	 * the number larger too, back to its normal size when the lines
+	 * below (the queue's, a one-line name, the words) would not fit. */
+	int npx = l->a.number_px;
+	if (ahead[0] && l->a.scale_pct > 100) {
+		int below = ui_text_height(&l->u, content_w(l), ahead, FONT_BOLD, l->a.small_px) + l->a.gap;
+		if (wait[0])
+			below += ui_text_height(&l->u, content_w(l), wait, FONT_BOLD, l->a.small_px) + l->a.gap;
+		if (s->priority)
+			below += ui_text_height(&l->u, content_w(l), T(l, "ui.ticket_priority"), FONT_BOLD,
+						l->a.title_px) + l->a.gap;
+		below += ui_text_height(&l->u, content_w(l), T(l, "ui.ticket_next"), FONT_REGULAR, l->a.body_px) +
+			 l->a.gap;
+		if (s->proc)
+			below += a11y_line(l->a.body_px) + l->a.gap;
+		if (l->y + npx * 7 / 5 + below > l->bottom || l->c->h > l->c->w)
+			npx = npx * 100 / l->a.scale_pct; /* portrait: the QR comes below too */
+	}
+	/* Large text: the queue's lines in the smaller size when the wait is
+	 * there too (still >= 36 px). */
+	int qpx = l->a.scale_pct > 100 && wait[0] ? l->a.small_px : l->a.body_px;
+	int nh = npx * 7 / 5;
+	int nw = fonts_width(l->u.fonts, FONT_BOLD, npx, s->result.number);
 	ui_rect_t nb = {l->left, l->y, colw, nh};
 	draw_text_line(l->u.dl, (ui_rect_t){l->left + (colw - nw) / 2, l->y, nw, nh}, nb,
-		       s->result.number, FONT_BOLD, l->a.number_px, C_TEXT, C_BG);
+		       s->result.number, FONT_BOLD, npx, C_TEXT, C_BG);
 	l->y += nh;
 	if (s->priority)
 		text(l, T(l, "ui.ticket_priority"), FONT_BOLD, l->a.title_px, C_TEXT);
+	if (ahead[0])
+		text(l, ahead, FONT_BOLD, qpx, C_TEXT);
+	if (wait[0])
+		text(l, wait, FONT_BOLD, qpx, C_TEXT);
 	/* A long procedure name takes two lines, or one when the words below
 	 * would not fit. */
 	const char *next = T(l, "ui.ticket_next");
-	int next_h = ui_text_height(&l->u, content_w(l), next, FONT_REGULAR, l->a.body_px) + l->a.gap;
+	/* Large text with the queue's lines: the advice in the smaller size. */
+	int next_px = qpx < l->a.body_px ? l->a.small_px : l->a.body_px;
+	int next_h = ui_text_height(&l->u, content_w(l), next, FONT_REGULAR, next_px) + l->a.gap;
 	if (s->proc) {
 		char name[1024];
-		int lines = 2;
+		int lines = next_px < l->a.body_px ? 1 : 2; /* large text with the queue's lines: one */
 		head_fit(l, s->proc->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, lines, name,
 			 sizeof name);
 		if (l->y + ui_text_height(&l->u, content_w(l), name, FONT_BOLD, l->a.body_px) + l->a.gap +
@@ -1055,7 +1128,7 @@ static void scr_ticket(lay_t *l)
 				 sizeof name);
 		text(l, name, FONT_BOLD, l->a.body_px, C_TEXT);
 	}
-	text(l, next, FONT_REGULAR, l->a.body_px, C_TEXT);
+	text(l, next, FONT_REGULAR, next_px, C_TEXT);
 	l->right = keep_right;
 	/* The QR with its caption: the procedure's page online, a link only. */
 	char link[512] = "";
@@ -1084,7 +1157,8 @@ static void scr_ticket(lay_t *l)
 		int bottom = l->c->h - l->a.corner - l->a.gap - dh;
 		if (dy < bottom)
 			dy = bottom; /* low on the screen, clear of the corner zone */
-		ui_button(&l->u, (ui_rect_t){l->c->w - l->a.corner - l->a.gap - dw, dy, dw, dh}, "done", done,
+		int dx = done_right ? l->right - dw : l->c->w - l->a.corner - l->a.gap - dw;
+		ui_button(&l->u, (ui_rect_t){dx, dy, dw, dh}, "done", done,
 		       TGT_PRIMARY);
 	}
 }

@@ -421,6 +421,60 @@ static void test_ahead_estimate(void **state)
 	assert_int_equal(est, 10);
 }
 
+/* The kiosk's view (a queue opened without counters): a ticket joining now
+ * has every waiting one ahead; the estimate counts the counters that
+ * called in the group in the last hour; the called tickets are listed by
+ * counter. */
+static void test_kiosk_join(void **state)
+{
+	fx_t *f = *state;
+	queue_setup_t ks = f->setup;
+	ks.counters = NULL;
+	ks.counter_count = 0;
+	queue_t *k = NULL;
+	char err[256];
+	assert_int_equal(queue_open(f->path, &f->clock, &ks, &k, err, sizeof err), KIOSK_OK);
+	int ahead = -1, est = 0;
+	assert_int_equal(queue_ahead_join(k, groups[0].id, false, &ahead, &est), KIOSK_OK);
+	assert_int_equal(ahead, 0);
+	assert_int_equal(est, -1);
+	assert_int_equal(queue_ahead_join(k, "no-such-group", false, &ahead, &est), KIOSK_EINVAL);
+	for (int i = 0; i < 8; i++)
+		issue(f, 'A', "khai-sinh", false, NULL);
+	assert_int_equal(queue_ahead_join(k, groups[0].id, false, &ahead, &est), KIOSK_OK);
+	assert_int_equal(ahead, 8);
+	assert_int_equal(est, -1); /* no services yet */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(queue_call_next(f->q, 1 + i % 2, NULL), KIOSK_OK);
+		f->vc.now_ms += 6 * MIN_MS;
+		assert_int_equal(queue_done(f->q, 1 + i % 2, NULL), KIOSK_OK);
+	}
+	assert_int_equal(queue_call_next(f->q, 2, NULL), KIOSK_OK); /* A004 at counter 2 */
+	/* A005..A008 ahead, median 6 min, 2 counters called: 12 -> 10. */
+	assert_int_equal(queue_ahead_join(k, groups[0].id, false, &ahead, &est), KIOSK_OK);
+	assert_int_equal(ahead, 4);
+	assert_int_equal(est, 10);
+	assert_int_equal(queue_ahead(k, "A008", &ahead, &est), KIOSK_OK);
+	assert_int_equal(ahead, 3);
+	assert_int_equal(est, 10);
+	assert_true(queue_changed(k));
+	static queue_view_t v;
+	assert_int_equal(queue_view(k, &v), KIOSK_OK);
+	assert_int_equal(v.counter_count, 1);
+	assert_int_equal(v.counters[0].id, 2);
+	assert_string_equal(v.counters[0].current, "A004");
+	assert_false(queue_changed(k));
+	assert_int_equal(queue_done(f->q, 2, NULL), KIOSK_OK);
+	assert_true(queue_changed(k));
+	assert_int_equal(queue_view(k, &v), KIOSK_OK);
+	assert_int_equal(v.counter_count, 0);
+	/* Over an hour later nobody called: no estimate. */
+	f->vc.now_ms += 61 * MIN_MS;
+	assert_int_equal(queue_ahead_join(k, groups[0].id, false, &ahead, &est), KIOSK_OK);
+	assert_int_equal(est, -1);
+	queue_close(k);
+}
+
 static void test_changed_two_connections(void **state)
 {
 	fx_t *f = *state;
@@ -810,6 +864,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rating, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_help, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ahead_estimate, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kiosk_join, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_changed_two_connections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_keeps_working, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_untrusted_adopted, setup, teardown),

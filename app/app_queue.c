@@ -1,0 +1,135 @@
+/* app_queue.c - the kiosk's handle on the office queue (domain/queue) in its
+ * own ledger file: the people ahead and the estimated wait of a new ticket
+ * (printed and on the ticket screen), and the numbers being served now
+ * (Welcome's "Đang phục vụ"). Everything here is optional: when the queue
+ * cannot be opened or read (read-only disk...) the kiosk issues tickets
+ * without these lines and says so once in the log. docs/office-queue.md. */
+#include "app/app_queue.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "core/kiosk.h"
+#include "core/log.h"
+
+/* Welcome asks the queue whether anything changed this often (a cheap
+ * PRAGMA data_version; a new view only on a change). */
+#define APP_QUEUE_CHECK_MS 5000
+
+/* One warning in the log for the whole run, whatever fails. */
+static void warn_once(app_t *a, const char *what, const char *detail, int rc)
+{
+	if (a->queue_warned)
+		return;
+	a->queue_warned = true;
+	log_warn("office queue: %s (%s%s%s); tickets show no people-ahead line", what, kiosk_strerror(rc),
+		 detail && *detail ? ": " : "", detail ? detail : "");
+}
+
+void app_queue_open(app_t *a)
+{
+	a->queue = NULL;
+	a->queue_check_at = 0;
+	if (!a->tickets || !a->cat)
+		return;
+	static queue_group_t groups[QUEUE_MAX_GROUPS];
+	static queue_proc_t procs[256];
+	int ng = 0, np = 0;
+	for (size_t i = 0; i < catalog_group_count(a->cat) && ng < QUEUE_MAX_GROUPS; i++) {
+		const catalog_group_t *g = catalog_group_at(a->cat, i);
+		snprintf(groups[ng].id, sizeof groups[ng].id, "%s", g->id);
+		groups[ng].letter = g->letter;
+		ng++;
+	}
+	for (size_t i = 0; i < catalog_proc_count(a->cat) && np < 256; i++) {
+		const catalog_proc_t *p = catalog_proc_at(a->cat, i);
+		if (!p->group)
+			continue;
+		snprintf(procs[np].procedure, sizeof procs[np].procedure, "%s", p->id);
+		snprintf(procs[np].group, sizeof procs[np].group, "%s", p->group->id);
+		np++;
+	}
+	/* No counters: the kiosk calls nobody; the queue counts the counters
+	 * that called (queue.h). */
+	queue_setup_t qs = {.groups = groups, .group_count = ng, .procs = procs, .proc_count = np,
+			    .regular_per_priority = a->cfg.queue_regular_per_priority,
+			    .absent_window = a->cfg.queue_absent_window};
+	char path[1100], err[512] = "";
+	snprintf(path, sizeof path, "%s/ledger.db", a->data);
+	int rc = queue_open(path, &a->clock, &qs, &a->queue, err, sizeof err);
+	if (rc != KIOSK_OK) {
+		a->queue = NULL;
+		warn_once(a, "cannot open", err, rc);
+	}
+}
+
+void app_queue_close(app_t *a)
+{
+	queue_close(a->queue);
+	a->queue = NULL;
+}
+
+bool app_queue_before_print(app_t *a, const session_t *s, bool priority, ticket_wait_t *w)
+{
+	w->ahead = -1;
+	w->wait_min = -1;
+	if (!a->queue || !s->proc || !s->proc->group)
+		return false;
+	int ahead = 0, est = -1;
+	int rc = queue_ahead_join(a->queue, s->proc->group->id, priority, &ahead, &est);
+	if (rc != KIOSK_OK) {
+		warn_once(a, "cannot read the line", NULL, rc);
+		return false;
+	}
+	w->ahead = ahead;
+	w->wait_min = est > 0 ? est : -1;
+	return true;
+}
+
+void app_queue_after_print(app_t *a, session_t *s, const tickets_result_t *r, const ticket_wait_t *printed)
+{
+	if (r->rc != KIOSK_OK)
+		return;
+	int ahead = printed ? printed->ahead : -1, est = printed ? printed->wait_min : -1;
+	if (a->queue) {
+		/* The line now, with the ticket in it; when it is not (yet) in
+		 * the line (its "printed" write failed), what the paper says. */
+		int n = 0, m = -1;
+		if (queue_ahead(a->queue, r->number, &n, &m) == KIOSK_OK) {
+			ahead = n;
+			est = m > 0 ? m : -1;
+		}
+	}
+	session_set_wait(s, ahead, est);
+}
+
+void app_queue_tick(app_t *a)
+{
+	if (!a->queue || a->session->screen != SCR_WELCOME)
+		return;
+	int64_t now = kclock_mono(&a->clock);
+	if (a->queue_check_at && now < a->queue_check_at)
+		return;
+	a->queue_check_at = now + APP_QUEUE_CHECK_MS;
+	if (!queue_changed(a->queue))
+		return;
+	static queue_view_t v; /* 100 KiB: not on the stack */
+	int rc = queue_view(a->queue, &v);
+	if (rc != KIOSK_OK) {
+		warn_once(a, "cannot read the numbers being served", NULL, rc);
+		return;
+	}
+	char numbers[6][8];
+	int n = 0;
+	for (int i = 0; i < v.counter_count && n < 6; i++)
+		if (v.counters[i].current[0])
+			snprintf(numbers[n++], sizeof numbers[0], "%s", v.counters[i].current);
+	session_set_serving(a->session, (const char(*)[8])numbers, n);
+}
+
+int64_t app_queue_deadline(const app_t *a)
+{
+	if (!a->queue || a->session->screen != SCR_WELCOME)
+		return -1;
+	return a->queue_check_at;
+}
