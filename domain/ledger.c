@@ -70,8 +70,7 @@ static const char *schema_sql =
 
 /* ---- errors: what kind of storage problem, in words for staff ---- */
 
-/* Classify a SQLite result (extended code) and the errno the VFS saw. */
-static int classify(int rc, int sys)
+int ledger_sqlite_code(int rc, int sys)
 {
 	int prim = rc & 0xff;
 	switch (prim) {
@@ -162,7 +161,7 @@ static int fail_rc(ledger_t *l, int rc)
 	if ((ext & 0xff) == (rc & 0xff))
 		rc = ext; /* the extended code of this very failure */
 	int sys = sqlite3_system_errno(l->db);
-	int k = classify(rc, sys);
+	int k = ledger_sqlite_code(rc, sys);
 	if (k == KIOSK_OK)
 		return KIOSK_OK;
 	l->last_rc = k;
@@ -443,7 +442,7 @@ sqlfail: {
 		if ((ext & 0xff) == (rc & 0xff))
 			rc = ext;
 		int sys = db ? sqlite3_system_errno(db) : 0;
-		out = classify(rc, sys);
+		out = ledger_sqlite_code(rc, sys);
 		if (out == KIOSK_OK)
 			out = KIOSK_EIO;
 		char pw[256];
@@ -507,7 +506,7 @@ static int create_ledger(const char *path, char *why, size_t cap)
 	unlink_tmp(tmp); /* what a crash during an earlier creation left */
 	ledger_t t = {.slot_fd = -1};
 	int rc = sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
-	int k = rc == SQLITE_OK ? KIOSK_OK : classify(rc, t.db ? sqlite3_system_errno(t.db) : 0);
+	int k = rc == SQLITE_OK ? KIOSK_OK : ledger_sqlite_code(rc, t.db ? sqlite3_system_errno(t.db) : 0);
 	if (k) {
 		describe(why, cap, k, rc, t.db ? sqlite3_system_errno(t.db) : 0);
 		sqlite3_close(t.db);

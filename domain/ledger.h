@@ -106,4 +106,10 @@ long ledger_event_count(ledger_t *l, const char *kind);
 int ledger_business_day(ledger_t *l);
 int ledger_last_seq(ledger_t *l, char series);
 
+/* The kiosk error code (core/kiosk.h) of a SQLite result (an extended code
+ * is fine) and the errno the VFS saw (sqlite3_system_errno): storage full,
+ * read-only, corrupt, busy, ... The one mapping for every SQLite file of the
+ * kiosk (the ledger, the queue's tables in it, the fleet's outbox). */
+int ledger_sqlite_code(int rc, int sys);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "core/kiosk.h"
+#include "domain/ledger.h"
 
 #define OUTBOX_APP_ID 0x4B464F42   /* PRAGMA application_id, "KFOB" */
 #define OUTBOX_BUSY_MS 2000
@@ -45,32 +46,13 @@ static const char schema_sql[] =
 
 /* ---- SQLite plumbing ---- */
 
-static int classify(int rc, int sys)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return KIOSK_OK;
-	case SQLITE_FULL: return KIOSK_ENOSPC;
-	case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_AUTH: return KIOSK_EROFS;
-	case SQLITE_CORRUPT: case SQLITE_NOTADB: return KIOSK_ECORRUPT;
-	case SQLITE_BUSY: case SQLITE_LOCKED: return KIOSK_EBUSY;
-	case SQLITE_NOMEM: return KIOSK_ENOMEM;
-	case SQLITE_IOERR: case SQLITE_CANTOPEN:
-		if (sys == ENOSPC || sys == EDQUOT)
-			return KIOSK_ENOSPC;
-		if (sys == EROFS || sys == EACCES || sys == EPERM)
-			return KIOSK_EROFS;
-		return KIOSK_EIO;
-	default: return KIOSK_EIO;
-	}
-}
-
 static int fail(outbox_t *o, int rc)
 {
 	int ext = sqlite3_extended_errcode(o->db);
 	if ((ext & 0xff) == (rc & 0xff))
 		rc = ext;
 	int sys = sqlite3_system_errno(o->db);
-	int k = classify(rc, sys);
+	int k = ledger_sqlite_code(rc, sys);
 	if (k == KIOSK_OK)
 		k = KIOSK_EIO;
 	snprintf(o->err, sizeof o->err, "outbox: %s: %s (SQLite %d%s%s)", kiosk_strerror(k),

@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "core/kiosk.h"
+#include "domain/ledger.h"
 
 #define QUEUE_BUSY_MS 15000          /* two processes, fsync per commit, a loaded board */
 #define RATE_WINDOW_MS (10LL * 60 * 1000)
@@ -83,32 +84,12 @@ static const char *schema_sql =
 
 /* ---- SQLite plumbing ---- */
 
-static int classify(int rc, int sys)
-{
-	switch (rc & 0xff) {
-	case SQLITE_OK: case SQLITE_DONE: case SQLITE_ROW: return KIOSK_OK;
-	case SQLITE_FULL: return KIOSK_ENOSPC;
-	case SQLITE_READONLY: case SQLITE_PERM: case SQLITE_AUTH: return KIOSK_EROFS;
-	case SQLITE_CORRUPT: case SQLITE_NOTADB: return KIOSK_ECORRUPT;
-	case SQLITE_BUSY: case SQLITE_LOCKED: return KIOSK_EBUSY;
-	case SQLITE_NOMEM: return KIOSK_ENOMEM;
-	case SQLITE_CONSTRAINT: return KIOSK_ERR;
-	case SQLITE_IOERR: case SQLITE_CANTOPEN:
-		if (sys == ENOSPC || sys == EDQUOT)
-			return KIOSK_ENOSPC;
-		if (sys == EROFS || sys == EACCES || sys == EPERM)
-			return KIOSK_EROFS;
-		return KIOSK_EIO;
-	default: return KIOSK_EIO;
-	}
-}
-
 static int fail(queue_t *q, int rc)
 {
 	int ext = sqlite3_extended_errcode(q->db);
 	if ((ext & 0xff) == (rc & 0xff))
 		rc = ext;
-	int k = classify(rc, sqlite3_system_errno(q->db));
+	int k = ledger_sqlite_code(rc, sqlite3_system_errno(q->db));
 	if (k == KIOSK_OK)
 		k = KIOSK_EIO;
 	q->last_rc = k;
