@@ -888,18 +888,6 @@ static void main_loop(app_t *a)
 
 /* ---- start-up ---------------------------------------------------------------- */
 
-static int exe_dir(char *buf, size_t cap)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
-	if (n <= 0)
-		return KIOSK_EIO;
-	buf[n] = '\0';
-	char *slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	return KIOSK_OK;
-}
-
 static int mkdir_p(const char *path)
 {
 	char tmp[1024];
@@ -1026,15 +1014,7 @@ static int load_all(app_t *a)
 {
 	const app_options_t *o = a->opt;
 	char err[1024] = "";
-	if (o->assets_dir)
-		snprintf(a->assets, sizeof a->assets, "%s", o->assets_dir);
-	else if (getenv("KIOSK_ASSETS"))
-		snprintf(a->assets, sizeof a->assets, "%s", getenv("KIOSK_ASSETS"));
-	else {
-		char d[900];
-		if (exe_dir(d, sizeof d) == KIOSK_OK)
-			snprintf(a->assets, sizeof a->assets, "%s/../share/kiosk", d);
-	}
+	kiosk_assets_dir(o->assets_dir, a->assets, sizeof a->assets);
 	snprintf(a->data, sizeof a->data, "%s", o->data_dir ? o->data_dir : "kiosk-data");
 	if (o->spool_dir)
 		snprintf(a->spool, sizeof a->spool, "%s", o->spool_dir);

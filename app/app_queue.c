@@ -32,26 +32,11 @@ void app_queue_open(app_t *a)
 	a->queue_check_at = 0;
 	if (!a->tickets || !a->cat)
 		return;
-	static queue_group_t groups[QUEUE_MAX_GROUPS];
-	static queue_proc_t procs[256];
-	int ng = 0, np = 0;
-	for (size_t i = 0; i < catalog_group_count(a->cat) && ng < QUEUE_MAX_GROUPS; i++) {
-		const catalog_group_t *g = catalog_group_at(a->cat, i);
-		snprintf(groups[ng].id, sizeof groups[ng].id, "%s", g->id);
-		groups[ng].letter = g->letter;
-		ng++;
-	}
-	for (size_t i = 0; i < catalog_proc_count(a->cat) && np < 256; i++) {
-		const catalog_proc_t *p = catalog_proc_at(a->cat, i);
-		if (!p->group)
-			continue;
-		snprintf(procs[np].procedure, sizeof procs[np].procedure, "%s", p->id);
-		snprintf(procs[np].group, sizeof procs[np].group, "%s", p->group->id);
-		np++;
-	}
+	static queue_office_t o;
+	queue_office_from_catalog(a->cat, &o);
 	/* No counters: the kiosk calls nobody; the queue counts the counters
 	 * that called (queue.h). */
-	queue_setup_t qs = {.groups = groups, .group_count = ng, .procs = procs, .proc_count = np,
+	queue_setup_t qs = {.groups = o.groups, .group_count = o.group_count, .procs = o.procs, .proc_count = o.proc_count,
 			    .regular_per_priority = a->cfg.queue_regular_per_priority,
 			    .absent_window = a->cfg.queue_absent_window};
 	char path[1100], err[512] = "";

@@ -308,21 +308,7 @@ static int load(app_t *a)
 {
 	const app_options_t *o = a->opt;
 	char err[1024] = "", path[1100];
-	if (o->assets_dir)
-		snprintf(a->assets, sizeof a->assets, "%s", o->assets_dir);
-	else if (getenv("KIOSK_ASSETS"))
-		snprintf(a->assets, sizeof a->assets, "%s", getenv("KIOSK_ASSETS"));
-	else {
-		char d[900];
-		ssize_t n = readlink("/proc/self/exe", d, sizeof d - 1);
-		if (n > 0) {
-			d[n] = 0;
-			char *s = strrchr(d, '/');
-			if (s)
-				*s = 0;
-			snprintf(a->assets, sizeof a->assets, "%s/../share/kiosk", d);
-		}
-	}
+	kiosk_assets_dir(o->assets_dir, a->assets, sizeof a->assets);
 	snprintf(a->data, sizeof a->data, "%s", o->data_dir ? o->data_dir : "kiosk-data");
 	if (o->data_dir) {
 		char logs[1100];

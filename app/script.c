@@ -341,32 +341,17 @@ static int counters_open(script_t *s)
 	app_t *a = s->a;
 	if (s->counters)
 		return 0;
-	static queue_group_t groups[QUEUE_MAX_GROUPS];
-	static queue_proc_t procs[256];
+	static queue_office_t o;
 	static queue_counter_t cs[9];
-	int ng = 0, np = 0;
-	for (size_t i = 0; a->cat && i < catalog_group_count(a->cat) && ng < QUEUE_MAX_GROUPS; i++) {
-		const catalog_group_t *g = catalog_group_at(a->cat, i);
-		snprintf(groups[ng].id, sizeof groups[ng].id, "%s", g->id);
-		groups[ng].letter = g->letter;
-		ng++;
-	}
-	for (size_t i = 0; a->cat && i < catalog_proc_count(a->cat) && np < 256; i++) {
-		const catalog_proc_t *p = catalog_proc_at(a->cat, i);
-		if (!p->group)
-			continue;
-		snprintf(procs[np].procedure, sizeof procs[np].procedure, "%s", p->id);
-		snprintf(procs[np].group, sizeof procs[np].group, "%s", p->group->id);
-		np++;
-	}
+	queue_office_from_catalog(a->cat, &o);
 	for (int c = 0; c < 9; c++) {
 		memset(&cs[c], 0, sizeof cs[c]);
 		cs[c].id = c + 1;
-		for (int g = 0; g < ng && g < 8; g++)
-			memcpy(cs[c].groups[cs[c].group_count++], groups[g].id, sizeof cs[c].groups[0]);
+		for (int g = 0; g < o.group_count && g < 8; g++)
+			memcpy(cs[c].groups[cs[c].group_count++], o.groups[g].id, sizeof cs[c].groups[0]);
 	}
-	queue_setup_t qs = {.groups = groups, .group_count = ng, .procs = procs, .proc_count = np,
-			    .counters = cs, .counter_count = 9,
+	queue_setup_t qs = {.groups = o.groups, .group_count = o.group_count, .procs = o.procs,
+			    .proc_count = o.proc_count, .counters = cs, .counter_count = 9,
 			    .regular_per_priority = a->cfg.queue_regular_per_priority,
 			    .absent_window = a->cfg.queue_absent_window};
 	char path[1100], err[512] = "";

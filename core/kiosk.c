@@ -1,8 +1,12 @@
-/* kiosk.c - text for the shared KIOSK_* error codes (logs only, never UI). */
+/* kiosk.c - text for the shared KIOSK_* error codes (logs only, never UI) and
+ * the one rule for where the shared assets are. */
 #include "core/kiosk.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 const char *kiosk_strerror(int rc)
 {
@@ -37,4 +41,25 @@ int kiosk_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 		va_end(ap);
 	}
 	return rc;
+}
+
+void kiosk_assets_dir(const char *given, char *out, size_t cap)
+{
+	if (given && *given) {
+		if (given != out) /* (buf, buf, ...) keeps buf */
+			snprintf(out, cap, "%s", given);
+		return;
+	}
+	const char *e = getenv("KIOSK_ASSETS");
+	if (e && *e) {
+		snprintf(out, cap, "%s", e);
+		return;
+	}
+	char exe[1024];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	snprintf(out, cap, "%s/../share/kiosk", n > 0 ? exe : ".");
 }

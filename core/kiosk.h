@@ -38,6 +38,12 @@ const char *kiosk_strerror(int rc);
 int kiosk_err(char *err, size_t errlen, int rc, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* The shared assets folder of every program, into out: `given` when it is
+ * set (a --assets option), else $KIOSK_ASSETS, else <folder of the running
+ * program>/../share/kiosk (the installed layout). Never fails: out is
+ * always a string. */
+void kiosk_assets_dir(const char *given, char *out, size_t cap);
+
 #define KIOSK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

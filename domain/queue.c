@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "core/kiosk.h"
+#include "domain/catalog.h"
 #include "domain/ledger.h"
 
 #define QUEUE_BUSY_MS 15000          /* two processes, fsync per commit, a loaded board */
@@ -269,6 +270,25 @@ static int load_setup(queue_t *q, const queue_setup_t *s, char *err, size_t errl
 	if (rc)
 		return kiosk_err(err, errlen, rc, "queue: cannot hold the setup (%s)", kiosk_strerror(rc));
 	return KIOSK_OK;
+}
+
+void queue_office_from_catalog(const catalog_t *cat, queue_office_t *o)
+{
+	memset(o, 0, sizeof *o);
+	for (size_t i = 0; cat && i < catalog_group_count(cat) && o->group_count < QUEUE_MAX_GROUPS; i++) {
+		const catalog_group_t *g = catalog_group_at(cat, i);
+		queue_group_t *qg = &o->groups[o->group_count++];
+		snprintf(qg->id, sizeof qg->id, "%s", g->id);
+		qg->letter = g->letter;
+	}
+	for (size_t i = 0; cat && i < catalog_proc_count(cat) && o->proc_count < QUEUE_MAX_PROCS; i++) {
+		const catalog_proc_t *p = catalog_proc_at(cat, i);
+		if (!p->group)
+			continue;
+		queue_proc_t *qp = &o->procs[o->proc_count++];
+		snprintf(qp->procedure, sizeof qp->procedure, "%s", p->id);
+		snprintf(qp->group, sizeof qp->group, "%s", p->group->id);
+	}
 }
 
 /* ---- open ---- */
@@ -1164,26 +1184,25 @@ static int ahead_of(queue_t *q, const queue_ticket_t *t, int *ahead)
 	return rc;
 }
 
-int queue_ahead(queue_t *q, const char *number, int *ahead, int *estimate_min)
+/* The people ahead of t and the estimate, read in one transaction.
+ * number: look the ticket up (it must be waiting); NULL: t is a ticket
+ * that would join the back of its line now. */
+static int ahead_tx(queue_t *q, const char *number, queue_ticket_t *t, int *ahead, int *estimate_min)
 {
-	*ahead = 0;
-	*estimate_min = -1;
-	if (!q || !number)
-		return KIOSK_EINVAL;
 	int rc = queue_sync(q);
+	if (!rc)
+		rc = exec(q, "BEGIN");
 	if (rc)
 		return rc;
-	rc = exec(q, "BEGIN");
-	if (rc)
-		return rc;
-	queue_ticket_t t;
-	rc = by_number(q, number, &t);
-	if (!rc && t.state != QUEUE_WAITING)
-		rc = KIOSK_EBUSY;
+	if (number) {
+		rc = by_number(q, number, t);
+		if (!rc && t->state != QUEUE_WAITING)
+			rc = KIOSK_EBUSY;
+	}
 	if (!rc)
-		rc = ahead_of(q, &t, ahead);
+		rc = ahead_of(q, t, ahead);
 	if (!rc)
-		rc = estimate(q, t.group, *ahead, estimate_min);
+		rc = estimate(q, t->group, *ahead, estimate_min);
 	rollback(q);
 	if (rc) {
 		*ahead = 0;
@@ -1192,31 +1211,27 @@ int queue_ahead(queue_t *q, const char *number, int *ahead, int *estimate_min)
 	return rc;
 }
 
+int queue_ahead(queue_t *q, const char *number, int *ahead, int *estimate_min)
+{
+	*ahead = 0;
+	*estimate_min = -1;
+	if (!q || !number)
+		return KIOSK_EINVAL;
+	queue_ticket_t t;
+	return ahead_tx(q, number, &t, ahead, estimate_min);
+}
+
 int queue_ahead_join(queue_t *q, const char *group, bool priority, int *ahead, int *estimate_min)
 {
 	*ahead = 0;
 	*estimate_min = -1;
 	if (!q || !group || group_index(q, group) < 0)
 		return KIOSK_EINVAL;
-	int rc = queue_sync(q);
-	if (rc)
-		return rc;
-	rc = exec(q, "BEGIN");
-	if (rc)
-		return rc;
 	/* A ticket at the back of the line: after every waiting one. */
 	queue_ticket_t t = {.row = INT64_MAX, .priority = priority, .state = QUEUE_WAITING,
 			    .issued_ms = INT64_MAX};
 	snprintf(t.group, sizeof t.group, "%s", group);
-	rc = ahead_of(q, &t, ahead);
-	if (!rc)
-		rc = estimate(q, t.group, *ahead, estimate_min);
-	rollback(q);
-	if (rc) {
-		*ahead = 0;
-		*estimate_min = -1;
-	}
-	return rc;
+	return ahead_tx(q, NULL, &t, ahead, estimate_min);
 }
 
 /* ---- the view ---- */

@@ -49,6 +49,18 @@ typedef struct {
 	int absent_window;         /* a parked ticket stays callable for this many later calls of its group */
 } queue_setup_t;
 
+/* The office as the queue needs it, read from a catalog: its groups (up to
+ * QUEUE_MAX_GROUPS) and the procedures that belong to one (up to
+ * QUEUE_MAX_PROCS). One place for the kiosk, the hub and the scenarios. */
+#define QUEUE_MAX_PROCS 256
+typedef struct {
+	queue_group_t groups[QUEUE_MAX_GROUPS]; int group_count;
+	queue_proc_t procs[QUEUE_MAX_PROCS]; int proc_count;
+} queue_office_t;
+
+struct catalog;
+void queue_office_from_catalog(const struct catalog *cat, queue_office_t *o);
+
 typedef enum {
 	QUEUE_WAITING, QUEUE_CALLED, QUEUE_SERVED, QUEUE_ABSENT, QUEUE_NOSHOW, QUEUE_CLOSED
 } queue_state_t;

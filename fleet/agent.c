@@ -199,6 +199,13 @@ static void lost(fleet_agent_t *a, int rc, const char *when)
 		a->refused = a->pub_refused = false; /* its reason is already said */
 	else if (rc == MOSQ_ERR_TIMEOUT)
 		set_error(a, "%s %s:%d within %d ms", when, a->conf.host, a->conf.port, a->conf.connect_timeout_ms);
+	else if (a->conf.tls && !a->connected && rc == MOSQ_ERR_CONN_LOST)
+		/* A broker that refuses the certificate sends a TLS alert and
+		 * closes; the alert ("unknown ca", "certificate expired") is
+		 * logged by on_log when it is read before the reset, not always. */
+		set_error(a, "%s %s:%d: the broker closed the connection before accepting it (does it trust "
+			     "this kiosk's certificate fleet.cert, and is the certificate still valid?)",
+			  when, a->conf.host, a->conf.port);
 	else if (rc == MOSQ_ERR_ERRNO)
 		set_error(a, "%s %s:%d: %s", when, a->conf.host, a->conf.port, strerror(errno));
 	else

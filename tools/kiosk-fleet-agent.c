@@ -16,7 +16,6 @@
  * --config) overlaid by <data>/local.json. Exit status 0, 1 on an error
  * (said on stderr), 2 on bad usage, 3 when the agent is off. */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -55,19 +54,6 @@ static void usage(FILE *f)
 		   "       kiosk-fleet-agent stats --data DIR [--config FILE] --day YYYYMMDD [--ledger FILE]\n"
 		   "       kiosk-fleet-agent status --data DIR [--config FILE]\n"
 		   "Publishes DIR/fleet-outbox.db to the MQTT broker of fleet.broker (docs/fleet.md).\n");
-}
-
-static void site_default(char *out, size_t cap)
-{
-	const char *e = getenv("KIOSK_ASSETS");
-	if (e && *e) {
-		snprintf(out, cap, "%s/site.json", e);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	snprintf(out, cap, "%s/../share/kiosk/site.json", dirname(exe));
 }
 
 typedef struct {
@@ -298,9 +284,12 @@ int main(int argc, char **argv)
 	char site[PATH_MAX], local[PATH_MAX], obpath[PATH_MAX], err[512];
 	if (o.config)
 		snprintf(site, sizeof site, "%s", o.config);
-	else
-		site_default(site, sizeof site);
-	snprintf(local, sizeof local, "%s/local.json", o.data);
+	else {
+		char assets[PATH_MAX - 16];
+		kiosk_assets_dir(NULL, assets, sizeof assets);
+		snprintf(site, sizeof site, "%s/site.json", assets);
+	}
+	config_local_path(o.data, local, sizeof local);
 	snprintf(obpath, sizeof obpath, "%s/fleet-outbox.db", o.data);
 	config_t cfg;
 	if (config_load(&cfg, site, local, err, sizeof err)) {

@@ -9,7 +9,6 @@
  * Configuration: the "hub", "counters" and "office" sections of
  * <assets>/site.json overlaid by <data>/local.json (README.md). */
 #include <cjson/cJSON.h>
-#include <libgen.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -43,19 +42,6 @@ static void usage(FILE *f)
 		   "       kiosk-hub --data DIR --set-pin COUNTER   (the PIN on stdin)\n"
 		   "Serves the office queue of DIR/ledger.db to the counter pages and wall boards\n"
 		   "on the addresses of hub.listen (or --listen, which replaces them).\n");
-}
-
-static void assets_default(char *out, size_t cap)
-{
-	const char *e = getenv("KIOSK_ASSETS");
-	if (e && *e) {
-		snprintf(out, cap, "%s", e);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	exe[n > 0 ? n : 0] = '\0';
-	snprintf(out, cap, "%s/../share/kiosk", dirname(exe));
 }
 
 /* One configuration layer's "hub", "counters", "queue" and "office.name"
@@ -238,8 +224,7 @@ int main(int argc, char **argv)
 	log_set_clock(&clk);
 	if (pin_counter)
 		return set_pin(data, pin_counter, &clk);
-	if (!assets[0])
-		assets_default(assets, sizeof assets);
+	kiosk_assets_dir(assets, assets, sizeof assets);
 
 	static hub_api_setup_t s;
 	static queue_counter_t qc[HUB_MAX_COUNTERS];
@@ -260,30 +245,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "kiosk-hub: %s\n", err);
 		return 1;
 	}
-	static queue_group_t qg[QUEUE_MAX_GROUPS];
-	static queue_proc_t qp[256];
-	int ng = 0, np = 0;
-	for (size_t i = 0; i < catalog_group_count(cat) && ng < QUEUE_MAX_GROUPS; i++) {
-		const catalog_group_t *g = catalog_group_at(cat, i);
-		snprintf(qg[ng].id, sizeof qg[ng].id, "%s", g->id);
-		qg[ng].letter = g->letter;
-		hub_group_t *hg = &s.groups[ng];
+	static queue_office_t o;
+	queue_office_from_catalog(cat, &o);
+	for (int i = 0; i < o.group_count; i++) {
+		const catalog_group_t *g = catalog_group_at(cat, (size_t)i);
+		hub_group_t *hg = &s.groups[i];
 		snprintf(hg->id, sizeof hg->id, "%s", g->id);
 		hg->letter = g->letter;
 		snprintf(hg->name[0], sizeof hg->name[0], "%s", g->name[LANG_VI] ? g->name[LANG_VI] : g->id);
 		snprintf(hg->name[1], sizeof hg->name[1], "%s",
 			 g->name[LANG_EN] ? g->name[LANG_EN] : hg->name[0]);
-		ng++;
 	}
-	s.group_count = ng;
-	for (size_t i = 0; i < catalog_proc_count(cat) && np < 256; i++) {
-		const catalog_proc_t *p = catalog_proc_at(cat, i);
-		snprintf(qp[np].procedure, sizeof qp[np].procedure, "%s", p->id);
-		snprintf(qp[np].group, sizeof qp[np].group, "%s", p->group ? p->group->id : "");
-		np++;
-	}
-	queue_setup_t qs = {.groups = qg, .group_count = ng, .procs = qp, .proc_count = np,
-			    .counters = qc, .counter_count = s.counter_count,
+	s.group_count = o.group_count;
+	queue_setup_t qs = {.groups = o.groups, .group_count = o.group_count, .procs = o.procs,
+			    .proc_count = o.proc_count, .counters = qc, .counter_count = s.counter_count,
 			    .regular_per_priority = c.regular_per_priority,
 			    .absent_window = c.absent_window};
 	queue_t *q = NULL;

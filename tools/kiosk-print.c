@@ -12,7 +12,6 @@
  * no-printer, not-responding) and exits 0 for ok/near-end, 1 otherwise.
  * Usage errors exit 2, other failures 1. */
 #include <cjson/cJSON.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,23 +86,6 @@ static int read_config(const char *path, conf_t *c)
 		return 1;
 	}
 	return 0;
-}
-
-static void assets_dir(const char *argv0, char *out, size_t cap)
-{
-	const char *e = getenv("KIOSK_ASSETS");
-	if (e && *e) {
-		snprintf(out, cap, "%s", e);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0) {
-		snprintf(exe, sizeof exe, "%s", argv0);
-		n = (ssize_t)strlen(exe);
-	}
-	exe[n] = 0;
-	snprintf(out, cap, "%s/../share/kiosk", dirname(exe));
 }
 
 /* Open the USB printer named by dev ("usb" or "usb:VID:PID"). */
@@ -254,7 +236,7 @@ int main(int argc, char **argv)
 	}
 
 	char assets[PATH_MAX], catpath[PATH_MAX + 32];
-	assets_dir(argv[0], assets, sizeof assets);
+	kiosk_assets_dir(NULL, assets, sizeof assets);
 	snprintf(catpath, sizeof catpath, "%s", catalog ? catalog : "");
 	if (!catalog)
 		snprintf(catpath, sizeof catpath, "%s/catalog.json", assets);

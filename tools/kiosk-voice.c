@@ -4,7 +4,6 @@
  * where each item lies in the audio. docs/voice.md. */
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,23 +29,6 @@ static void usage(void)
 		"options: --voice vi|vi-vn-x-central|vi-vn-x-south  --pack DIR  --rate WPM\n"
 		"         --volume 0..200  --pause MS (-1: crossfade only)  --ticket digits|whole\n"
 		"         --espeak-data DIR  --assets DIR  --phrases  --segments\n");
-}
-
-static void assets_dir(const char *argv0, char *out, size_t cap)
-{
-	const char *e = getenv("KIOSK_ASSETS");
-	if (e && *e) {
-		snprintf(out, cap, "%s", e);
-		return;
-	}
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0) {
-		snprintf(exe, sizeof exe, "%s", argv0);
-		n = (ssize_t)strlen(exe);
-	}
-	exe[n] = 0;
-	snprintf(out, cap, "%s/../share/kiosk", dirname(exe));
 }
 
 typedef struct {
@@ -121,13 +103,10 @@ static int parse(int argc, char **argv, opts_t *o)
 	return 1;
 }
 
-static int load_i18n(const char *argv0, const opts_t *o, i18n_t **tr)
+static int load_i18n(const opts_t *o, i18n_t **tr)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 8], err[512];
-	if (o->assets)
-		snprintf(dir, sizeof dir, "%s", o->assets);
-	else
-		assets_dir(argv0, dir, sizeof dir);
+	kiosk_assets_dir(o->assets, dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/i18n", dir);
 	if (i18n_load(path, tr, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk-voice: %s\n", err);
@@ -142,14 +121,14 @@ static void print_line(const char *line, void *ctx)
 	printf("%s\n", line);
 }
 
-static int cmd_check(const char *argv0, const opts_t *o)
+static int cmd_check(const opts_t *o)
 {
 	if (o->nargs != 1) {
 		usage();
 		return 2;
 	}
 	i18n_t *tr = NULL;
-	if (!load_i18n(argv0, o, &tr))
+	if (!load_i18n(o, &tr))
 		return 1;
 	vpack_t *p = NULL;
 	char err[512];
@@ -200,7 +179,7 @@ static int make_clip(vsynth_t *s, const char *dir, const char *say, const char *
 	return 1;
 }
 
-static int cmd_make_pack(const char *argv0, const opts_t *o)
+static int cmd_make_pack(const opts_t *o)
 {
 	if (o->nargs != 1) {
 		usage();
@@ -212,7 +191,7 @@ static int cmd_make_pack(const char *argv0, const opts_t *o)
 		return 1;
 	}
 	i18n_t *tr = NULL;
-	if (!load_i18n(argv0, o, &tr))
+	if (!load_i18n(o, &tr))
 		return 1;
 	vsynth_opts_t so = {.voice = o->voice, .data_dir = o->espeak_data, .rate_wpm = o->rate,
 			    .volume = o->volume};
@@ -276,7 +255,7 @@ static int cmd_make_pack(const char *argv0, const opts_t *o)
 	return ok ? 0 : 1;
 }
 
-static int cmd_speak(const char *argv0, const opts_t *o, int call)
+static int cmd_speak(const opts_t *o, int call)
 {
 	if (o->nargs != (call ? 2 : 1) || (!o->wav && !o->phrases)) {
 		usage();
@@ -288,7 +267,7 @@ static int cmd_speak(const char *argv0, const opts_t *o, int call)
 		return 2;
 	}
 	i18n_t *tr = NULL;
-	if (!load_i18n(argv0, o, &tr))
+	if (!load_i18n(o, &tr))
 		return 1;
 	vspeech_opts_t so = {
 		.synth = {.voice = o->voice, .data_dir = o->espeak_data, .rate_wpm = o->rate,
@@ -344,13 +323,13 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 	if (strcmp(cmd, "check") == 0)
-		return cmd_check(argv[0], &o);
+		return cmd_check(&o);
 	if (strcmp(cmd, "make-pack") == 0)
-		return cmd_make_pack(argv[0], &o);
+		return cmd_make_pack(&o);
 	if (strcmp(cmd, "say") == 0)
-		return cmd_speak(argv[0], &o, 0);
+		return cmd_speak(&o, 0);
 	if (strcmp(cmd, "call") == 0)
-		return cmd_speak(argv[0], &o, 1);
+		return cmd_speak(&o, 1);
 	usage();
 	return 2;
 }
