@@ -15,13 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/kiosk.h"
 #include "core/log.h"
-#include "core/pngout.h"
 #include "flow/menu.h"
 #include "domain/runlink.h"
 #include "app/sdnotify.h"
@@ -30,6 +28,7 @@
 #include "domain/outbox.h"
 #include "fleet/report.h"
 #include "app/app_queue.h"
+#include "app/board_app.h"
 
 
 #define MAX_EVDEV 16
@@ -55,19 +54,6 @@ int app_signalled(void)
 	return (int)got_signal;
 }
 
-static void report(app_t *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(app_t *a, const char *fmt, ...)
-{
-	if (!a->report)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(a->report, fmt, ap);
-	va_end(ap);
-	fputc('\n', a->report);
-	fflush(a->report);
-}
-
 /* ---- hooks for the session ------------------------------------------------ */
 
 /* ---- the fleet outbox: events only; kiosk-fleet-agent publishes them ---- */
@@ -80,7 +66,7 @@ static void fleet_open(app_t *a)
 	if (!a->cfg.fleet_id[0] || !a->cfg.fleet_broker[0])
 		return;
 	char path[1100], err[512];
-	snprintf(path, sizeof path, "%s/fleet-outbox.db", a->data);
+	snprintf(path, sizeof path, "%s/fleet-outbox.db", a->paths.data);
 	if (outbox_open(path, a->cfg.fleet_id, &a->clock, NULL, &a->fleet, err, sizeof err) != KIOSK_OK)
 		log_warn("fleet outbox not open, no fleet events: %s", err);
 }
@@ -139,53 +125,6 @@ static void hook_chime(void *ctx)
 	last = dev;
 }
 
-/* ---- geometry -------------------------------------------------------------- */
-
-/* Output size of the rotated logical frame, and its scale and offset. */
-static void placement(const app_t *a, double *scale, int *offx, int *offy, int *rw, int *rh)
-{
-	bool quarter = a->rotation == 90 || a->rotation == 270;
-	*rw = quarter ? a->log_h : a->log_w;
-	*rh = quarter ? a->log_w : a->log_h;
-	double sx = (double)a->out_w / *rw, sy = (double)a->out_h / *rh;
-	*scale = sx < sy ? sx : sy;
-	*offx = (int)((a->out_w - *rw * *scale) / 2);
-	*offy = (int)((a->out_h - *rh * *scale) / 2);
-}
-
-static void output_to_logical(const app_t *a, double ox, double oy, int *lx, int *ly)
-{
-	double s;
-	int offx, offy, rw, rh;
-	placement(a, &s, &offx, &offy, &rw, &rh);
-	double rx = (ox - offx) / s, ry = (oy - offy) / s;
-	double x, y;
-	switch (a->rotation) {
-	case 90: x = ry; y = rw - rx; break;
-	case 180: x = rw - rx; y = rh - ry; break;
-	case 270: x = rh - ry; y = rx; break;
-	default: x = rx; y = ry; break;
-	}
-	*lx = (int)x;
-	*ly = (int)y;
-}
-
-void app_logical_to_output(const app_t *a, int lx, int ly, int *ox, int *oy)
-{
-	double s;
-	int offx, offy, rw, rh;
-	placement(a, &s, &offx, &offy, &rw, &rh);
-	double rx, ry;
-	switch (a->rotation) {
-	case 90: rx = rw - ly; ry = lx; break;
-	case 180: rx = rw - lx; ry = rh - ly; break;
-	case 270: rx = ly; ry = rh - lx; break;
-	default: rx = lx; ry = ly; break;
-	}
-	*ox = (int)(rx * s + offx);
-	*oy = (int)(ry * s + offy);
-}
-
 /* ---- frames ---------------------------------------------------------------- */
 
 const char *app_screen_id(const app_t *a)
@@ -207,9 +146,10 @@ static void forget_session_text(app_t *a)
 void app_layout(app_t *a)
 {
 	forget_session_text(a);
+	const char *pressed = tapfilter_pressed(a->taps);
 	screen_ctx_t c = {.s = a->session, .menu = a->menu, .cat = a->cat, .cfg = &a->cfg, .tr = a->tr,
-			  .fonts = a->fonts, .pressed = a->pressed[0] ? a->pressed : NULL,
-			  .w = a->log_w, .h = a->log_h};
+			  .fonts = a->fonts, .pressed = pressed[0] ? pressed : NULL};
+	platform_size(a->plat, &c.w, &c.h);
 	screens_build(a->dl, &c);
 	if (c.page_size > 0 && c.page_size != a->session->page_size)
 		session_set_page_size(a->session, c.page_size);
@@ -217,81 +157,21 @@ void app_layout(app_t *a)
 		log_error("draw list overflow on screen %s", app_screen_id(a));
 }
 
-/* Copy the logical frame (the render target) to the window, scaled and
- * rotated, and present it (the board mode draws through this too). */
-void app_present(app_t *a, theme_id_t theme)
-{
-	if (a->target) { /* (headless, the frame drawn is all there is) */
-		rgb_t bg = theme_color(theme, C_BG);
-		SDL_SetRenderDrawColor(a->sdl, bg.r, bg.g, bg.b, 255);
-		SDL_RenderClear(a->sdl); /* letterbox around a scaled window */
-		double s;
-		int offx, offy, rw, rh;
-		placement(a, &s, &offx, &offy, &rw, &rh);
-		/* The destination is the unrotated rectangle centred where the
-		 * rotated frame must land; SDL rotates it about its centre. */
-		int dw = (int)(a->log_w * s), dh = (int)(a->log_h * s);
-		int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
-		SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
-		SDL_RenderCopyEx(a->sdl, a->target, NULL, &dst, a->rotation, NULL, SDL_FLIP_NONE);
-	}
-	SDL_RenderPresent(a->sdl);
-}
-
 void app_draw(app_t *a)
 {
 	app_layout(a);
-	SDL_SetRenderTarget(a->sdl, a->target);
+	platform_begin(a->plat);
 	render_draw(a->render, a->dl, screens_theme(a->session), true);
-	SDL_SetRenderTarget(a->sdl, NULL);
-	app_present(a, screens_theme(a->session));
+	platform_present(a->plat, screens_theme(a->session));
 	a->frames++;
 	a->drawn_generation = a->session->generation;
 	a->dirty = false;
 	if (!a->first_frame_done) {
 		a->first_frame_done = true;
-		report(a, "FIRST_FRAME %lld", (long long)(kclock_mono(&a->clock) - a->start_mono));
-		report(a, "CLOCK %s", kclock_trusted(&a->clock) ? "trusted" : "untrusted");
+		layoutrep_line(a->report, "FIRST_FRAME %lld", (long long)(kclock_mono(&a->clock) - a->start_mono));
+		layoutrep_line(a->report, "CLOCK %s", kclock_trusted(&a->clock) ? "trusted" : "untrusted");
 	}
-	/* The layout report: again whenever the screen or its targets change
-	 * (a scan offer adds buttons to the same screen). */
-	uint64_t th = 1469598103934665603ULL;
-	for (int i = 0; i < a->dl->n; i++) {
-		const dc_t *c = &a->dl->cmds[i];
-		if (c->kind != DC_TARGET)
-			continue;
-		for (const char *p = c->text; *p; p++)
-			th = (th ^ (unsigned char)*p) * 1099511628211ULL;
-		th = (th ^ (uint64_t)(c->r.x * 7919 + c->r.y * 31 + c->r.w + c->r.h)) * 1099511628211ULL;
-	}
-	if (a->report && (a->reported_screen != a->session->screen ||
-			  a->reported_warning != a->session->warning || a->reported_targets != th)) {
-		a->reported_screen = a->session->screen;
-		a->reported_warning = a->session->warning;
-		a->reported_targets = th;
-		report(a, "SCREEN %s", app_screen_id(a));
-		for (int i = 0; i < a->dl->n; i++) {
-			const dc_t *c = &a->dl->cmds[i];
-			if (c->kind != DC_TARGET)
-				continue;
-			/* The target's box on the physical output (rotated, scaled). */
-			int x0, y0, x1, y1;
-			app_logical_to_output(a, c->r.x, c->r.y, &x0, &y0);
-			app_logical_to_output(a, c->r.x + c->r.w, c->r.y + c->r.h, &x1, &y1);
-			int x = x0 < x1 ? x0 : x1, y = y0 < y1 ? y0 : y1;
-			report(a, "TARGET %s %s %d %d %d %d", app_screen_id(a), c->text, x, y,
-			       abs(x1 - x0), abs(y1 - y0));
-		}
-	}
-}
-
-/* Screenshot rows, a band at a time, from the logical frame (the render
- * target, selected by app_screenshot): no whole-frame copy (6 MB at 1080p). */
-static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
-{
-	app_t *a = ctx;
-	SDL_Rect r = {0, y, a->log_w, n};
-	return SDL_RenderReadPixels(a->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
+	layoutrep_frame(a->report, (int)a->session->screen, a->session->warning, app_screen_id(a), a->dl, a->plat);
 }
 
 /* `--targets`: beside a screenshot X.png, X.targets holds one JSON line per
@@ -341,9 +221,7 @@ int app_screenshot(app_t *a, const char *path)
 {
 	if (a->dirty || a->drawn_generation != a->session->generation)
 		app_draw(a);
-	SDL_SetRenderTarget(a->sdl, a->target);
-	int rc = pngout_write_rgb_rows(path, a->log_w, a->log_h, read_band, a);
-	SDL_SetRenderTarget(a->sdl, NULL);
+	int rc = platform_screenshot(a->plat, path);
 	if (rc == KIOSK_OK && a->opt && a->opt->targets)
 		rc = write_targets(a, path);
 	return rc;
@@ -366,10 +244,8 @@ static void activate(app_t *a, const dc_t *t, bool touch)
 		 * bounce, not a second tap (touch only). */
 		int window = (t->flags & (TGT_KEY | TGT_NUMKEY)) ? a->cfg.touch_key_repeat_ms
 								 : a->cfg.touch_repeat_ms;
-		if (strcmp(a->last_tap, t->text) == 0 && now - a->last_tap_ms < window)
+		if (tapfilter_bounce(a->taps, t->text, window, now))
 			return;
-		snprintf(a->last_tap, sizeof a->last_tap, "%s", t->text);
-		a->last_tap_ms = now;
 	}
 	char id[64];
 	snprintf(id, sizeof id, "%s", t->text);
@@ -388,39 +264,37 @@ void app_input(app_t *a, const input_t *in)
 	case INPUT_PRESS: {
 		log_debug("press at %d,%d on %s", in->x, in->y, app_screen_id(a));
 		if (app_menu_press(a, in->x, in->y)) { /* corner zones, before hit tests */
-			a->pressed[0] = '\0';
+			tapfilter_cancel(a->taps);
 			a->dirty = true;
 			break;
 		}
 		session_activity(a->session);
 		const dc_t *t = hit(a, in->x, in->y);
-		snprintf(a->pressed, sizeof a->pressed, "%s", t ? t->text : "");
+		tapfilter_press(a->taps, t ? t->text : NULL);
 		a->dirty = true; /* pressed feedback at once */
 		break;
 	}
 	case INPUT_MOVE:
-		if (a->pressed[0]) {
+		if (tapfilter_pressed(a->taps)[0]) {
 			const dc_t *t = hit(a, in->x, in->y);
-			if (!t || strcmp(t->text, a->pressed) != 0) {
-				a->pressed[0] = '\0'; /* sliding off cancels */
+			if (tapfilter_move(a->taps, t ? t->text : NULL))
 				a->dirty = true;
-			}
 		}
 		break;
 	case INPUT_RELEASE: {
-		log_debug("release at %d,%d (pressed: %s)", in->x, in->y, a->pressed[0] ? a->pressed : "none");
-		if (!a->pressed[0])
+		const char *pressed = tapfilter_pressed(a->taps);
+		log_debug("release at %d,%d (pressed: %s)", in->x, in->y, pressed[0] ? pressed : "none");
+		if (!pressed[0])
 			break;
 		const dc_t *t = hit(a, in->x, in->y);
-		bool same = t && strcmp(t->text, a->pressed) == 0;
-		a->pressed[0] = '\0';
+		bool same = tapfilter_release(a->taps, t ? t->text : NULL);
 		a->dirty = true;
 		if (same)
 			activate(a, t, in->touch);
 		break;
 	}
 	case INPUT_CANCEL:
-		a->pressed[0] = '\0';
+		tapfilter_cancel(a->taps);
 		a->dirty = true;
 		break;
 	case INPUT_CHAR:
@@ -440,77 +314,14 @@ void app_input(app_t *a, const input_t *in)
 
 static void sdl_event(app_t *a, const SDL_Event *e)
 {
-	input_t in = {0};
 	switch (e->type) {
 	case SDL_QUIT:
 		a->quit = 1;
 		return;
-	case SDL_FINGERDOWN:
-		if (a->finger_down)
-			return; /* a second finger or a palm is ignored */
-		a->finger_down = true;
-		a->finger = e->tfinger.fingerId;
-		in.type = INPUT_PRESS;
-		break;
-	case SDL_FINGERMOTION:
-		if (!a->finger_down || e->tfinger.fingerId != a->finger)
-			return;
-		in.type = INPUT_MOVE;
-		break;
-	case SDL_FINGERUP:
-		if (!a->finger_down || e->tfinger.fingerId != a->finger)
-			return;
-		a->finger_down = false;
-		in.type = INPUT_RELEASE;
-		break;
-	case SDL_MOUSEBUTTONDOWN:
-	case SDL_MOUSEBUTTONUP:
-		/* Touches also arrive as synthetic mouse events: count them once. */
-		if (e->button.which == SDL_TOUCH_MOUSEID || e->button.button != SDL_BUTTON_LEFT)
-			return;
-		a->mouse_down = e->type == SDL_MOUSEBUTTONDOWN;
-		in.type = a->mouse_down ? INPUT_PRESS : INPUT_RELEASE;
-		output_to_logical(a, e->button.x, e->button.y, &in.x, &in.y);
-		app_input(a, &in);
-		return;
-	case SDL_MOUSEMOTION:
-		if (e->motion.which == SDL_TOUCH_MOUSEID || !a->mouse_down)
-			return;
-		in.type = INPUT_MOVE;
-		output_to_logical(a, e->motion.x, e->motion.y, &in.x, &in.y);
-		app_input(a, &in);
-		return;
-	case SDL_TEXTINPUT:
-		for (const char *p = e->text.text; *p; p++)
-			if (*p >= 0x20 && *p <= 0x7e) {
-				in.type = INPUT_CHAR;
-				in.ch = *p;
-				app_input(a, &in);
-			}
-		return;
-	case SDL_KEYDOWN: {
-		SDL_Keycode k = e->key.keysym.sym;
-		Uint16 mod = e->key.keysym.mod;
-		if (k == SDLK_m && (mod & KMOD_CTRL) && (mod & KMOD_ALT))
-			in.type = INPUT_MENU;
-		else if (k == SDLK_BACKSPACE)
-			in = (input_t){.type = INPUT_KEY, .key = INK_BACKSPACE};
-		else if (k == SDLK_RETURN || k == SDLK_KP_ENTER)
-			in = (input_t){.type = INPUT_KEY, .key = INK_RETURN};
-		else if (k == SDLK_ESCAPE)
-			in = (input_t){.type = INPUT_KEY, .key = INK_ESCAPE};
-		else if (k == SDLK_TAB)
-			in = (input_t){.type = INPUT_KEY, .key = INK_TAB};
-		else
-			return;
-		app_input(a, &in);
-		return;
-	}
 	case SDL_WINDOWEVENT:
 		if (e->window.event == SDL_WINDOWEVENT_EXPOSED ||
 		    e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED) {
-			if (!a->frame) /* headless: the output keeps its size */
-				SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
+			platform_resized(a->plat);
 			a->dirty = true;
 		}
 		return;
@@ -519,13 +330,14 @@ static void sdl_event(app_t *a, const SDL_Event *e)
 		render_flush(a->render);
 		a->dirty = true;
 		return;
-	default:
+	default: {
+		input_t in[SDL_TEXTINPUTEVENT_TEXT_SIZE];
+		int n = tapfilter_event(a->taps, a->plat, e, in, (int)KIOSK_ARRAY_LEN(in));
+		for (int i = 0; i < n; i++)
+			app_input(a, &in[i]);
 		return;
 	}
-	/* Finger coordinates are normalised 0..1 over the output. */
-	output_to_logical(a, e->tfinger.x * a->out_w, e->tfinger.y * a->out_h, &in.x, &in.y);
-	in.touch = true;
-	app_input(a, &in);
+	}
 }
 
 /* ---- printing --------------------------------------------------------------- */
@@ -903,32 +715,6 @@ static int mkdir_p(const char *path)
 	return KIOSK_OK;
 }
 
-/* Where the asset `name` comes from: the active data bundle (set by
- * kiosk-launcher in KIOSK_DATA_SLOT) when it holds one, else the app's own
- * assets. A data bundle carries the catalog, the translations and the site
- * configuration; fonts, sounds and the rest stay with the app. */
-void app_asset_path(const app_t *a, const char *name, char *out, size_t cap)
-{
-	if (a->data_slot[0]) {
-		snprintf(out, cap, "%s/%s", a->data_slot, name);
-		if (access(out, R_OK) == 0)
-			return;
-	}
-	snprintf(out, cap, "%s/%s", a->assets, name);
-}
-
-int app_config_read(const app_t *a, config_t *out, char *err, size_t errlen)
-{
-	char site[1100], local[1100];
-	app_asset_path(a, "site.json", site, sizeof site);
-	if (config_local_path(a->data, local, sizeof local) != KIOSK_OK) {
-		snprintf(err, errlen, "%s: the data folder's path is too long", a->data);
-		return KIOSK_ERANGE;
-	}
-	return config_load(out, a->opt && a->opt->config_file ? a->opt->config_file : site, local, err,
-			   errlen);
-}
-
 /* What the tickets module takes from a->cfg; the strings it points at live
  * in *b. */
 typedef struct {
@@ -946,7 +732,7 @@ static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t 
 		strcat(b->allow, i ? "," : "");
 		strcat(b->allow, a->cfg.printer_usb_allow[i]);
 	}
-	app_asset_path(a, "i18n", b->i18n, sizeof b->i18n);
+	app_paths_asset(&a->paths, "i18n", b->i18n, sizeof b->i18n);
 	/* Full screen is the board: "auto" never falls back to the file
 	 * printer there (a spool of answers on disk, a number nobody holds);
 	 * no USB printer means "printer not ready" and no number. */
@@ -954,7 +740,7 @@ static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t 
 	if (a->opt->mode == MODE_FULLSCREEN && strcmp(transport, "auto") == 0)
 		transport = "usb";
 	*tc = (tickets_config_t){
-		.data_dir = a->data, .spool_dir = a->spool, .assets_dir = a->assets, .i18n_dir = b->i18n,
+		.data_dir = a->paths.data, .spool_dir = a->spool, .assets_dir = a->paths.assets, .i18n_dir = b->i18n,
 		.transport = transport, .profile = a->cfg.printer_profile,
 		.office_name = a->cfg.office_name, .usb_allow = b->allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
@@ -1000,37 +786,26 @@ int app_config_changed(app_t *a)
 	return rc;
 }
 
-static void data_slot_open(app_t *a)
-{
-	const char *ds = getenv("KIOSK_DATA_SLOT");
-	struct stat st;
-	a->data_slot[0] = 0;
-	if (!ds || !*ds || stat(ds, &st) != 0 || !S_ISDIR(st.st_mode))
-		return;
-	snprintf(a->data_slot, sizeof a->data_slot, "%s", ds);
-}
-
 static int load_all(app_t *a)
 {
 	const app_options_t *o = a->opt;
 	char err[1024] = "";
-	kiosk_assets_dir(o->assets_dir, a->assets, sizeof a->assets);
-	snprintf(a->data, sizeof a->data, "%s", o->data_dir ? o->data_dir : "kiosk-data");
+	app_paths_init(&a->paths, o);
 	if (o->spool_dir)
 		snprintf(a->spool, sizeof a->spool, "%s", o->spool_dir);
 	else
-		snprintf(a->spool, sizeof a->spool, "%s/spool", a->data);
-	if (mkdir_p(a->data) != KIOSK_OK) {
-		fprintf(stderr, "kiosk: %s: cannot create the data folder\n", a->data);
+		snprintf(a->spool, sizeof a->spool, "%s/spool", a->paths.data);
+	if (mkdir_p(a->paths.data) != KIOSK_OK) {
+		fprintf(stderr, "kiosk: %s: cannot create the data folder\n", a->paths.data);
 		return 1;
 	}
-	data_slot_open(a);
+	app_paths_use_data_slot(&a->paths);
 	/* The log first, at the default size, so that an error in site.json or
 	 * local.json reaches kiosk.log too; then again at the configured size. */
 	char logs[1100];
-	snprintf(logs, sizeof logs, "%s/logs", a->data);
+	snprintf(logs, sizeof logs, "%s/logs", a->paths.data);
 	log_open(logs, 512 * 1024);
-	if (app_config_read(a, &a->cfg, err, sizeof err) != KIOSK_OK) {
+	if (app_paths_config(&a->paths, &a->cfg, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
 		log_error("configuration error: %s", err);
 		return 1;
@@ -1039,9 +814,9 @@ static int load_all(app_t *a)
 	if (getenv("KIOSK_LOG_DEBUG"))
 		log_set_level(LOG_DEBUG);
 	char path[1100];
-	if (a->data_slot[0]) {
+	if (a->paths.data_slot[0]) {
 		char v[32] = "";
-		snprintf(path, sizeof path, "%s/VERSION", a->data_slot);
+		snprintf(path, sizeof path, "%s/VERSION", a->paths.data_slot);
 		FILE *f = fopen(path, "r");
 		if (f) {
 			if (!fgets(v, sizeof v, f))
@@ -1049,15 +824,15 @@ static int load_all(app_t *a)
 			fclose(f);
 		}
 		v[strcspn(v, "\r\n")] = 0;
-		log_info("data bundle %s in use (%s)", v[0] ? v : "without VERSION", a->data_slot);
+		log_info("data bundle %s in use (%s)", v[0] ? v : "without VERSION", a->paths.data_slot);
 	}
-	app_asset_path(a, "catalog.json", path, sizeof path);
+	app_paths_asset(&a->paths, "catalog.json", path, sizeof path);
 	if (catalog_load(path, &a->cat, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: catalog error: %s\n", err);
 		log_error("catalog error: %s", err);
 		return 1;
 	}
-	app_asset_path(a, "i18n", path, sizeof path);
+	app_paths_asset(&a->paths, "i18n", path, sizeof path);
 	if (i18n_load(path, &a->tr, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: translation error: %s\n", err);
 		log_error("translation error: %s", err);
@@ -1070,7 +845,7 @@ static int load_all(app_t *a)
 		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
 		return 1;
 	}
-	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+	if (fonts_open(a->paths.assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: font problem: %s\n", err);
 		log_error("font problem: %s", err);
 		return 1;
@@ -1090,112 +865,19 @@ static int load_all(app_t *a)
 	return 0;
 }
 
-/* The headless frame's pixels: zeroed, on 2 MiB pages where the kernel
- * offers them (transparent huge pages on request), so the first frame takes
- * 4 page faults instead of 2,000 (a quarter of a start's CPU in a VM;
- * docs/profile.md). Freed with free(). */
-static void *frame_pixels(size_t size)
+/* The display as the options and a->cfg say, the renderer and the draw
+ * list. 0 or 1 (the reason on stderr). */
+static int setup_display(app_t *a)
 {
-	const size_t huge = 2u << 20;
-	size_t len = (size + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, len);
-	if (!p)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, len, MADV_HUGEPAGE);
-#endif
-	memset(p, 0, len);
-	return p;
-}
-
-int app_setup_sdl(app_t *a)
-{
-	const app_options_t *o = a->opt;
-	if (o->mode == MODE_HEADLESS) {
-		/* SDL's "dummy" backend: a software framebuffer and nothing else
-		 * ("offscreen" would load Mesa's EGL, which headless never uses). */
-		SDL_SetHint(SDL_HINT_VIDEODRIVER, "dummy");
-		setenv("SDL_VIDEODRIVER", "dummy", 1);
-		if (!getenv("SDL_AUDIODRIVER"))
-			setenv("SDL_AUDIODRIVER", "dummy", 1);
-	}
-	SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
-	/* KMSDRM triple-buffers by default: a frame shows only at the next flip,
-	 * and an idle kiosk never flips again. Double buffering shows it now. */
-	SDL_SetHint(SDL_HINT_VIDEO_DOUBLE_BUFFER, "1");
-	SDL_SetHint(SDL_HINT_VIDEO_ALLOW_SCREENSAVER, "0");
-	SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "1");
-	if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) {
-		fprintf(stderr, "kiosk: cannot start the display: %s\n", SDL_GetError());
+	if (platform_open_for(a->opt, &a->cfg, &a->plat) != KIOSK_OK)
 		return 1;
-	}
-	SDL_InitSubSystem(SDL_INIT_AUDIO); /* optional: the chime only */
 	/* The fonts were opened and verified by load_all. */
-	a->rotation = a->cfg.panel_rotation;
-	Uint32 flags = SDL_WINDOW_SHOWN;
-	int w = o->width ? o->width : a->cfg.panel_width;
-	int h = o->height ? o->height : a->cfg.panel_height;
-	if (o->mode == MODE_FULLSCREEN) {
-		flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
-		SDL_ShowCursor(SDL_DISABLE);
-	} else if (o->mode == MODE_WINDOW) {
-		flags |= SDL_WINDOW_RESIZABLE;
-	}
-	a->win = SDL_CreateWindow("kiosk", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-				  flags);
-	if (!a->win) {
-		fprintf(stderr, "kiosk: cannot open the screen: %s\n", SDL_GetError());
-		return 1;
-	}
-	bool quarter = a->rotation == 90 || a->rotation == 270;
-	if (o->mode == MODE_HEADLESS) {
-		/* Nothing looks at a headless window: the software renderer draws
-		 * the upright logical frame straight on a surface, which the
-		 * screenshots read. The window's 1080p framebuffer and the copy
-		 * into it each frame are saved (8 MB; docs/profile.md). The output
-		 * stays the window's size, rotated, for touch and the report. */
-		a->out_w = w;
-		a->out_h = h;
-		a->log_w = quarter ? h : w;
-		a->log_h = quarter ? w : h;
-		int pitch = a->log_w * 4;
-		a->frame_px = frame_pixels((size_t)pitch * (size_t)a->log_h);
-		a->frame = a->frame_px ? SDL_CreateRGBSurfaceWithFormatFrom(
-						 a->frame_px, a->log_w, a->log_h, 32, pitch,
-						 SDL_PIXELFORMAT_ARGB8888)
-				       : NULL;
-		a->sdl = a->frame ? SDL_CreateSoftwareRenderer(a->frame) : NULL;
-		if (!a->sdl) {
-			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
-			return 1;
-		}
-	} else {
-		a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_TARGETTEXTURE);
-		if (!a->sdl)
-			a->sdl = SDL_CreateRenderer(a->win, -1, SDL_RENDERER_SOFTWARE);
-		if (!a->sdl) {
-			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
-			return 1;
-		}
-		SDL_GetRendererOutputSize(a->sdl, &a->out_w, &a->out_h);
-		/* The logical frame: the panel's mode, turned upright for a
-		 * panel mounted at 90 or 270 degrees. */
-		int lw = o->mode == MODE_WINDOW ? a->cfg.panel_width : a->out_w;
-		int lh = o->mode == MODE_WINDOW ? a->cfg.panel_height : a->out_h;
-		a->log_w = quarter ? lh : lw;
-		a->log_h = quarter ? lw : lh;
-		a->target = SDL_CreateTexture(a->sdl, SDL_PIXELFORMAT_ARGB8888,
-					      SDL_TEXTUREACCESS_TARGET, a->log_w, a->log_h);
-	}
-	a->render = render_create(a->sdl, a->fonts);
+	a->render = render_create(platform_renderer(a->plat), a->fonts);
 	a->dl = malloc(sizeof *a->dl);
-	if ((!a->target && !a->frame) || !a->render || !a->dl) {
+	if (!a->render || !a->dl || tapfilter_new(&a->taps) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: out of video memory: %s\n", SDL_GetError());
 		return 1;
 	}
-	SDL_StartTextInput();
-	log_info("display %s, output %dx%d, logical %dx%d, rotation %d",
-		 SDL_GetCurrentVideoDriver(), a->out_w, a->out_h, a->log_w, a->log_h, a->rotation);
 	return 0;
 }
 
@@ -1211,23 +893,14 @@ static void teardown(app_t *a)
 	a->fleet = NULL;
 	free(a->dl);
 	render_destroy(a->render);
-	if (a->target)
-		SDL_DestroyTexture(a->target);
-	if (a->sdl)
-		SDL_DestroyRenderer(a->sdl);
-	if (a->frame)
-		SDL_FreeSurface(a->frame);
-	free(a->frame_px);
-	if (a->win)
-		SDL_DestroyWindow(a->win);
+	tapfilter_free(a->taps);
 	fonts_close(a->fonts);
 	if (TTF_WasInit())
 		TTF_Quit();
-	SDL_Quit();
+	platform_close(a->plat); /* and SDL */
 	i18n_free(a->tr);
 	catalog_free(a->cat);
-	if (a->report && a->report != stdout)
-		fclose(a->report);
+	layoutrep_close(a->report);
 	log_close();
 }
 
@@ -1241,7 +914,6 @@ int app_run(const app_options_t *opt)
 	if (!a)
 		return 1;
 	a->opt = opt;
-	a->reported_screen = SCR_COUNT;
 	a->virtual_time = opt->script || opt->gallery;
 	if (a->virtual_time) {
 		/* Scenario time: Monday 2026-01-05 09:00 in Vietnam, trusted. */
@@ -1256,11 +928,10 @@ int app_run(const app_options_t *opt)
 		kclock_real(&a->clock, marker);
 	}
 	a->start_mono = kclock_mono(&a->clock);
-	if (opt->report)
-		a->report = strcmp(opt->report, "-") == 0 ? stdout : fopen(opt->report, "w");
+	(void)layoutrep_open(opt->report, &a->report); /* a failure is said; the kiosk runs on */
 	int rc = load_all(a);
 	if (rc == 0)
-		rc = app_setup_sdl(a);
+		rc = setup_display(a);
 	if (rc == 0) {
 		session_hooks_t hooks = {.check = hook_check, .chime = hook_chime, .ctx = a};
 		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);

@@ -1,5 +1,9 @@
-/* app_internal.h - the kiosk's state shared by app.c (platform, main loop)
- * and script.c (scenario runner). Not used elsewhere. */
+/* app_internal.h - the kiosk process's state, shared by the files of the
+ * kiosk's app: app.c (start-up, main loop), script.c (scenario runner),
+ * gallery.c, app_menu.c and app_queue.c. Its parts with their own modules:
+ * the display (platform.h), the input filter (tapfilter.h), the layout
+ * report (layoutrep.h) and the paths (paths.h). The wall board
+ * (board_app.c) does not use it: it holds those parts itself. */
 #ifndef APP_INTERNAL_H
 #define APP_INTERNAL_H
 
@@ -8,6 +12,10 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "app/layoutrep.h"
+#include "app/paths.h"
+#include "app/platform.h"
+#include "app/tapfilter.h"
 #include "domain/catalog.h"
 #include "core/clock.h"
 #include "domain/config.h"
@@ -45,22 +53,14 @@ typedef struct app {
 	kclock_t clock;
 	kclock_virtual_t vclock;   /* scenario mode */
 	bool virtual_time;
-	char assets[1024], data[1024], spool[1100];
-	char data_slot[1024];      /* active data bundle ("" = none): catalog,
-				    * translations, site configuration */
+	app_paths_t paths;         /* assets, data folder, data bundle */
+	char spool[1100];
 
-	SDL_Window *win;
-	SDL_Renderer *sdl;
-	SDL_Texture *target;       /* upright logical frame (NULL headless) */
-	SDL_Surface *frame;        /* headless: the logical frame itself, which
-				    * the software renderer draws on; no window
-				    * framebuffer (docs/profile.md) */
-	void *frame_px;            /* its pixels (owned) */
+	platform_t *plat;          /* the display (platform.h) */
+	tapfilter_t *taps;         /* finger tracking, the tap filter (tapfilter.h) */
+	layoutrep_t *report;       /* --report (layoutrep.h), NULL: none */
 	renderer_t *render;
 	uint32_t seen_wipes;      /* session->wipes when the render cache was last forgotten */
-	int out_w, out_h;          /* output (window) size */
-	int log_w, log_h;          /* logical, upright size */
-	int rotation;              /* 0, 90, 180, 270 */
 	drawlist_t *dl;            /* the current frame's commands */
 	uint32_t drawn_generation;
 	bool dirty;
@@ -69,36 +69,16 @@ typedef struct app {
 				    * only a restart can (systemd starts us again) */
 	int redraws;
 
-	/* input */
-	SDL_FingerID finger;       /* the one finger we follow */
-	bool finger_down;
-	bool mouse_down;
-	char pressed[64];          /* target under the finger */
-	char last_tap[64];
-	int64_t last_tap_ms;
-
 	/* figures */
 	unsigned long wakeups, frames;
 	int64_t start_mono;
 	bool first_frame_done;
-	FILE *report;
-	screen_t reported_screen;
-	bool reported_warning;
-	uint64_t reported_targets; /* hash of the reported targets */
 	int64_t wd_ms, wd_next;    /* service watchdog interval, next pet (mono) */
 	volatile int quit;
 } app_t;
 
 /* Feed one input event to the UI (the script runner uses it too). */
 void app_input(app_t *a, const input_t *in);
-
-/* The path of asset `name` (e.g. "catalog.json", "i18n"): from the active
- * data bundle when it has it, else from the app's assets. */
-void app_asset_path(const app_t *a, const char *name, char *out, size_t cap);
-/* All configuration layers into *out: defaults, site.json (--config FILE
- * instead when given; from the data bundle when it has one), local.json of
- * the data folder. config_load's result and message. */
-int app_config_read(const app_t *a, config_t *out, char *err, size_t errlen);
 
 /* Pets the service watchdog when it is due (no-op without one). */
 void app_watchdog(app_t *a);
@@ -111,22 +91,11 @@ void app_layout(app_t *a);
 void app_draw(app_t *a);
 /* Save the logical frame as PNG. */
 int app_screenshot(app_t *a, const char *path);
-/* Output <-> logical coordinates. */
-void app_logical_to_output(const app_t *a, int lx, int ly, int *ox, int *oy);
 /* The current screen id as scripts see it ("timeout-warning" over others). */
 const char *app_screen_id(const app_t *a);
 
 /* The signal (SIGTERM, SIGINT) that asked the kiosk to stop, 0 if none. */
 int app_signalled(void);
-
-/* Open the display as the options and a->cfg say (window, full screen or
- * headless; rotation; the logical frame and the renderer). 0 or 1. */
-int app_setup_sdl(app_t *a);
-/* Copy the logical frame to the window (scaled, rotated) and present it. */
-void app_present(app_t *a, theme_id_t theme);
-
-/* board_app.c: the wall board (kiosk --board URL). */
-int board_run(const app_options_t *opt);
 
 /* script.c */
 int script_run(app_t *a, const char *path);

@@ -70,7 +70,7 @@ static int hook_reload(void *ctx)
 	app_t *a = ctx;
 	char err[1024];
 	config_t c;
-	int rc = app_config_read(a, &c, err, sizeof err);
+	int rc = app_paths_config(&a->paths, &c, err, sizeof err);
 	if (rc != KIOSK_OK)
 		log_error("configuration reload failed: %s", err);
 	else {
@@ -102,9 +102,9 @@ int app_menu_setup(app_t *a)
 	const char *its = getenv("KIOSK_PIN_ITERATIONS"); /* benchmarks only; floor applies */
 	if (its && atoi(its) >= STAFF_ITERATIONS)
 		it = (unsigned)atoi(its);
-	int rc = staff_open(a->data, &a->clock, it, &a->staff, err, sizeof err);
+	int rc = staff_open(a->paths.data, &a->clock, it, &a->staff, err, sizeof err);
 	char moved[128] = "";
-	if (rc == KIOSK_ECORRUPT && staff_set_aside(a->data, &a->clock, moved, sizeof moved) ==
+	if (rc == KIOSK_ECORRUPT && staff_set_aside(a->paths.data, &a->clock, moved, sizeof moved) ==
 					   KIOSK_OK) {
 		/* A damaged PIN store is kept aside and the first-boot screen
 		 * sets new PINs (docs/menus.md): only the kiosk and root can
@@ -112,7 +112,7 @@ int app_menu_setup(app_t *a)
 		fprintf(stderr, "kiosk: PIN store: %s; moved aside as %s, set new PINs\n", err, moved);
 		log_error("PIN store damaged: %s; moved aside as %s; the first-boot screen sets new "
 			  "PINs", err, moved);
-		rc = staff_open(a->data, &a->clock, it, &a->staff, err, sizeof err);
+		rc = staff_open(a->paths.data, &a->clock, it, &a->staff, err, sizeof err);
 	}
 	if (rc != KIOSK_OK) {
 		/* Not readable and not movable (read-only storage): reported,
@@ -135,7 +135,7 @@ int app_menu_setup(app_t *a)
 			log_warn("cannot create the export staging folder %s", exp);
 	}
 	menu_env_t env = {
-		.data_dir = a->data, .cat = a->cat, .cfg = &a->cfg, .tickets = a->tickets,
+		.data_dir = a->paths.data, .cat = a->cat, .cfg = &a->cfg, .tickets = a->tickets,
 		.staff = a->staff, .clock = &a->clock,
 		.update_root = getenv("KIOSK_ROOT"),
 		.update_keys = env_or("KIOSK_KEYS", "/etc/kiosk/keys"),
@@ -175,7 +175,9 @@ bool app_menu_press(app_t *a, int x, int y)
 		return false;
 	a11y_t t;
 	a11y_compute(&t, a->cfg.panel_diagonal_in, a->cfg.panel_width, a->cfg.panel_height, 100);
-	return menu_press(a->menu, a->session, x, y, a->log_w, a->log_h, t.corner);
+	int lw, lh;
+	platform_size(a->plat, &lw, &lh);
+	return menu_press(a->menu, a->session, x, y, lw, lh, t.corner);
 }
 
 void app_menu_correct(app_t *a, input_t *in)
@@ -185,8 +187,10 @@ void app_menu_correct(app_t *a, input_t *in)
 	{
 		menu_correct(a->menu, a->session, &in->x, &in->y);
 		/* a corrected touch stays on the screen (corners included) */
-		in->x = in->x < 0 ? 0 : in->x >= a->log_w ? a->log_w - 1 : in->x;
-		in->y = in->y < 0 ? 0 : in->y >= a->log_h ? a->log_h - 1 : in->y;
+		int lw, lh;
+		platform_size(a->plat, &lw, &lh);
+		in->x = in->x < 0 ? 0 : in->x >= lw ? lw - 1 : in->x;
+		in->y = in->y < 0 ? 0 : in->y >= lh ? lh - 1 : in->y;
 	}
 }
 

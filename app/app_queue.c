@@ -40,7 +40,7 @@ void app_queue_open(app_t *a)
 			    .regular_per_priority = a->cfg.queue_regular_per_priority,
 			    .absent_window = a->cfg.queue_absent_window};
 	char path[1100], err[512] = "";
-	snprintf(path, sizeof path, "%s/ledger.db", a->data);
+	snprintf(path, sizeof path, "%s/ledger.db", a->paths.data);
 	int rc = queue_open(path, &a->clock, &qs, &a->queue, err, sizeof err);
 	if (rc != KIOSK_OK) {
 		a->queue = NULL;

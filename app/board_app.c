@@ -1,5 +1,5 @@
 /* board_app.c - the wall board mode of the kiosk binary (kiosk --board URL):
- * opens the display like the kiosk (app_setup_sdl), reads the hub's event
+ * opens the display like the kiosk (app/platform), reads the hub's event
  * stream (drivers/hubfeed, in its own thread) or a file of snapshots, keeps
  * the board state (flow/board) and draws it (ui/board_screen). It has no
  * ledger, printer or session. Headless with --screenshots DIR it writes
@@ -8,9 +8,10 @@
  * --board-gallery DIR renders the sample states of app/board_gallery.
  * New calls are spoken by app/board_voice (SDL audio; --audio-out DIR also
  * writes each call's audio as a WAV file). */
-#include "app/app_internal.h"
-#include "app/board_gallery.h"
-#include "app/board_voice.h"
+#include "app/board_app.h"
+
+#include <SDL.h>
+#include <SDL_ttf.h>
 
 #include <errno.h>
 #include <poll.h>
@@ -21,12 +22,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app/board_gallery.h"
+#include "app/board_voice.h"
+#include "app/paths.h"
+#include "app/platform.h"
+#include "core/clock.h"
+#include "core/i18n.h"
 #include "core/kiosk.h"
 #include "core/log.h"
-#include "core/pngout.h"
+#include "domain/config.h"
 #include "drivers/hubfeed/hubfeed.h"
 #include "flow/board.h"
 #include "ui/board_screen.h"
+#include "ui/draw.h"
+#include "ui/font.h"
+#include "ui/render.h"
+#include "ui/theme.h"
 
 static volatile sig_atomic_t stop_sig;
 static void on_stop(int sig)
@@ -35,7 +46,18 @@ static void on_stop(int sig)
 }
 
 typedef struct {
-	app_t *a;
+	const app_options_t *opt;
+	app_paths_t paths;
+	config_t cfg;
+	i18n_t *tr;
+	fonts_t *fonts;
+	kclock_t clock;
+	kclock_virtual_t vclock;   /* a file feed headless, the gallery */
+	bool virtual_time;
+	platform_t *plat;
+	renderer_t *render;
+	drawlist_t *dl;
+	unsigned long wakeups, frames;
 	board_t b;
 	lang_t lang;
 	theme_id_t theme;
@@ -43,13 +65,6 @@ typedef struct {
 	hubfeed_status_t seen;
 	board_voice_t *voice;
 } bapp_t;
-
-static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
-{
-	app_t *a = ctx;
-	SDL_Rect r = {0, y, a->log_w, n};
-	return SDL_RenderReadPixels(a->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
-}
 
 static void json_str(FILE *f, const char *s)
 {
@@ -68,7 +83,7 @@ static void json_str(FILE *f, const char *s)
 
 /* X.targets beside X.png: one line per text of the frame (the board has no
  * touch targets; tests read what it shows from here). */
-static int write_texts(app_t *a, const char *png)
+static int write_texts(bapp_t *ba, const char *png)
 {
 	char path[4200], tmp[4300];
 	size_t n = strlen(png);
@@ -79,8 +94,8 @@ static int write_texts(app_t *a, const char *png)
 	FILE *f = fopen(tmp, "w");
 	if (!f)
 		return KIOSK_EIO;
-	for (int i = 0; i < a->dl->n; i++) {
-		const dc_t *c = &a->dl->cmds[i];
+	for (int i = 0; i < ba->dl->n; i++) {
+		const dc_t *c = &ba->dl->cmds[i];
 		if (c->kind != DC_TEXT || c->font == FONT_ICON)
 			continue;
 		fputs("{\"id\":\"text\",\"label\":", f);
@@ -95,34 +110,29 @@ static int write_texts(app_t *a, const char *png)
 
 static void draw(bapp_t *ba, int64_t now)
 {
-	app_t *a = ba->a;
-	board_screen_t c = {.b = &ba->b, .tr = a->tr, .fonts = a->fonts, .lang = ba->lang,
+	board_screen_t c = {.b = &ba->b, .tr = ba->tr, .fonts = ba->fonts, .lang = ba->lang,
 			    .theme = ba->theme, .now = now,
-			    .local_ms = kclock_trusted(&a->clock) ? kclock_now(&a->clock) : 0,
-			    .w = a->log_w, .h = a->log_h};
-	board_screen_build(a->dl, &c);
-	if (a->dl->overflow)
+			    .local_ms = kclock_trusted(&ba->clock) ? kclock_now(&ba->clock) : 0};
+	platform_size(ba->plat, &c.w, &c.h);
+	board_screen_build(ba->dl, &c);
+	if (ba->dl->overflow)
 		log_error("board: draw list overflow");
-	SDL_SetRenderTarget(a->sdl, a->target);
-	render_draw(a->render, a->dl, ba->theme, true);
-	SDL_SetRenderTarget(a->sdl, NULL);
-	app_present(a, ba->theme);
-	a->frames++;
+	platform_begin(ba->plat);
+	render_draw(ba->render, ba->dl, ba->theme, true);
+	platform_present(ba->plat, ba->theme);
+	ba->frames++;
 }
 
 /* Save the frame just drawn as path (written beside, then renamed). */
 static int screenshot(bapp_t *ba, const char *path)
 {
-	app_t *a = ba->a;
 	char tmp[4200];
 	snprintf(tmp, sizeof tmp, "%s.tmp.png", path);
-	SDL_SetRenderTarget(a->sdl, a->target);
-	int rc = pngout_write_rgb_rows(tmp, a->log_w, a->log_h, read_band, a);
-	SDL_SetRenderTarget(a->sdl, NULL);
+	int rc = platform_screenshot(ba->plat, tmp);
 	if (rc == KIOSK_OK && rename(tmp, path) != 0)
 		rc = KIOSK_EIO;
-	if (rc == KIOSK_OK && a->opt->targets)
-		rc = write_texts(a, path);
+	if (rc == KIOSK_OK && ba->opt->targets)
+		rc = write_texts(ba, path);
 	return rc;
 }
 
@@ -130,10 +140,10 @@ static int screenshot(bapp_t *ba, const char *path)
  * board's own is not trusted; no clock at all: not quiet. */
 static bool quiet_now(bapp_t *ba, int64_t now)
 {
-	const config_period_t *q = &ba->a->cfg.voice_quiet;
+	const config_period_t *q = &ba->cfg.voice_quiet;
 	if (q->start_min < 0)
 		return false;
-	int64_t t = kclock_trusted(&ba->a->clock) ? kclock_now(&ba->a->clock) : board_hub_time(&ba->b, now);
+	int64_t t = kclock_trusted(&ba->clock) ? kclock_now(&ba->clock) : board_hub_time(&ba->b, now);
 	if (!t)
 		return false;
 	kclock_local_t l;
@@ -181,12 +191,13 @@ static int pull(bapp_t *ba, int64_t now)
 
 static int gallery(bapp_t *ba, const char *dir)
 {
-	app_t *a = ba->a;
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
 		fprintf(stderr, "kiosk: %s: cannot create\n", dir);
 		return 1;
 	}
-	int64_t now = kclock_mono(&a->clock);
+	int64_t now = kclock_mono(&ba->clock);
+	int lw, lh;
+	platform_size(ba->plat, &lw, &lh);
 	for (size_t i = 0; i < board_gallery_state_count; i++)
 		for (int th = 0; th < THEME_COUNT; th++)
 			for (int l = 0; l < LANG_COUNT; l++) {
@@ -197,7 +208,7 @@ static int gallery(bapp_t *ba, const char *dir)
 				draw(ba, now);
 				char path[4096];
 				snprintf(path, sizeof path, "%s/board-%s__%s__%s__%s.png", dir, st->name,
-					 a->log_w >= a->log_h ? "landscape" : "portrait", theme_name(ba->theme),
+					 lw >= lh ? "landscape" : "portrait", theme_name(ba->theme),
 					 lang_code(ba->lang));
 				if (screenshot(ba, path) != KIOSK_OK) {
 					fprintf(stderr, "kiosk: %s: cannot write\n", path);
@@ -211,23 +222,21 @@ static int gallery(bapp_t *ba, const char *dir)
  * in <data>/voice-pack when there is one. */
 static void open_voice(bapp_t *ba)
 {
-	app_t *a = ba->a;
 	char pack[1200];
 	struct stat st;
-	snprintf(pack, sizeof pack, "%s/voice-pack/manifest.json", a->data);
+	snprintf(pack, sizeof pack, "%s/voice-pack/manifest.json", ba->paths.data);
 	bool has_pack = stat(pack, &st) == 0;
-	snprintf(pack, sizeof pack, "%s/voice-pack", a->data);
-	board_voice_opts_t vo = {.tr = a->tr, .device = a->cfg.voice_device, .volume = a->cfg.voice_volume,
-				 .repeat = a->cfg.voice_repeat, .rate = a->cfg.voice_rate,
-				 .pack_dir = has_pack ? pack : NULL, .out_dir = a->opt->audio_out};
+	snprintf(pack, sizeof pack, "%s/voice-pack", ba->paths.data);
+	board_voice_opts_t vo = {.tr = ba->tr, .device = ba->cfg.voice_device, .volume = ba->cfg.voice_volume,
+				 .repeat = ba->cfg.voice_repeat, .rate = ba->cfg.voice_rate,
+				 .pack_dir = has_pack ? pack : NULL, .out_dir = ba->opt->audio_out};
 	if (board_voice_open(&vo, &ba->voice) != KIOSK_OK)
 		log_error("board: the calls cannot be spoken (no memory or thread)");
 }
 
 static int run(bapp_t *ba)
 {
-	app_t *a = ba->a;
-	const app_options_t *o = a->opt;
+	const app_options_t *o = ba->opt;
 	const hubfeed_ops_t *ops = o->board_feed ? &hubfeed_file_ops : &hubfeed_http_ops;
 	int rc = hubfeed_open(ops, o->board_feed ? o->board_feed : o->board_url, &ba->feed);
 	if (rc != KIOSK_OK) {
@@ -244,11 +253,11 @@ static int run(bapp_t *ba)
 	bool headless = o->mode == MODE_HEADLESS;
 	log_info("board started (%s)", o->board_feed ? "file" : "hub");
 	open_voice(ba);
-	int64_t start = kclock_mono(&a->clock);
+	int64_t start = kclock_mono(&ba->clock);
 	int64_t redraw_at = start + 1000; /* KMSDRM may lose the first frames */
 	uint32_t drawn = (uint32_t)-1;
 	while (!stop_sig) {
-		int64_t now = kclock_mono(&a->clock);
+		int64_t now = kclock_mono(&ba->clock);
 		int fr = pull(ba, now);
 		board_tick(&ba->b, now);
 		bool due = redraw_at && now >= redraw_at;
@@ -273,7 +282,7 @@ static int run(bapp_t *ba)
 			}
 			if (fr == KIOSK_OK && headless) {
 				/* Scenario time: a second between the file's events. */
-				kclock_virtual_advance(&a->vclock, 1000);
+				kclock_virtual_advance(&ba->vclock, 1000);
 				continue;
 			}
 		}
@@ -284,7 +293,7 @@ static int run(bapp_t *ba)
 			else if (e.type == SDL_WINDOWEVENT)
 				drawn = (uint32_t)-1;
 		int64_t d = board_next_deadline(&ba->b, now);
-		int64_t lt = kclock_trusted(&a->clock) ? kclock_now(&a->clock) : 0;
+		int64_t lt = kclock_trusted(&ba->clock) ? kclock_now(&ba->clock) : 0;
 		if (lt && !ba->b.have) {
 			int64_t m = now + (60000 - lt % 60000);
 			if (d < 0 || m < d)
@@ -299,30 +308,29 @@ static int run(bapp_t *ba)
 		int r = poll(&p, p.fd >= 0 ? 1 : 0, timeout);
 		if (r < 0 && errno != EINTR)
 			break;
-		a->wakeups++;
+		ba->wakeups++;
 	}
 	return 0;
 }
 
-static int load(app_t *a)
+static int load(bapp_t *ba)
 {
-	const app_options_t *o = a->opt;
+	const app_options_t *o = ba->opt;
 	char err[1024] = "", path[1100];
-	kiosk_assets_dir(o->assets_dir, a->assets, sizeof a->assets);
-	snprintf(a->data, sizeof a->data, "%s", o->data_dir ? o->data_dir : "kiosk-data");
+	app_paths_init(&ba->paths, o);
 	if (o->data_dir) {
 		char logs[1100];
-		snprintf(logs, sizeof logs, "%s/logs", a->data);
-		mkdir(a->data, 0755);
+		snprintf(logs, sizeof logs, "%s/logs", ba->paths.data);
+		mkdir(ba->paths.data, 0755);
 		mkdir(logs, 0755);
 		log_open(logs, 512 * 1024);
 	}
-	if (app_config_read(a, &a->cfg, err, sizeof err) != KIOSK_OK) {
+	if (app_paths_config(&ba->paths, &ba->cfg, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: configuration error: %s\n", err);
 		return 1;
 	}
-	app_asset_path(a, "i18n", path, sizeof path);
-	if (i18n_load(path, &a->tr, err, sizeof err) != KIOSK_OK) {
+	app_paths_asset(&ba->paths, "i18n", path, sizeof path);
+	if (i18n_load(path, &ba->tr, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: translation error: %s\n", err);
 		return 1;
 	}
@@ -330,7 +338,7 @@ static int load(app_t *a)
 		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
 		return 1;
 	}
-	if (fonts_open(a->assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+	if (fonts_open(ba->paths.assets, &ba->fonts, err, sizeof err) != KIOSK_OK) {
 		fprintf(stderr, "kiosk: font problem: %s\n", err);
 		return 1;
 	}
@@ -340,31 +348,34 @@ static int load(app_t *a)
 int board_run(const app_options_t *opt)
 {
 	bapp_t *ba = calloc(1, sizeof *ba);
-	app_t *a = calloc(1, sizeof *a);
-	if (!ba || !a) {
-		free(ba);
-		free(a);
+	if (!ba)
 		return 1;
-	}
-	ba->a = a;
-	a->opt = opt;
+	ba->opt = opt;
 	board_init(&ba->b);
-	a->virtual_time = opt->board_gallery || (opt->board_feed && opt->mode == MODE_HEADLESS);
-	if (a->virtual_time) {
-		kclock_parse_iso("2026-01-05T09:00:00+07:00", &a->vclock.now_ms);
-		a->vclock.mono_ms = 1000000;
-		a->vclock.trusted = true;
-		kclock_virtual(&a->clock, &a->vclock);
+	ba->virtual_time = opt->board_gallery || (opt->board_feed && opt->mode == MODE_HEADLESS);
+	if (ba->virtual_time) {
+		kclock_parse_iso("2026-01-05T09:00:00+07:00", &ba->vclock.now_ms);
+		ba->vclock.mono_ms = 1000000;
+		ba->vclock.trusted = true;
+		kclock_virtual(&ba->clock, &ba->vclock);
 	} else {
-		kclock_real(&a->clock, NULL);
+		kclock_real(&ba->clock, NULL);
 	}
-	int rc = load(a);
+	int rc = load(ba);
 	if (rc == 0)
-		rc = app_setup_sdl(a);
+		rc = platform_open_for(opt, &ba->cfg, &ba->plat) == KIOSK_OK ? 0 : 1;
+	if (rc == 0) {
+		ba->render = render_create(platform_renderer(ba->plat), ba->fonts);
+		ba->dl = malloc(sizeof *ba->dl);
+		if (!ba->render || !ba->dl) {
+			fprintf(stderr, "kiosk: out of video memory: %s\n", SDL_GetError());
+			rc = 1;
+		}
+	}
 	if (rc == 0) {
 		ba->theme = opt->theme && strcmp(opt->theme, "hc") == 0 ? THEME_HC : THEME_DEFAULT;
 		lang_t l = LANG_VI;
-		if (lang_parse(opt->lang ? opt->lang : a->cfg.ui_lang, &l) != KIOSK_OK)
+		if (lang_parse(opt->lang ? opt->lang : ba->cfg.ui_lang, &l) != KIOSK_OK)
 			l = LANG_VI;
 		ba->lang = l;
 		struct sigaction sa = {.sa_handler = on_stop};
@@ -376,29 +387,19 @@ int board_run(const app_options_t *opt)
 			log_info("board stopping on signal %d", (int)stop_sig);
 	}
 	if (opt->stats) {
-		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", a->wakeups, a->frames);
+		fprintf(stderr, "kiosk: wakeups=%lu frames=%lu\n", ba->wakeups, ba->frames);
 		board_voice_stats(ba->voice, stderr);
 	}
 	board_voice_close(ba->voice);
 	hubfeed_close(ba->feed);
-	free(a->dl);
-	render_destroy(a->render);
-	if (a->target)
-		SDL_DestroyTexture(a->target);
-	if (a->sdl)
-		SDL_DestroyRenderer(a->sdl);
-	if (a->frame)
-		SDL_FreeSurface(a->frame);
-	free(a->frame_px);
-	if (a->win)
-		SDL_DestroyWindow(a->win);
-	fonts_close(a->fonts);
+	free(ba->dl);
+	render_destroy(ba->render);
+	fonts_close(ba->fonts);
 	if (TTF_WasInit())
 		TTF_Quit();
-	SDL_Quit();
-	i18n_free(a->tr);
+	platform_close(ba->plat); /* and SDL */
+	i18n_free(ba->tr);
 	log_close();
-	free(a);
 	free(ba);
 	return rc;
 }

@@ -334,7 +334,9 @@ int gallery_run(app_t *a, const char *dir)
 {
 	/* Like `--screenshots DIR`: DIR need not exist yet. */
 	(void)mkdir(dir, 0755);
-	const char *orient = a->log_w > a->log_h ? "landscape" : "portrait";
+	int lw, lh;
+	platform_size(a->plat, &lw, &lh);
+	const char *orient = lw > lh ? "landscape" : "portrait";
 	int written = 0;
 	for (int hc = 0; hc < 2; hc++)
 		for (int big = 0; big < 2; big++)

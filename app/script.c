@@ -173,14 +173,13 @@ static void push_finger(app_t *a, Uint32 type, int lx, int ly)
 static void push_finger_id(app_t *a, Uint32 type, int lx, int ly, SDL_FingerID id)
 {
 	int ox, oy;
-	app_logical_to_output(a, lx, ly, &ox, &oy);
+	platform_to_output(a->plat, lx, ly, &ox, &oy);
 	SDL_Event e;
 	memset(&e, 0, sizeof e);
 	e.type = type;
 	e.tfinger.touchId = 1;
 	e.tfinger.fingerId = id;
-	e.tfinger.x = (float)(ox + 0.5) / (float)a->out_w;
-	e.tfinger.y = (float)(oy + 0.5) / (float)a->out_h;
+	platform_output_to_finger(a->plat, ox, oy, &e.tfinger.x, &e.tfinger.y);
 	e.tfinger.pressure = 1.0f;
 	SDL_PushEvent(&e);
 }
@@ -240,8 +239,9 @@ static int cmd_tap(script_t *s, const char *rest)
 			    what, quoted ? "\"" : "", app_screen_id(a));
 	int cx = found->r.x + found->r.w / 2, cy = found->r.y + found->r.h / 2;
 	const dc_t *top = draw_hit(a->dl, cx, cy);
-	if (!top || strcmp(top->text, found->text) != 0 || cx < 0 || cy < 0 || cx >= a->log_w ||
-	    cy >= a->log_h)
+	int lw, lh;
+	platform_size(a->plat, &lw, &lh);
+	if (!top || strcmp(top->text, found->text) != 0 || cx < 0 || cy < 0 || cx >= lw || cy >= lh)
 		return fail(s, "expected target %s to be reachable, found it %s", found->text,
 			    top ? "covered" : "off-screen or disabled");
 	tap_at(a, cx, cy);
@@ -355,7 +355,7 @@ static int counters_open(script_t *s)
 			    .regular_per_priority = a->cfg.queue_regular_per_priority,
 			    .absent_window = a->cfg.queue_absent_window};
 	char path[1100], err[512] = "";
-	snprintf(path, sizeof path, "%s/ledger.db", a->data);
+	snprintf(path, sizeof path, "%s/ledger.db", a->paths.data);
 	if (queue_open(path, &a->clock, &qs, &s->counters, err, sizeof err) != KIOSK_OK)
 		return script_error(s, "the office queue cannot be opened", err);
 	return 0;
