@@ -54,8 +54,6 @@ int app_signalled(void)
 	return (int)got_signal;
 }
 
-/* ---- hooks for the session ------------------------------------------------ */
-
 /* ---- the fleet outbox: events only; kiosk-fleet-agent publishes them ---- */
 
 /* Open <data>/fleet-outbox.db when the fleet agent is configured. A failure
@@ -85,6 +83,8 @@ static void fleet_printer(app_t *a, printer_state_t st)
 	else
 		log_warn("fleet: printer event not stored: %s", outbox_error(a->fleet));
 }
+
+/* ---- hooks for the session ------------------------------------------------ */
 
 static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *st)
 {

@@ -247,7 +247,7 @@ int main(int argc, char **argv)
 	}
 	static queue_office_t o;
 	queue_office_from_catalog(cat, &o);
-	for (int i = 0; i < o.group_count; i++) {
+	for (int i = 0; i < o.group_count; i++) { /* o's groups are the catalog's first ones, in order */
 		const catalog_group_t *g = catalog_group_at(cat, (size_t)i);
 		hub_group_t *hg = &s.groups[i];
 		snprintf(hg->id, sizeof hg->id, "%s", g->id);
