@@ -259,7 +259,7 @@ void menu_first_boot(menu_t *m, session_t *s)
 	m->first_boot = true;
 	snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 	snprintf(m->printer_profile, sizeof m->printer_profile, "%s", m->env.cfg->printer_profile);
-	m->tf.kb = KB_LETTERS;
+	textfield_set_mode(&m->tf, KB_LETTERS);
 	m->view = FB_NAME;
 	session_show(s, SCR_FIRST_BOOT);
 }
@@ -875,7 +875,7 @@ static bool tap_open(menu_t *m, session_t *s, const char *t, int v)
 	else if (v == MV_OFFICE) {
 		snprintf(m->text, sizeof m->text, "%s", m->env.cfg->office_name);
 		textfield_reset(&m->tf);
-		m->tf.kb = KB_LETTERS;
+		textfield_set_mode(&m->tf, KB_LETTERS);
 	}
 	return true;
 }

@@ -94,7 +94,7 @@ void session_reset(session_t *s)
 	s->from_review = false;
 	s->priority = false;
 	s->print_pending = false;
-	s->tf.kb = KB_LETTERS;
+	textfield_set_mode(&s->tf, KB_LETTERS);
 	memset(&s->result, 0, sizeof s->result);
 	s->wait_ahead = -1;
 	s->wait_min = -1;
@@ -181,8 +181,8 @@ static const catalog_proc_t *proc_for_target(const session_t *s, const char *id)
 static textfield_t *field_tf(session_t *s)
 {
 	textfield_attach(&s->tf, s->values[s->field], SESSION_VALUE_MAX);
-	s->tf.numeric_only = s->proc && s->field >= 0 && s->field < (int)s->proc->nfields &&
-			     session_field_numeric(s->proc->fields[s->field].type);
+	textfield_set_numeric_only(&s->tf, s->proc && s->field >= 0 && s->field < (int)s->proc->nfields &&
+					   session_field_numeric(s->proc->fields[s->field].type));
 	return &s->tf;
 }
 
@@ -241,7 +241,7 @@ static void enter_field(session_t *s, int idx)
 {
 	textfield_reset(&s->tf);
 	s->field = idx;
-	s->tf.kb = default_kb(&s->proc->fields[idx]);
+	textfield_set_mode(&s->tf, default_kb(&s->proc->fields[idx]));
 	if (date_field(s)) {
 		/* An accepted date is kept as dd/mm/yyyy; the mask edits its digits. */
 		char d[FIELD_DATE_DIGITS + 1];

@@ -167,7 +167,8 @@ void session_form_error_text(const session_t *s, const i18n_t *tr, char *buf, si
 void session_plug(session_t *s, const session_plugin_t *p);
 
 /* What happened, told by the plug-in or the app (neither writes the
- * session's fields; only the gallery's state fixtures, app/gallery.c, do):
+ * session's fields; the sample states of flow/session_pose.c are the
+ * session's own):
  * session_show - show a screen (one of the plug-in's);
  * session_changed - something on the screen changed: draw again;
  * session_recheck_hours - the clock or the office hours changed: the

@@ -43,6 +43,16 @@ void textfield_attach(textfield_t *tf, char *buf, size_t cap)
 	tf->cap = cap;
 }
 
+void textfield_set_mode(textfield_t *tf, kb_mode_t kb)
+{
+	tf->kb = kb;
+}
+
+void textfield_set_numeric_only(textfield_t *tf, bool numeric_only)
+{
+	tf->numeric_only = numeric_only;
+}
+
 void textfield_reset(textfield_t *tf)
 {
 	ime_reset(tf->ime);

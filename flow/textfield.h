@@ -38,6 +38,10 @@ void textfield_fini(textfield_t *tf);
 /* Type into buf (cap bytes, NUL-terminated, owned by the caller) from now
  * on; the word in composition stays. */
 void textfield_attach(textfield_t *tf, char *buf, size_t cap);
+/* Show the keyboard in mode kb. */
+void textfield_set_mode(textfield_t *tf, kb_mode_t kb);
+/* A number field: "kb-mode" and "kb-method" do nothing on it. */
+void textfield_set_numeric_only(textfield_t *tf, bool numeric_only);
 /* Forget the word in composition (wiped). */
 void textfield_reset(textfield_t *tf);
 /* Add the word in composition to the text. */

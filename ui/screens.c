@@ -77,40 +77,57 @@ static void head_fit(lay_t *l, const char *t, int w, font_id_t f, int px, int li
 
 /* ---- frame: top bar, banner, bottom bar --------------------------------- */
 
-/* The button of the language in use is drawn "on": filled like a primary
- * action, with a thick bar under its label (a shape, not colour alone).
- * Restyles the commands the top bar emitted from index first; same size. */
-static void mark_language(lay_t *l, int first)
+/* Restyles the commands emitted from index first that draw the button of
+ * target id (same size): its fill becomes bg, its label fg on bg. Returns
+ * the button's box, or NULL when it is not there or is being pressed. */
+static const ui_rect_t *restyle_button(lay_t *l, int first, const char *id, color_role_t bg,
+				       color_role_t fg)
 {
 	drawlist_t *dl = l->u.dl;
-	const dc_t *t = draw_find_target(dl, l->s->lang == LANG_EN ? "lang-en" : "lang-vi");
+	const dc_t *t = draw_find_target(dl, id);
 	if (!t || (l->u.pressed && strcmp(l->u.pressed, t->text) == 0))
-		return;
+		return NULL;
 	ui_rect_t r = t->r;
 	for (int i = first; i < dl->n; i++) {
 		dc_t *c = &dl->cmds[i];
 		if (c->kind == DC_FILL && c->r.x == r.x && c->r.y == r.y && c->r.w == r.w && c->r.h == r.h)
-			c->fg = C_PRIMARY_BG;
+			c->fg = bg;
 		else if (c->kind == DC_TEXT && rect_inside(c->r, r)) {
-			c->fg = C_PRIMARY_TEXT;
-			c->bg = C_PRIMARY_BG;
+			c->fg = fg;
+			c->bg = bg;
 		}
 	}
+	return &t->r;
+}
+
+/* The button of the language in use is drawn "on": filled like a primary
+ * action, with a thick bar under its label (a shape, not colour alone). */
+static void mark_language(lay_t *l, int first)
+{
+	const ui_rect_t *t = restyle_button(l, first, l->s->lang == LANG_EN ? "lang-en" : "lang-vi",
+					    C_PRIMARY_BG, C_PRIMARY_TEXT);
+	if (!t)
+		return;
+	ui_rect_t r = *t;
 	int bar = l->a.gap / 2;
 	int inset = l->a.gap;
-	draw_fill(dl, (ui_rect_t){r.x + inset, r.y + r.h - inset / 2 - bar, r.w - 2 * inset, bar},
+	draw_fill(l->u.dl, (ui_rect_t){r.x + inset, r.y + r.h - inset / 2 - bar, r.w - 2 * inset, bar},
 		  C_PRIMARY_TEXT);
 }
 
 static void top_bar(lay_t *l)
 {
 	const session_t *s = l->s;
+	/* Once staff are called, the help button says so ("Cán bộ đang
+	 * đến") in the banner's colours for the rest of the session: where the
+	 * citizen asked, and without taking height from a full form. */
+	bool called = s->help_called && s->screen != SCR_HELP;
 	ui_item_t items[5] = {
 		{"lang-vi", T(l, "ui.lang_vi"), 0},
 		{"lang-en", T(l, "ui.lang_en"), 0},
 		{"text-size", T(l, s->large_text ? "ui.text_normal" : "ui.text_large"), 0},
 		{"theme", T(l, s->high_contrast ? "ui.theme_default" : "ui.theme_hc"), 0},
-		{"help", T(l, "ui.help"), 0},
+		{"help", T(l, called ? "ui.help_called" : "ui.help"), 0},
 	};
 	int x0 = l->a.corner + l->a.gap;
 	int bar_first = l->u.dl->n;
@@ -138,17 +155,9 @@ static void top_bar(lay_t *l)
 	}
 	l->u = u;
 	mark_language(l, bar_first);
+	if (called)
+		(void)restyle_button(l, bar_first, "help", C_BANNER_BG, C_BANNER_TEXT);
 	l->y = l->a.margin + h + 2 * l->a.gap;
-	if (s->help_called && s->screen != SCR_HELP) {
-		int bh = ui_text_height(&l->u, content_w(l) - 2 * l->a.gap, T(l, "ui.help_banner"),
-					FONT_BOLD, l->a.body_px) + 2 * l->a.gap;
-		ui_rect_t b = {l->left, l->y, content_w(l), bh};
-		draw_fill(l->u.dl, b, C_BANNER_BG);
-		ui_rect_t tb = {b.x + l->a.gap, b.y + l->a.gap, b.w - 2 * l->a.gap, bh};
-		ui_text(&l->u, tb, T(l, "ui.help_banner"), FONT_BOLD, l->a.body_px, C_BANNER_TEXT,
-			C_BANNER_BG, ALIGN_LEFT);
-		l->y += bh + l->a.gap;
-	}
 }
 
 /* Bottom bar: back on the left, forward on the right, far apart. Sets
@@ -920,9 +929,6 @@ static void scr_review(lay_t *l)
 	bool prio = strcmp(l->c->cfg->queue_priority, "none") != 0;
 	bottom_bar(l, T(l, "ui.back"), "next", T(l, prio ? "ui.continue" : "ui.print"));
 	title(l, T(l, "ui.review_title"));
-	char name[1024];
-	head_fit(l, p->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, 2, name, sizeof name);
-	text(l, name, FONT_BOLD, l->a.body_px, C_TEXT);
 	const char *edit = T(l, "ui.edit");
 	int ew = ui_button_width(&l->u, edit, l->a.button_px);
 	int tw = content_w(l) - ew - 2 * l->a.gap;
@@ -931,6 +937,15 @@ static void scr_review(lay_t *l)
 	const char *prev = T(l, "ui.page_prev"), *next = T(l, "ui.page_next");
 	int pager_h = ui_button_height(&l->u, ui_button_width(&l->u, next, l->a.button_px), next,
 				       l->a.button_px, l->a.target_px);
+	/* The procedure's name in two lines at most, one when two would leave
+	 * no room for an answer and the page buttons (landscape, large text). */
+	char name[1024];
+	head_fit(l, p->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, 2, name, sizeof name);
+	int need = bh + pager_h + 3 * l->a.gap;
+	if (l->bottom - l->y - ui_text_height(&l->u, content_w(l), name, FONT_BOLD, l->a.body_px) -
+	    l->a.gap < need)
+		head_fit(l, p->name[s->lang], content_w(l), FONT_BOLD, l->a.body_px, 1, name, sizeof name);
+	text(l, name, FONT_BOLD, l->a.body_px, C_TEXT);
 	char lines[SESSION_MAX_FIELDS][SESSION_VALUE_MAX + 256];
 	int heights[SESSION_MAX_FIELDS];
 	int n = (int)p->nfields, total = 0;

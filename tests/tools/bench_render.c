@@ -9,12 +9,12 @@
 
 #include "domain/catalog.h"
 #include "domain/config.h"
-#include "app/gallery.h"
 #include "core/i18n.h"
 #include "core/kiosk.h"
 #include "ui/render.h"
 #include "ui/screens.h"
 #include "flow/session.h"
+#include "flow/session_pose.h"
 
 static double now_ms(void)
 {
@@ -52,7 +52,7 @@ int main(void)
 	kclock_t clock;
 	kclock_virtual(&clock, &v);
 	session_t *s = session_create(cat, &cfg, &clock, NULL);
-	gallery_set_state(s, SCR_FORM);
+	session_pose_screen(s, SCR_FORM);
 	static drawlist_t dl;
 	screen_ctx_t c = {.s = s, .cat = cat, .cfg = &cfg, .tr = tr, .fonts = fonts, .w = 1920,
 			  .h = 1080};

@@ -260,10 +260,9 @@ static void test_every_screen(void **state)
 						const gallery_state_t *st = &gallery_states[i];
 						session_t *s = session_create(f->cat, &f->cfg, &f->clock, NULL);
 						assert_non_null(s);
-						s->high_contrast = hc;
-						s->large_text = big;
-						s->lang = (lang_t)l;
-						gallery_apply(s, st);
+						session_pose_t pose = {st->screen, st->field_type,
+								       st->flags, (lang_t)l, hc, big};
+						session_pose(s, &pose);
 						screen_ctx_t c = {.s = s, .cat = f->cat, .cfg = &f->cfg,
 								  .tr = f->tr, .fonts = f->fonts,
 								  .w = sizes[o][0], .h = sizes[o][1]};
@@ -403,8 +402,8 @@ static void test_storage_words(void **state)
 		for (size_t k = 0; k < sizeof rcs / sizeof rcs[0]; k++) {
 			session_t *s = session_create(f->cat, &f->cfg, &f->clock, NULL);
 			assert_non_null(s);
-			s->lang = (lang_t)l;
-			gallery_set_state(s, SCR_PRINTER_ERROR);
+			session_pose_t pose = {SCR_PRINTER_ERROR, -1, 0, (lang_t)l, false, false};
+			session_pose(s, &pose);
 			s->result.rc = rcs[k];
 			s->result.printer = PRINTER_OK;
 			s->result.voided = false;

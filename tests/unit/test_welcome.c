@@ -19,11 +19,11 @@
 
 #include "domain/catalog.h"
 #include "domain/config.h"
-#include "app/gallery.h"
 #include "core/i18n.h"
 #include "core/kiosk.h"
 #include "ui/screens.h"
 #include "flow/session.h"
+#include "flow/session_pose.h"
 
 typedef struct {
 	catalog_t *cat;
@@ -81,9 +81,8 @@ static void build(fx_t *f, const catalog_t *cat, fonts_t *fonts, screen_t scr, l
 {
 	session_t *s = session_create(cat, &f->cfg, &f->clock, NULL);
 	assert_non_null(s);
-	s->lang = lang;
-	s->large_text = big;
-	gallery_set_state(s, scr);
+	session_pose_t pose = {scr, -1, 0, lang, false, big};
+	session_pose(s, &pose);
 	screen_ctx_t c = {.s = s, .cat = cat, .cfg = &f->cfg, .tr = f->tr, .fonts = fonts,
 			  .w = portrait ? 1080 : 1920, .h = portrait ? 1920 : 1080};
 	screens_build(&f->dl, &c);
