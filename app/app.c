@@ -5,6 +5,7 @@
  * descriptors (signals, input devices, printer hotplug) until the next timer
  * is due, then pumps SDL, and redraws only when the session changed. */
 #include "app/app_internal.h"
+#include "app/targets.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -174,56 +175,13 @@ void app_draw(app_t *a)
 	layoutrep_frame(a->report, (int)a->session->screen, a->session->warning, app_screen_id(a), a->dl, a->plat);
 }
 
-/* `--targets`: beside a screenshot X.png, X.targets holds one JSON line per
- * touch target of the picture (logical pixels, the PNG's own), e.g.
- * {"id":"back","label":"Quay lại","x":40,"y":1700,"w":300,"h":122,"flags":1},
- * for tests that check what a picture shows (tests/cli/ocr_labels.sh). */
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-static int write_targets(app_t *a, const char *png)
-{
-	char path[4096];
-	size_t n = strlen(png);
-	if (n > 4 && strcmp(png + n - 4, ".png") == 0)
-		n -= 4;
-	snprintf(path, sizeof path, "%.*s.targets", (int)n, png);
-	FILE *f = fopen(path, "w");
-	if (!f)
-		return KIOSK_EIO;
-	for (int i = 0; i < a->dl->n; i++) {
-		const dc_t *c = &a->dl->cmds[i];
-		if (c->kind != DC_TARGET)
-			continue;
-		fputs("{\"id\":", f);
-		json_str(f, c->text);
-		fputs(",\"label\":", f);
-		json_str(f, c->label);
-		fprintf(f, ",\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d,\"flags\":%d}\n", c->r.x, c->r.y,
-			c->r.w, c->r.h, c->flags);
-	}
-	return fclose(f) == 0 ? KIOSK_OK : KIOSK_EIO;
-}
-
 int app_screenshot(app_t *a, const char *path)
 {
 	if (a->dirty || a->drawn_generation != a->session->generation)
 		app_draw(a);
 	int rc = platform_screenshot(a->plat, path);
 	if (rc == KIOSK_OK && a->opt && a->opt->targets)
-		rc = write_targets(a, path);
+		rc = targets_write(a->dl, path, TARGETS_TOUCH);
 	return rc;
 }
 

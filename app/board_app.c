@@ -26,6 +26,7 @@
 #include "app/board_voice.h"
 #include "app/paths.h"
 #include "app/platform.h"
+#include "app/targets.h"
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "core/kiosk.h"
@@ -66,48 +67,6 @@ typedef struct {
 	board_voice_t *voice;
 } bapp_t;
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
-/* X.targets beside X.png: one line per text of the frame (the board has no
- * touch targets; tests read what it shows from here). */
-static int write_texts(bapp_t *ba, const char *png)
-{
-	char path[4200], tmp[4300];
-	size_t n = strlen(png);
-	if (n > 4 && strcmp(png + n - 4, ".png") == 0)
-		n -= 4;
-	snprintf(path, sizeof path, "%.*s.targets", (int)n, png);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "w");
-	if (!f)
-		return KIOSK_EIO;
-	for (int i = 0; i < ba->dl->n; i++) {
-		const dc_t *c = &ba->dl->cmds[i];
-		if (c->kind != DC_TEXT || c->font == FONT_ICON)
-			continue;
-		fputs("{\"id\":\"text\",\"label\":", f);
-		json_str(f, c->text);
-		fprintf(f, ",\"x\":%d,\"y\":%d,\"w\":%d,\"h\":%d,\"px\":%d,\"bg\":%d}\n", c->r.x, c->r.y, c->r.w,
-			c->r.h, c->px, (int)c->bg);
-	}
-	if (fclose(f) != 0)
-		return KIOSK_EIO;
-	return rename(tmp, path) == 0 ? KIOSK_OK : KIOSK_EIO;
-}
-
 static void draw(bapp_t *ba, int64_t now)
 {
 	board_screen_t c = {.b = &ba->b, .tr = ba->tr, .fonts = ba->fonts, .lang = ba->lang,
@@ -132,7 +91,7 @@ static int screenshot(bapp_t *ba, const char *path)
 	if (rc == KIOSK_OK && rename(tmp, path) != 0)
 		rc = KIOSK_EIO;
 	if (rc == KIOSK_OK && ba->opt->targets)
-		rc = write_texts(ba, path);
+		rc = targets_write(ba->dl, path, TARGETS_TEXTS);
 	return rc;
 }
 
