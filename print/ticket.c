@@ -4,7 +4,6 @@
 
 #include <SDL2/SDL.h>
 #include <SDL2/SDL_ttf.h>
-#include <qrencode.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +11,12 @@
 #include "core/clock.h"
 #include "core/i18n.h"
 #include "core/kiosk.h"
+#include "core/qr.h"
 #include "core/text.h"
 
 #define MAX_FONTS 16
 #define QR_MIN_MODULE 3
 #define QR_MAX_MODULE 6
-#define QR_QUIET 4
 #define QR_LINK_MODULE 4
 
 typedef struct {
@@ -392,43 +391,42 @@ static void rule(canvas_t *c)
 	c->y += px(c, 2);
 }
 
-/* A centred QR of data: modules of QR_MIN_MODULE to max_module dots. */
+/* A centred QR of data: modules of QR_MIN_MODULE to max_module dots, at
+ * level M, or L where M would need smaller modules. */
 static void draw_qr_max(canvas_t *c, const char *data, int max_module)
 {
 	if (c->rc || !data)
 		return;
-	QRcode *q = NULL;
+	qr_t q = {0};
 	int module = 0;
-	static const QRecLevel levels[] = {QR_ECLEVEL_M, QR_ECLEVEL_L};
+	static const qr_ecc_t levels[] = {QR_ECC_M, QR_ECC_L};
 	for (size_t li = 0; li < KIOSK_ARRAY_LEN(levels); li++) {
-		q = QRcode_encodeString(data, 0, levels[li], QR_MODE_8, 1);
-		if (!q) {
+		if (qr_make(&q, data, levels[li]) != 0) {
 			c->rc = KIOSK_ERANGE;
 			return;
 		}
-		int total = q->width + 2 * QR_QUIET;
+		int total = q.width + 2 * QR_QUIET_MODULES;
 		module = (c->img.w * 3 / 5) / total;
 		if (module > max_module)
 			module = max_module;
 		if (module >= QR_MIN_MODULE)
 			break;
-		QRcode_free(q);
-		q = NULL;
+		qr_free(&q);
 	}
-	if (!q) {
+	if (!q.width) {
 		c->rc = KIOSK_ERANGE;
 		return;
 	}
-	int size = (q->width + 2 * QR_QUIET) * module;
-	int x0 = (c->img.w - size) / 2 + QR_QUIET * module, y0 = c->y + QR_QUIET * module;
+	int size = (q.width + 2 * QR_QUIET_MODULES) * module;
+	int x0 = (c->img.w - size) / 2 + QR_QUIET_MODULES * module;
+	int y0 = c->y + QR_QUIET_MODULES * module;
 	grow(c, c->y + size);
-	for (int y = 0; y < q->width && !c->rc; y++)
-		for (int x = 0; x < q->width; x++)
-			if (q->data[y * q->width + x] & 1)
+	for (int y = 0; y < q.width && !c->rc; y++)
+		for (int x = 0; x < q.width; x++)
+			if (qr_dark(&q, x, y))
 				fill(c, x0 + x * module, y0 + y * module, module, module);
 	c->y += size;
-	explicit_bzero(q->data, (size_t)q->width * (size_t)q->width);
-	QRcode_free(q);
+	qr_free(&q);
 }
 
 static void draw_qr(canvas_t *c, const char *data)

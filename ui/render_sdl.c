@@ -1,5 +1,5 @@
 /* render_sdl.c - the SDL side of drawing: rectangles, cached text textures
- * (anti-aliased, TTF_RenderUTF8_Blended) and QR codes from libqrencode with
+ * (anti-aliased, TTF_RenderUTF8_Blended) and QR codes (core/qr) with
  * a four-module quiet zone. The cache is bounded in bytes (least recently
  * used out first), not in entries. Cache keys are the drawn strings, so they are
  * wiped (explicit_bzero) whenever they are dropped, and the whole cache is
@@ -7,9 +7,10 @@
  * drawn on a screen does not outlive the session. */
 #include "ui/render.h"
 
-#include <qrencode.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "core/qr.h"
 
 /* The text/QR texture cache: bounded in bytes, least recently used first
  * out. An entry costs its texture's pixels (w * h * 4, what the software
@@ -187,28 +188,25 @@ static SDL_Texture *make_text(renderer_t *r, const char *text, int font, int px,
 static SDL_Texture *make_qr(renderer_t *r, const char *payload, rgb_t dark, rgb_t light, int *w,
 			    int *h)
 {
-	QRcode *q = QRcode_encodeString(payload, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-	if (!q)
+	qr_t q;
+	if (qr_make(&q, payload, QR_ECC_M) != 0)
 		return NULL;
-	int n = q->width + 8; /* 4-module quiet zone on each side */
+	int quiet = QR_QUIET_MODULES, n = q.width + 2 * quiet;
 	SDL_Surface *s = SDL_CreateRGBSurfaceWithFormat(0, n, n, 32, SDL_PIXELFORMAT_ARGB8888);
 	if (!s) {
-		QRcode_free(q);
+		qr_free(&q);
 		return NULL;
 	}
 	uint32_t d = SDL_MapRGB(s->format, dark.r, dark.g, dark.b);
 	uint32_t l = SDL_MapRGB(s->format, light.r, light.g, light.b);
 	for (int y = 0; y < n; y++) {
 		uint32_t *px = (uint32_t *)((uint8_t *)s->pixels + y * s->pitch);
-		for (int x = 0; x < n; x++) {
-			int mx = x - 4, my = y - 4;
-			bool on = mx >= 0 && my >= 0 && mx < q->width && my < q->width &&
-				  (q->data[my * q->width + mx] & 1);
-			px[x] = on ? d : l;
-		}
+		for (int x = 0; x < n; x++)
+			px[x] = qr_dark(&q, x - quiet, y - quiet) ? d : l;
 	}
-	QRcode_free(q);
+	qr_free(&q);
 	SDL_Texture *t = SDL_CreateTextureFromSurface(r->sdl, s);
+	memset(s->pixels, 0, (size_t)s->pitch * (size_t)s->h);
 	SDL_FreeSurface(s);
 	*w = *h = n;
 	return t;
