@@ -101,12 +101,10 @@ static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printe
 	return rc;
 }
 
-static void hook_chime(void *ctx)
+static void chime(void)
 {
-	app_t *a = ctx;
 	/* The chime: a short two-tone sound through SDL audio when a device
 	 * exists; the banner on screen is the main signal. */
-	log_info("staff help requested on screen %s", screen_id(a->session->screen));
 	SDL_AudioSpec want = {.freq = 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
 	SDL_AudioDeviceID dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
 	if (!dev)
@@ -124,6 +122,16 @@ static void hook_chime(void *ctx)
 	if (last)
 		SDL_CloseAudioDevice(last);
 	last = dev;
+}
+
+/* A citizen asked for staff: the chime for whoever is near, and the call
+ * on the counter pages when the office has them. */
+static bool hook_help(void *ctx)
+{
+	app_t *a = ctx;
+	log_info("staff help requested on screen %s", screen_id(a->session->screen));
+	chime();
+	return app_queue_help(a);
 }
 
 /* ---- frames ---------------------------------------------------------------- */
@@ -891,7 +899,7 @@ int app_run(const app_options_t *opt)
 	if (rc == 0)
 		rc = setup_display(a);
 	if (rc == 0) {
-		session_hooks_t hooks = {.check = hook_check, .chime = hook_chime, .ctx = a};
+		session_hooks_t hooks = {.check = hook_check, .help = hook_help, .ctx = a};
 		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);
 		if (!a->session)
 			rc = 1;

@@ -1,7 +1,8 @@
 /* app_queue.c - the kiosk's handle on the office queue (domain/queue) in its
  * own ledger file: the people ahead and the estimated wait of a new ticket
  * (printed and on the ticket screen), and the numbers being served now
- * (Welcome's "Đang phục vụ"). Everything here is optional: when the queue
+ * (Welcome's "Đang phục vụ"), and the citizen's help call sent to the
+ * counter pages and watched until a counter takes it. Everything here is optional: when the queue
  * cannot be opened or read (read-only disk...) the kiosk issues tickets
  * without these lines and says so once in the log. docs/office-queue.md. */
 #include "app/app_queue.h"
@@ -15,6 +16,8 @@
 /* Welcome asks the queue whether anything changed this often (a cheap
  * PRAGMA data_version; a new view only on a change). */
 #define APP_QUEUE_CHECK_MS 5000
+/* While a help call waits, whether a counter took it is asked this often. */
+#define APP_HELP_CHECK_MS 2000
 
 /* One warning in the log for the whole run, whatever fails. */
 static void warn_once(app_t *a, const char *what, const char *detail, int rc)
@@ -88,8 +91,50 @@ void app_queue_after_print(app_t *a, session_t *s, const tickets_result_t *r, co
 	session_set_wait(s, ahead, est);
 }
 
+bool app_queue_help(app_t *a)
+{
+	if (!a->queue || a->cfg.counters_count <= 0)
+		return false;
+	const char *name = a->cfg.office_kiosk_name[0] ? a->cfg.office_kiosk_name
+						       : i18n_get(a->tr, LANG_VI, "ui.kiosk_unnamed");
+	int64_t id = 0;
+	int rc = queue_help_request(a->queue, name, &id);
+	if (rc != KIOSK_OK) {
+		log_warn("office queue: the help call cannot be recorded (%s); the kiosk asks the citizen to go "
+			 "to the nearest counter", kiosk_strerror(rc));
+		return false;
+	}
+	a->help_id = id;
+	a->help_wipes = a->session->wipes;
+	a->help_check_at = kclock_mono(&a->clock) + APP_HELP_CHECK_MS;
+	log_info("help call %lld sent to the counters", (long long)id);
+	return true;
+}
+
+/* Has a counter taken this session's help call? */
+static void help_tick(app_t *a)
+{
+	if (!a->help_id)
+		return;
+	if (a->session->wipes != a->help_wipes || a->session->help == SESSION_HELP_COMING) {
+		a->help_id = 0; /* the session ended, or it knows who is coming */
+		return;
+	}
+	int64_t now = kclock_mono(&a->clock);
+	if (now < a->help_check_at)
+		return;
+	a->help_check_at = now + APP_HELP_CHECK_MS;
+	queue_help_t h;
+	if (queue_help_get(a->queue, a->help_id, &h) == KIOSK_OK && h.taken_by > 0) {
+		log_info("help call %lld taken at counter %d", (long long)a->help_id, h.taken_by);
+		session_help_taken(a->session, h.taken_by);
+		a->help_id = 0;
+	}
+}
+
 void app_queue_tick(app_t *a)
 {
+	help_tick(a);
 	if (!a->queue || a->session->screen != SCR_WELCOME)
 		return;
 	int64_t now = kclock_mono(&a->clock);
@@ -114,7 +159,10 @@ void app_queue_tick(app_t *a)
 
 int64_t app_queue_deadline(const app_t *a)
 {
-	if (!a->queue || a->session->screen != SCR_WELCOME)
-		return -1;
-	return a->queue_check_at;
+	int64_t d = -1;
+	if (a->help_id)
+		d = a->help_check_at;
+	if (a->queue && a->session->screen == SCR_WELCOME && (d < 0 || a->queue_check_at < d))
+		d = a->queue_check_at;
+	return d;
 }

@@ -23,6 +23,11 @@ void app_queue_after_print(app_t *a, session_t *s, const tickets_result_t *r, co
 /* On Welcome, every APP_QUEUE_CHECK_MS: the numbers being served, when the
  * queue changed. The next time it wants to run (mono ms), -1 for none. */
 void app_queue_tick(app_t *a);
+/* A citizen asked for staff: the call goes on the counter pages (with
+ * office.kiosk_name) when counters are configured and the ledger takes it.
+ * True when it did; app_queue_tick then watches for "Tôi đến" and tells the
+ * session which counter is coming. */
+bool app_queue_help(app_t *a);
 int64_t app_queue_deadline(const app_t *a);
 
 #endif

@@ -361,12 +361,26 @@ static int counters_open(script_t *s)
 	return 0;
 }
 
-/* counter <1-9> call|done|absent: a counter acts on the office queue. */
+/* The oldest help call nobody took, taken at counter c. */
+static int take_help(script_t *s, int c)
+{
+	static queue_view_t v; /* 100 KiB: not on the stack */
+	int rc = queue_view(s->counters, &v);
+	if (rc != KIOSK_OK)
+		return rc;
+	for (int i = v.help_count - 1; i >= 0; i--)
+		if (v.help[i].taken_by == 0)
+			return queue_help_take(s->counters, v.help[i].id, c);
+	return KIOSK_ENOENT;
+}
+
+/* counter <1-9> call|done|absent|take-help: a counter acts on the office
+ * queue (take-help: "Tôi đến" on the oldest help call nobody took). */
 static int cmd_counter(script_t *s, const char *p)
 {
 	char w1[16], w2[16];
 	if (!arg(&p, w1, sizeof w1) || !arg(&p, w2, sizeof w2) || atoi(w1) < 1 || atoi(w1) > 9)
-		return script_error(s, "counter needs 1-9 and call|done|absent", NULL);
+		return script_error(s, "counter needs 1-9 and call|done|absent|take-help", NULL);
 	int rc = counters_open(s);
 	if (rc)
 		return rc;
@@ -378,8 +392,10 @@ static int cmd_counter(script_t *s, const char *p)
 		rc = queue_done(s->counters, c, &t);
 	else if (strcmp(w2, "absent") == 0)
 		rc = queue_absent(s->counters, c, &t);
+	else if (strcmp(w2, "take-help") == 0)
+		rc = take_help(s, c);
 	else
-		return script_error(s, "counter needs call|done|absent", w2);
+		return script_error(s, "counter needs call|done|absent|take-help", w2);
 	if (rc != KIOSK_OK)
 		return fail(s, "counter %d %s: %s", c, w2, kiosk_strerror(rc));
 	app_step(s->a);

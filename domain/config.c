@@ -71,6 +71,7 @@ static const ckey_t KEYS[] = {
 	{"ime.tone_style", K_ENUM, 0, 0, "old|new", F(ime_tone_style)},
 	{"ime.method", K_ENUM, 0, 0, "telex|vni|plain", F(ime_method)},
 	{"office.name", K_STR, 0, 0, NULL, F(office_name)},
+	{"office.kiosk_name", K_STR, 0, 0, NULL, F(office_kiosk_name)},
 	{"office.hours", K_HOURS, 0, 0, NULL, FI(office_hours)},
 	{"office.lunch_tickets", K_BOOL, 0, 0, NULL, FI(office_lunch_tickets)},
 	{"office.procedures", K_PROCS, 0, CONFIG_MAX_PROCS, NULL, FI(office_procedures)},
@@ -553,8 +554,13 @@ static int walk(ctx_t *c, config_t *cfg, const cJSON *obj, const char *prefix)
 		else if (!strcmp(path, "hub"))
 			/* The office hub's settings: read and checked by kiosk-hub. */
 			rc = cJSON_IsObject(it) ? KIOSK_OK : fail(c, path, "must be an object");
-		else if (!*prefix && !strcmp(path, "counters"))
+		else if (!*prefix && !strcmp(path, "counters")) {
+			/* The counters themselves are read and checked by kiosk-hub;
+			 * the kiosk only needs to know there are some. */
 			rc = cJSON_IsArray(it) ? KIOSK_OK : fail(c, path, "must be an array");
+			if (rc == KIOSK_OK)
+				cfg->counters_count = cJSON_GetArraySize(it);
+		}
 		else
 			rc = fail(c, path, "unknown key");
 		if (rc != KIOSK_OK)

@@ -39,6 +39,7 @@ typedef struct {
 	char ime_method[8];          /* physical keyboard default: telex | vni | plain */
 	/* office */
 	char office_name[128];
+	char office_kiosk_name[64];  /* this kiosk's name on the counter pages' help calls; "" = "Ki-ốt" */
 	config_period_t office_hours[7][CONFIG_MAX_PERIODS]; /* [0] = Sunday */
 	int office_hours_count[7];
 	bool office_lunch_tickets;   /* numbers for the afternoon during lunch, default true */
@@ -48,6 +49,7 @@ typedef struct {
 	int queue_daily_cap;         /* per series; 0 = none */
 	int queue_regular_per_priority; /* office queue: a priority call after this many regular ones */
 	int queue_absent_window;     /* office queue: later calls an absent ticket stays callable */
+	int counters_count;          /* entries of counters[] (read by kiosk-hub): help calls go to the counters when > 0 */
 	char queue_priority[8];      /* none | series | mark */
 	char queue_priority_letter;  /* with series */
 	/* ui */

@@ -1326,11 +1326,13 @@ static int view_tx(queue_t *q, queue_view_t *v)
 			return fail(q, s);
 		v->group_count++;
 	}
-	rc = sqlite3_prepare_v2(q->db, "SELECT id, kiosk, at_ms, taken_by FROM q_help WHERE taken_by=0 OR taken_ms>=? "
-				"ORDER BY taken_by<>0, id DESC LIMIT 8", -1, &st, NULL);
+	rc = sqlite3_prepare_v2(q->db, "SELECT id, kiosk, at_ms, taken_by FROM q_help WHERE day=? AND "
+				"(taken_by=0 OR taken_ms>=?) ORDER BY taken_by<>0, id DESC LIMIT 8", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return fail(q, rc);
-	sqlite3_bind_int64(st, 1, now_ms(q) - HELP_SHOWN_MS);
+	/* Today's only: a call nobody took yesterday is not on today's pages. */
+	sqlite3_bind_int64(st, 1, day);
+	sqlite3_bind_int64(st, 2, now_ms(q) - HELP_SHOWN_MS);
 	while ((s = sqlite3_step(st)) == SQLITE_ROW && v->help_count < 8) {
 		queue_help_t *h = &v->help[v->help_count++];
 		h->id = sqlite3_column_int64(st, 0);

@@ -86,7 +86,8 @@ void session_reset(session_t *s)
 	s->lang = def;
 	s->high_contrast = false;
 	s->large_text = false;
-	s->help_called = false;
+	s->help = SESSION_HELP_NONE;
+	s->help_counter = 0;
 	s->page = 0;
 	s->group = NULL;
 	s->proc = NULL;
@@ -485,9 +486,12 @@ static bool tap_help(session_t *s, const char *t)
 		commit_word(s);
 		s->help_return = s->screen;
 	}
-	s->help_called = true;
-	if (s->hooks.chime)
-		s->hooks.chime(s->hooks.ctx);
+	/* One call a session: asking again shows where it stands. A kiosk
+	 * that could not send it tries again. */
+	if (s->help == SESSION_HELP_NONE || s->help == SESSION_HELP_ASK) {
+		bool sent = s->hooks.help && s->hooks.help(s->hooks.ctx);
+		s->help = sent ? SESSION_HELP_SENT : SESSION_HELP_ASK;
+	}
 	go(s, SCR_HELP);
 	return true;
 }
@@ -867,6 +871,16 @@ void session_set_wait(session_t *s, int ahead, int wait_min)
 {
 	s->wait_ahead = ahead < 0 ? -1 : ahead;
 	s->wait_min = ahead < 0 || wait_min < 0 ? -1 : wait_min;
+	changed(s);
+}
+
+void session_help_taken(session_t *s, int counter)
+{
+	if ((s->help != SESSION_HELP_SENT && s->help != SESSION_HELP_COMING) || counter < 1 || counter > 99 ||
+	    (s->help == SESSION_HELP_COMING && s->help_counter == counter))
+		return;
+	s->help = SESSION_HELP_COMING;
+	s->help_counter = counter;
 	changed(s);
 }
 

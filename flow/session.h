@@ -33,8 +33,12 @@ typedef struct {
 	/* Can a ticket of this group be issued (cap, printer)? KIOSK_OK or a
 	 * KIOSK_E* code with *state set for printer problems. */
 	int (*check)(void *ctx, const catalog_group_t *g, bool priority, printer_state_t *state);
-	/* Play the staff-call chime. */
-	void (*chime)(void *ctx);
+	/* A citizen asked for staff: play the chime and send the call to the
+	 * counters. True when the office queue took the call (the counter
+	 * pages show it); false when there is none to take it (no counters
+	 * configured, the ledger cannot be written): the screen then says to
+	 * ask at the nearest counter. */
+	bool (*help)(void *ctx);
 	void *ctx;
 } session_hooks_t;
 
@@ -57,6 +61,14 @@ typedef struct {
 	void *ctx;
 } session_plugin_t;
 
+/* Where a help call stands; for the rest of the session. */
+typedef enum {
+	SESSION_HELP_NONE,
+	SESSION_HELP_ASK,     /* nobody can be called: ask at the nearest counter */
+	SESSION_HELP_SENT,    /* on the counter pages, nobody has taken it yet */
+	SESSION_HELP_COMING,  /* a counter pressed "Tôi đến": help_counter is coming */
+} session_help_t;
+
 typedef struct session {
 	const catalog_t *cat;
 	const config_t *cfg;
@@ -70,7 +82,8 @@ typedef struct session {
 	int64_t warn_deadline;    /* mono ms while warning */
 	int64_t hours_deadline;   /* UTC ms of the next open/lunch/closed change */
 	bool lunch_numbers;       /* lunch break, numbers taken for the afternoon */
-	bool help_called;         /* staff banner shown for the rest of the session */
+	session_help_t help;      /* the help call of this session (the help button says it) */
+	int help_counter;         /* SESSION_HELP_COMING: the counter whose officer is coming */
 
 	lang_t lang;
 	bool high_contrast;
@@ -138,6 +151,10 @@ void session_set_wait(session_t *s, int ahead, int wait_min);
 /* The numbers being served now (Welcome's "Đang phục vụ"), at most 6 kept;
  * a change bumps the generation. */
 void session_set_serving(session_t *s, const char (*numbers)[8], int n);
+/* The help call of this session was taken at counter (1..99): the help
+ * button and the help screen say that counter's officer is coming. Ignored
+ * unless the call was sent (SESSION_HELP_SENT or already COMING). */
+void session_help_taken(session_t *s, int counter);
 
 /* End the session: wipe answers and settings, back to Welcome. */
 void session_reset(session_t *s);

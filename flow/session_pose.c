@@ -49,7 +49,8 @@ void session_pose_screen(session_t *s, screen_t scr)
 {
 	const catalog_proc_t *p = busiest(s->cat);
 	s->warning = false;
-	s->help_called = false;
+	s->help = SESSION_HELP_NONE;
+	s->help_counter = 0;
 	s->proc = p;
 	s->group = p->group;
 	s->page = 0;
@@ -80,7 +81,7 @@ void session_pose_screen(session_t *s, screen_t scr)
 		snprintf(s->result.number, sizeof s->result.number, "%c013", p->group->letter);
 		break;
 	case SCR_HELP:
-		s->help_called = true;
+		s->help = SESSION_HELP_SENT;
 		s->help_return = SCR_FORM;
 		break;
 	case SCR_CLOSED:
@@ -266,7 +267,13 @@ void session_pose(session_t *s, const session_pose_t *st)
 	}
 done:
 	if (st->flags & POSE_HELP_BANNER)
-		s->help_called = true;
+		s->help = SESSION_HELP_SENT;
+	if (st->flags & POSE_HELP_ASK)
+		s->help = SESSION_HELP_ASK;
+	if (st->flags & POSE_HELP_COMING) {
+		s->help = SESSION_HELP_COMING;
+		s->help_counter = 12;
+	}
 	session_changed(s);
 }
 

@@ -25,6 +25,8 @@ enum {
 	POSE_ESTIMATE = 1 << 9,     /* ticket: people ahead and the estimated wait */
 	POSE_SERVING = 1 << 10,     /* welcome: the numbers being served at the counters */
 	POSE_HELP_BANNER = 1 << 11, /* the staff banner of a session that called for help */
+	POSE_HELP_COMING = 1 << 12, /* help taken: counter 12's officer is coming */
+	POSE_HELP_ASK = 1 << 13,    /* help with nobody to call: ask at the nearest counter */
 };
 
 typedef struct {

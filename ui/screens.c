@@ -115,19 +115,47 @@ static void mark_language(lay_t *l, int first)
 		  C_PRIMARY_TEXT);
 }
 
+/* How many of the n buttons fit in one row w wide, labels at px. */
+static int buttons_fitting(lay_t *l, const ui_item_t *items, int n, int w, int px)
+{
+	int k = 0, sum = 0;
+	for (; k < n; k++) {
+		int bw = ui_button_width(&l->u, items[k].label, px);
+		if (sum + (k ? l->a.gap : 0) + bw > w)
+			break;
+		sum += (k ? l->a.gap : 0) + bw;
+	}
+	return k;
+}
+
+/* A counter's number as text, for "{counter}" (a static buffer: one use
+ * at a time). */
+static const char *counter_no(int counter)
+{
+	static char buf[8];
+	snprintf(buf, sizeof buf, "%d", counter);
+	return buf;
+}
+
 static void top_bar(lay_t *l)
 {
 	const session_t *s = l->s;
-	/* Once staff are called, the help button says so ("Cán bộ đang
-	 * đến") in the banner's colours for the rest of the session: where the
-	 * citizen asked, and without taking height from a full form. */
-	bool called = s->help_called && s->screen != SCR_HELP;
+	/* Once staff are called, the help button says so ("Đã gọi cán bộ",
+	 * then "Quầy 3 đang đến") in the banner's colours for the rest of the
+	 * session: where the citizen asked, and without taking height from a
+	 * full form. A call nobody could receive leaves the button as it was. */
+	bool called = (s->help == SESSION_HELP_SENT || s->help == SESSION_HELP_COMING) &&
+		      s->screen != SCR_HELP;
+	char coming[96];
+	i18n_format(coming, sizeof coming, T(l, "ui.help_coming"), "counter", counter_no(s->help_counter), NULL);
+	const char *help_label = !called ? T(l, "ui.help")
+			       : s->help == SESSION_HELP_COMING ? coming : T(l, "ui.help_called");
 	ui_item_t items[5] = {
 		{"lang-vi", T(l, "ui.lang_vi"), 0},
 		{"lang-en", T(l, "ui.lang_en"), 0},
 		{"text-size", T(l, s->large_text ? "ui.text_normal" : "ui.text_large"), 0},
 		{"theme", T(l, s->high_contrast ? "ui.theme_default" : "ui.theme_hc"), 0},
-		{"help", T(l, called ? "ui.help_called" : "ui.help"), 0},
+		{"help", help_label, 0},
 	};
 	int x0 = l->a.corner + l->a.gap;
 	int bar_first = l->u.dl->n;
@@ -139,14 +167,17 @@ static void top_bar(lay_t *l)
 	ui_t u = l->u;
 	l->u.a = &base;
 	/* The first row sits between the menu corners; rows below the corner
-	 * zones may use the full width. */
-	int first = 0, wsum = 0;
-	while (first < 5) {
-		int bw = ui_button_width(&l->u, items[first].label, base.button_px);
-		if (wsum + (first ? l->a.gap : 0) + bw > area.w)
-			break;
-		wsum += (first ? l->a.gap : 0) + bw;
-		first++;
+	 * zones may use the full width. A row a few pixels too wide (a long
+	 * "Quầy 12 sắp đến") takes labels up to 10% smaller before it wraps:
+	 * a second row would take a full form's height. */
+	int full_px = base.button_px, first = 0;
+	for (int px = full_px; px >= full_px * 9 / 10 && first < 5; px -= 2) {
+		base.button_px = px;
+		first = buttons_fitting(l, items, 5, area.w, px);
+	}
+	if (first < 5) { /* wraps: at the full size */
+		base.button_px = full_px;
+		first = buttons_fitting(l, items, 5, area.w, full_px);
 	}
 	int h = ui_button_row(&l->u, area, items, first, ALIGN_CENTER, l->a.target_px);
 	if (first < 5) {
@@ -1218,11 +1249,28 @@ static void scr_printer_error(lay_t *l)
 	text(l, both, FONT_REGULAR, l->a.body_px, C_TEXT);
 }
 
+/* Help: what happened to the call. Sent to the counters, taken by one
+ * ("Cán bộ Quầy 3 đang đến"), or nobody to send it to (ask at the nearest
+ * counter). */
 static void scr_help(lay_t *l)
 {
+	const session_t *s = l->s;
 	bottom_bar(l, NULL, "next", T(l, "ui.continue"));
-	title(l, T(l, "ui.help_title"));
-	text(l, T(l, "ui.help_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
+	char head[160];
+	const char *body;
+	if (s->help == SESSION_HELP_COMING) {
+		i18n_format(head, sizeof head, T(l, "ui.help_coming_title"), "counter",
+			    counter_no(s->help_counter), NULL);
+		body = T(l, "ui.help_coming_text");
+	} else if (s->help == SESSION_HELP_ASK) {
+		snprintf(head, sizeof head, "%s", T(l, "ui.help_ask_title"));
+		body = T(l, "ui.help_ask_text");
+	} else {
+		snprintf(head, sizeof head, "%s", T(l, "ui.help_title"));
+		body = T(l, "ui.help_text");
+	}
+	title(l, head);
+	text(l, body, FONT_REGULAR, l->a.body_px, C_TEXT);
 }
 
 static bool same_hours(const config_t *c, int a, int b)

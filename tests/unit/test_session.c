@@ -26,6 +26,7 @@ typedef struct {
 	int check_rc;
 	printer_state_t check_state;
 	int chimes;
+	bool help_unreachable; /* the help hook finds nobody to call */
 } fx_t;
 
 static int fake_check(void *ctx, const catalog_group_t *g, bool prio, printer_state_t *st)
@@ -37,7 +38,12 @@ static int fake_check(void *ctx, const catalog_group_t *g, bool prio, printer_st
 	return f->check_rc;
 }
 
-static void fake_chime(void *ctx) { ((fx_t *)ctx)->chimes++; }
+static bool fake_help(void *ctx)
+{
+	fx_t *f = ctx;
+	f->chimes++;
+	return !f->help_unreachable;
+}
 
 static int setup(void **state)
 {
@@ -66,7 +72,7 @@ static int teardown(void **state)
 
 static session_t *start(fx_t *f)
 {
-	session_hooks_t h = {.check = fake_check, .chime = fake_chime, .ctx = f};
+	session_hooks_t h = {.check = fake_check, .help = fake_help, .ctx = f};
 	f->check_rc = KIOSK_OK;
 	session_t *s = session_create(f->cat, &f->cfg, &f->clock, &h);
 	assert_non_null(s);
@@ -177,7 +183,7 @@ static void test_help_limit_and_banner(void **state)
 	assert_true(session_tap(s, "help"));
 	assert_int_equal(f->chimes, 1);
 	assert_int_equal(s->screen, SCR_HELP);
-	assert_true(s->help_called);
+	assert_int_equal(s->help, SESSION_HELP_SENT);
 	advance(f, s, 599000);
 	assert_false(s->warning);
 	advance(f, s, 1000);
@@ -188,6 +194,50 @@ static void test_help_limit_and_banner(void **state)
 	char shown[64];
 	session_field_display(s, shown, sizeof shown);
 	assert_string_equal(shown, "Lan");
+	session_destroy(s);
+}
+
+/* The help call's states: sent once a session, taken by a counter,
+ * nobody to call (and a retry), all forgotten when the session ends. */
+static void test_help_states(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	int chimes = f->chimes;
+	to_form(s);
+	session_help_taken(s, 3); /* nothing was sent: ignored */
+	assert_int_equal(s->help, SESSION_HELP_NONE);
+	assert_true(session_tap(s, "help"));
+	assert_int_equal(s->help, SESSION_HELP_SENT);
+	assert_true(session_tap(s, "next"));
+	assert_true(session_tap(s, "help")); /* asking again: no second call */
+	assert_int_equal(f->chimes, chimes + 1);
+	uint32_t g = s->generation;
+	session_help_taken(s, 0);
+	session_help_taken(s, 100);
+	assert_int_equal(s->help, SESSION_HELP_SENT);
+	session_help_taken(s, 3);
+	assert_int_equal(s->help, SESSION_HELP_COMING);
+	assert_int_equal(s->help_counter, 3);
+	assert_true(s->generation != g);
+	g = s->generation;
+	session_help_taken(s, 3); /* the same news again: no redraw */
+	assert_int_equal(s->generation, g);
+	session_reset(s);
+	assert_int_equal(s->help, SESSION_HELP_NONE);
+	assert_int_equal(s->help_counter, 0);
+
+	f->help_unreachable = true;
+	to_form(s);
+	assert_true(session_tap(s, "help"));
+	assert_int_equal(s->help, SESSION_HELP_ASK);
+	session_help_taken(s, 2); /* never sent: nobody can take it */
+	assert_int_equal(s->help, SESSION_HELP_ASK);
+	f->help_unreachable = false;
+	assert_true(session_tap(s, "next"));
+	assert_true(session_tap(s, "help")); /* tried again, and sent */
+	assert_int_equal(s->help, SESSION_HELP_SENT);
+	assert_int_equal(f->chimes, chimes + 3);
 	session_destroy(s);
 }
 
@@ -598,6 +648,7 @@ int main(void)
 		cmocka_unit_test(test_keyboard_modes),
 		cmocka_unit_test(test_no_timeout_while_printing),
 		cmocka_unit_test(test_help_limit_and_banner),
+		cmocka_unit_test(test_help_states),
 		cmocka_unit_test(test_language_and_settings),
 		cmocka_unit_test(test_prechecks),
 		cmocka_unit_test(test_validation_and_no_form),
