@@ -40,7 +40,6 @@ typedef struct app {
 	bool queue_warned;         /* its one warning in the log was written */
 	int64_t queue_check_at;    /* mono ms of Welcome's next look at it; 0 = now */
 	int64_t help_id;           /* this session's help call in the queue; 0 = none */
-	uint32_t help_wipes;       /* the session's wipes when it was made (a new session forgets it) */
 	int64_t help_check_at;     /* mono ms of the next look whether a counter took it */
 	const char *tickets_oos;   /* i18n key: why the ledger did not open at start (the machine's storage, not the version) */
 	session_t *session;

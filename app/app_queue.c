@@ -2,8 +2,8 @@
  * own ledger file: the people ahead and the estimated wait of a new ticket
  * (printed and on the ticket screen), and the numbers being served now
  * (Welcome's "Đang phục vụ"), and the citizen's help call sent to the
- * counter pages and watched until a counter takes it. Everything here is optional: when the queue
- * cannot be opened or read (read-only disk...) the kiosk issues tickets
+ * counter pages and watched until a counter takes it. Everything here is
+ * optional: when the queue cannot be opened or read (read-only disk...) the kiosk issues tickets
  * without these lines and says so once in the log. docs/office-queue.md. */
 #include "app/app_queue.h"
 
@@ -105,7 +105,6 @@ bool app_queue_help(app_t *a)
 		return false;
 	}
 	a->help_id = id;
-	a->help_wipes = a->session->wipes;
 	a->help_check_at = kclock_mono(&a->clock) + APP_HELP_CHECK_MS;
 	log_info("help call %lld sent to the counters", (long long)id);
 	return true;
@@ -116,8 +115,8 @@ static void help_tick(app_t *a)
 {
 	if (!a->help_id)
 		return;
-	if (a->session->wipes != a->help_wipes || a->session->help == SESSION_HELP_COMING) {
-		a->help_id = 0; /* the session ended, or it knows who is coming */
+	if (a->session->help != SESSION_HELP_SENT) {
+		a->help_id = 0; /* the session ended (a new one starts with none) */
 		return;
 	}
 	int64_t now = kclock_mono(&a->clock);

@@ -128,28 +128,29 @@ static int buttons_fitting(lay_t *l, const ui_item_t *items, int n, int w, int p
 	return k;
 }
 
-/* A counter's number as text, for "{counter}" (a static buffer: one use
- * at a time). */
-static const char *counter_no(int counter)
+/* The text of key with "{counter}" the counter whose officer is coming. */
+static void coming_text(const lay_t *l, const char *key, char *buf, size_t cap)
 {
-	static char buf[8];
-	snprintf(buf, sizeof buf, "%d", counter);
-	return buf;
+	char no[8];
+	snprintf(no, sizeof no, "%d", l->s->help_counter);
+	i18n_format(buf, cap, T(l, key), "counter", no, NULL);
 }
 
 static void top_bar(lay_t *l)
 {
 	const session_t *s = l->s;
 	/* Once staff are called, the help button says so ("Đã gọi cán bộ",
-	 * then "Quầy 3 đang đến") in the banner's colours for the rest of the
+	 * then "Quầy 3 sắp đến") in the banner's colours for the rest of the
 	 * session: where the citizen asked, and without taking height from a
 	 * full form. A call nobody could receive leaves the button as it was. */
 	bool called = (s->help == SESSION_HELP_SENT || s->help == SESSION_HELP_COMING) &&
 		      s->screen != SCR_HELP;
 	char coming[96];
-	i18n_format(coming, sizeof coming, T(l, "ui.help_coming"), "counter", counter_no(s->help_counter), NULL);
-	const char *help_label = !called ? T(l, "ui.help")
-			       : s->help == SESSION_HELP_COMING ? coming : T(l, "ui.help_called");
+	const char *help_label = called ? T(l, "ui.help_called") : T(l, "ui.help");
+	if (called && s->help == SESSION_HELP_COMING) {
+		coming_text(l, "ui.help_coming", coming, sizeof coming);
+		help_label = coming;
+	}
 	ui_item_t items[5] = {
 		{"lang-vi", T(l, "ui.lang_vi"), 0},
 		{"lang-en", T(l, "ui.lang_en"), 0},
@@ -1259,8 +1260,7 @@ static void scr_help(lay_t *l)
 	char head[160];
 	const char *body;
 	if (s->help == SESSION_HELP_COMING) {
-		i18n_format(head, sizeof head, T(l, "ui.help_coming_title"), "counter",
-			    counter_no(s->help_counter), NULL);
+		coming_text(l, "ui.help_coming_title", head, sizeof head);
 		body = T(l, "ui.help_coming_text");
 	} else if (s->help == SESSION_HELP_ASK) {
 		snprintf(head, sizeof head, "%s", T(l, "ui.help_ask_title"));
