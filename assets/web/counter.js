@@ -411,7 +411,9 @@
 			var code = r.body.error || (r.status === 0 ? 'network' : 'other');
 			var args = {};
 			if (code === 'locked') args.min = Math.max(1, Math.ceil((r.body.wait_ms || 60000) / 60000));
-			loginState = { key: errKey(code), args: args };
+			var key = errKey(code);
+			if (code === 'locked' && args.min === 1) key = 'counter.err.locked_one';
+			loginState = { key: key, args: args };
 			renderLoginMsg();
 			$('login-pin').focus();
 		});
