@@ -112,9 +112,14 @@ static bool quiet_now(bapp_t *ba, int64_t now)
 					 : m >= q->start_min || m < q->end_min;
 }
 
-/* Speak the calls the last snapshot brought, oldest first. */
+/* Speak the calls the last snapshot brought, oldest first; chime for a
+ * kiosk's new help call. */
 static void announce(bapp_t *ba, int64_t now)
 {
+	if (ba->voice && ba->b.nfresh_help) {
+		board_voice_chime(ba->voice);
+		log_info("board: a kiosk asks for staff (chime)");
+	}
 	if (!ba->voice || !ba->b.nfresh)
 		return;
 	bool quiet = quiet_now(ba, now);

@@ -18,6 +18,8 @@ const board_gallery_state_t board_gallery_states[] = {
 	{"six-calls-long-names", 6, 5, BG_LONG | BG_PRIORITY | BG_HIGHLIGHT},
 	{"many-groups", 6, 24, BG_PRIORITY},
 	{"many-groups-lost", 6, 40, BG_LONG | BG_LOST},
+	{"help-call", 4, 4, BG_HELP},
+	{"help-calls-long", 6, 24, BG_LONG | BG_HELP | BG_HIGHLIGHT},
 };
 const size_t board_gallery_state_count = sizeof board_gallery_states / sizeof board_gallery_states[0];
 
@@ -71,7 +73,11 @@ void board_gallery_snapshot(const board_gallery_state_t *st, int64_t seq, char *
 		    i ? "," : "", group_ids[k], i, 'A' + (i % 26), vi, en, (i * 7 + 3) % 23, i % 2,
 		    i % 3 ? "20" : "null");
 	}
-	OUT("],\"help\":[]}");
+	OUT("],\"help\":[");
+	if (st->flags & BG_HELP)
+		OUT("{\"id\":7,\"kiosk\":\"%s\",\"at_ms\":%lld,\"taken_by\":null}%s", lng ? "Ki-ốt sảnh tầng 1" : "Ki-ốt 1",
+		    (long long)(now_ms - 30000), lng ? ",{\"id\":6,\"kiosk\":\"Ki-ốt 2\",\"taken_by\":null}" : "");
+	OUT("]}");
 #undef OUT
 }
 

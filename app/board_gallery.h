@@ -23,6 +23,7 @@ enum {
 	BG_LONG = 1 << 3,       /* long office, counter and group names */
 	BG_PRIORITY = 1 << 4,   /* the newest call and some others are priority */
 	BG_MALFORMED = 1 << 5,  /* a malformed snapshot after a good one */
+	BG_HELP = 1 << 6,       /* a kiosk asks for staff (two with BG_LONG) */
 };
 
 extern const board_gallery_state_t board_gallery_states[];

@@ -110,7 +110,7 @@ static void speak(board_voice_t *v, vspeech_t *sp, const job_t *j)
 	size_t n = 0;
 	vspeech_audio_t au = {0};
 	char err[256] = "";
-	if (!j->quiet && v->o.repeat > 0 && sp) {
+	if (!j->quiet && j->number[0] && v->o.repeat > 0 && sp) {
 		vspeech_seq_t seq;
 		int rc = vspeech_seq_call(sp, j->number, j->counter, &seq, err, sizeof err);
 		if (rc == KIOSK_OK)
@@ -324,6 +324,11 @@ void board_voice_call(board_voice_t *v, const char *number, int counter, bool qu
 	v->n++;
 	pthread_cond_signal(&v->cv);
 	pthread_mutex_unlock(&v->mu);
+}
+
+void board_voice_chime(board_voice_t *v)
+{
+	board_voice_call(v, "", 0, true);
 }
 
 void board_voice_drain(board_voice_t *v, bool play_out, int timeout_ms)

@@ -42,6 +42,10 @@ int board_voice_open(const board_voice_opts_t *o, board_voice_t **out);
  * chime only (quiet hours). The number and counter are all that is spoken. */
 void board_voice_call(board_voice_t *v, const char *number, int counter, bool quiet);
 
+/* Queue the chime alone (a kiosk's help call: for the staff, nothing is
+ * spoken), in turn with the calls. */
+void board_voice_chime(board_voice_t *v);
+
 /* Whether a device plays (false: silent board). */
 bool board_voice_has_device(const board_voice_t *v);
 

@@ -134,6 +134,28 @@ static int parse_group(const cJSON *g, board_group_t *k, int i, char *err, size_
 	return KIOSK_OK;
 }
 
+/* One entry of "help": taken ones (taken_by a number) are not kept. */
+static int parse_help(const cJSON *h, board_snapshot_t *out, int i, char *err, size_t errlen)
+{
+	board_help_t k = {0};
+	int64_t v;
+	if (!cJSON_IsObject(h))
+		return why(err, errlen, "help[%d] is not an object", i);
+	if (get_int(h, "id", true, 1, INT64_C(1) << 52, 0, &k.id))
+		return why(err, errlen, "help[%d].id missing or bad", i);
+	if (get_text(h, "kiosk", true, k.kiosk, sizeof k.kiosk) || !k.kiosk[0])
+		return why(err, errlen, "help[%d].kiosk missing or bad", i);
+	if (get_int(h, "at_ms", false, 0, INT64_C(1) << 52, 0, &k.at_ms))
+		return why(err, errlen, "help[%d].at_ms bad", i);
+	const cJSON *t = cJSON_GetObjectItemCaseSensitive(h, "taken_by");
+	if (t && !cJSON_IsNull(t) && get_int(h, "taken_by", true, 1, 99, 0, &v))
+		return why(err, errlen, "help[%d].taken_by bad", i);
+	if ((t && !cJSON_IsNull(t)) || out->nhelp >= BOARD_MAX_HELP)
+		return KIOSK_OK;
+	out->help[out->nhelp++] = k;
+	return KIOSK_OK;
+}
+
 int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
@@ -149,6 +171,7 @@ int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, 
 	int64_t v;
 	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(root, "calls");
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
+	const cJSON *help = cJSON_GetObjectItemCaseSensitive(root, "help");
 	if (!cJSON_IsObject(root)) {
 		rc = why(err, errlen, "not an object");
 	} else if (get_int(root, "v", true, 1, 1, 0, &v)) {
@@ -163,6 +186,8 @@ int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, 
 		rc = why(err, errlen, "calls missing");
 	} else if (!cJSON_IsArray(groups)) {
 		rc = why(err, errlen, "groups missing");
+	} else if (help && !cJSON_IsArray(help)) {
+		rc = why(err, errlen, "help is not a list");
 	} else {
 		int i = 0;
 		const cJSON *c;
@@ -188,6 +213,14 @@ int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, 
 				i++;
 			}
 		out->ngroups = i;
+		i = 0;
+		if (rc == KIOSK_OK && help)
+			cJSON_ArrayForEach(c, help)
+			{
+				if ((rc = parse_help(c, out, i, err, errlen)) != KIOSK_OK)
+					break;
+				i++;
+			}
 	}
 	cJSON_Delete(root);
 	if (rc != KIOSK_OK)
@@ -212,6 +245,7 @@ int board_feed(board_t *b, const char *json, size_t len, int64_t now)
 	static board_snapshot_t next; /* 40 KB: kept off the stack; main thread only */
 	char err[128];
 	b->nfresh = 0;
+	b->nfresh_help = 0;
 	int rc = board_parse(json, len, &next, err, sizeof err);
 	if (rc != KIOSK_OK) {
 		b->bad++;
@@ -225,6 +259,14 @@ int board_feed(board_t *b, const char *json, size_t len, int64_t now)
 		if (known || (c->at_ms && next.now_ms && next.now_ms - c->at_ms > BOARD_ANNOUNCE_MAX_AGE_MS))
 			continue;
 		b->fresh[b->nfresh++] = *c;
+	}
+	for (int i = 0; b->have && i < next.nhelp; i++) {
+		const board_help_t *h = &next.help[i];
+		bool known = false;
+		for (int j = 0; j < b->snap.nhelp && !known; j++)
+			known = b->snap.help[j].id == h->id;
+		if (!known && !(h->at_ms && next.now_ms && next.now_ms - h->at_ms > BOARD_ANNOUNCE_MAX_AGE_MS))
+			b->nfresh_help++;
 	}
 	bool fresh_call = next.ncalls > 0 &&
 			  (b->have ? b->snap.ncalls == 0 || !same_call(&next.calls[0], &b->snap.calls[0])

@@ -43,6 +43,14 @@ typedef struct {
 	int estimate_min;                     /* -1: no estimate yet */
 } board_group_t;
 
+/* A kiosk's open help call ("Cần hỗ trợ"), not yet taken by a counter. */
+#define BOARD_MAX_HELP 8
+typedef struct {
+	int64_t id;
+	char kiosk[64];                       /* office.kiosk_name, "Ki-ốt 1" */
+	int64_t at_ms;
+} board_help_t;
+
 typedef struct {
 	int64_t seq;
 	char office[128];
@@ -52,6 +60,8 @@ typedef struct {
 	board_group_t groups[BOARD_MAX_GROUPS];
 	int ngroups;
 	int more_groups;                      /* groups beyond BOARD_MAX_GROUPS */
+	board_help_t help[BOARD_MAX_HELP];    /* open help calls (taken ones are left out) */
+	int nhelp;
 } board_snapshot_t;
 
 typedef struct {
@@ -75,6 +85,9 @@ typedef struct {
 	 * reconnect) and for calls older than BOARD_ANNOUNCE_MAX_AGE_MS. */
 	board_call_t fresh[BOARD_MAX_CALLS];
 	int nfresh;
+	/* Open help calls the last board_feed brought that were not open before
+	 * (same rules as fresh): the caller chimes once for them. */
+	int nfresh_help;
 } board_t;
 
 /* Parse a snapshot (UTF-8 JSON object, version 1). KIOSK_OK, or KIOSK_EINVAL

@@ -22,6 +22,7 @@
 #define ICON_STAR 0xE838u        /* Material Icons "star" */
 #define ICON_ARROW 0xE5C8u       /* "arrow_forward" */
 #define ICON_CLOUD_OFF 0xE2C1u   /* "cloud_off" */
+#define ICON_NOTIFY 0xE7F7u      /* "notifications_active" */
 
 typedef struct {
 	drawlist_t *dl;
@@ -109,6 +110,45 @@ static const char *counter_name(bl_t *l, const board_call_t *k, char *buf, size_
 	return buf;
 }
 
+/* A banner box in the top bar ending at right: a pictogram and the words,
+ * leaving a tenth of the bar to the office name (which is shortened first;
+ * past that the words are cut). Returns where the next thing to its left
+ * ends. */
+static int mark(bl_t *l, ui_rect_t row, int right, uint32_t glyph, const char *s)
+{
+	int tw = fonts_width(l->c->fonts, FONT_BOLD, BOARD_LIST_PX, s);
+	int iw = fonts_have_icons(l->c->fonts) ? BOARD_LIST_PX + 12 : 0;
+	int bw = tw + iw + 2 * 16, most = right - row.x - row.w / 10;
+	if (bw > most)
+		bw = most;
+	ui_rect_t box = {right - bw, row.y, bw, row.h};
+	draw_fill(l->dl, box, C_BANNER_BG);
+	int x = box.x + 16;
+	if (iw)
+		x += icon(l, box, x, glyph, BOARD_LIST_PX, C_BANNER_TEXT, C_BANNER_BG) + 12;
+	line(l, box, x, box.x + box.w - 16 - x, s, FONT_BOLD, BOARD_LIST_PX, BOARD_LIST_PX, C_BANNER_TEXT,
+	     C_BANNER_BG, false);
+	return box.x - M;
+}
+
+/* What the board says of kiosks asking for staff: the kiosk's name (the
+ * first one), or how many; nothing while the hub is lost (a counter may
+ * have taken the call since). */
+static bool help_text(bl_t *l, bool lost, char *s, size_t cap)
+{
+	const board_t *b = l->c->b;
+	if (!b->have || !b->snap.nhelp || lost)
+		return false;
+	if (b->snap.nhelp == 1) {
+		i18n_format(s, cap, T(l, "board.help_one"), "kiosk", b->snap.help[0].kiosk, NULL);
+	} else {
+		char n[12];
+		snprintf(n, sizeof n, "%d", b->snap.nhelp);
+		i18n_format(s, cap, T(l, "board.help_many"), "n", n, NULL);
+	}
+	return true;
+}
+
 static void top_bar(bl_t *l, bool lost)
 {
 	const board_t *b = l->c->b;
@@ -131,22 +171,13 @@ static void top_bar(bl_t *l, bool lost)
 		     true);
 		right -= cw + M;
 	}
-	if (lost && b->have) {
+	if (lost && b->have)
 		/* The mark (none before the first snapshot: the card says
-		 * "connecting" then): a banner box with a pictogram and the words. */
-		const char *s = T(l, "board.lost");
-		int tw = fonts_width(l->c->fonts, FONT_BOLD, BOARD_LIST_PX, s);
-		int iw = fonts_have_icons(l->c->fonts) ? BOARD_LIST_PX + 12 : 0;
-		int bw = tw + iw + 2 * 16;
-		ui_rect_t box = {right - bw, row.y, bw, row.h};
-		draw_fill(l->dl, box, C_BANNER_BG);
-		int x = box.x + 16;
-		if (iw)
-			x += icon(l, box, x, ICON_CLOUD_OFF, BOARD_LIST_PX, C_BANNER_TEXT, C_BANNER_BG) + 12;
-		line(l, box, x, box.x + box.w - 16 - x, s, FONT_BOLD, BOARD_LIST_PX, BOARD_LIST_PX, C_BANNER_TEXT,
-		     C_BANNER_BG, false);
-		right = box.x - M;
-	}
+		 * "connecting" then). */
+		right = mark(l, row, right, ICON_CLOUD_OFF, T(l, "board.lost"));
+	char help[160];
+	if (help_text(l, lost, help, sizeof help) && l->c->w >= l->c->h)
+		right = mark(l, row, right, ICON_NOTIFY, help);
 	const char *office = b->have && b->snap.office[0] ? b->snap.office : T(l, "board.title");
 	line(l, row, row.x, right - row.x, office, FONT_BOLD, BOARD_LIST_PX, BOARD_LIST_PX, C_PANEL_TEXT,
 	     C_PANEL, false);
@@ -337,6 +368,16 @@ void board_screen_build(drawlist_t *dl, const board_screen_t *c)
 	bool lost = board_lost(c->b, c->now);
 	top_bar(&l, lost);
 	int top = TOP_H + 16, bottom = c->h - 24;
+	char help[160];
+	int card_h = 864;
+	if (c->w < c->h && help_text(&l, lost, help, sizeof help)) {
+		/* Portrait: the top bar has no room; a strip of its own, taken
+		 * from the call card's spare height. */
+		ui_rect_t row = {M, top, c->w - 2 * M, TOP_H - 16};
+		mark(&l, row, row.x + row.w, ICON_NOTIFY, help);
+		top += TOP_H;
+		card_h -= TOP_H;
+	}
 	ui_rect_t card, rec, grp;
 	if (c->w >= c->h) {
 		int cw = c->w * 40 / 100;
@@ -346,8 +387,8 @@ void board_screen_build(drawlist_t *dl, const board_screen_t *c)
 		rec = (ui_rect_t){rx, top, rw, rh};
 		grp = (ui_rect_t){rx, top + rh + 16, rw, bottom - (top + rh + 16)};
 	} else {
-		card = (ui_rect_t){M, top, c->w - 2 * M, 864};
-		int ry = top + 864 + 16;
+		card = (ui_rect_t){M, top, c->w - 2 * M, card_h};
+		int ry = top + card_h + 16;
 		rec = (ui_rect_t){M, ry, c->w - 2 * M, BOARD_ROW_H * 6};
 		int gy = ry + BOARD_ROW_H * 6 + 16;
 		grp = (ui_rect_t){M, gy, c->w - 2 * M, bottom - gy};

@@ -126,6 +126,31 @@ grep 'not heard' "$W/nodev/d/logs/kiosk.log" | grep -q 'no audio' || die "no dev
 [ "$(ls "$W/nodev/wav" | grep -c '^call-')" = 5 ] || die "no device: --audio-out lost calls"
 echo "ok   no audio device: the board runs, says so once ($(grep -o 'no audio[^:]*' "$W/nodev/d/logs/kiosk.log" | head -1))"
 
+# A kiosk's help call: one chime alone (nothing spoken), not again when the
+# snapshot is resent, none for one already open when the board started;
+# the top bar names the kiosk while the call is open.
+hev() { # seq help-json
+	printf 'id: %s\nevent: state\ndata: {"v":1,"seq":%s,"office":"UBND","now_ms":1764650000000,"calls":[%s],"groups":[],"help":[%s]}\n\n' \
+		"$1" "$1" "$A11" "$2"
+}
+H0='{"id":3,"kiosk":"Ki-ốt 2","at_ms":1764649990000,"taken_by":null}'
+H1='{"id":4,"kiosk":"Ki-ốt 1","at_ms":1764649999000,"taken_by":null}'
+{ hev 1 "$H0"; hev 2 "$H1,$H0"; hev 3 "$H1,$H0"; } > "$W/help.sse"
+mkdir -p "$W/help/d"
+$RUN "$BIN/kiosk" --board-feed "$W/help.sse" --headless --size 1920x1080 --data "$W/help/d" \
+	--audio-out "$W/help/wav" --screenshots "$W/help/shots" --targets 2> "$W/err-help" || die "help: the board failed"
+got=$(ls "$W/help/wav" | grep -c '^call-')
+[ "$got" = 1 ] || die "help: $got WAVs, expected one chime"
+[ "$(sox --i -s "$W/help/wav/call-001.wav")" = $CHIME ] || die "help: the help call is not the chime alone"
+grep -q '"label":"2 ki-ốt cần hỗ trợ"' "$W/help/shots/board.targets" || die "help: the top bar does not say two kiosks need staff"
+{ hev 1 ""; hev 2 "$H1"; } > "$W/help1.sse"
+rm -rf "$W/help"; mkdir -p "$W/help/d"
+$RUN "$BIN/kiosk" --board-feed "$W/help1.sse" --headless --size 1080x1920 --data "$W/help/d" \
+	--audio-out "$W/help/wav" --screenshots "$W/help/shots" --targets 2> "$W/err-help" || die "help: the board failed"
+grep -q '"label":"Ki-ốt 1 cần hỗ trợ"' "$W/help/shots/board.targets" || die "help: the top bar does not name the kiosk"
+[ "$(ls "$W/help/wav" | grep -c '^call-')" = 1 ] || die "help: no chime for a new help call"
+echo "ok   help calls: one chime alone each, none resent; the top bar names the kiosk (or says how many)"
+
 # A live hub: a reconnect resends the snapshot; it must not be said again.
 mkdir -p "$W/hub" "$W/live"
 snap() { printf '{"v":1,"seq":%s,"office":"UBND","calls":[%s],"groups":[]}\n' "$1" "$2" > "$W/hub/snapshot.json.tmp"

@@ -227,6 +227,50 @@ static void test_fresh_calls(void **state)
 	assert_string_equal(b.snap.calls[0].number, "A020");
 }
 
+/* Help calls: open ones are kept (taken ones left out); a new open one
+ * chimes once, never on the first snapshot or when seen too late; a bad
+ * entry refuses the snapshot. */
+static void test_help_calls(void **state)
+{
+	(void)state;
+	static board_t b;
+	board_init(&b);
+#define HS(h) "{\"v\":1,\"seq\":1,\"now_ms\":1764650000000,\"calls\":[],\"groups\":[],\"help\":[" h "]}"
+	const char *s = HS("{\"id\":4,\"kiosk\":\"Ki-ốt 2\",\"at_ms\":1764649990000,\"taken_by\":null}");
+	assert_int_equal(board_feed(&b, s, strlen(s), 1000), KIOSK_OK);
+	assert_int_equal(b.snap.nhelp, 1);
+	assert_string_equal(b.snap.help[0].kiosk, "Ki-ốt 2");
+	assert_int_equal(b.nfresh_help, 0); /* the board just started */
+	s = HS("{\"id\":5,\"kiosk\":\"Ki-ốt 1\",\"at_ms\":1764649999000,\"taken_by\":null},"
+	       "{\"id\":4,\"kiosk\":\"Ki-ốt 2\",\"at_ms\":1764649990000,\"taken_by\":null}");
+	assert_int_equal(board_feed(&b, s, strlen(s), 2000), KIOSK_OK);
+	assert_int_equal(b.snap.nhelp, 2);
+	assert_int_equal(b.nfresh_help, 1);
+	assert_int_equal(board_feed(&b, s, strlen(s), 3000), KIOSK_OK);
+	assert_int_equal(b.nfresh_help, 0); /* resent: no second chime */
+	/* Taken by counter 3: gone from the board. */
+	s = HS("{\"id\":5,\"kiosk\":\"Ki-ốt 1\",\"at_ms\":1764649999000,\"taken_by\":3},"
+	       "{\"id\":4,\"kiosk\":\"Ki-ốt 2\",\"at_ms\":1764649990000,\"taken_by\":null}");
+	assert_int_equal(board_feed(&b, s, strlen(s), 4000), KIOSK_OK);
+	assert_int_equal(b.snap.nhelp, 1);
+	assert_int_equal(b.snap.help[0].id, 4);
+	assert_int_equal(b.nfresh_help, 0);
+	/* Seen two minutes late: shown, not chimed. */
+	s = HS("{\"id\":6,\"kiosk\":\"Ki-ốt 3\",\"at_ms\":1764649880000}");
+	assert_int_equal(board_feed(&b, s, strlen(s), 5000), KIOSK_OK);
+	assert_int_equal(b.snap.nhelp, 1);
+	assert_int_equal(b.nfresh_help, 0);
+	/* Damaged entries refuse the whole snapshot: the last one stays. */
+	const char *bad[] = {HS("{\"kiosk\":\"K\"}"), HS("{\"id\":7,\"kiosk\":\"\"}"),
+			     HS("{\"id\":7,\"kiosk\":\"K\",\"taken_by\":\"3\"}"), HS("7"),
+			     "{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[],\"help\":{}}"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(board_feed(&b, bad[i], strlen(bad[i]), 6000), KIOSK_EINVAL);
+		assert_int_equal(b.snap.help[0].id, 6);
+	}
+#undef HS
+}
+
 static void test_lost(void **state)
 {
 	(void)state;
@@ -281,6 +325,7 @@ int main(void)
 		cmocka_unit_test(test_fresh_calls),
 		cmocka_unit_test(test_malformed_keeps_last_good),
 		cmocka_unit_test(test_highlight_new_call),
+		cmocka_unit_test(test_help_calls),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_hub_clock),
 	};

@@ -500,6 +500,20 @@ static void check_board(fx_t *f, const drawlist_t *dl, const board_t *b, bool lo
 	bool mark = text_of(dl, i18n_get(f->tr, l, "board.lost")) != NULL;
 	if (mark != (lost && b->have))
 		bad(f, "the lost mark is %s", mark ? "shown while connected" : "missing");
+	/* A kiosk asking for staff: named whole (or counted) while the hub is
+	 * heard; not claimed while it is lost. */
+	if (b->have && b->snap.nhelp) {
+		char want[160], n[12];
+		snprintf(n, sizeof n, "%d", b->snap.nhelp);
+		if (b->snap.nhelp == 1)
+			i18n_format(want, sizeof want, i18n_get(f->tr, l, "board.help_one"), "kiosk",
+				    b->snap.help[0].kiosk, NULL);
+		else
+			i18n_format(want, sizeof want, i18n_get(f->tr, l, "board.help_many"), "n", n, NULL);
+		bool shown = text_of(dl, want) != NULL;
+		if (shown == lost)
+			bad(f, "the help call \"%s\" is %s", want, shown ? "shown while the hub is lost" : "missing");
+	}
 	/* Never blank: a state always says something in its card. */
 	if (!b->have && !text_of(dl, i18n_get(f->tr, l, "board.connecting")) &&
 	    !has_line_of(dl, i18n_get(f->tr, l, "board.connecting")))
