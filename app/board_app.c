@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,6 +66,7 @@ typedef struct {
 	hubfeed_t *feed;
 	hubfeed_status_t seen;
 	board_voice_t *voice;
+	int64_t shown_seq;         /* --stats: the snapshot whose new calls were logged */
 } bapp_t;
 
 static void draw(bapp_t *ba, int64_t now)
@@ -80,6 +82,21 @@ static void draw(bapp_t *ba, int64_t now)
 	render_draw(ba->render, ba->dl, ba->theme, true);
 	platform_present(ba->plat, ba->theme);
 	ba->frames++;
+}
+
+/* --stats: each call a snapshot brought, with the wall clock (UTC ms) of
+ * the frame that first shows it, for the office-day benchmark's
+ * click-to-board latency (tests/bench/office_hub.sh). */
+static void log_shown(bapp_t *ba)
+{
+	if (!ba->opt->stats || !ba->b.nfresh || ba->b.snap.seq == ba->shown_seq)
+		return;
+	ba->shown_seq = ba->b.snap.seq;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	long long ms = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	for (int i = 0; i < ba->b.nfresh; i++)
+		fprintf(stderr, "board: shown %s %lld\n", ba->b.fresh[i].number, ms);
 }
 
 /* Save the frame just drawn as path (written beside, then renamed). */
@@ -227,6 +244,7 @@ static int run(bapp_t *ba)
 		bool due = redraw_at && now >= redraw_at;
 		if (ba->b.generation != drawn || due) {
 			draw(ba, now);
+			log_shown(ba);
 			drawn = ba->b.generation;
 			if (due)
 				redraw_at = now - start < 16000 ? now + (now - start) : 0;
