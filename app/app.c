@@ -29,6 +29,7 @@
 #include "domain/outbox.h"
 #include "fleet/report.h"
 #include "app/app_queue.h"
+#include "app/app_sound.h"
 #include "app/board_app.h"
 
 
@@ -101,36 +102,13 @@ static int hook_check(void *ctx, const catalog_group_t *g, bool priority, printe
 	return rc;
 }
 
-static void chime(void)
-{
-	/* The chime: a short two-tone sound through SDL audio when a device
-	 * exists; the banner on screen is the main signal. */
-	SDL_AudioSpec want = {.freq = 22050, .format = AUDIO_S16SYS, .channels = 1, .samples = 1024};
-	SDL_AudioDeviceID dev = SDL_OpenAudioDevice(NULL, 0, &want, NULL, 0);
-	if (!dev)
-		return;
-	static int16_t buf[22050];
-	for (int i = 0; i < 22050; i++) {
-		double f = i < 11025 ? 880.0 : 660.0;
-		double env = 1.0 - (i % 11025) / 11025.0;
-		buf[i] = (int16_t)(8000 * env * SDL_sin(2 * 3.14159265358979 * f * i / 22050.0));
-	}
-	SDL_QueueAudio(dev, buf, sizeof buf);
-	SDL_PauseAudioDevice(dev, 0);
-	/* Closed at the next chime or at exit; the queue plays on its own. */
-	static SDL_AudioDeviceID last;
-	if (last)
-		SDL_CloseAudioDevice(last);
-	last = dev;
-}
-
 /* A citizen asked for staff: the chime for whoever is near, and the call
  * on the counter pages when the office has them. */
 static bool hook_help(void *ctx)
 {
 	app_t *a = ctx;
 	log_info("staff help requested on screen %s", screen_id(a->session->screen));
-	chime();
+	app_sound_chime(a);
 	return app_queue_help(a);
 }
 
@@ -854,6 +832,7 @@ static void teardown(app_t *a)
 	app_menu_teardown(a);
 	session_destroy(a->session);
 	app_queue_close(a);
+	app_sound_close();
 	tickets_close(a->tickets); /* the ledger is closed cleanly */
 	outbox_close(a->fleet);
 	a->fleet = NULL;

@@ -27,6 +27,7 @@
 #include "ui/a11y.h"
 #include "core/kiosk.h"
 #include "core/log.h"
+#include "app/app_sound.h"
 #include "flow/menu.h"
 #include "domain/runlink.h"
 #include "domain/staff.h"
@@ -35,6 +36,16 @@ static const char *env_or(const char *name, const char *def)
 {
 	const char *v = getenv(name);
 	return v && v[0] ? v : def;
+}
+
+static bool hook_sound_ready(void *ctx)
+{
+	return app_sound_ready(ctx);
+}
+
+static int hook_sound_test(void *ctx)
+{
+	return app_sound_test(ctx);
 }
 
 static int hook_set_clock(void *ctx, int64_t utc_ms)
@@ -144,6 +155,7 @@ int app_menu_setup(app_t *a)
 		.mount_helper = getenv("KIOSK_MOUNT_HELPER"),
 		.stick_service = service && service[0] ? svc : NULL,
 		.set_clock = hook_set_clock, .reload_config = hook_reload, .redraw = hook_redraw,
+		.sound_ready = hook_sound_ready, .sound_test = hook_sound_test,
 		.ctx = a,
 	};
 	a->menu = menu_create(&env);

@@ -190,6 +190,7 @@ static void bump(session_t *s) { session_changed(s); }
 static void query_paper(menu_t *m)
 {
 	m->paper = m->env.tickets ? tickets_printer_state(m->env.tickets) : PRINTER_NO_PRINTER;
+	m->no_audio = m->env.sound_ready && !m->env.sound_ready(m->env.ctx);
 }
 
 void menu_paper_facts(const menu_t *m, menu_paper_facts_t *out)
@@ -914,6 +915,19 @@ static bool tap_reprint(menu_t *m, session_t *s, const char *t, int n)
 	return true;
 }
 
+static bool tap_sound_test(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	if (!m->env.sound_test)
+		return false;
+	int rc = m->env.sound_test(m->env.ctx);
+	m->no_audio = rc == KIOSK_ENODEV;
+	set_msg(m, rc == KIOSK_OK ? "menu.sound_test_done" : rc == KIOSK_ENODEV ? "menu.sound_test_none"
+			: "menu.sound_test_chime_only", rc != KIOSK_OK, NULL);
+	bump(s);
+	return true;
+}
+
 static bool tap_test_page(menu_t *m, session_t *s, const char *t, int n)
 {
 	(void)t, (void)n;
@@ -1206,6 +1220,7 @@ static const struct {
 	{MENUS,      MV_REPRINT,   "series-*",         tap_series,       0,           TAP_STAFF},
 	{MENUS,      MV_REPRINT,   "next",             tap_reprint,      0,           TAP_STAFF},
 	{MENUS,      MV_PAPER,     "test-page",        tap_test_page,    0,           TAP_TECH},
+	{MENUS,      MV_PAPER,     "sound-test",       tap_sound_test,   0,           TAP_TECH},
 	{MENUS,      MV_PAPER,     "refresh",          tap_refresh,      0,           TAP_STAFF},
 	{MENUS,      MV_PAPER,     "next",             tap_refresh,      0,           TAP_STAFF},
 	{MENUS,      MV_CLOCK,     "next",             tap_set_clock,    0,           TAP_STAFF},

@@ -55,6 +55,11 @@ typedef struct {
 	int (*reload_config)(void *ctx);
 	/* Draw the current frame now (progress during a blocking install). */
 	void (*redraw)(void *ctx);
+	/* Sound (may be NULL: the menus then say nothing of it): whether an
+	 * audio device opens; the technician's test (the chime and a spoken
+	 * sentence): KIOSK_OK, KIOSK_ENODEV (no device) or an error. */
+	bool (*sound_ready)(void *ctx);
+	int (*sound_test)(void *ctx);
 	void *ctx;
 } menu_env_t;
 
@@ -127,6 +132,7 @@ typedef struct menu {
 	int cal_step;             /* crosses touched so far, 0..4 */
 	int cal_rx[4], cal_ry[4]; /* raw presses */
 	printer_state_t paper;    /* printer state shown by the paper view */
+	bool no_audio;            /* the paper view found no audio device */
 } menu_t;
 
 /* Create the menus; env is copied. NULL when out of memory. */

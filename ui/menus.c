@@ -269,27 +269,35 @@ static void view_paper(ml_t *l)
 	menu_paper_facts(l->m, &pf);
 	if (!pf.printer) {
 		body(l, T(l, "menu.printer_none"));
-		return;
+	} else {
+		printer_state_t st = l->m->paper;
+		text(l, T(l, menu_printer_key(st)), FONT_BOLD, l->a.body_px, C_TEXT);
+		if (st == PRINTER_NEAR_END || st == PRINTER_PAPER_OUT)
+			body(l, T(l, "menu.paper_advice"));
+		if (pf.clock_warning)
+			body(l, T(l, "menu.clock_warning"));
+		if (pf.day_rewound)
+			body(l, T(l, "menu.clock_rewound"));
+		if (pf.storage_warning)
+			body(l, T(l, "menu.storage_warning"));
+		int sk = pf.storage_error;
+		if (sk != KIOSK_OK)
+			body(l, T(l, sk == KIOSK_ENOSPC ? "menu.storage_full" : sk == KIOSK_EROFS ? "menu.storage_readonly"
+				     : sk == KIOSK_ECORRUPT ? "menu.storage_damaged" : "menu.storage_error"));
 	}
-	printer_state_t st = l->m->paper;
-	text(l, T(l, menu_printer_key(st)), FONT_BOLD, l->a.body_px, C_TEXT);
-	if (st == PRINTER_NEAR_END || st == PRINTER_PAPER_OUT)
-		body(l, T(l, "menu.paper_advice"));
-	if (pf.clock_warning)
-		body(l, T(l, "menu.clock_warning"));
-	if (pf.day_rewound)
-		body(l, T(l, "menu.clock_rewound"));
-	if (pf.storage_warning)
-		body(l, T(l, "menu.storage_warning"));
-	int sk = pf.storage_error;
-	if (sk != KIOSK_OK)
-		body(l, T(l, sk == KIOSK_ENOSPC ? "menu.storage_full" : sk == KIOSK_EROFS ? "menu.storage_readonly"
-			     : sk == KIOSK_ECORRUPT ? "menu.storage_damaged" : "menu.storage_error"));
+	if (l->m->no_audio)
+		body(l, T(l, "menu.audio_none"));
 	if (l->m->role == STAFF_TECH) {
 		message(l);
-		ui_item_t it[1] = {{"test-page", T(l, "menu.test_page"), 0}};
+		ui_item_t it[2] = {{"test-page", T(l, "menu.test_page"), 0}, {"sound-test", T(l, "menu.sound_test"), 0}};
+		int n = 0;
+		if (pf.printer)
+			it[n++] = it[0];
+		if (l->m->env.sound_test)
+			it[n++] = it[1];
 		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
-		l->y += ui_button_row(&l->u, area, it, 1, ALIGN_LEFT, l->a.target_px) + l->a.gap;
+		if (n)
+			l->y += ui_button_row(&l->u, area, it, n, ALIGN_LEFT, l->a.target_px) + l->a.gap;
 	}
 }
 

@@ -127,6 +127,49 @@ mkdir -p "$TESTS_TMP/export" "$TESTS_TMP/stick"
 KIOSK_EXPORT="$TESTS_TMP/export" KIOSK_STICK="$TESTS_TMP/stick" \
 	run "$D" "$S/menus_tech.kss" 2>"$TESTS_TMP/tech.err" || { cat "$TESTS_TMP/tech.err"; fail "tech"; }
 	ls "$D"/spool/test-page*.escpos >/dev/null 2>&1 || fail "the test page did not reach the printer"
+# The speaker test (technician, health view): through SDL's disk driver the
+# chime and a spoken sentence reach the device (non-silent, longer than the
+# chime alone); with no audio driver the health view and the test say so.
+cat > "$TESTS_TMP/sound.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+tap next
+expect screen tech-menu
+tap menu-paper
+tap sound-test
+expect text "Đã phát tiếng chuông và câu thử. Nếu không nghe thấy, hãy kiểm tra loa, dây cắm và âm lượng."
+screenshot menus-tech-sound-done
+K
+SDL_AUDIODRIVER=disk SDL_DISKAUDIOFILE="$TESTS_TMP/sound.raw" SDL_DISKAUDIODELAY=1 \
+	run "$D" "$TESTS_TMP/sound.kss" 2>"$TESTS_TMP/sound.err" || { cat "$TESTS_TMP/sound.err"; fail "sound test"; }
+said=$(grep -ho "sound test: the chime and the sentence ([0-9.]* s)" "$TESTS_TMP/sound.err" "$D/logs/kiosk.log" | head -n 1 |
+	sed 's/.*(\([0-9.]*\) s)/\1/')
+[ -n "$said" ] || fail "sound test: no sentence logged"
+awk -v s="$said" 'BEGIN {exit !(s >= 1.0 && s < 15)}' || fail "sound test: the sentence lasts $said s"
+if command -v sox >/dev/null 2>&1 && [ -s "$TESTS_TMP/sound.raw" ]; then
+	secs=$(sox -t raw -r 22050 -e signed -b 16 -c 1 "$TESTS_TMP/sound.raw" -n stat 2>&1 | awk '/Length/ {print $3}')
+	rms=$(sox -t raw -r 22050 -e signed -b 16 -c 1 "$TESTS_TMP/sound.raw" -n stat 2>&1 | awk '/RMS +amplitude/ {print $3}')
+	awk -v r="$rms" 'BEGIN {exit !(r > 0.01)}' || fail "the sound test was silent (RMS $rms)"
+	echo "sound test: a ${said} s sentence; ${secs} s reached the device before the exit, RMS $rms"
+fi
+cat > "$TESTS_TMP/nosound.kss" <<'K'
+tap-at 10 10
+tap-at 1910 10
+tap-at 1910 1070
+tap-at 10 1070
+type "73910264"
+tap next
+tap menu-paper
+expect text "Không có thiết bị âm thanh: ki-ốt vẫn chạy, không có tiếng chuông và giọng đọc."
+screenshot menus-tech-sound-none
+tap sound-test
+expect text "Không có thiết bị âm thanh: ki-ốt vẫn chạy nhưng không phát được tiếng. Kiểm tra loa và cài đặt voice.device."
+K
+SDL_AUDIODRIVER=no-such-driver run "$D" "$TESTS_TMP/nosound.kss" 2>"$TESTS_TMP/nosound.err" ||
+	{ cat "$TESTS_TMP/nosound.err"; fail "no audio device"; }
 csv=$(ls "$TESTS_TMP"/export/kiosk-export-*/daily-statistics.csv 2>/dev/null | head -n 1)
 [ -n "$csv" ] || fail "no statistics on the stick"
 head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
