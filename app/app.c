@@ -112,6 +112,12 @@ static bool hook_help(void *ctx)
 	return app_queue_help(a);
 }
 
+/* A ticket's QR scanned at Welcome: rating at the kiosk. */
+static int hook_rate(void *ctx, const char *record, int level, unsigned reasons, char number[8])
+{
+	return app_queue_rate(ctx, record, level, reasons, number);
+}
+
 /* ---- frames ---------------------------------------------------------------- */
 
 const char *app_screen_id(const app_t *a)
@@ -878,7 +884,7 @@ int app_run(const app_options_t *opt)
 	if (rc == 0)
 		rc = setup_display(a);
 	if (rc == 0) {
-		session_hooks_t hooks = {.check = hook_check, .help = hook_help, .ctx = a};
+		session_hooks_t hooks = {.check = hook_check, .help = hook_help, .rate = hook_rate, .ctx = a};
 		a->session = session_create(a->cat, &a->cfg, &a->clock, &hooks);
 		if (!a->session)
 			rc = 1;

@@ -8,10 +8,13 @@
 #include "app/app_queue.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/kiosk.h"
 #include "core/log.h"
+#include "domain/handoff.h"
+#include "domain/officekey.h"
 
 /* Welcome asks the queue whether anything changed this often (a cheap
  * PRAGMA data_version; a new view only on a change). */
@@ -108,6 +111,48 @@ bool app_queue_help(app_t *a)
 	a->help_check_at = kclock_mono(&a->clock) + APP_HELP_CHECK_MS;
 	log_info("help call %lld sent to the counters", (long long)id);
 	return true;
+}
+
+int app_queue_rate(app_t *a, const char *record, int level, unsigned reasons, char number[8])
+{
+	if (!a->queue || a->cfg.counters_count <= 0)
+		return KIOSK_ENODEV; /* no counters serve here: nothing to rate */
+	if (level == 0) {
+		number[0] = '\0';
+		if (!record)
+			return KIOSK_EINVAL;
+		size_t len = strlen(record);
+		handoff_record_t *r = calloc(1, sizeof *r);
+		if (!r)
+			return KIOSK_ENOMEM;
+		char why[128];
+		uint8_t key[OFFICEKEY_LEN];
+		char err[256];
+		int rc = handoff_decode(record, len, r, why, sizeof why);
+		if (rc == KIOSK_OK) {
+			snprintf(number, 8, "%s", r->number);
+			/* Only a ticket this office printed and signed. */
+			if (!r->tagged || officekey_load(a->paths.data, false, key, err, sizeof err) != KIOSK_OK ||
+			    !handoff_verify(record, len, r, key, sizeof key))
+				rc = KIOSK_EINVAL;
+			explicit_bzero(key, sizeof key);
+		}
+		explicit_bzero(r, sizeof *r); /* the citizen's answers were in it */
+		free(r);
+		if (rc == KIOSK_OK)
+			rc = queue_rate_open(a->queue, number);
+		log_info("rating at the kiosk: ticket %s %s", number[0] ? number : "(unreadable)",
+			 rc == KIOSK_OK ? "can be rated" : kiosk_strerror(rc));
+		return rc;
+	}
+	int rc = queue_rate_open(a->queue, number);
+	if (rc == KIOSK_OK)
+		rc = queue_rate(a->queue, number, level, reasons);
+	if (rc == KIOSK_OK)
+		log_info("rating at the kiosk: ticket %s rated %d", number, level);
+	else
+		log_warn("rating at the kiosk: ticket %s not rated (%s)", number, kiosk_strerror(rc));
+	return rc;
 }
 
 /* Has a counter taken this session's help call? */

@@ -28,6 +28,11 @@ void app_queue_tick(app_t *a);
  * True when it did; app_queue_tick then watches for "Tôi đến" and tells the
  * session which counter is coming. */
 bool app_queue_help(app_t *a);
+/* The session's rate hook (session_hooks_t.rate): a scanned ticket QR is
+ * decoded and checked against the office key (only a K2 record this
+ * office signed), then the queue says whether it can be rated; level 1..3
+ * stores the rating of number. */
+int app_queue_rate(app_t *a, const char *record, int level, unsigned reasons, char number[8]);
 int64_t app_queue_deadline(const app_t *a);
 
 #endif

@@ -1012,6 +1012,24 @@ static int act_rate(queue_t *q, int counter, const void *ctx, queue_ticket_t *ou
 	return rc;
 }
 
+int queue_rate_open(queue_t *q, const char *number)
+{
+	if (!q || !number || !number[0] || strlen(number) >= 8)
+		return KIOSK_EINVAL;
+	queue_ticket_t t;
+	int rc = by_number(q, number, &t);
+	int64_t rated = 0;
+	if (!rc)
+		rc = run(q, &rated, "SELECT rating FROM q_tickets WHERE ticket_row=?", "i", t.row);
+	if (rc)
+		return rc;
+	if (rated)
+		return KIOSK_EPERM;
+	if (t.state != QUEUE_SERVED)
+		return KIOSK_EBUSY;
+	return now_ms(q) - t.served_ms > RATE_WINDOW_MS ? KIOSK_ETIMEOUT : KIOSK_OK;
+}
+
 int queue_rate(queue_t *q, const char *number, int level, unsigned reasons)
 {
 	if (!q || !number || !number[0] || strlen(number) >= 8 || level < 1 || level > 3 || reasons > 0xffff)

@@ -137,6 +137,10 @@ int queue_current(queue_t *q, int counter, queue_ticket_t *out);
  * KIOSK_EBUSY when already rated or not served, KIOSK_ETIMEOUT after the
  * window. */
 int queue_rate(queue_t *q, const char *number, int level, unsigned reasons);
+/* Whether today's ticket number can be rated now (nothing changes):
+ * KIOSK_OK; KIOSK_ENOENT no such ticket today; KIOSK_EBUSY not served (yet);
+ * KIOSK_EPERM already rated; KIOSK_ETIMEOUT the window has passed. */
+int queue_rate_open(queue_t *q, const char *number);
 
 /* Help calls: the kiosk asks (*id gets the call), a counter takes it. */
 int queue_help_request(queue_t *q, const char *kiosk, int64_t *id);

@@ -13,7 +13,7 @@ static const char *const ids[SCR_COUNT] = {
 	[SCR_TIMEOUT_WARNING] = "timeout-warning", [SCR_CLOSED] = "closed", [SCR_LUNCH] = "lunch",
 	[SCR_SOLD_OUT] = "sold-out", [SCR_FIRST_BOOT] = "first-boot", [SCR_PIN] = "pin",
 	[SCR_STAFF_MENU] = "staff-menu", [SCR_TECH_MENU] = "tech-menu", [SCR_UPDATING] = "updating",
-	[SCR_OUT_OF_SERVICE] = "out-of-service",
+	[SCR_OUT_OF_SERVICE] = "out-of-service", [SCR_RATE] = "rate",
 };
 
 const char *screen_id(screen_t s)

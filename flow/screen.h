@@ -9,6 +9,7 @@ typedef enum {
 	SCR_TIMEOUT_WARNING, SCR_CLOSED, SCR_LUNCH, SCR_SOLD_OUT,
 	SCR_FIRST_BOOT, SCR_PIN, SCR_STAFF_MENU, SCR_TECH_MENU, SCR_UPDATING,
 	SCR_OUT_OF_SERVICE, /* the health check failed: no tickets */
+	SCR_RATE,           /* a served ticket's QR scanned at Welcome: rate the service */
 	SCR_COUNT
 } screen_t;
 

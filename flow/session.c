@@ -18,6 +18,9 @@ static int64_t mono(const session_t *s) { return kclock_mono(s->clock); }
 
 static void changed(session_t *s) { s->generation++; }
 
+#define SESSION_RATE_IDLE_MS 30000   /* the faces and reasons wait this long */
+#define SESSION_RATE_THANKS_MS 8000  /* the thanks or refusal, then Welcome */
+
 /* Idle limit of a screen in ms; 0 = the screen never times out. */
 static int64_t idle_limit(const session_t *s, screen_t scr)
 {
@@ -27,6 +30,9 @@ static int64_t idle_limit(const session_t *s, screen_t scr)
 		return 0;
 	case SCR_TICKET:
 		return (int64_t)s->cfg->session_ticket_s * 1000;
+	case SCR_RATE:
+		return s->rate_step == SESSION_RATE_FACES || s->rate_step == SESSION_RATE_REASONS
+			       ? SESSION_RATE_IDLE_MS : SESSION_RATE_THANKS_MS;
 	case SCR_HELP: case SCR_PRINTER_ERROR:
 		return (int64_t)s->cfg->session_help_idle_s * 1000;
 	default:
@@ -99,6 +105,10 @@ void session_reset(session_t *s)
 	memset(&s->result, 0, sizeof s->result);
 	s->wait_ahead = -1;
 	s->wait_min = -1;
+	s->rate_step = SESSION_RATE_FACES;
+	memset(s->rate_number, 0, sizeof s->rate_number);
+	s->rate_reasons = 0;
+	s->rate_refused = NULL;
 	go(s, home_screen(s));
 }
 
@@ -496,6 +506,97 @@ static bool tap_help(session_t *s, const char *t)
 	return true;
 }
 
+/* ---- rating at the kiosk ------------------------------------------------ */
+
+static const char *rate_refusal(int rc)
+{
+	switch (rc) {
+	case KIOSK_EINVAL: return "ui.rate_not_ticket";
+	case KIOSK_ENOENT: return "ui.rate_unknown";
+	case KIOSK_EBUSY: return "ui.rate_not_served";
+	case KIOSK_EPERM: return "ui.rate_rated";
+	case KIOSK_ETIMEOUT: return "ui.rate_too_late";
+	default: return "ui.rate_unavailable";
+	}
+}
+
+static void rate_step(session_t *s, session_rate_step_t st)
+{
+	s->rate_step = st;
+	s->page = 0;
+	go(s, SCR_RATE);
+}
+
+/* A ticket's QR at Welcome: the faces, or why it cannot be rated. */
+static void rate_scan(session_t *s, const char *text)
+{
+	char num[8] = "";
+	int rc = s->hooks.rate(s->hooks.ctx, text, 0, 0, num);
+	snprintf(s->rate_number, sizeof s->rate_number, "%s", num);
+	s->rate_reasons = 0;
+	s->rate_refused = rc == KIOSK_OK ? NULL : rate_refusal(rc);
+	rate_step(s, rc == KIOSK_OK ? SESSION_RATE_FACES : SESSION_RATE_REFUSED);
+}
+
+static void rate_send(session_t *s, int level)
+{
+	char num[8];
+	snprintf(num, sizeof num, "%s", s->rate_number);
+	/* The number, not the record, is kept: the hook is asked again with it
+	 * as the record's number (see app_queue_rate). */
+	int rc = s->hooks.rate ? s->hooks.rate(s->hooks.ctx, NULL, level, level == 1 ? s->rate_reasons : 0, num)
+			       : KIOSK_ENODEV;
+	s->rate_refused = rc == KIOSK_OK ? NULL : rate_refusal(rc);
+	rate_step(s, rc == KIOSK_OK ? SESSION_RATE_THANKS : SESSION_RATE_REFUSED);
+}
+
+static bool tap_rate(session_t *s, const char *t)
+{
+	if (s->rate_step != SESSION_RATE_FACES)
+		return false;
+	int level = t[0] - '0';
+	if (level == 1)
+		rate_step(s, SESSION_RATE_REASONS);
+	else if (level == 2 || level == 3)
+		rate_send(s, level);
+	else
+		return false;
+	return true;
+}
+
+static bool tap_reason(session_t *s, const char *t)
+{
+	unsigned bit = (unsigned)atoi(t);
+	if (s->rate_step != SESSION_RATE_REASONS || (bit != 1 && bit != 2 && bit != 4 && bit != 8))
+		return false;
+	s->rate_reasons ^= bit;
+	changed(s);
+	return true;
+}
+
+static bool tap_rate_next(session_t *s, const char *t)
+{
+	(void)t;
+	if (s->rate_step == SESSION_RATE_REASONS) {
+		rate_send(s, 1);
+		return true;
+	}
+	session_reset(s); /* thanks or refused: done */
+	return true;
+}
+
+static bool tap_rate_back(session_t *s, const char *t)
+{
+	(void)t;
+	if (s->rate_step == SESSION_RATE_REASONS) {
+		s->rate_reasons = 0;
+		rate_step(s, SESSION_RATE_FACES);
+	} else {
+		session_reset(s);
+	}
+	return true;
+}
+
 static bool tap_kb_phys(session_t *s, const char *t)
 {
 	(void)t;
@@ -740,6 +841,11 @@ static const struct {
 	{SCR_SOLD_OUT,        "done",         tap_restart},
 	{SCR_HELP,            "back",         tap_help_return},
 	{SCR_HELP,            "next",         tap_help_return},
+	{SCR_RATE,            "rate-*",       tap_rate},
+	{SCR_RATE,            "reason-*",     tap_reason},
+	{SCR_RATE,            "next",         tap_rate_next},
+	{SCR_RATE,            "done",         tap_rate_next},
+	{SCR_RATE,            "back",         tap_rate_back},
 };
 
 bool session_tap(session_t *s, const char *t)
@@ -787,6 +893,10 @@ void session_set_page_size(session_t *s, int n)
 void session_scan(session_t *s, const char *text)
 {
 	session_activity(s);
+	if (s->screen == SCR_WELCOME && !s->warning && s->hooks.rate) {
+		rate_scan(s, text);
+		return;
+	}
 	session_form_scan(s, text);
 	changed(s);
 }
@@ -801,8 +911,8 @@ void session_tick(session_t *s)
 		return;
 	}
 	if (!s->warning && s->idle_deadline && now >= s->idle_deadline) {
-		if (s->screen == SCR_TICKET) {
-			session_reset(s); /* the ticket screen ends without a warning */
+		if (s->screen == SCR_TICKET || s->screen == SCR_RATE) {
+			session_reset(s); /* these end without a warning */
 			return;
 		}
 		s->warning = true;

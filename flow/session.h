@@ -39,6 +39,14 @@ typedef struct {
 	 * configured, the ledger cannot be written): the screen then says to
 	 * ask at the nearest counter. */
 	bool (*help)(void *ctx);
+	/* Rating at the kiosk. level 0: record is a scanned ticket QR; asks
+	 * whether it can be rated now, and number gets the ticket's number
+	 * when the record was read. level 1..3 (reasons, a bit set, on 1):
+	 * record is NULL and number the one checked; stores the rating. KIOSK_OK; KIOSK_EINVAL not a ticket of this office
+	 * (unreadable, forged); KIOSK_ENOENT not today's; KIOSK_EBUSY not
+	 * served yet; KIOSK_EPERM rated already; KIOSK_ETIMEOUT too late;
+	 * another code: no rating here (no queue, storage). May be NULL. */
+	int (*rate)(void *ctx, const char *record, int level, unsigned reasons, char number[8]);
 	void *ctx;
 } session_hooks_t;
 
@@ -60,6 +68,14 @@ typedef struct {
 	void (*wipe)(void *ctx);
 	void *ctx;
 } session_plugin_t;
+
+/* The steps of SCR_RATE. */
+typedef enum {
+	SESSION_RATE_FACES,    /* three faces */
+	SESSION_RATE_REASONS,  /* "Không hài lòng": what was wrong (optional), then send */
+	SESSION_RATE_THANKS,   /* stored; back to Welcome by itself */
+	SESSION_RATE_REFUSED,  /* the scanned ticket cannot be rated: rate_refused says why */
+} session_rate_step_t;
 
 /* Where a help call stands; for the rest of the session. */
 typedef enum {
@@ -115,6 +131,11 @@ typedef struct session {
 	bool scan_offer;          /* an ID card was scanned: offer to fill */
 	char scan_values[5][SESSION_VALUE_MAX];
 	const char *scan_error_key;
+	/* SCR_RATE (no personal data: the number and the choices only) */
+	session_rate_step_t rate_step;
+	char rate_number[8];      /* "" when the record could not be read */
+	unsigned rate_reasons;    /* bits of the reasons chosen */
+	const char *rate_refused; /* i18n key of why (SESSION_RATE_REFUSED) */
 	int page_size;            /* list items a page (set by the UI, <= 6) */
 	uint32_t generation;      /* bumps on every visible change */
 	uint32_t wipes;           /* bumps whenever the answers are wiped (a session ended) */
@@ -134,7 +155,8 @@ void session_activity(session_t *s);
 /* A printable ASCII key from a physical keyboard (goes through the IME). */
 void session_key_char(session_t *s, char c);
 void session_key_special(session_t *s, session_skey_t k);
-/* A complete scanner read (ID card QR). The text is wiped by the caller. */
+/* A complete scanner read: an ID card QR on a form; at Welcome a ticket's
+ * QR opens the rating. The text is wiped by the caller. */
 void session_scan(session_t *s, const char *text);
 
 /* Timers: run what is due; the next deadline (mono ms) or -1. */

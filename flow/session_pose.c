@@ -84,6 +84,12 @@ void session_pose_screen(session_t *s, screen_t scr)
 		s->help = SESSION_HELP_SENT;
 		s->help_return = SCR_FORM;
 		break;
+	case SCR_RATE:
+		snprintf(s->rate_number, sizeof s->rate_number, "%c012", p->group->letter);
+		s->rate_step = SESSION_RATE_FACES;
+		s->rate_reasons = 0;
+		s->rate_refused = NULL;
+		break;
 	case SCR_CLOSED:
 	case SCR_LUNCH: {
 		int64_t t;
@@ -197,6 +203,15 @@ void session_pose(session_t *s, const session_pose_t *st)
 	session_set_wait(s, (st->flags & POSE_ESTIMATE) ? 12 : (st->flags & POSE_AHEAD) ? 3 : -1,
 			 (st->flags & POSE_ESTIMATE) ? 35 : -1);
 	session_set_serving(s, serving, (st->flags & POSE_SERVING) ? 6 : 0);
+	if (st->flags & POSE_RATE_REASONS) {
+		s->rate_step = SESSION_RATE_REASONS;
+		s->rate_reasons = 1 | 4;
+	} else if (st->flags & POSE_RATE_THANKS) {
+		s->rate_step = SESSION_RATE_THANKS;
+	} else if (st->flags & POSE_RATE_REFUSED) {
+		s->rate_step = SESSION_RATE_REFUSED;
+		s->rate_refused = "ui.rate_not_served";
+	}
 	if (st->flags & POSE_LUNCH) {
 		s->lunch_numbers = true;
 		kclock_parse_iso("2026-01-05T13:30:00+07:00", &s->hours_deadline);

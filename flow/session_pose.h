@@ -27,6 +27,9 @@ enum {
 	POSE_HELP_BANNER = 1 << 11, /* the staff banner of a session that called for help */
 	POSE_HELP_COMING = 1 << 12, /* help taken: counter 12's officer is coming */
 	POSE_HELP_ASK = 1 << 13,    /* help with nobody to call: ask at the nearest counter */
+	POSE_RATE_REASONS = 1 << 14, /* rate: "Không hài lòng", two reasons chosen */
+	POSE_RATE_THANKS = 1 << 15, /* rate: stored, thanks */
+	POSE_RATE_REFUSED = 1 << 16, /* rate: the scanned ticket is not served yet */
 };
 
 typedef struct {

@@ -1273,6 +1273,80 @@ static void scr_help(lay_t *l)
 	text(l, body, FONT_REGULAR, l->a.body_px, C_TEXT);
 }
 
+/* Rating at the kiosk: three faces; on "Không hài lòng" the reasons (any
+ * number, optional) and "Gửi đánh giá"; thanks; or why the scanned ticket
+ * cannot be rated. */
+/* n cards all on one screen, never paged: cols to a row (1 on a narrow
+ * screen), rows sharing the height left; the words wrap, then shrink with
+ * the card (the faces must all be seen at once). */
+static void card_grid(lay_t *l, const choice_t *items, int n, int cols)
+{
+	int w = content_w(l), gap = 2 * l->a.gap;
+	if (w < 1200)
+		cols = 1;
+	int rows = (n + cols - 1) / cols;
+	int cw = (w - (cols - 1) * gap) / cols;
+	int h = 0;
+	for (int i = 0; i < n; i++) {
+		int ch = card_height(l, &items[i], cw);
+		if (ch > h)
+			h = ch;
+	}
+	int room = (l->bottom - l->y - (rows - 1) * gap) / rows;
+	if (h > room)
+		h = room > l->a.target_px ? room : l->a.target_px;
+	for (int i = 0; i < n; i++) {
+		ui_rect_t r = {l->left + (i % cols) * (cw + gap), l->y + (i / cols) * (h + gap), cw, h};
+		card(l, r, &items[i]);
+	}
+	l->y += rows * (h + gap);
+}
+
+static void scr_rate(lay_t *l)
+{
+	const session_t *s = l->s;
+	char line[200];
+	i18n_format(line, sizeof line, T(l, "ui.rate_number"), "number", s->rate_number, NULL);
+	switch (s->rate_step) {
+	case SESSION_RATE_FACES: {
+		bottom_bar(l, T(l, "ui.back"), NULL, NULL);
+		title(l, T(l, "ui.rate_title"));
+		text(l, line, FONT_REGULAR, l->a.body_px, C_TEXT);
+		choice_t it[3] = {{"rate-3", T(l, "ui.rate_3"), NULL, 0xE815u},
+				  {"rate-2", T(l, "ui.rate_2"), NULL, 0xE813u},
+				  {"rate-1", T(l, "ui.rate_1"), NULL, 0xE814u}};
+		card_grid(l, it, 3, 3);
+		break;
+	}
+	case SESSION_RATE_REASONS: {
+		bottom_bar(l, T(l, "ui.back"), "next", T(l, "ui.rate_send"));
+		title(l, T(l, "ui.rate_reasons_title"));
+		static const char *const keys[4] = {"ui.rate_reason_1", "ui.rate_reason_2", "ui.rate_reason_4",
+						    "ui.rate_reason_8"};
+		static const char *const ids[4] = {"reason-1", "reason-2", "reason-4", "reason-8"};
+		choice_t it[4];
+		for (int k = 0; k < 4; k++) {
+			bool on = s->rate_reasons & (1u << k);
+			it[k] = (choice_t){ids[k], T(l, keys[k]), NULL, on ? 0xE834u : 0xE835u};
+		}
+		card_grid(l, it, 4, 2);
+		break;
+	}
+	case SESSION_RATE_THANKS:
+		bottom_bar(l, NULL, "done", T(l, "ui.done"));
+		title(l, T(l, "ui.rate_thanks"));
+		text(l, T(l, "ui.rate_thanks_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
+		break;
+	case SESSION_RATE_REFUSED:
+		bottom_bar(l, NULL, "done", T(l, "ui.done"));
+		i18n_format(line, sizeof line, T(l, s->rate_refused ? s->rate_refused : "ui.rate_unavailable"),
+			    "number", s->rate_number, NULL);
+		title(l, line);
+		text(l, T(l, "ui.rate_refused_text"), FONT_REGULAR, l->a.body_px, C_TEXT);
+		break;
+	}
+}
+
 static bool same_hours(const config_t *c, int a, int b)
 {
 	if (c->office_hours_count[a] != c->office_hours_count[b])
@@ -1432,6 +1506,7 @@ void screens_build(drawlist_t *dl, screen_ctx_t *c)
 	case SCR_TICKET: scr_ticket(&l); break;
 	case SCR_PRINTER_ERROR: scr_printer_error(&l); break;
 	case SCR_HELP: scr_help(&l); break;
+	case SCR_RATE: scr_rate(&l); break;
 	case SCR_CLOSED: scr_closed(&l, false); break;
 	case SCR_LUNCH: scr_closed(&l, true); break;
 	case SCR_SOLD_OUT: scr_sold_out(&l); break;

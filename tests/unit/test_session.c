@@ -27,7 +27,26 @@ typedef struct {
 	printer_state_t check_state;
 	int chimes;
 	bool help_unreachable; /* the help hook finds nobody to call */
+	int rate_check_rc;     /* what the rate hook answers a scan */
+	int rate_level;        /* the last rating stored, 0 none */
+	unsigned rate_reasons;
+	char rate_number[8];
 } fx_t;
+
+static int fake_rate(void *ctx, const char *record, int level, unsigned reasons, char number[8])
+{
+	fx_t *f = ctx;
+	if (level == 0) {
+		assert_non_null(record);
+		snprintf(number, 8, "%.4s", record);
+		return f->rate_check_rc;
+	}
+	assert_null(record);
+	f->rate_level = level;
+	f->rate_reasons = reasons;
+	snprintf(f->rate_number, sizeof f->rate_number, "%s", number);
+	return KIOSK_OK;
+}
 
 static int fake_check(void *ctx, const catalog_group_t *g, bool prio, printer_state_t *st)
 {
@@ -72,7 +91,7 @@ static int teardown(void **state)
 
 static session_t *start(fx_t *f)
 {
-	session_hooks_t h = {.check = fake_check, .help = fake_help, .ctx = f};
+	session_hooks_t h = {.check = fake_check, .help = fake_help, .rate = fake_rate, .ctx = f};
 	f->check_rc = KIOSK_OK;
 	session_t *s = session_create(f->cat, &f->cfg, &f->clock, &h);
 	assert_non_null(s);
@@ -238,6 +257,83 @@ static void test_help_states(void **state)
 	assert_true(session_tap(s, "help")); /* tried again, and sent */
 	assert_int_equal(s->help, SESSION_HELP_SENT);
 	assert_int_equal(f->chimes, chimes + 3);
+	session_destroy(s);
+}
+
+/* Rating at the kiosk: a scan at Welcome opens the faces; reasons toggle;
+ * a positive face stores at once; a refusal says why; 30 s untouched ends
+ * it with nothing stored; a scan on a form is an ID card, never a rating. */
+static void test_rating(void **state)
+{
+	fx_t *f = *state;
+	session_t *s = start(f);
+	f->rate_check_rc = KIOSK_OK;
+	session_scan(s, "B001;K2;record");
+	assert_int_equal(s->screen, SCR_RATE);
+	assert_int_equal(s->rate_step, SESSION_RATE_FACES);
+	assert_string_equal(s->rate_number, "B001");
+	assert_false(session_tap(s, "reason-1")); /* not on the faces */
+	assert_true(session_tap(s, "rate-1"));
+	assert_int_equal(s->rate_step, SESSION_RATE_REASONS);
+	assert_true(session_tap(s, "reason-1"));
+	assert_true(session_tap(s, "reason-8"));
+	assert_true(session_tap(s, "reason-1"));
+	assert_false(session_tap(s, "reason-3"));
+	assert_true(session_tap(s, "back")); /* back to the faces forgets the reasons */
+	assert_int_equal(s->rate_step, SESSION_RATE_FACES);
+	assert_true(session_tap(s, "rate-1"));
+	assert_true(session_tap(s, "reason-2"));
+	assert_true(session_tap(s, "reason-4"));
+	assert_int_equal(f->rate_level, 0);
+	assert_true(session_tap(s, "next"));
+	assert_int_equal(f->rate_level, 1);
+	assert_int_equal(f->rate_reasons, 6);
+	assert_string_equal(f->rate_number, "B001");
+	assert_int_equal(s->rate_step, SESSION_RATE_THANKS);
+	advance(f, s, 9000);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	assert_string_equal(s->rate_number, "");
+
+	/* A positive face: stored at once, no reasons. */
+	f->rate_level = 0;
+	session_scan(s, "B002;K2;record");
+	assert_true(session_tap(s, "rate-3"));
+	assert_int_equal(f->rate_level, 3);
+	assert_int_equal(f->rate_reasons, 0);
+	assert_true(session_tap(s, "done"));
+	assert_int_equal(s->screen, SCR_WELCOME);
+
+	/* Refusals name the reason; nothing stored. */
+	const struct { int rc; const char *key; } no[] = {
+		{KIOSK_EINVAL, "ui.rate_not_ticket"}, {KIOSK_ENOENT, "ui.rate_unknown"},
+		{KIOSK_EBUSY, "ui.rate_not_served"}, {KIOSK_EPERM, "ui.rate_rated"},
+		{KIOSK_ETIMEOUT, "ui.rate_too_late"}, {KIOSK_ENODEV, "ui.rate_unavailable"}};
+	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
+		f->rate_level = 0;
+		f->rate_check_rc = no[i].rc;
+		session_scan(s, "B003;K2;record");
+		assert_int_equal(s->screen, SCR_RATE);
+		assert_int_equal(s->rate_step, SESSION_RATE_REFUSED);
+		assert_string_equal(s->rate_refused, no[i].key);
+		assert_false(session_tap(s, "rate-3"));
+		assert_int_equal(f->rate_level, 0);
+		assert_true(session_tap(s, "done"));
+	}
+
+	/* Left alone for 30 s: Welcome, nothing stored, no warning first. */
+	f->rate_check_rc = KIOSK_OK;
+	session_scan(s, "B004;K2;record");
+	advance(f, s, 29000);
+	assert_int_equal(s->screen, SCR_RATE);
+	advance(f, s, 2000);
+	assert_int_equal(s->screen, SCR_WELCOME);
+	assert_false(s->warning);
+	assert_int_equal(f->rate_level, 0);
+
+	/* On a form a scan is an ID card. */
+	to_form(s);
+	session_scan(s, "B005;K2;record");
+	assert_int_equal(s->screen, SCR_FORM);
 	session_destroy(s);
 }
 
@@ -649,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_no_timeout_while_printing),
 		cmocka_unit_test(test_help_limit_and_banner),
 		cmocka_unit_test(test_help_states),
+		cmocka_unit_test(test_rating),
 		cmocka_unit_test(test_language_and_settings),
 		cmocka_unit_test(test_prechecks),
 		cmocka_unit_test(test_validation_and_no_form),
