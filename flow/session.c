@@ -516,7 +516,8 @@ static const char *rate_refusal(int rc)
 	case KIOSK_EBUSY: return "ui.rate_not_served";
 	case KIOSK_EPERM: return "ui.rate_rated";
 	case KIOSK_ETIMEOUT: return "ui.rate_too_late";
-	default: return "ui.rate_unavailable";
+	case KIOSK_ENODEV: return "ui.rate_unavailable";
+	default: return "ui.rate_failed"; /* storage: the log says why */
 	}
 }
 
@@ -540,10 +541,9 @@ static void rate_scan(session_t *s, const char *text)
 
 static void rate_send(session_t *s, int level)
 {
+	/* Only the number was kept from the scanned record. */
 	char num[8];
 	snprintf(num, sizeof num, "%s", s->rate_number);
-	/* The number, not the record, is kept: the hook is asked again with it
-	 * as the record's number (see app_queue_rate). */
 	int rc = s->hooks.rate ? s->hooks.rate(s->hooks.ctx, NULL, level, level == 1 ? s->rate_reasons : 0, num)
 			       : KIOSK_ENODEV;
 	s->rate_refused = rc == KIOSK_OK ? NULL : rate_refusal(rc);
@@ -552,7 +552,7 @@ static void rate_send(session_t *s, int level)
 
 static bool tap_rate(session_t *s, const char *t)
 {
-	if (s->rate_step != SESSION_RATE_FACES)
+	if (s->rate_step != SESSION_RATE_FACES || !t[0] || t[1])
 		return false;
 	int level = t[0] - '0';
 	if (level == 1)

@@ -338,18 +338,25 @@ static void test_rating(void **state)
 	issue(f, 'A', "khai-sinh", false, NULL);
 	issue(f, 'A', "khai-sinh", false, NULL);
 	assert_int_equal(queue_rate(f->q, "A001", 3, 0), KIOSK_EBUSY); /* not served */
+	assert_int_equal(queue_rate_open(f->q, "A001"), KIOSK_EBUSY);
 	call_expect(f, 1, "A001");
 	assert_int_equal(queue_rate(f->q, "A001", 3, 0), KIOSK_EBUSY); /* still called */
+	assert_int_equal(queue_rate_open(f->q, "A001"), KIOSK_EBUSY);
 	assert_int_equal(queue_done(f->q, 1, NULL), KIOSK_OK);
+	assert_int_equal(queue_rate_open(f->q, "A001"), KIOSK_OK);
+	assert_int_equal(queue_rate_open(f->q, ""), KIOSK_EINVAL);
 	assert_int_equal(queue_rate(f->q, "A001", 4, 0), KIOSK_EINVAL);
 	assert_int_equal(queue_rate(f->q, "A001", 0, 0), KIOSK_EINVAL);
 	assert_int_equal(queue_rate(f->q, "A001", 1, 5), KIOSK_OK);
 	assert_int_equal(queue_rate(f->q, "A001", 3, 0), KIOSK_EBUSY); /* once */
+	assert_int_equal(queue_rate_open(f->q, "A001"), KIOSK_EPERM);
 	call_expect(f, 1, "A002");
 	assert_int_equal(queue_done(f->q, 1, NULL), KIOSK_OK);
 	f->vc.now_ms += 10 * MIN_MS + 1000;
 	assert_int_equal(queue_rate(f->q, "A002", 2, 0), KIOSK_ETIMEOUT);
+	assert_int_equal(queue_rate_open(f->q, "A002"), KIOSK_ETIMEOUT);
 	assert_int_equal(queue_rate(f->q, "A777", 2, 0), KIOSK_ENOENT);
+	assert_int_equal(queue_rate_open(f->q, "A777"), KIOSK_ENOENT);
 	assert_int_equal(sql_int(f, "SELECT val2 FROM q_events WHERE kind='rated'"), 5);
 }
 

@@ -273,6 +273,8 @@ static void test_rating(void **state)
 	assert_int_equal(s->rate_step, SESSION_RATE_FACES);
 	assert_string_equal(s->rate_number, "B001");
 	assert_false(session_tap(s, "reason-1")); /* not on the faces */
+	assert_false(session_tap(s, "rate-33"));
+	assert_false(session_tap(s, "rate-0"));
 	assert_true(session_tap(s, "rate-1"));
 	assert_int_equal(s->rate_step, SESSION_RATE_REASONS);
 	assert_true(session_tap(s, "reason-1"));
@@ -307,7 +309,8 @@ static void test_rating(void **state)
 	const struct { int rc; const char *key; } no[] = {
 		{KIOSK_EINVAL, "ui.rate_not_ticket"}, {KIOSK_ENOENT, "ui.rate_unknown"},
 		{KIOSK_EBUSY, "ui.rate_not_served"}, {KIOSK_EPERM, "ui.rate_rated"},
-		{KIOSK_ETIMEOUT, "ui.rate_too_late"}, {KIOSK_ENODEV, "ui.rate_unavailable"}};
+		{KIOSK_ETIMEOUT, "ui.rate_too_late"}, {KIOSK_ENODEV, "ui.rate_unavailable"},
+		{KIOSK_EIO, "ui.rate_failed"}};
 	for (size_t i = 0; i < sizeof no / sizeof *no; i++) {
 		f->rate_level = 0;
 		f->rate_check_rc = no[i].rc;

@@ -320,12 +320,28 @@ async function run(browser) {
 	must(!!(await page2.waitForSelector('#view-main:not([hidden])', { timeout: 10000 }).catch(() => null)), 'a second tab opens logged in');
 	// Tab 1 reloads with its event stream refused, so it misses tab 2's change.
 	await page.setRequestInterception(true);
-	const block = (req) => (req.url().includes('/api/events') ? req.abort() : req.continue());
+	const seen = [];
+	const t0 = Date.now();
+	const block = (req) => {
+		seen.push((Date.now() - t0) + 'ms:' + req.url().replace(URL0, '') + (req.url().includes('/api/events') ? '(x)' : ''));
+		return req.url().includes('/api/events') ? req.abort() : req.continue();
+	};
+	page.on('requestfailed', (r) => seen.push('failed:' + r.url().replace(URL0, '') + ':' + (r.failure() || {}).errorText));
+	page.on('response', (r) => seen.push((Date.now() - t0) + 'ms:status:' + r.status() + ':' + r.url().replace(URL0, '')));
 	page.on('request', block);
+	// (a background tab runs no animation frames, which puppeteer's waits use)
+	await page.bringToFront();
 	await page.reload({ waitUntil: 'load' });
-	await page.waitForSelector('#view-main:not([hidden])', { timeout: 10000 });
+	if (!(await page.waitForSelector('#view-main:not([hidden])', { timeout: 10000 }).catch(() => null))) {
+		const why = await page.evaluate(() => JSON.stringify({
+			body: document.body.className, login: !document.getElementById('view-login').hidden,
+			msg: document.getElementById('login-msg').textContent, conn: document.getElementById('conn').textContent,
+			stored: localStorage.getItem('counter.session') !== null })).catch((e) => String(e));
+		must(false, 'tab 1 reloaded logged in (page: ' + why + '; requests: ' + seen.join(' ') + ')');
+	}
 	await until('tab 1 shows ' + c3, async () => (await current(page)) === c3);
 	await until('tab 2 shows ' + c3, async () => (await current(page2)) === c3);
+	await page2.bringToFront();
 	await click(page2, '#btn-next');
 	const c4 = await until('tab 2 calls next', async () => { const c = mine(await state()).current; return c && c !== c3 ? c : null; });
 	await until('tab 2 shows ' + c4, async () => (await current(page2)) === c4);
