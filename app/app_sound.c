@@ -46,15 +46,20 @@ static void chime_into(int16_t *buf, int volume)
 	}
 }
 
-void app_sound_chime(app_t *a)
+/* The chime onto dev, which is kept (and plays) from now on. */
+static void play_chime(app_t *a, SDL_AudioDeviceID dev)
 {
-	SDL_AudioDeviceID dev = open_dev(a);
-	if (!dev)
-		return;
 	static int16_t buf[CHIME_N];
 	chime_into(buf, a->cfg.voice_volume);
 	SDL_QueueAudio(dev, buf, sizeof buf);
 	keep(dev);
+}
+
+void app_sound_chime(app_t *a)
+{
+	SDL_AudioDeviceID dev = open_dev(a);
+	if (dev)
+		play_chime(a, dev);
 }
 
 bool app_sound_ready(app_t *a)
@@ -77,10 +82,7 @@ int app_sound_test(app_t *a)
 			 SDL_GetError());
 		return KIOSK_ENODEV;
 	}
-	static int16_t buf[CHIME_N];
-	chime_into(buf, a->cfg.voice_volume);
-	SDL_QueueAudio(dev, buf, sizeof buf);
-	keep(dev);
+	play_chime(a, dev);
 	char err[256] = "";
 	vspeech_opts_t so = {.synth = {.voice = "vi", .rate_wpm = a->cfg.voice_rate, .volume = a->cfg.voice_volume}};
 	vspeech_t *sp = NULL;
