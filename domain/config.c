@@ -40,6 +40,8 @@ typedef enum {
 	K_SPAN,     /* "" or "HH:MM-HH:MM" (may run over midnight) */
 	K_HOSTPORT, /* "" or "host:port" (host of A-Z a-z 0-9 . -, port 1-65535) */
 	K_IDENT,    /* "" or 1-63 of A-Z a-z 0-9 _ - . (an MQTT topic level) */
+	K_LISTEN,   /* array of "addr:port" */
+	K_COUNTERS, /* the counters: [{id, name: {vi, en}, groups: [...]}] */
 } kind_t;
 
 typedef struct {
@@ -75,6 +77,10 @@ static const ckey_t KEYS[] = {
 	{"office.hours", K_HOURS, 0, 0, NULL, FI(office_hours)},
 	{"office.lunch_tickets", K_BOOL, 0, 0, NULL, FI(office_lunch_tickets)},
 	{"office.procedures", K_PROCS, 0, CONFIG_MAX_PROCS, NULL, FI(office_procedures)},
+	{"hub.enabled", K_BOOL, 0, 0, NULL, FI(hub_enabled)},
+	{"hub.listen", K_LISTEN, 1, CONFIG_MAX_LISTEN, NULL, FI(hub_listen)},
+	{"hub.session_idle_minutes", K_INT, 1, 24 * 60, NULL, FI(hub_session_idle_min)},
+	{"counters", K_COUNTERS, 0, CONFIG_MAX_COUNTERS, NULL, FI(counters)},
 	{"queue.daily_cap", K_INT, 0, 999, NULL, FI(queue_daily_cap)},
 	{"queue.regular_per_priority", K_INT, 0, 99, NULL, FI(queue_regular_per_priority)},
 	{"queue.absent_window", K_INT, 0, 99, NULL, FI(queue_absent_window)},
@@ -136,6 +142,9 @@ void config_defaults(config_t *cfg)
 	cfg->queue_daily_cap = 500;
 	cfg->queue_regular_per_priority = 2;
 	cfg->queue_absent_window = 5;
+	snprintf(cfg->hub_listen[0], sizeof cfg->hub_listen[0], "127.0.0.1:8080");
+	cfg->hub_listen_count = 1;
+	cfg->hub_session_idle_min = 240;
 	snprintf(cfg->queue_priority, sizeof cfg->queue_priority, "mark");
 	cfg->queue_priority_letter = 'U';
 	snprintf(cfg->ui_lang, sizeof cfg->ui_lang, "vi");
@@ -349,6 +358,91 @@ static bool hostport_ok(const char *s, size_t cap)
 	return colon[1] >= '0' && colon[1] <= '9' && !*end && !errno && port >= 1 && port <= 65535;
 }
 
+/* A UTF-8 text value (NFC-normalised, no control characters) into
+ * out[cap]. */
+static int text_value(ctx_t *c, const char *path, const cJSON *v, char *out, size_t cap)
+{
+	if (!cJSON_IsString(v))
+		return fail(c, path, "must be a string");
+	char *n = text_nfc(v->valuestring);
+	if (!n)
+		return fail(c, path, "must be valid UTF-8 text");
+	if (strlen(n) >= cap) {
+		free(n);
+		return fail(c, path, "must be at most %zu bytes of UTF-8", cap - 1);
+	}
+	for (const char *q = n; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f) {
+			free(n);
+			return fail(c, path, "must not contain control characters");
+		}
+	snprintf(out, cap, "%s", n);
+	free(n);
+	return KIOSK_OK;
+}
+
+/* One entry of counters[] (at path "counters[i]") into *out; seen holds the
+ * ids of the entries before it. */
+static int counter_value(ctx_t *c, const char *path, const cJSON *e, const config_counter_t *before,
+			 int nbefore, config_counter_t *out)
+{
+	if (!cJSON_IsObject(e))
+		return fail(c, path, "must be an object {\"id\", \"name\", \"groups\"}");
+	memset(out, 0, sizeof *out);
+	char sub[96];
+	const cJSON *it;
+	bool have_id = false;
+	cJSON_ArrayForEach(it, e) {
+		snprintf(sub, sizeof sub, "%s.%s", path, it->string);
+		for (const cJSON *o = e->child; o != it; o = o->next)
+			if (strcmp(o->string, it->string) == 0)
+				return fail(c, sub, "duplicate key");
+		if (!strcmp(it->string, "id")) {
+			if (!is_int(it, 1, CONFIG_COUNTER_ID_MAX, &out->id))
+				return fail(c, sub, "must be an integer from 1 to %d", CONFIG_COUNTER_ID_MAX);
+			for (int i = 0; i < nbefore; i++)
+				if (before[i].id == out->id)
+					return fail(c, sub, "counter %d is listed twice", out->id);
+			have_id = true;
+		} else if (!strcmp(it->string, "name")) {
+			if (!cJSON_IsObject(it))
+				return fail(c, sub, "must be an object {\"vi\": \"...\", \"en\": \"...\"}");
+			const cJSON *l;
+			cJSON_ArrayForEach(l, it) {
+				int lang = !strcmp(l->string, "vi") ? 0 : !strcmp(l->string, "en") ? 1 : -1;
+				char lp[112];
+				snprintf(lp, sizeof lp, "%s.%s", sub, l->string);
+				if (lang < 0)
+					return fail(c, lp, "unknown language (vi or en)");
+				int rc = text_value(c, lp, l, out->name[lang], sizeof out->name[lang]);
+				if (rc != KIOSK_OK)
+					return rc;
+			}
+		} else if (!strcmp(it->string, "groups")) {
+			if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) > CONFIG_COUNTER_GROUPS)
+				return fail(c, sub, "must be an array of at most %d group ids",
+					    CONFIG_COUNTER_GROUPS);
+			const cJSON *g;
+			cJSON_ArrayForEach(g, it) {
+				const char *id = cJSON_GetStringValue(g);
+				if (!id || !id[0] || strlen(id) >= sizeof out->groups[0] ||
+				    !text_utf8_valid(id, strlen(id)))
+					return fail(c, sub, "must hold group ids of 1 to %zu bytes",
+						    sizeof out->groups[0] - 1);
+				for (int i = 0; i < out->group_count; i++)
+					if (!strcmp(out->groups[i], id))
+						return fail(c, sub, "group %s is listed twice", id);
+				snprintf(out->groups[out->group_count++], sizeof out->groups[0], "%s", id);
+			}
+		} else {
+			return fail(c, sub, "unknown key");
+		}
+	}
+	if (!have_id)
+		return fail(c, path, "needs an \"id\" (1 to %d)", CONFIG_COUNTER_ID_MAX);
+	return KIOSK_OK;
+}
+
 static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 {
 	char *base = (char *)cfg + k->off;
@@ -382,25 +476,8 @@ static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 				    choices_text(k->choices, true, buf, sizeof buf));
 		snprintf(base, k->size, "%s", v->valuestring);
 		return KIOSK_OK;
-	case K_STR: {
-		if (!cJSON_IsString(v))
-			return fail(c, path, "must be a string");
-		char *n = text_nfc(v->valuestring);
-		if (!n)
-			return fail(c, path, "must be valid UTF-8 text");
-		if (strlen(n) >= k->size) {
-			free(n);
-			return fail(c, path, "must be at most %zu bytes of UTF-8", k->size - 1);
-		}
-		for (const char *q = n; *q; q++)
-			if ((unsigned char)*q < 0x20 || *q == 0x7f) {
-				free(n);
-				return fail(c, path, "must not contain control characters");
-			}
-		snprintf(base, k->size, "%s", n);
-		free(n);
-		return KIOSK_OK;
-	}
+	case K_STR:
+		return text_value(c, path, v, base, k->size);
 	case K_PATH: {
 		if (!cJSON_IsString(v))
 			return fail(c, path, "must be a string");
@@ -510,6 +587,46 @@ static int apply(ctx_t *c, config_t *cfg, const ckey_t *k, const cJSON *v)
 			return fail(c, path, "must be \"\" or 1 to %d of A-Z a-z 0-9 _ - .", OUTBOX_ID_MAX);
 		snprintf(base, k->size, "%s", v->valuestring);
 		return KIOSK_OK;
+	case K_LISTEN: {
+		int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
+		if (n < (int)k->min || n > (int)k->max)
+			return fail(c, path, "must be an array of %.0f to %.0f \"address:port\"", k->min, k->max);
+		int i = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, v) {
+			const char *a = cJSON_GetStringValue(e);
+			if (!a || !a[0] || !hostport_ok(a, sizeof cfg->hub_listen[0]))
+				return fail(c, path, "must hold \"address:port\" (an IPv4 address or a name, port "
+					    "1 to 65535)");
+			snprintf(cfg->hub_listen[i++], sizeof cfg->hub_listen[0], "%s", a);
+		}
+		cfg->hub_listen_count = n;
+		return KIOSK_OK;
+	}
+	case K_COUNTERS: {
+		int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : -1;
+		if (n < 0 || n > (int)k->max)
+			return fail(c, path, "must be an array of at most %.0f counters", k->max);
+		config_counter_t *cs = malloc(sizeof *cs * CONFIG_MAX_COUNTERS); /* checked, then copied */
+		if (!cs)
+			return fail(c, path, "out of memory");
+		int i = 0;
+		const cJSON *e;
+		cJSON_ArrayForEach(e, v) {
+			char p[32];
+			snprintf(p, sizeof p, "counters[%d]", i);
+			int rc = counter_value(c, p, e, cs, i, &cs[i]);
+			if (rc != KIOSK_OK) {
+				free(cs);
+				return rc;
+			}
+			i++;
+		}
+		memcpy(cfg->counters, cs, sizeof cs[0] * (size_t)n);
+		free(cs);
+		cfg->counters_count = n;
+		return KIOSK_OK;
+	}
 	}
 	return fail(c, path, "internal error");
 }
@@ -551,16 +668,6 @@ static int walk(ctx_t *c, config_t *cfg, const cJSON *obj, const char *prefix)
 		else if (is_group(path))
 			rc = cJSON_IsObject(it) ? walk(c, cfg, it, path)
 						: fail(c, path, "must be an object");
-		else if (!strcmp(path, "hub"))
-			/* The office hub's settings: read and checked by kiosk-hub. */
-			rc = cJSON_IsObject(it) ? KIOSK_OK : fail(c, path, "must be an object");
-		else if (!*prefix && !strcmp(path, "counters")) {
-			/* The counters themselves are read and checked by kiosk-hub;
-			 * the kiosk only needs to know there are some. */
-			rc = cJSON_IsArray(it) ? KIOSK_OK : fail(c, path, "must be an array");
-			if (rc == KIOSK_OK)
-				cfg->counters_count = cJSON_GetArraySize(it);
-		}
 		else
 			rc = fail(c, path, "unknown key");
 		if (rc != KIOSK_OK)
@@ -877,6 +984,37 @@ int config_set_local(const char *local_path, const char *key, const char *json_v
 	}
 	free(text);
 	return rc;
+}
+
+const config_counter_t *config_counter(const config_t *cfg, int id)
+{
+	for (int i = 0; i < cfg->counters_count; i++)
+		if (cfg->counters[i].id == id)
+			return &cfg->counters[i];
+	return NULL;
+}
+
+char *config_counters_json(const config_counter_t *cs, int n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (int i = 0; arr && i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
+		cJSON_AddItemToArray(arr, o);
+		cJSON_AddNumberToObject(o, "id", cs[i].id);
+		if (cs[i].name[0][0] || cs[i].name[1][0]) {
+			cJSON *nm = cJSON_AddObjectToObject(o, "name");
+			if (cs[i].name[0][0])
+				cJSON_AddStringToObject(nm, "vi", cs[i].name[0]);
+			if (cs[i].name[1][0])
+				cJSON_AddStringToObject(nm, "en", cs[i].name[1]);
+		}
+		cJSON *gs = cJSON_AddArrayToObject(o, "groups");
+		for (int g = 0; g < cs[i].group_count; g++)
+			cJSON_AddItemToArray(gs, cJSON_CreateString(cs[i].groups[g]));
+	}
+	char *t = arr ? cJSON_PrintUnformatted(arr) : NULL;
+	cJSON_Delete(arr);
+	return t;
 }
 
 bool config_offers(const config_t *cfg, const char *proc_id)

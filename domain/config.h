@@ -11,10 +11,22 @@
 #define CONFIG_MAX_PERIODS 4
 #define CONFIG_MAX_PROCS 64
 #define CONFIG_MAX_USB 8
+#define CONFIG_MAX_COUNTERS 64   /* entries of counters[]; their ids are 1..CONFIG_COUNTER_ID_MAX */
+#define CONFIG_COUNTER_ID_MAX 99
+#define CONFIG_COUNTER_GROUPS 8
+#define CONFIG_MAX_LISTEN 4
 
 typedef struct {
 	int start_min, end_min;   /* minutes since local midnight, start < end */
 } config_period_t;
+
+/* One counter of the office queue (counters[]). */
+typedef struct {
+	int id;                      /* 1..CONFIG_COUNTER_ID_MAX, unique */
+	char name[2][64];            /* [LANG_VI], [LANG_EN]; "" = not given */
+	char groups[CONFIG_COUNTER_GROUPS][32]; /* catalog group ids it serves */
+	int group_count;
+} config_counter_t;
 
 typedef struct {
 	/* printer */
@@ -49,7 +61,14 @@ typedef struct {
 	int queue_daily_cap;         /* per series; 0 = none */
 	int queue_regular_per_priority; /* office queue: a priority call after this many regular ones */
 	int queue_absent_window;     /* office queue: later calls an absent ticket stays callable */
-	int counters_count;          /* entries of counters[] (read by kiosk-hub): help calls go to the counters when > 0 */
+	/* the office queue's counters (help calls go to them when there are some) */
+	config_counter_t counters[CONFIG_MAX_COUNTERS];
+	int counters_count;
+	/* the office hub (kiosk-hub) */
+	bool hub_enabled;            /* documentation of intent: systemd's unit is what starts it */
+	char hub_listen[CONFIG_MAX_LISTEN][64]; /* "addr:port" */
+	int hub_listen_count;
+	int hub_session_idle_min;    /* a counter's session ends after this long unused, default 240 */
 	char queue_priority[8];      /* none | series | mark */
 	char queue_priority_letter;  /* with series */
 	/* ui */
@@ -106,6 +125,13 @@ int config_local_path(const char *data_dir, char *buf, size_t len);
 
 /* The i-th known key path ("session.idle_s"), NULL past the last one. */
 const char *config_key(size_t i);
+
+/* The counter with this id, NULL when none. */
+const config_counter_t *config_counter(const config_t *cfg, int id);
+
+/* counters[] as the JSON value of the local layer's "counters" (malloc'd,
+ * NULL when out of memory): what the menu writes after changing a copy. */
+char *config_counters_json(const config_counter_t *cs, int n);
 
 /* True when the procedure id is offered at this office. */
 bool config_offers(const config_t *cfg, const char *proc_id);

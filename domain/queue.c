@@ -232,13 +232,49 @@ static bool fits(const char *s, size_t cap)
 	return s && s[0] && strlen(s) < cap;
 }
 
+/* Check the counters and the call policy, then take them (all or nothing). */
+static int set_counters(queue_t *q, const queue_counter_t *cs, int n, int regular_per_priority,
+			int absent_window, char *err, size_t errlen)
+{
+	if (n < 0 || n > QUEUE_MAX_COUNTERS || (n && !cs) || regular_per_priority < 0 || absent_window < 0)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: setup out of range");
+	for (int i = 0; i < n; i++) {
+		const queue_counter_t *c = &cs[i];
+		if (c->id < 1 || c->id > QUEUE_MAX_COUNTERS || c->group_count < 0 ||
+		    c->group_count > (int)KIOSK_ARRAY_LEN(c->groups))
+			return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: counter %d out of range", c->id);
+		for (int j = 0; j < i; j++)
+			if (cs[j].id == c->id)
+				return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: counter %d twice", c->id);
+		for (int g = 0; g < c->group_count; g++)
+			if (group_index(q, c->groups[g]) < 0)
+				return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: counter %d serves unknown group %.32s",
+						 c->id, c->groups[g]);
+	}
+	if (n)
+		memcpy(q->counters, cs, sizeof cs[0] * (size_t)n);
+	q->counter_count = n;
+	q->regular_per_priority = regular_per_priority;
+	q->absent_window = absent_window;
+	return KIOSK_OK;
+}
+
+int queue_reconfigure(queue_t *q, const queue_counter_t *cs, int n, int regular_per_priority,
+		      int absent_window, char *err, size_t errlen)
+{
+	if (!q)
+		return KIOSK_EINVAL;
+	int rc = set_counters(q, cs, n, regular_per_priority, absent_window, err, errlen);
+	if (rc == KIOSK_OK)
+		q->own_change = true; /* the next view is new: the counters are part of it */
+	return rc;
+}
+
 /* Copy and check the setup; the procedures go into a temporary table of
  * this connection, for the join. */
 static int load_setup(queue_t *q, const queue_setup_t *s, char *err, size_t errlen)
 {
-	if (s->group_count < 0 || s->group_count > QUEUE_MAX_GROUPS || s->counter_count < 0 ||
-	    s->counter_count > QUEUE_MAX_COUNTERS || s->proc_count < 0 || s->regular_per_priority < 0 ||
-	    s->absent_window < 0)
+	if (s->group_count < 0 || s->group_count > QUEUE_MAX_GROUPS)
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: setup out of range");
 	q->group_count = s->group_count;
 	for (int i = 0; i < s->group_count; i++) {
@@ -246,24 +282,13 @@ static int load_setup(queue_t *q, const queue_setup_t *s, char *err, size_t errl
 			return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: group %d has no id", i);
 		q->groups[i] = s->groups[i];
 	}
-	q->counter_count = s->counter_count;
-	for (int i = 0; i < s->counter_count; i++) {
-		const queue_counter_t *c = &s->counters[i];
-		if (c->id < 1 || c->id > QUEUE_MAX_COUNTERS || c->group_count < 0 ||
-		    c->group_count > (int)KIOSK_ARRAY_LEN(c->groups))
-			return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: counter %d out of range", c->id);
-		for (int j = 0; j < i; j++)
-			if (q->counters[j].id == c->id)
-				return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: counter %d twice", c->id);
-		for (int g = 0; g < c->group_count; g++)
-			if (group_index(q, c->groups[g]) < 0)
-				return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: counter %d serves unknown group %.32s",
-						 c->id, c->groups[g]);
-		q->counters[i] = *c;
-	}
-	q->regular_per_priority = s->regular_per_priority;
-	q->absent_window = s->absent_window;
-	int rc = exec(q, "CREATE TEMP TABLE IF NOT EXISTS q_procs(proc TEXT PRIMARY KEY, grp TEXT NOT NULL);"
+	if (s->proc_count < 0)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "queue: setup out of range");
+	int rc = set_counters(q, s->counters, s->counter_count, s->regular_per_priority, s->absent_window,
+			      err, errlen);
+	if (rc)
+		return rc;
+	rc = exec(q, "CREATE TEMP TABLE IF NOT EXISTS q_procs(proc TEXT PRIMARY KEY, grp TEXT NOT NULL);"
 			 "DELETE FROM temp.q_procs");
 	for (int i = 0; !rc && i < s->proc_count; i++) {
 		if (group_index(q, s->procs[i].group) < 0)

@@ -116,6 +116,12 @@ int queue_open(const char *path, const kclock_t *clock, const queue_setup_t *set
 	       char *err, size_t errlen);
 void queue_close(queue_t *q);
 
+/* The counters and the call policy changed (the technician menu): take
+ * them from now on (checked like queue_open's; nothing changes on
+ * KIOSK_EINVAL). A counter's called ticket stays its own. */
+int queue_reconfigure(queue_t *q, const queue_counter_t *cs, int n, int regular_per_priority,
+		      int absent_window, char *err, size_t errlen);
+
 /* Bring in tickets printed since the last look (and close yesterday's
  * line at a new business day). Every call below does this first. */
 int queue_sync(queue_t *q);

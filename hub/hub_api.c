@@ -35,6 +35,7 @@ struct hub_api {
 	uint64_t version;
 	int64_t seq;
 	bool have_snap;
+	bool dirty;                /* the counters changed: the watcher rebuilds and wakes the streams */
 };
 
 /* ---- answers ------------------------------------------------------------- */
@@ -269,8 +270,11 @@ bool hub_api_poll(hub_api_t *a)
 {
 	pthread_mutex_lock(&a->mu);
 	bool changed = false;
-	if (!a->have_snap || queue_changed(a->s.queue))
+	if (!a->have_snap || a->dirty || queue_changed(a->s.queue)) {
 		changed = rebuild(a);
+		if (changed)
+			a->dirty = false;
+	}
 	pthread_mutex_unlock(&a->mu);
 	return changed;
 }
@@ -278,8 +282,8 @@ bool hub_api_poll(hub_api_t *a)
 char *hub_api_snapshot(hub_api_t *a, uint64_t *version)
 {
 	pthread_mutex_lock(&a->mu);
-	if (!a->have_snap)
-		rebuild(a);
+	if (!a->have_snap || a->dirty)
+		rebuild(a); /* dirty stays: the watcher still wakes the streams */
 	char *t = snapshot_for(a, 0);
 	if (version)
 		*version = a->version;
@@ -545,8 +549,15 @@ static void act(hub_api_t *a, hub_route_t route, int counter, const hub_body_t *
 
 static void login(hub_api_t *a, const hub_body_t *b, hub_answer_t *out)
 {
-	const hub_counter_t *c = counter_of(a, b->counter);
-	if (!c) {
+	/* The counter as it is configured now (hub_api_reconfigure changes it under mu). */
+	hub_counter_t c;
+	pthread_mutex_lock(&a->mu);
+	const hub_counter_t *cp = counter_of(a, b->counter);
+	if (cp)
+		c = *cp;
+	cJSON *name = cp ? counter_name(a, c.id) : NULL;
+	pthread_mutex_unlock(&a->mu);
+	if (!cp) {
 		fail(out, 404, "no_counter");
 		return;
 	}
@@ -559,22 +570,25 @@ static void login(hub_api_t *a, const hub_body_t *b, hub_answer_t *out)
 		if (wait > 0 || rc == KIOSK_EBUSY)
 			cJSON_AddNumberToObject(o, "wait_ms", (double)wait);
 		set_body(out, rc == KIOSK_EPERM ? 401 : 423, print(o));
+		cJSON_Delete(name);
 		return;
 	}
 	if (rc == KIOSK_ENOENT) {
 		fail(out, 403, "no_pin");
+		cJSON_Delete(name);
 		return;
 	}
 	char token[HUB_TOKEN_HEX + 1], csrf[HUB_TOKEN_HEX + 1];
 	if (rc != KIOSK_OK || hub_sess_create(a->sess, b->counter, token, csrf) != KIOSK_OK) {
 		fail(out, 503, "unavailable");
+		cJSON_Delete(name);
 		return;
 	}
 	log_info("hub: counter %d logged in", b->counter);
 	cJSON *o = cJSON_CreateObject();
-	cJSON_AddNumberToObject(o, "counter", c->id);
-	cJSON_AddItemToObject(o, "name", counter_name(a, c->id));
-	cJSON_AddItemToObject(o, "groups", group_list(c->groups, c->group_count));
+	cJSON_AddNumberToObject(o, "counter", c.id);
+	cJSON_AddItemToObject(o, "name", name);
+	cJSON_AddItemToObject(o, "groups", group_list(c.groups, c.group_count));
 	cJSON_AddStringToObject(o, "csrf", csrf);
 	set_body(out, 200, print(o));
 	out->no_store = true;
@@ -686,14 +700,12 @@ void hub_api_handle(hub_api_t *a, const hub_request_t *rq, hub_answer_t *out)
 		handoff(a, b, out); /* never kept for a rid: it holds personal data */
 		goto done;
 	}
-	if ((t.route == HUB_CALL || t.route == HUB_CALL_NEXT) && !counter_of(a, counter)) {
-		fail(out, 404, "no_counter");
-		goto done;
-	}
 	pthread_mutex_lock(&a->mu);
 	int st;
 	char *prev;
-	if (hub_sess_rid_find(a->sess, token, b->rid, &st, &prev)) {
+	if ((t.route == HUB_CALL || t.route == HUB_CALL_NEXT) && !counter_of(a, counter))
+		fail(out, 404, "no_counter"); /* gone from the configuration since the login */
+	else if (hub_sess_rid_find(a->sess, token, b->rid, &st, &prev)) {
 		set_body(out, st, prev);
 		out->status = st;
 	} else {
@@ -706,6 +718,32 @@ done:
 	free(b);
 	if (!out->no_store && t.route >= HUB_LOGIN)
 		out->no_store = true; /* API answers are never cached */
+}
+
+int hub_api_reconfigure(hub_api_t *a, const hub_counter_t *cs, int n, int regular_per_priority,
+			int absent_window, const char *office, char *err, size_t errlen)
+{
+	if (n < 0 || n > HUB_MAX_COUNTERS)
+		return KIOSK_EINVAL;
+	static queue_counter_t qc[HUB_MAX_COUNTERS]; /* under a->mu */
+	pthread_mutex_lock(&a->mu);
+	for (int i = 0; i < n; i++) {
+		memset(&qc[i], 0, sizeof qc[i]);
+		qc[i].id = cs[i].id;
+		qc[i].group_count = cs[i].group_count;
+		memcpy(qc[i].groups, cs[i].groups, sizeof qc[i].groups);
+	}
+	int rc = queue_reconfigure(a->s.queue, qc, n, regular_per_priority, absent_window, err, errlen);
+	if (rc == KIOSK_OK) {
+		if (n)
+			memcpy(a->s.counters, cs, sizeof cs[0] * (size_t)n);
+		a->s.counter_count = n;
+		if (office)
+			snprintf(a->s.office, sizeof a->s.office, "%s", office);
+		a->dirty = true;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return rc;
 }
 
 int hub_api_new(const hub_api_setup_t *setup, hub_api_t **out)

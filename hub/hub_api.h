@@ -74,6 +74,14 @@ typedef struct hub_api hub_api_t;
 int hub_api_new(const hub_api_setup_t *setup, hub_api_t **out);
 void hub_api_free(hub_api_t *a);
 
+/* The configuration changed (local.json, from the kiosk's technician
+ * menu): the counters, the call policy and the office name from now on
+ * (thread-safe; office NULL keeps it). The streams get a new snapshot
+ * within the watcher's next look. KIOSK_EINVAL (err says why): nothing
+ * changed. A logged-in counter that is gone gets "no_counter" answers. */
+int hub_api_reconfigure(hub_api_t *a, const hub_counter_t *cs, int n, int regular_per_priority,
+			int absent_window, const char *office, char *err, size_t errlen);
+
 /* Answer one request (thread-safe). */
 void hub_api_handle(hub_api_t *a, const hub_request_t *rq, hub_answer_t *out);
 void hub_answer_free(hub_answer_t *ans);

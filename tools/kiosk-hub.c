@@ -6,21 +6,24 @@
  *   kiosk-hub --data DIR [--assets DIR] [--listen ADDR:PORT]... 
  *   kiosk-hub --data DIR --set-pin COUNTER < pin
  *
- * Configuration: the "hub", "counters" and "office" sections of
- * <assets>/site.json overlaid by <data>/local.json (README.md). */
-#include <cjson/cJSON.h>
+ * Configuration: <assets>/site.json overlaid by <data>/local.json, as the
+ * kiosk reads them (domain/config.c): "hub", "counters", "queue" and the
+ * office's name. When local.json changes (the technician menu of the kiosk
+ * writes it) or on SIGHUP the counters, the call policy and the name are
+ * taken again without a restart. */
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/clock.h"
 #include "core/kiosk.h"
 #include "core/log.h"
-#include "core/mfile.h"
 #include "domain/catalog.h"
 #include "domain/config.h"
 #include "domain/officekey.h"
@@ -28,13 +31,6 @@
 #include "domain/staff.h"
 #include "hub/hub_api.h"
 #include "hub/hub_http.h"
-
-typedef struct {
-	char listen[HUB_LISTEN_MAX][64];
-	int listen_count;
-	int idle_min;
-	int regular_per_priority, absent_window;
-} conf_t;
 
 static void usage(FILE *f)
 {
@@ -44,108 +40,75 @@ static void usage(FILE *f)
 		   "on the addresses of hub.listen (or --listen, which replaces them).\n");
 }
 
-/* One configuration layer's "hub", "counters", "queue" and "office.name"
- * into conf, setup. (config.c does not know these sections yet; when it
- * does, this reader gives way to config_load.) */
-static int layer(const char *path, bool must, conf_t *c, hub_api_setup_t *s, queue_counter_t *qc)
+/* The configuration's counters as the hub and the queue take them; groups
+ * must be the catalog's (the queue checks them). */
+static void counters_of(const config_t *cfg, hub_counter_t *hc, queue_counter_t *qc)
 {
-	char *text = NULL;
-	int rc = mfile_read(path, 1024 * 1024, &text, NULL);
-	if (rc == KIOSK_ENOENT && !must)
-		return 0;
-	if (rc != KIOSK_OK) {
-		fprintf(stderr, "kiosk-hub: %s: %s\n", path, kiosk_strerror(rc));
-		return -1;
+	for (int i = 0; i < cfg->counters_count; i++) {
+		const config_counter_t *c = &cfg->counters[i];
+		memset(&hc[i], 0, sizeof hc[i]);
+		hc[i].id = c->id;
+		snprintf(hc[i].name[0], sizeof hc[i].name[0], "%s", c->name[0]);
+		snprintf(hc[i].name[1], sizeof hc[i].name[1], "%s", c->name[1][0] ? c->name[1] : c->name[0]);
+		if (!hc[i].name[0][0])
+			snprintf(hc[i].name[0], sizeof hc[i].name[0], "%d", c->id); /* the number: no UI text in C */
+		if (!hc[i].name[1][0])
+			memcpy(hc[i].name[1], hc[i].name[0], sizeof hc[i].name[1]);
+		hc[i].group_count = c->group_count;
+		memcpy(hc[i].groups, c->groups, sizeof hc[i].groups);
+		memset(&qc[i], 0, sizeof qc[i]);
+		qc[i].id = c->id;
+		qc[i].group_count = c->group_count;
+		memcpy(qc[i].groups, c->groups, sizeof qc[i].groups);
 	}
-	cJSON *root = cJSON_Parse(text);
-	free(text);
-	if (!cJSON_IsObject(root)) {
-		fprintf(stderr, "kiosk-hub: %s: not a JSON object\n", path);
-		cJSON_Delete(root);
-		return -1;
+}
+
+/* What tells that local.json changed: inode, size and time. */
+typedef struct {
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	bool exists;
+} stamp_t;
+
+static stamp_t stamp_of(const char *path)
+{
+	struct stat st;
+	stamp_t t = {0};
+	if (stat(path, &st) == 0)
+		t = (stamp_t){st.st_ino, st.st_size, st.st_mtim, true};
+	return t;
+}
+
+static bool stamp_same(const stamp_t *a, const stamp_t *b)
+{
+	return a->exists == b->exists && a->ino == b->ino && a->size == b->size &&
+	       a->mtime.tv_sec == b->mtime.tv_sec && a->mtime.tv_nsec == b->mtime.tv_nsec;
+}
+
+/* local.json changed (the kiosk's technician menu wrote it): the counters,
+ * the call policy and the office name from now on. A layer that does not
+ * load keeps the running configuration (and the log says why). The listen
+ * addresses and the session length hold until a restart. */
+static void reload(hub_api_t *api, const char *site, const char *local)
+{
+	static config_t cfg;
+	static hub_counter_t hc[HUB_MAX_COUNTERS];
+	static queue_counter_t qc[HUB_MAX_COUNTERS];
+	char err[1400];
+	if (config_load(&cfg, site, local, err, sizeof err) != KIOSK_OK) {
+		log_warn("hub: configuration not reloaded: %s", err);
+		return;
 	}
-	const char *bad = NULL;
-	const cJSON *office = cJSON_GetObjectItemCaseSensitive(root, "office");
-	const cJSON *name = cJSON_GetObjectItemCaseSensitive(office, "name");
-	if (cJSON_IsString(name))
-		snprintf(s->office, sizeof s->office, "%s", name->valuestring);
-	const cJSON *hub = cJSON_GetObjectItemCaseSensitive(root, "hub");
-	const cJSON *ls = cJSON_GetObjectItemCaseSensitive(hub, "listen");
-	if (ls) {
-		if (!cJSON_IsArray(ls) || cJSON_GetArraySize(ls) > HUB_LISTEN_MAX)
-			bad = "hub.listen";
-		c->listen_count = 0;
-		const cJSON *e, *arr = bad ? NULL : ls;
-		cJSON_ArrayForEach(e, arr) {
-			if (!cJSON_IsString(e) || strlen(e->valuestring) >= sizeof c->listen[0]) {
-				bad = "hub.listen";
-				break;
-			}
-			snprintf(c->listen[c->listen_count++], sizeof c->listen[0], "%s", e->valuestring);
-		}
+	counters_of(&cfg, hc, qc);
+	if (hub_api_reconfigure(api, hc, cfg.counters_count, cfg.queue_regular_per_priority,
+				cfg.queue_absent_window, cfg.office_name, err, sizeof err) != KIOSK_OK) {
+		log_warn("hub: configuration not reloaded: %s", err);
+		return;
 	}
-	const cJSON *idle = cJSON_GetObjectItemCaseSensitive(hub, "session_idle_minutes");
-	if (idle) {
-		if (!cJSON_IsNumber(idle) || idle->valueint < 1 || idle->valueint > 24 * 60)
-			bad = "hub.session_idle_minutes";
-		else
-			c->idle_min = idle->valueint;
-	}
-	const cJSON *qu = cJSON_GetObjectItemCaseSensitive(root, "queue");
-	const cJSON *rp = cJSON_GetObjectItemCaseSensitive(qu, "regular_per_priority");
-	const cJSON *aw = cJSON_GetObjectItemCaseSensitive(qu, "absent_window");
-	if (cJSON_IsNumber(rp))
-		c->regular_per_priority = rp->valueint;
-	if (cJSON_IsNumber(aw))
-		c->absent_window = aw->valueint;
-	const cJSON *cs = cJSON_GetObjectItemCaseSensitive(root, "counters");
-	if (cs && !bad) {
-		if (!cJSON_IsArray(cs) || cJSON_GetArraySize(cs) > HUB_MAX_COUNTERS)
-			bad = "counters";
-		s->counter_count = 0;
-		const cJSON *e, *arr = bad ? NULL : cs;
-		cJSON_ArrayForEach(e, arr) {
-			hub_counter_t *hc = &s->counters[s->counter_count];
-			memset(hc, 0, sizeof *hc);
-			const cJSON *id = cJSON_GetObjectItemCaseSensitive(e, "id");
-			const cJSON *nm = cJSON_GetObjectItemCaseSensitive(e, "name");
-			const cJSON *gs = cJSON_GetObjectItemCaseSensitive(e, "groups");
-			if (!cJSON_IsNumber(id) || id->valueint < 1 || id->valueint > HUB_MAX_COUNTERS ||
-			    !cJSON_IsArray(gs) || cJSON_GetArraySize(gs) > 8) {
-				bad = "counters[]";
-				break;
-			}
-			hc->id = id->valueint;
-			const char *vi = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(nm, "vi"));
-			const char *en = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(nm, "en"));
-			snprintf(hc->name[0], sizeof hc->name[0], "%s", vi ? vi : "");
-			snprintf(hc->name[1], sizeof hc->name[1], "%s", en ? en : vi ? vi : "");
-			if (!hc->name[0][0])
-				snprintf(hc->name[0], sizeof hc->name[0], "%d", hc->id); /* the number: no UI text in C */
-			if (!hc->name[1][0])
-				memcpy(hc->name[1], hc->name[0], sizeof hc->name[1]);
-			const cJSON *g;
-			cJSON_ArrayForEach(g, gs) {
-				if (!cJSON_IsString(g) || strlen(g->valuestring) >= 32) {
-					bad = "counters[].groups";
-					break;
-				}
-				snprintf(hc->groups[hc->group_count++], 32, "%s", g->valuestring);
-			}
-			queue_counter_t *q = &qc[s->counter_count];
-			memset(q, 0, sizeof *q);
-			q->id = hc->id;
-			q->group_count = hc->group_count;
-			memcpy(q->groups, hc->groups, sizeof q->groups);
-			s->counter_count++;
-		}
-	}
-	cJSON_Delete(root);
-	if (bad) {
-		fprintf(stderr, "kiosk-hub: %s: %s: wrong type or value\n", path, bad);
-		return -1;
-	}
-	return 0;
+	log_info("hub: configuration reloaded: %d counters, a priority call after %d regular ones, "
+		 "absent for %d calls", cfg.counters_count, cfg.queue_regular_per_priority,
+		 cfg.queue_absent_window);
 }
 
 static int set_pin(const char *data, int counter, const kclock_t *clk)
@@ -228,15 +191,19 @@ int main(int argc, char **argv)
 
 	static hub_api_setup_t s;
 	static queue_counter_t qc[HUB_MAX_COUNTERS];
-	conf_t c = {.listen_count = 1, .idle_min = 240, .regular_per_priority = 2, .absent_window = 5};
-	snprintf(c.listen[0], sizeof c.listen[0], "127.0.0.1:8080");
-	char path[1200];
-	snprintf(path, sizeof path, "%s/site.json", assets);
-	if (layer(path, true, &c, &s, qc) != 0)
+	static config_t cfg;
+	char site[1100], local[1200], path[1200];
+	snprintf(site, sizeof site, "%s/site.json", assets);
+	config_local_path(data, local, sizeof local);
+	char cerr[1400];
+	if (config_load(&cfg, site, local, cerr, sizeof cerr) != KIOSK_OK) {
+		fprintf(stderr, "kiosk-hub: %s\n", cerr);
 		return 1;
-	config_local_path(data, path, sizeof path);
-	if (layer(path, false, &c, &s, qc) != 0)
-		return 1;
+	}
+	stamp_t seen = stamp_of(local);
+	snprintf(s.office, sizeof s.office, "%s", cfg.office_name);
+	counters_of(&cfg, s.counters, qc);
+	s.counter_count = cfg.counters_count;
 
 	catalog_t *cat = NULL;
 	char err[1400];
@@ -259,8 +226,8 @@ int main(int argc, char **argv)
 	s.group_count = o.group_count;
 	queue_setup_t qs = {.groups = o.groups, .group_count = o.group_count, .procs = o.procs,
 			    .proc_count = o.proc_count, .counters = qc, .counter_count = s.counter_count,
-			    .regular_per_priority = c.regular_per_priority,
-			    .absent_window = c.absent_window};
+			    .regular_per_priority = cfg.queue_regular_per_priority,
+			    .absent_window = cfg.queue_absent_window};
 	queue_t *q = NULL;
 	snprintf(path, sizeof path, "%s/ledger.db", data);
 	if (queue_open(path, &clk, &qs, &q, err, sizeof err) != KIOSK_OK) {
@@ -276,7 +243,7 @@ int main(int argc, char **argv)
 	s.queue = q;
 	s.staff = st;
 	s.catalog = cat;
-	s.session_idle_ms = (int64_t)c.idle_min * 60000;
+	s.session_idle_ms = (int64_t)cfg.hub_session_idle_min * 60000;
 	snprintf(s.assets, sizeof s.assets, "%s", assets);
 	int krc = officekey_load(data, false, s.key, err, sizeof err);
 	s.have_key = krc == KIOSK_OK;
@@ -293,9 +260,9 @@ int main(int argc, char **argv)
 	for (int i = 0; i < cli_n; i++)
 		listen[i] = cli_listen[i];
 	if (!cli_n) {
-		for (int i = 0; i < c.listen_count; i++)
-			listen[i] = c.listen[i];
-		n = c.listen_count;
+		for (int i = 0; i < cfg.hub_listen_count && i < HUB_LISTEN_MAX; i++)
+			listen[i] = cfg.hub_listen[i];
+		n = cfg.hub_listen_count < HUB_LISTEN_MAX ? cfg.hub_listen_count : HUB_LISTEN_MAX;
 	}
 	/* Signals are taken by sigwait below; the server threads never see them. */
 	sigset_t set;
@@ -312,8 +279,20 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++)
 		log_info("hub: serving http://%s/counter", listen[i]);
+	/* Until SIGTERM or SIGINT: SIGHUP, or local.json changing (looked at
+	 * every 2 s), reloads the counters and the call policy. */
 	int sig = 0;
-	sigwait(&set, &sig);
+	for (;;) {
+		struct timespec every = {2, 0};
+		sig = sigtimedwait(&set, NULL, &every);
+		if (sig == SIGTERM || sig == SIGINT)
+			break;
+		stamp_t now = stamp_of(local);
+		if (sig == SIGHUP || !stamp_same(&now, &seen)) {
+			seen = now;
+			reload(api, site, local);
+		}
+	}
 	log_info("hub: stopping (signal %d)", sig);
 	hub_http_stop(h);
 	hub_api_free(api);

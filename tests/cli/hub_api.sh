@@ -285,7 +285,44 @@ for p in /static/../site.json /static/..%2fsite.json /static/%2e%2e/site.json /s
 	[ "$code" = 404 ] || fail "$p: $code"
 	grep -q '"office"' "$T/out" && fail "$p served site.json"
 done
+# ---- the configuration changes while the hub runs (the kiosk's menu writes local.json) ----
+echo 713946 | $RUN "$BIN/kiosk-hub" --data "$D" --set-pin 3 >/dev/null || fail "--set-pin 3"
+$RUN "$TTOOLS/ledger_fill" "$D" A khai-sinh 1 > "$T/issued.more" || fail "ledger_fill while the hub runs"
+r=$(post /api/login '{"counter":3,"pin":"713946"}')
+case "$r" in "404 "*no_counter*) ;; *) fail "counter 3 before it is configured: $r" ;; esac
+c1=$(login 1 591827 "$T/jar.r")
+[ -n "$c1" ] || fail "counter 1 logs in before the change"
+cp "$D/local.json" "$T/local.before"
+cat > "$D/local.json.tmp" <<EOF
+{ "hub": { "listen": ["127.0.0.1:$port"], "session_idle_minutes": 30 },
+  "queue": { "regular_per_priority": 0 },
+  "counters": [ { "id": 2, "name": { "vi": "Quầy 2", "en": "Counter 2" }, "groups": ["chung-thuc", "ho-tich"] },
+                { "id": 3, "name": { "vi": "Quầy tiếp nhận", "en": "Reception" }, "groups": ["ho-tich"] } ] }
+EOF
+mv "$D/local.json.tmp" "$D/local.json"
+i=0
+until state | grep -q '"Quầy tiếp nhận"'; do
+	i=$((i + 1)); [ $i -gt 100 ] && { fail "the new counter not in the snapshot after 10 s"; break; }; sleep 0.1
+done
+grep -q 'configuration reloaded: 2 counters, a priority call after 0 regular' "$T/hub.log" || fail "no reload line in the log"
+state | grep -q '"groups":\["chung-thuc","ho-tich"\]' || fail "counter 2's new groups not in the snapshot"
+c3=$(login 3 713946 "$T/jar.3")
+[ -n "$c3" ] || fail "counter 3 cannot log in after the change"
+r=$(post /api/call-next '{"rid":"rl1"}' -b "$T/jar.3" -H "X-CSRF-Token: $c3")
+case "$r" in "200 "*) ;; *) fail "counter 3 calls: $r" ;; esac
+r=$(post /api/call-next '{"rid":"rl2"}' -b "$T/jar.r" -H "X-CSRF-Token: $c1")
+case "$r" in "404 "*no_counter*) ;; *) fail "counter 1, removed, still calls: $r" ;; esac
+# A broken layer keeps the running configuration, and the log says why.
+printf '{"counters": [ { "id": 3, "groups": ["no-such-group"] } ] }\n' > "$D/local.json.tmp"
+mv "$D/local.json.tmp" "$D/local.json"
+i=0
+until grep -q 'configuration not reloaded.*no-such-group' "$T/hub.log"; do
+	i=$((i + 1)); [ $i -gt 100 ] && { fail "no word of the refused layer in the log"; break; }; sleep 0.1
+done
+state | grep -q '"Quầy tiếp nhận"' || fail "a refused layer changed the counters"
+kill -0 "$hpid" 2>/dev/null || fail "the hub exited on a refused layer"
+cp "$T/local.before" "$D/local.json"
 grep -q 591827 "$T/hub.log" && fail "a PIN in the log"
 stop_hub
 [ "$fails" -eq 0 ] || exit 1
-echo "hub API: PINs, sessions, CSRF, rid, expect, limits, events, kill -9 x5 ($killed_calls calls among them), addresses, files"
+echo "hub API: PINs, sessions, CSRF, rid, expect, limits, events, kill -9 x5 ($killed_calls calls among them), addresses, files, configuration reloaded"

@@ -440,9 +440,6 @@ static int schema_leaves(const cJSON *props, const char *prefix)
 		char path[128];
 		snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", p->string);
 		const cJSON *sub = cJSON_GetObjectItemCaseSensitive(p, "properties");
-		/* hub and counters are the office hub's, read by kiosk-hub. */
-		if (!strcmp(path, "hub") || !strcmp(path, "counters"))
-			continue;
 		if (sub && strcmp(path, "office.hours") != 0) {
 			n += schema_leaves(sub, path);
 			continue;
@@ -478,7 +475,7 @@ static void test_schema_and_site_complete(void **state)
 		if (!v)
 			fail_msg("%s missing from site.json", config_key(nkeys));
 	}
-	assert_int_equal(nkeys, 41);
+	assert_int_equal(nkeys, 45);
 	assert_int_equal(schema_leaves(cJSON_GetObjectItemCaseSensitive(schema, "properties"), ""),
 			 (int)nkeys);
 	cJSON_Delete(schema);
@@ -543,6 +540,91 @@ static void test_offers(void **state)
 	assert_true(config_offers(&c, "khai_tu"));
 }
 
+/* counters[] and hub: parsed whole and strictly; the menu's JSON reads back. */
+static void test_counters(void **state)
+{
+	(void)state;
+	config_t c;
+	char err[256];
+	config_defaults(&c);
+	assert_int_equal(c.counters_count, 0);
+	assert_int_equal(c.hub_listen_count, 1);
+	assert_string_equal(c.hub_listen[0], "127.0.0.1:8080");
+	assert_int_equal(c.hub_session_idle_min, 240);
+	assert_int_equal(config_overlay_text(&c, "site.json",
+					     "{\"counters\":[{\"id\":3,\"name\":{\"vi\":\"Qu\u1ea7y 3\",\"en\":\"Desk 3\"},"
+					     "\"groups\":[\"ho-tich\",\"chung-thuc\"]},{\"id\":7}],"
+					     "\"hub\":{\"listen\":[\"0.0.0.0:80\",\"10.0.0.2:8080\"],\"session_idle_minutes\":60}}",
+					     err, sizeof err),
+			 KIOSK_OK);
+	assert_int_equal(c.counters_count, 2);
+	assert_int_equal(c.counters[0].id, 3);
+	assert_string_equal(c.counters[0].name[0], "Qu\xe1\xba\xa7y 3");
+	assert_string_equal(c.counters[0].name[1], "Desk 3");
+	assert_int_equal(c.counters[0].group_count, 2);
+	assert_string_equal(c.counters[0].groups[1], "chung-thuc");
+	assert_int_equal(c.counters[1].group_count, 0);
+	assert_string_equal(c.counters[1].name[0], "");
+	assert_ptr_equal(config_counter(&c, 7), &c.counters[1]);
+	assert_null(config_counter(&c, 4));
+	assert_int_equal(c.hub_listen_count, 2);
+	assert_string_equal(c.hub_listen[1], "10.0.0.2:8080");
+	assert_int_equal(c.hub_session_idle_min, 60);
+
+	/* The menu's JSON of the counters parses back to the same. */
+	char *js = config_counters_json(c.counters, c.counters_count);
+	assert_non_null(js);
+	char doc[1024];
+	snprintf(doc, sizeof doc, "{\"counters\":%s}", js);
+	free(js);
+	config_t d;
+	config_defaults(&d);
+	assert_int_equal(config_overlay_text(&d, "local.json", doc, err, sizeof err), KIOSK_OK);
+	assert_int_equal(d.counters_count, 2);
+	assert_memory_equal(d.counters, c.counters, sizeof c.counters[0] * 2);
+
+	/* Bad entries: each refused with where, the configuration unchanged. */
+	static const char *const bad[] = {
+		"{\"counters\":{}}",
+		"{\"counters\":[{\"name\":{\"vi\":\"A\"}}]}",
+		"{\"counters\":[{\"id\":0}]}",
+		"{\"counters\":[{\"id\":100}]}",
+		"{\"counters\":[{\"id\":1},{\"id\":1}]}",
+		"{\"counters\":[{\"id\":1,\"groups\":[\"a\",\"a\"]}]}",
+		"{\"counters\":[{\"id\":1,\"groups\":[\"\"]}]}",
+		"{\"counters\":[{\"id\":1,\"groups\":[1]}]}",
+		"{\"counters\":[{\"id\":1,\"groups\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\"]}]}",
+		"{\"counters\":[{\"id\":1,\"name\":{\"fr\":\"x\"}}]}",
+		"{\"counters\":[{\"id\":1,\"name\":{\"vi\":\"a\\u0001\"}}]}",
+		"{\"counters\":[{\"id\":1,\"pin\":\"123456\"}]}",
+		"{\"counters\":[{\"id\":1,\"id\":2}]}",
+		"{\"hub\":{\"listen\":[]}}",
+		"{\"hub\":{\"listen\":[\"nowhere\"]}}",
+		"{\"hub\":{\"listen\":\"127.0.0.1:80\"}}",
+		"{\"hub\":{\"session_idle_minutes\":0}}",
+		"{\"hub\":{\"port\":80}}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		config_t before = c;
+		err[0] = 0;
+		if (config_overlay_text(&c, "local.json", bad[i], err, sizeof err) != KIOSK_EINVAL)
+			fail_msg("accepted: %s", bad[i]);
+		assert_non_null(strstr(err, "local.json: "));
+		assert_memory_equal(&before, &c, sizeof c);
+	}
+	/* 64 counters fit, 65 do not. */
+	char big[8192];
+	size_t k = (size_t)snprintf(big, sizeof big, "{\"counters\":[");
+	for (int i = 1; i <= 65; i++)
+		k += (size_t)snprintf(big + k, sizeof big - k, "%s{\"id\":%d}", i > 1 ? "," : "", i);
+	snprintf(big + k, sizeof big - k, "]}");
+	assert_int_equal(config_overlay_text(&c, "local.json", big, err, sizeof err), KIOSK_EINVAL);
+	char *last = strrchr(big, ',');
+	snprintf(last, sizeof big - (size_t)(last - big), "]}");
+	assert_int_equal(config_overlay_text(&c, "local.json", big, err, sizeof err), KIOSK_OK);
+	assert_int_equal(c.counters_count, 64);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_schema_and_site_complete),
 		cmocka_unit_test(test_offers),
 		cmocka_unit_test(test_voice),
+		cmocka_unit_test(test_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
