@@ -17,6 +17,7 @@
 
 static void set_msg(menu_t *m, const char *key, bool error, const char *arg);
 static void bump(session_t *s);
+static void read_counter_pins(menu_t *m);
 
 /* After a change to local.json: the kiosk reloads its configuration and
  * applies it at once. When it cannot, it restarts by itself in a few
@@ -283,7 +284,7 @@ static bool digit_view(const menu_t *m, screen_t scr)
 		return true;
 	switch (m->view) {
 	case MV_REPRINT: case MV_CLOCK: case MV_HOURS: case MV_RESET: case FB_STAFF_PIN: case FB_STAFF_PIN2:
-	case FB_TECH_PIN: case FB_TECH_PIN2: case FB_CLOCK_SET:
+	case FB_TECH_PIN: case FB_TECH_PIN2: case FB_CLOCK_SET: case MV_COUNTER_PIN: case MV_COUNTER_PIN2:
 		return true;
 	default:
 		return false;
@@ -869,6 +870,10 @@ static bool tap_open(menu_t *m, session_t *s, const char *t, int v)
 		load_versions(m, s);
 	else if (v == MV_PROCS)
 		m->page = 0;
+	else if (v == MV_COUNTERS) {
+		m->page = 0;
+		read_counter_pins(m);
+	}
 	else if (v == MV_HOURS)
 		m->hours_sat = 0;
 	else if (v == MV_CALIBRATE)
@@ -1119,6 +1124,182 @@ static bool tap_reset(menu_t *m, session_t *s, const char *t, int n)
 	return true;
 }
 
+/* ---- the office queue: counters, their PINs, the call order, the boards ---- */
+
+static void read_counter_pins(menu_t *m)
+{
+	memset(m->counter_pin, 0, sizeof m->counter_pin);
+	for (int i = 0; m->env.staff && i < m->env.cfg->counters_count; i++) {
+		int id = m->env.cfg->counters[i].id;
+		m->counter_pin[id] = staff_counter_has_pin(m->env.staff, id);
+	}
+}
+
+static void counter_detail(const menu_t *m, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%d", m->counter);
+}
+
+/* A change saved: the configuration again, or the message why not. */
+static void queue_saved(menu_t *m, session_t *s, int rc)
+{
+	if (rc == KIOSK_OK) {
+		m->msg_key = NULL;
+		reload(m); /* says menu.restarting when only a restart applies it */
+	} else if (rc == KIOSK_ENOSPC || rc == KIOSK_EROFS || rc == KIOSK_EIO || rc == KIOSK_EPERM) {
+		set_msg(m, "menu.not_saved_storage", true, NULL);
+	} else if (rc != KIOSK_ERANGE && rc != KIOSK_EINVAL) {
+		set_msg(m, "menu.not_saved", true, NULL);
+	}
+	bump(s);
+}
+
+static bool tap_counters_page(menu_t *m, session_t *s, const char *t, int dir)
+{
+	(void)t;
+	int pages = (m->env.cfg->counters_count + MENU_COUNTERS_PAGE - 1) / MENU_COUNTERS_PAGE;
+	if (dir > 0 ? m->page + 1 >= pages : m->page <= 0)
+		return false;
+	m->page += dir;
+	bump(s);
+	return true;
+}
+
+static bool tap_counter_open(menu_t *m, session_t *s, const char *arg, int n)
+{
+	(void)n;
+	char *end;
+	long id = strtol(arg, &end, 10);
+	if (*end || !config_counter(m->env.cfg, (int)id))
+		return false;
+	m->counter = (int)id;
+	to_view(m, s, MV_COUNTER);
+	return true;
+}
+
+static bool tap_counter_add(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	int id = 0;
+	int rc = menu_q_counter_add(&m->env, &id);
+	if (rc == KIOSK_ERANGE) {
+		set_msg(m, "menu.counters_full", true, NULL);
+		bump(s);
+		return true;
+	}
+	queue_saved(m, s, rc);
+	if (rc == KIOSK_OK && config_counter(m->env.cfg, id)) {
+		m->counter = id;
+		m->counter_pin[id] = false;
+		const char *restarting = m->msg_key;
+		to_view(m, s, MV_COUNTER);
+		char d[8];
+		counter_detail(m, d, sizeof d);
+		set_msg(m, restarting ? restarting : "menu.counter_added", restarting != NULL, restarting ? NULL : d);
+	}
+	return true;
+}
+
+static bool tap_counter_group(menu_t *m, session_t *s, const char *group, int n)
+{
+	(void)n;
+	int rc = menu_q_counter_group(&m->env, m->counter, group);
+	m->confirm = false;
+	if (rc == KIOSK_EINVAL)
+		set_msg(m, "menu.counter_last_group", true, NULL);
+	else if (rc == KIOSK_ERANGE)
+		set_msg(m, "menu.counter_groups_full", true, NULL);
+	queue_saved(m, s, rc);
+	return true;
+}
+
+static bool tap_counter_remove(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t, (void)n;
+	char d[8];
+	counter_detail(m, d, sizeof d);
+	if (!m->confirm) {
+		m->confirm = true;
+		set_msg(m, "menu.counter_remove_confirm", true, d);
+		bump(s);
+		return true;
+	}
+	int rc = menu_q_counter_remove(&m->env, m->counter);
+	m->confirm = false;
+	queue_saved(m, s, rc);
+	if (rc == KIOSK_OK) {
+		const char *restarting = m->msg_key;
+		m->page = 0;
+		read_counter_pins(m);
+		to_view(m, s, MV_COUNTERS);
+		set_msg(m, restarting ? restarting : "menu.counter_removed", restarting != NULL, restarting ? NULL : d);
+	}
+	return true;
+}
+
+/* The counter's PIN, typed twice, with the rules of every PIN (and never
+ * the staff or technician PIN). */
+static bool tap_counter_pin(menu_t *m, session_t *s, const char *t, int confirm)
+{
+	(void)t;
+	const char *why = NULL;
+	if (!confirm) {
+		if (!m->env.staff || staff_counter_pin_ok(m->env.staff, m->counter, m->entry, &why) != KIOSK_OK) {
+			clear_entry(m);
+			set_msg(m, why ? why : "menu.pin_rule_length", true, NULL);
+			bump(s);
+			return true;
+		}
+		snprintf(m->pin1, sizeof m->pin1, "%s", m->entry);
+		to_view(m, s, MV_COUNTER_PIN2);
+		return true;
+	}
+	if (strcmp(m->pin1, m->entry) != 0) {
+		explicit_bzero(m->pin1, sizeof m->pin1);
+		to_view(m, s, MV_COUNTER_PIN);
+		set_msg(m, "menu.pin_mismatch", true, NULL);
+		return true;
+	}
+	int rc = staff_counter_set_pin(m->env.staff, m->counter, m->entry);
+	explicit_bzero(m->pin1, sizeof m->pin1);
+	if (rc != KIOSK_OK) {
+		to_view(m, s, MV_COUNTER_PIN);
+		set_fail(m, "menu.pin_save_failed", "counter PIN not saved", rc, NULL);
+		return true;
+	}
+	log_info("PIN of counter %d set from the menu", m->counter);
+	m->counter_pin[m->counter] = true;
+	char d[8];
+	counter_detail(m, d, sizeof d);
+	to_view(m, s, MV_COUNTER);
+	set_msg(m, "menu.counter_pin_saved", false, d);
+	return true;
+}
+
+static bool tap_counter_back(menu_t *m, session_t *s, const char *t, int v)
+{
+	(void)t;
+	explicit_bzero(m->pin1, sizeof m->pin1);
+	if (v == MV_COUNTERS)
+		read_counter_pins(m);
+	to_view(m, s, (menu_view_t)v);
+	return true;
+}
+
+/* One step of a setting; the row's n says which and which way. */
+static const char *const STEP_KEYS[] = {"queue.regular_per_priority", "queue.absent_window", "voice.volume",
+					"voice.repeat", "voice.rate"};
+
+static bool tap_step(menu_t *m, session_t *s, const char *t, int n)
+{
+	(void)t;
+	int which = n / 2, dir = n % 2 ? +1 : -1;
+	if (which < 0 || which >= (int)KIOSK_ARRAY_LEN(STEP_KEYS))
+		return false;
+	queue_saved(m, s, menu_q_step(&m->env, STEP_KEYS[which], dir));
+	return true;
+}
+
 static bool tap_fb_name(menu_t *m, session_t *s, const char *t, int n)
 {
 	(void)t, (void)n;
@@ -1216,6 +1397,35 @@ static const struct {
 	{MENUS,      MV_HOME,      "menu-procs",       tap_open,         MV_PROCS,    TAP_TECH},
 	{MENUS,      MV_HOME,      "menu-calibrate",   tap_open,         MV_CALIBRATE, TAP_TECH},
 	{MENUS,      MV_HOME,      "menu-reset",       tap_open,         MV_RESET,    TAP_TECH},
+	{MENUS,      MV_HOME,      "menu-queue",       tap_open,         MV_QUEUE,    TAP_TECH},
+	{MENUS,      MV_QUEUE,     "menu-counters",    tap_open,         MV_COUNTERS, TAP_TECH},
+	{MENUS,      MV_QUEUE,     "menu-policy",      tap_open,         MV_POLICY,   TAP_TECH},
+	{MENUS,      MV_QUEUE,     "menu-board",       tap_open,         MV_BOARD,    TAP_TECH},
+	{MENUS,      MV_COUNTERS,  "back",             tap_view,         MV_QUEUE,    TAP_TECH},
+	{MENUS,      MV_POLICY,    "back",             tap_view,         MV_QUEUE,    TAP_TECH},
+	{MENUS,      MV_BOARD,     "back",             tap_view,         MV_QUEUE,    TAP_TECH},
+	{MENUS,      MV_COUNTERS,  "counter-add",      tap_counter_add,  0,           TAP_TECH},
+	{MENUS,      MV_COUNTERS,  "counter-*",        tap_counter_open, 0,           TAP_TECH},
+	{MENUS,      MV_COUNTERS,  "page-next",        tap_counters_page, +1,         TAP_TECH},
+	{MENUS,      MV_COUNTERS,  "page-prev",        tap_counters_page, -1,         TAP_TECH},
+	{MENUS,      MV_COUNTER,   "group-*",          tap_counter_group, 0,          TAP_TECH},
+	{MENUS,      MV_COUNTER,   "counter-pin",      tap_view,         MV_COUNTER_PIN, TAP_TECH},
+	{MENUS,      MV_COUNTER,   "counter-remove",   tap_counter_remove, 0,         TAP_TECH},
+	{MENUS,      MV_COUNTER,   "back",             tap_counter_back, MV_COUNTERS, TAP_TECH},
+	{MENUS,      MV_COUNTER_PIN, "next",           tap_counter_pin,  false,       TAP_TECH},
+	{MENUS,      MV_COUNTER_PIN2, "next",          tap_counter_pin,  true,        TAP_TECH},
+	{MENUS,      MV_COUNTER_PIN, "back",           tap_counter_back, MV_COUNTER,  TAP_TECH},
+	{MENUS,      MV_COUNTER_PIN2, "back",          tap_counter_back, MV_COUNTER,  TAP_TECH},
+	{MENUS,      MV_POLICY,    "rpp-less",         tap_step,         0,           TAP_TECH},
+	{MENUS,      MV_POLICY,    "rpp-more",         tap_step,         1,           TAP_TECH},
+	{MENUS,      MV_POLICY,    "absent-less",      tap_step,         2,           TAP_TECH},
+	{MENUS,      MV_POLICY,    "absent-more",      tap_step,         3,           TAP_TECH},
+	{MENUS,      MV_BOARD,     "volume-less",      tap_step,         4,           TAP_TECH},
+	{MENUS,      MV_BOARD,     "volume-more",      tap_step,         5,           TAP_TECH},
+	{MENUS,      MV_BOARD,     "repeat-less",      tap_step,         6,           TAP_TECH},
+	{MENUS,      MV_BOARD,     "repeat-more",      tap_step,         7,           TAP_TECH},
+	{MENUS,      MV_BOARD,     "rate-less",        tap_step,         8,           TAP_TECH},
+	{MENUS,      MV_BOARD,     "rate-more",        tap_step,         9,           TAP_TECH},
 	{MENUS,      ANY_VIEW,     "back",             tap_home,         0,           TAP_STAFF},
 	{MENUS,      MV_REPRINT,   "series-*",         tap_series,       0,           TAP_STAFF},
 	{MENUS,      MV_REPRINT,   "next",             tap_reprint,      0,           TAP_STAFF},

@@ -67,6 +67,7 @@ typedef enum {
 	MV_HOME,          /* the list of menu items */
 	MV_REPRINT, MV_PAPER, MV_CLOCK,                      /* staff */
 	MV_UPDATE, MV_VERSIONS, MV_EXPORT, MV_OFFICE, MV_HOURS, MV_PROCS, MV_CALIBRATE, MV_RESET, /* technician */
+	MV_QUEUE, MV_COUNTERS, MV_COUNTER, MV_COUNTER_PIN, MV_COUNTER_PIN2, MV_POLICY, MV_BOARD, /* the office queue */
 	/* first boot steps */
 	FB_NAME, FB_STAFF_PIN, FB_STAFF_PIN2, FB_TECH_PIN, FB_TECH_PIN2, FB_CLOCK, FB_CLOCK_SET,
 	FB_PRINTER,
@@ -133,6 +134,8 @@ typedef struct menu {
 	int cal_rx[4], cal_ry[4]; /* raw presses */
 	printer_state_t paper;    /* printer state shown by the paper view */
 	bool no_audio;            /* the paper view found no audio device */
+	int counter;              /* the counter being set (MV_COUNTER, its PIN) */
+	bool counter_pin[CONFIG_COUNTER_ID_MAX + 1]; /* which counters have a PIN, read when the list opens */
 } menu_t;
 
 /* Create the menus; env is copied. NULL when out of memory. */
@@ -210,6 +213,20 @@ int menu_toggle_proc(menu_t *m, const char *proc_id);
  * Saturday. Other days keep their hours. KIOSK_EINVAL for bad times;
  * KIOSK_EBUSY when saved and only a restart applies them. */
 int menu_set_hours(menu_t *m, bool saturday, const char *digits);
+
+/* The office queue's settings (flow/menu_queue.c), each written to the
+ * local layer from e->cfg; the caller reloads. Add: the lowest free id,
+ * serving every group (KIOSK_ERANGE when no more fit). Remove: also forgets
+ * its PIN. Group: serve it or not (KIOSK_EINVAL for a counter's last group,
+ * KIOSK_ERANGE past CONFIG_COUNTER_GROUPS, KIOSK_ENOENT for an unknown
+ * counter or group). Step: one step up (dir > 0) or down of
+ * queue.regular_per_priority, queue.absent_window, voice.volume,
+ * voice.repeat or voice.rate (KIOSK_ERANGE at the end of its range). */
+#define MENU_COUNTERS_PAGE 6
+int menu_q_counter_add(const menu_env_t *e, int *id);
+int menu_q_counter_remove(const menu_env_t *e, int id);
+int menu_q_counter_group(const menu_env_t *e, int id, const char *group);
+int menu_q_step(const menu_env_t *e, const char *key, int dir);
 
 /* The office name being typed plus the word in composition. */
 void menu_text_display(const menu_t *m, char *buf, size_t cap);

@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/i18n.h"
 #include "core/kiosk.h"
 #include "core/log.h"
 #include "domain/catalog.h"
@@ -42,18 +43,27 @@ static void usage(FILE *f)
 
 /* The configuration's counters as the hub and the queue take them; groups
  * must be the catalog's (the queue checks them). */
-static void counters_of(const config_t *cfg, hub_counter_t *hc, queue_counter_t *qc)
+static void counters_of(const config_t *cfg, const i18n_t *tr, hub_counter_t *hc, queue_counter_t *qc)
 {
 	for (int i = 0; i < cfg->counters_count; i++) {
 		const config_counter_t *c = &cfg->counters[i];
 		memset(&hc[i], 0, sizeof hc[i]);
 		hc[i].id = c->id;
-		snprintf(hc[i].name[0], sizeof hc[i].name[0], "%s", c->name[0]);
-		snprintf(hc[i].name[1], sizeof hc[i].name[1], "%s", c->name[1][0] ? c->name[1] : c->name[0]);
-		if (!hc[i].name[0][0])
-			snprintf(hc[i].name[0], sizeof hc[i].name[0], "%d", c->id); /* the number: no UI text in C */
-		if (!hc[i].name[1][0])
-			memcpy(hc[i].name[1], hc[i].name[0], sizeof hc[i].name[1]);
+		/* A counter without a name is "Quầy 3" / "Counter 3" (board.counter_n);
+		 * a name in one language only serves both. */
+		char num[8];
+		snprintf(num, sizeof num, "%d", c->id);
+		for (int l = 0; l < 2; l++) {
+			const char *given = c->name[l][0] ? c->name[l] : c->name[!l];
+			const char *tmpl = tr && i18n_has(tr, "board.counter_n")
+						   ? i18n_get(tr, l ? LANG_EN : LANG_VI, "board.counter_n") : NULL;
+			if (given[0])
+				snprintf(hc[i].name[l], sizeof hc[i].name[l], "%s", given);
+			else if (tmpl)
+				i18n_format(hc[i].name[l], sizeof hc[i].name[l], tmpl, "n", num, NULL);
+			else
+				snprintf(hc[i].name[l], sizeof hc[i].name[l], "%s", num);
+		}
 		hc[i].group_count = c->group_count;
 		memcpy(hc[i].groups, c->groups, sizeof hc[i].groups);
 		memset(&qc[i], 0, sizeof qc[i]);
@@ -90,7 +100,7 @@ static bool stamp_same(const stamp_t *a, const stamp_t *b)
  * the call policy and the office name from now on. A layer that does not
  * load keeps the running configuration (and the log says why). The listen
  * addresses and the session length hold until a restart. */
-static void reload(hub_api_t *api, const char *site, const char *local)
+static void reload(hub_api_t *api, const i18n_t *tr, const char *site, const char *local)
 {
 	static config_t cfg;
 	static hub_counter_t hc[HUB_MAX_COUNTERS];
@@ -100,7 +110,7 @@ static void reload(hub_api_t *api, const char *site, const char *local)
 		log_warn("hub: configuration not reloaded: %s", err);
 		return;
 	}
-	counters_of(&cfg, hc, qc);
+	counters_of(&cfg, tr, hc, qc);
 	if (hub_api_reconfigure(api, hc, cfg.counters_count, cfg.queue_regular_per_priority,
 				cfg.queue_absent_window, cfg.office_name, err, sizeof err) != KIOSK_OK) {
 		log_warn("hub: configuration not reloaded: %s", err);
@@ -201,8 +211,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	stamp_t seen = stamp_of(local);
+	i18n_t *tr = NULL;
+	snprintf(path, sizeof path, "%s/i18n", assets);
+	if (i18n_load(path, &tr, cerr, sizeof cerr) != KIOSK_OK)
+		log_warn("hub: %s: counters without a name are shown by number", cerr);
 	snprintf(s.office, sizeof s.office, "%s", cfg.office_name);
-	counters_of(&cfg, s.counters, qc);
+	counters_of(&cfg, tr, s.counters, qc);
 	s.counter_count = cfg.counters_count;
 
 	catalog_t *cat = NULL;
@@ -290,7 +304,7 @@ int main(int argc, char **argv)
 		stamp_t now = stamp_of(local);
 		if (sig == SIGHUP || !stamp_same(&now, &seen)) {
 			seen = now;
-			reload(api, site, local);
+			reload(api, tr, site, local);
 		}
 	}
 	log_info("hub: stopping (signal %d)", sig);
@@ -299,5 +313,6 @@ int main(int argc, char **argv)
 	staff_close(st);
 	queue_close(q);
 	catalog_free(cat);
+	i18n_free(tr);
 	return 0;
 }

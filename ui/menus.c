@@ -210,7 +210,7 @@ static void view_home(ml_t *l, bool tech)
 {
 	bottom_bar(l, T(l, "menu.exit"), NULL);
 	title(l, T(l, tech ? "menu.tech_title" : "menu.staff_title"));
-	ui_item_t items[12];
+	ui_item_t items[16];
 	int n = 0;
 	items[n++] = (ui_item_t){"menu-reprint", T(l, "menu.item_reprint"), 0};
 	items[n++] = (ui_item_t){"menu-paper", T(l, "menu.item_paper"), 0};
@@ -222,6 +222,7 @@ static void view_home(ml_t *l, bool tech)
 		items[n++] = (ui_item_t){"menu-office", T(l, "menu.item_office"), 0};
 		items[n++] = (ui_item_t){"menu-hours", T(l, "menu.item_hours"), 0};
 		items[n++] = (ui_item_t){"menu-procs", T(l, "menu.item_procs"), 0};
+		items[n++] = (ui_item_t){"menu-queue", T(l, "menu.item_queue"), 0};
 		items[n++] = (ui_item_t){"menu-calibrate", T(l, "menu.item_calibrate"), 0};
 		items[n++] = (ui_item_t){"menu-reset", T(l, "menu.item_reset"), 0};
 	}
@@ -533,6 +534,217 @@ static void view_reset(ml_t *l)
 	keypad(l, top);
 }
 
+/* ---- the office queue ---- */
+
+/* A counter's name as the boards and pages show it. */
+static const char *counter_label(const ml_t *l, const config_counter_t *c, char *buf, size_t cap)
+{
+	const char *n = c->name[l->s->lang == LANG_EN][0] ? c->name[l->s->lang == LANG_EN] : c->name[0][0] ? c->name[0]
+			: c->name[1];
+	if (n[0])
+		return n;
+	char num[8];
+	snprintf(num, sizeof num, "%d", c->id);
+	i18n_format(buf, cap, T(l, "board.counter_n"), "n", num, NULL);
+	return buf;
+}
+
+static const char *group_label(const ml_t *l, const char *id)
+{
+	for (size_t i = 0; i < catalog_group_count(l->c->cat); i++) {
+		const catalog_group_t *g = catalog_group_at(l->c->cat, i);
+		if (strcmp(g->id, id) == 0)
+			return g->name[l->s->lang] ? g->name[l->s->lang] : g->id;
+	}
+	return id;
+}
+
+static char group_letter(const ml_t *l, const char *id)
+{
+	for (size_t i = 0; i < catalog_group_count(l->c->cat); i++)
+		if (strcmp(catalog_group_at(l->c->cat, i)->id, id) == 0)
+			return catalog_group_at(l->c->cat, i)->letter;
+	return '?';
+}
+
+static void view_queue(ml_t *l)
+{
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	title(l, T(l, "menu.queue_title"));
+	message(l);
+	ui_item_t items[3] = {{"menu-counters", T(l, "menu.item_counters"), 0},
+			      {"menu-policy", T(l, "menu.item_policy"), 0},
+			      {"menu-board", T(l, "menu.item_board"), 0}};
+	button_grid(l, items, 3);
+}
+
+static void view_counters(ml_t *l)
+{
+	const menu_t *m = l->m;
+	const config_t *cfg = l->c->cfg;
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	if (m->msg_key) { /* the result in the title's place */
+		message(l);
+	} else {
+		title(l, T(l, "menu.counters_title"));
+		if (!cfg->counters_count) /* with counters their buttons say what to do */
+			body(l, T(l, "menu.counters_none"));
+	}
+	static char ids[MENU_COUNTERS_PAGE][16], labels[MENU_COUNTERS_PAGE][600];
+	ui_item_t items[MENU_COUNTERS_PAGE];
+	int first = m->page * MENU_COUNTERS_PAGE, k = 0;
+	for (int i = first; i < cfg->counters_count && k < MENU_COUNTERS_PAGE; i++, k++) {
+		const config_counter_t *c = &cfg->counters[i];
+		/* The groups by their series letters (A, B, C): what the tickets carry. */
+		char nb[96], groups[64] = "";
+		size_t o = 0;
+		for (int g = 0; g < c->group_count && o < sizeof groups; g++)
+			o += (size_t)snprintf(groups + o, sizeof groups - o, "%s%c", g ? ", " : "",
+					      group_letter(l, c->groups[g]));
+		snprintf(ids[k], sizeof ids[k], "counter-%d", c->id);
+		i18n_format(labels[k], sizeof labels[k], T(l, "menu.counter_line"), "name",
+			    counter_label(l, c, nb, sizeof nb), "groups",
+			    c->group_count ? groups : T(l, "menu.counter_no_group"), "pin",
+			    T(l, m->counter_pin[c->id] ? "menu.counter_pin_set" : "menu.counter_pin_none"), NULL);
+		items[k] = (ui_item_t){ids[k], labels[k], 0};
+	}
+	button_grid(l, items, k);
+	ui_item_t row[3];
+	int n = 0;
+	int pages = (cfg->counters_count + MENU_COUNTERS_PAGE - 1) / MENU_COUNTERS_PAGE;
+	if (cfg->counters_count < CONFIG_MAX_COUNTERS)
+		row[n++] = (ui_item_t){"counter-add", T(l, "menu.counter_add"), TGT_PRIMARY};
+	if (m->page > 0)
+		row[n++] = (ui_item_t){"page-prev", T(l, "menu.page_prev"), 0};
+	if (m->page + 1 < pages)
+		row[n++] = (ui_item_t){"page-next", T(l, "menu.page_next"), 0};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	l->y += ui_button_row(&l->u, area, row, n, ALIGN_RIGHT, l->a.target_px) + l->a.gap;
+}
+
+static void view_counter(ml_t *l)
+{
+	const menu_t *m = l->m;
+	const config_counter_t *c = config_counter(l->c->cfg, m->counter);
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	if (!c) { /* removed meanwhile: the list says so */
+		title(l, T(l, "menu.counters_title"));
+		message(l);
+		return;
+	}
+	char nb[96], ttl[300];
+	i18n_format(ttl, sizeof ttl, T(l, "menu.counter_title"), "name", counter_label(l, c, nb, sizeof nb), NULL);
+	title(l, ttl);
+	if (m->msg_key)
+		message_box(l, true);
+	else
+		body(l, T(l, m->counter_pin[c->id] ? "menu.counter_pin_state_set" : "menu.counter_pin_state_none"));
+	size_t ng = catalog_group_count(l->c->cat);
+	static char ids[32][48], labels[32][300];
+	ui_item_t items[32];
+	int k = 0;
+	for (size_t i = 0; i < ng && k < 32; i++, k++) {
+		const catalog_group_t *g = catalog_group_at(l->c->cat, i);
+		bool on = false;
+		for (int j = 0; j < c->group_count; j++)
+			on = on || strcmp(c->groups[j], g->id) == 0;
+		snprintf(ids[k], sizeof ids[k], "group-%s", g->id);
+		snprintf(labels[k], sizeof labels[k], "%s: %s", group_label(l, g->id),
+			 T(l, on ? "menu.counter_serves" : "menu.counter_not_serves"));
+		items[k] = (ui_item_t){ids[k], labels[k], on ? TGT_PRIMARY : 0};
+	}
+	button_grid(l, items, k);
+	ui_item_t row[2] = {{"counter-pin", T(l, "menu.counter_set_pin"), 0},
+			    {"counter-remove", T(l, m->confirm ? "menu.counter_remove_really" : "menu.counter_remove"), 0}};
+	ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+	/* right-aligned: clear of "Back" below on the left */
+	l->y += ui_button_row(&l->u, area, row, 2, ALIGN_RIGHT, l->a.target_px) + l->a.gap;
+}
+
+static void view_counter_pin(ml_t *l)
+{
+	const menu_t *m = l->m;
+	const config_counter_t *c = config_counter(l->c->cfg, m->counter);
+	config_counter_t none = {.id = m->counter};
+	char nb[96], ttl[300], help[700];
+	bottom_bar(l, T(l, "menu.back"), T(l, "menu.continue"));
+	i18n_format(ttl, sizeof ttl, T(l, "menu.counter_pin_title"), "name", counter_label(l, c ? c : &none, nb, sizeof nb),
+		    NULL);
+	snprintf(help, sizeof help, "%s %s",
+		 T(l, m->view == MV_COUNTER_PIN ? "menu.counter_pin_help" : "menu.fb_confirm_pin"),
+		 T(l, "menu.pin_rules"));
+	digits_view(l, ttl, help, false);
+}
+
+/* A setting's sentence with its two steps at the right (below it when the
+ * line would be too narrow). */
+static void stepper(ml_t *l, const char *sentence, const char *less_id, const char *more_id)
+{
+	ui_item_t row[2] = {{less_id, T(l, "menu.step_less"), 0}, {more_id, T(l, "menu.step_more"), 0}};
+	int px = l->a.button_px, g = l->a.gap;
+	int bw = ui_button_width(&l->u, row[0].label, px) + g + ui_button_width(&l->u, row[1].label, px);
+	int tw = width(l) - bw - 2 * g;
+	if (tw < width(l) / 3) {
+		text(l, sentence, FONT_BOLD, l->a.body_px, C_TEXT);
+		ui_rect_t area = {l->left, l->y, width(l), l->bottom - l->y};
+		l->y += ui_button_row(&l->u, area, row, 2, ALIGN_LEFT, l->a.target_px) + g;
+		return;
+	}
+	int th = ui_text_height(&l->u, tw, sentence, FONT_BOLD, l->a.body_px);
+	ui_rect_t area = {l->right - bw, l->y, bw, l->bottom - l->y};
+	int bh = ui_button_row(&l->u, area, row, 2, ALIGN_RIGHT, l->a.target_px);
+	ui_rect_t box = {l->left, l->y + (bh > th ? (bh - th) / 2 : 0), tw, l->bottom - l->y};
+	ui_text(&l->u, box, sentence, FONT_BOLD, l->a.body_px, C_TEXT, C_BG, ALIGN_LEFT);
+	l->y += (bh > th ? bh : th) + g;
+}
+
+static void value_sentence(const ml_t *l, char *buf, size_t cap, int v, const char *key, const char *zero_key)
+{
+	char n[12];
+	snprintf(n, sizeof n, "%d", v);
+	i18n_format(buf, cap, T(l, v == 0 && zero_key ? zero_key : key), "n", n, NULL);
+}
+
+static void view_policy(ml_t *l)
+{
+	const config_t *cfg = l->c->cfg;
+	char a[400], b[400];
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	title(l, T(l, "menu.policy_title"));
+	if (l->m->msg_key)
+		message(l);
+	else
+		body(l, T(l, "menu.policy_help"));
+	value_sentence(l, a, sizeof a, cfg->queue_regular_per_priority, "menu.policy_rpp", "menu.policy_rpp_zero");
+	stepper(l, a, "rpp-less", "rpp-more");
+	value_sentence(l, b, sizeof b, cfg->queue_absent_window, "menu.policy_absent", "menu.policy_absent_zero");
+	stepper(l, b, "absent-less", "absent-more");
+}
+
+static void view_board(ml_t *l)
+{
+	const config_t *cfg = l->c->cfg;
+	char a[400], b[400], c[400], q[300], span[32];
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	title(l, T(l, "menu.board_title"));
+	if (l->m->msg_key)
+		message(l);
+	else
+		body(l, T(l, "menu.board_help"));
+	value_sentence(l, a, sizeof a, cfg->voice_volume, "menu.board_volume", "menu.board_volume_zero");
+	stepper(l, a, "volume-less", "volume-more");
+	value_sentence(l, b, sizeof b, cfg->voice_repeat, "menu.board_repeat", "menu.board_repeat_zero");
+	stepper(l, b, "repeat-less", "repeat-more");
+	value_sentence(l, c, sizeof c, cfg->voice_rate, "menu.board_rate", NULL);
+	stepper(l, c, "rate-less", "rate-more");
+	if (cfg->voice_quiet.start_min >= 0)
+		snprintf(span, sizeof span, "%02d:%02d - %02d:%02d", cfg->voice_quiet.start_min / 60,
+			 cfg->voice_quiet.start_min % 60, cfg->voice_quiet.end_min / 60, cfg->voice_quiet.end_min % 60);
+	i18n_format(q, sizeof q, T(l, cfg->voice_quiet.start_min >= 0 ? "menu.board_quiet" : "menu.board_quiet_none"),
+		    "span", span, NULL);
+	body(l, q);
+}
+
 static void scr_menu(ml_t *l, bool tech)
 {
 	switch (l->m->view) {
@@ -553,6 +765,12 @@ static void scr_menu(ml_t *l, bool tech)
 	case MV_HOURS: view_hours(l); break;
 	case MV_CALIBRATE: view_calibrate(l); break;
 	case MV_RESET: view_reset(l); break;
+	case MV_QUEUE: view_queue(l); break;
+	case MV_COUNTERS: view_counters(l); break;
+	case MV_COUNTER: view_counter(l); break;
+	case MV_COUNTER_PIN: case MV_COUNTER_PIN2: view_counter_pin(l); break;
+	case MV_POLICY: view_policy(l); break;
+	case MV_BOARD: view_board(l); break;
 	default: view_home(l, tech); break;
 	}
 }

@@ -115,4 +115,34 @@ K
 check "restart: started again, it issues a ticket" kiosk --data "$t/rs" --script "$t/ticket.kss" 2>/dev/null
 h=$(head_of "$(spooled "$t/rs" B002)")
 check "restart: that ticket carries the saved name UBND binh an: $h" same "$h" "$binh_58"
+# 7. The office queue: counters, their groups and PINs, the call order and
+# the boards' voice (settings_queue.kss), as local.json and staff.json hold
+# them; the hub then lets counter 1 log in with the PIN typed at the kiosk.
+cp -R "$t/fb" "$t/q"
+scenario queue "$t/q"
+check "queue: local.json holds what the menu set" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["counters"] == [{"id": 1, "groups": ["ho-tich", "chung-thuc"]}], d["counters"]
+assert d["queue"] == {"regular_per_priority": 4, "absent_window": 4}, d["queue"]
+assert d["voice"] == {"volume": 90, "repeat": 0, "rate": 160}, d["voice"]
+assert d["office"]["name"] == "UBND xã an phú"' "$t/q/local.json"
+check "queue: counter 1 has a PIN, removed counter 2 none, no PIN in clear" python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1])).get("counters", {})
+assert list(c) == ["1"], list(c)
+assert "482915" not in open(sys.argv[1]).read()' "$t/q/staff.json"
+if command -v curl >/dev/null; then
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+	$RUN "$BIN/kiosk-hub" --data "$t/q" --listen "127.0.0.1:$port" > "$t/q-hub.log" 2>&1 &
+	hub=$!
+	i=0
+	while ! curl -s -o /dev/null "http://127.0.0.1:$port/api/state" && [ $i -lt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	login() { curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+		-d "{\"counter\":$1,\"pin\":\"$2\"}" "http://127.0.0.1:$port/api/login"; }
+	check "queue: the hub logs counter 1 in with the PIN set at the kiosk" test "$(login 1 482915)" = 200
+	check "queue: the hub refuses another PIN" test "$(login 1 482916)" = 401
+	check "queue: counter 2, removed, is unknown to the hub" test "$(login 2 482915)" = 404
+	kill "$hub"; wait "$hub" 2>/dev/null
+fi
 [ $fails -eq 0 ]

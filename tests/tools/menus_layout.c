@@ -129,7 +129,24 @@ int main(int argc, char **argv)
 		{SCR_FIRST_BOOT, FB_TECH_PIN2, STAFF_NONE}, {SCR_FIRST_BOOT, FB_CLOCK, STAFF_NONE},
 		{SCR_FIRST_BOOT, FB_CLOCK_SET, STAFF_NONE}, {SCR_FIRST_BOOT, FB_PRINTER, STAFF_NONE},
 		{SCR_UPDATING, MV_HOME, STAFF_TECH},
+		{SCR_TECH_MENU, MV_QUEUE, STAFF_TECH}, {SCR_TECH_MENU, MV_COUNTERS, STAFF_TECH}, {SCR_TECH_MENU, MV_COUNTER, STAFF_TECH},
+		{SCR_TECH_MENU, MV_COUNTER_PIN, STAFF_TECH}, {SCR_TECH_MENU, MV_COUNTER_PIN2, STAFF_TECH},
+		{SCR_TECH_MENU, MV_POLICY, STAFF_TECH}, {SCR_TECH_MENU, MV_BOARD, STAFF_TECH},
 	};
+	/* A full page of counters with long names, each serving many groups. */
+	for (int i = 0; i < 8; i++) {
+		config_counter_t *c = &cfg.counters[i];
+		memset(c, 0, sizeof *c);
+		c->id = i + 1;
+		if (i % 2)
+			snprintf(c->name[0], sizeof c->name[0], "Quầy tiếp nhận và trả kết quả số %d", i + 1);
+		for (size_t g = 0; g < catalog_group_count(cat) && g < 8; g++)
+			snprintf(c->groups[c->group_count++], sizeof c->groups[0], "%s", catalog_group_at(cat, g)->id);
+		m->counter_pin[i + 1] = i % 3 == 0;
+	}
+	cfg.counters_count = 8;
+	cfg.voice_quiet = (config_period_t){21 * 60, 6 * 60};
+	m->counter = 2;
 	static const int sizes[][2] = {{1920, 1080}, {1080, 1920}};
 	int checked = 0;
 	for (int lang = 0; lang < LANG_COUNT; lang++)

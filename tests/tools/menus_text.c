@@ -358,6 +358,54 @@ int main(int argc, char **argv)
 	tap("menu-reset");
 	render("reset");
 
+	/* The office queue (the configuration is set here: this test has no
+	 * reload hook, the menu's writes go to the temporary folder). */
+	open_menu(STAFF_TECH);
+	tap("menu-queue");
+	render("queue");
+	tap("menu-counters");
+	render("counters none");
+	tap("counter-add");
+	render("counter added, not reloaded");
+	cfg.counters_count = 2;
+	cfg.counters[0] = (config_counter_t){.id = 1, .group_count = 1};
+	snprintf(cfg.counters[0].groups[0], sizeof cfg.counters[0].groups[0], "ho-tich");
+	cfg.counters[1] = (config_counter_t){.id = 2, .group_count = 0};
+	snprintf(cfg.counters[1].name[LANG_VI], sizeof cfg.counters[1].name[0], "Quầy một cửa");
+	snprintf(cfg.counters[1].name[LANG_EN], sizeof cfg.counters[1].name[0], "One-stop counter");
+	add_text(&voc[LANG_VI], "Quầy một cửa");
+	add_text(&voc[LANG_EN], "One-stop counter");
+	tap("back");
+	tap("menu-counters");
+	render("counters");
+	tap("counter-1");
+	render("counter");
+	tap("group-ho-tich");
+	render("counter's last group");
+	tap("counter-remove");
+	render("counter remove, confirm");
+	tap("counter-pin");
+	render("counter pin");
+	keys("123456");
+	tap("next");
+	render("counter pin refused (no store)");
+	tap("back");
+	tap("back");
+	tap("back");
+	tap("menu-policy");
+	render("policy");
+	cfg.queue_regular_per_priority = 0;
+	cfg.queue_absent_window = 0;
+	render("policy zero");
+	tap("back");
+	tap("menu-board");
+	render("board");
+	cfg.voice_volume = 0;
+	cfg.voice_repeat = 0;
+	cfg.voice_quiet = (config_period_t){21 * 60, 6 * 60};
+	render("board muted, quiet hours");
+	cfg.counters_count = 0;
+
 	menu_first_boot(g.m, g.s);
 	render("first boot name");
 	tap("next");
