@@ -146,6 +146,20 @@ static void announce(bapp_t *ba, int64_t now)
 		 quiet ? " (quiet hours: the chime only)" : "");
 }
 
+/* The office's voice settings the hub sends (set from the kiosk's menu)
+ * hold over this board's own, from the next call; the device stays its own. */
+static void take_voice(bapp_t *ba)
+{
+	const board_snapshot_t *sn = &ba->b.snap;
+	if (!sn->has_voice)
+		return;
+	board_voice_set(ba->voice, sn->volume, sn->repeat, sn->rate);
+	ba->cfg.voice_volume = sn->volume;
+	ba->cfg.voice_repeat = sn->repeat;
+	ba->cfg.voice_rate = sn->rate;
+	ba->cfg.voice_quiet = (config_period_t){sn->quiet_start, sn->quiet_end};
+}
+
 /* Take what the feed has: the link, signs of life, the newest snapshot.
  * Returns the feed's result (KIOSK_ENOENT: a file feed is used up). */
 static int pull(bapp_t *ba, int64_t now)
@@ -163,7 +177,7 @@ static int pull(bapp_t *ba, int64_t now)
 			log_warn("board: a malformed snapshot ignored (%u so far); the last good one stays",
 				 ba->b.bad);
 		else
-			announce(ba, now);
+			take_voice(ba), announce(ba, now);
 		free(json);
 	}
 	ba->seen = st;

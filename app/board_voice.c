@@ -48,6 +48,11 @@ struct board_voice {
 	job_t q[BOARD_VOICE_QUEUE];
 	int head, n;
 	bool busy, stop;
+	/* New settings from board_voice_set, taken by the thread before its
+	 * next call (guarded by mu); o.volume, o.repeat and o.rate are the
+	 * thread's own in between, and read under mu elsewhere. */
+	bool want_set;
+	int want_volume, want_repeat, want_rate;
 	unsigned written;       /* WAV files written */
 	/* Latency figures (ms), guarded by mu. */
 	double lat_chime[STATS_MAX], lat_speech[STATS_MAX];
@@ -207,12 +212,12 @@ static void idle_wait(board_voice_t *v)
 	}
 }
 
-static void *worker(void *arg)
+/* The speech engine for the settings in force (NULL: the chime only). */
+static vspeech_t *open_speech(board_voice_t *v)
 {
-	board_voice_t *v = arg;
 	vspeech_t *sp = NULL;
 	char err[512] = "";
-	if (v->o.repeat > 0 && (v->audio || v->out_dir[0])) {
+	if (v->o.repeat > 0 && v->o.volume > 0 && (v->audio || v->out_dir[0])) {
 		vspeech_opts_t so = {.synth = {.voice = "vi", .data_dir = v->espeak[0] ? v->espeak : NULL,
 					       .rate_wpm = v->o.rate, .volume = v->o.volume},
 				     .pack_dir = v->pack[0] ? v->pack : NULL};
@@ -224,12 +229,46 @@ static void *worker(void *arg)
 		if (!sp)
 			log_error("board: no speech (%s): the calls get the chime only", err);
 	}
+	return sp;
+}
+
+/* Settings changed (under mu): a chime at the new loudness and the speech
+ * engine again. On no memory the old chime stays. */
+static void take_settings(board_voice_t *v, vspeech_t **sp)
+{
+	v->want_set = false;
+	bool speech = v->o.rate != v->want_rate || v->o.volume != v->want_volume ||
+		      (v->o.repeat > 0) != (v->want_repeat > 0);
+	int16_t *chime = NULL;
+	size_t n = 0;
+	if (v->o.volume != v->want_volume && make_chime(v->want_volume, &chime, &n) == KIOSK_OK) {
+		free(v->chime);
+		v->chime = chime;
+		v->nchime = n;
+	}
+	v->o.volume = v->want_volume;
+	v->o.repeat = v->want_repeat;
+	v->o.rate = v->want_rate;
+	if (speech) {
+		vspeech_close(*sp);
+		*sp = open_speech(v);
+	}
+	log_info("board: voice settings now volume %d, said %d times, %d words a minute", v->o.volume,
+		 v->o.repeat, v->o.rate);
+}
+
+static void *worker(void *arg)
+{
+	board_voice_t *v = arg;
+	vspeech_t *sp = open_speech(v);
 	pthread_mutex_lock(&v->mu);
 	for (;;) {
 		while (!v->stop && v->n == 0)
 			idle_wait(v);
 		if (v->stop)
 			break;
+		if (v->want_set)
+			take_settings(v, &sp);
 		wake_device(v);
 		job_t j = v->q[v->head];
 		v->head = (v->head + 1) % BOARD_VOICE_QUEUE;
@@ -301,6 +340,22 @@ int board_voice_open(const board_voice_opts_t *o, board_voice_t **out)
 	return KIOSK_OK;
 }
 
+void board_voice_set(board_voice_t *v, int volume, int repeat, int rate)
+{
+	if (!v)
+		return;
+	pthread_mutex_lock(&v->mu);
+	int cv = v->want_set ? v->want_volume : v->o.volume, cr = v->want_set ? v->want_repeat : v->o.repeat,
+	    cs = v->want_set ? v->want_rate : v->o.rate;
+	if (volume != cv || repeat != cr || rate != cs) {
+		v->want_set = true;
+		v->want_volume = volume < 0 ? 0 : volume > 200 ? 200 : volume;
+		v->want_repeat = repeat < 0 ? 0 : repeat > 5 ? 5 : repeat;
+		v->want_rate = rate < 80 ? 80 : rate > 450 ? 450 : rate;
+	}
+	pthread_mutex_unlock(&v->mu);
+}
+
 bool board_voice_has_device(const board_voice_t *v)
 {
 	return v && v->audio;
@@ -308,9 +363,13 @@ bool board_voice_has_device(const board_voice_t *v)
 
 void board_voice_call(board_voice_t *v, const char *number, int counter, bool quiet)
 {
-	if (!v || (!v->audio && !v->out_dir[0]) || v->o.volume == 0)
-		return; /* nowhere to play, or muted */
+	if (!v || (!v->audio && !v->out_dir[0]))
+		return; /* nowhere to play */
 	pthread_mutex_lock(&v->mu);
+	if ((v->want_set ? v->want_volume : v->o.volume) == 0) {
+		pthread_mutex_unlock(&v->mu);
+		return; /* muted */
+	}
 	if (v->n == BOARD_VOICE_QUEUE) {
 		pthread_mutex_unlock(&v->mu);
 		log_warn("board: %d calls already wait to be spoken; this one is shown only", BOARD_VOICE_QUEUE);

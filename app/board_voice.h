@@ -46,6 +46,10 @@ void board_voice_call(board_voice_t *v, const char *number, int counter, bool qu
  * spoken), in turn with the calls. */
 void board_voice_chime(board_voice_t *v);
 
+/* New volume, repeat count and speed (the hub's, set from the kiosk's
+ * menu): from the next call on; a call being spoken ends as it began. */
+void board_voice_set(board_voice_t *v, int volume, int repeat, int rate);
+
 /* Whether a device plays (false: silent board). */
 bool board_voice_has_device(const board_voice_t *v);
 

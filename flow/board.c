@@ -156,6 +156,47 @@ static int parse_help(const cJSON *h, board_snapshot_t *out, int i, char *err, s
 	return KIOSK_OK;
 }
 
+/* "HH:MM" into minutes, -1 when it is not one. */
+static int hhmm(const char *s)
+{
+	if (strlen(s) != 5 || s[2] != ':')
+		return -1;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	int h = (s[0] - '0') * 10 + (s[1] - '0'), m = (s[3] - '0') * 10 + (s[4] - '0');
+	return h < 24 && m < 60 ? h * 60 + m : -1;
+}
+
+/* "board": {"volume", "repeat", "rate", "quiet": "" | "HH:MM-HH:MM"}. */
+static int parse_voice(const cJSON *o, board_snapshot_t *out, char *err, size_t errlen)
+{
+	int64_t vol, rep, rate;
+	char quiet[16];
+	if (!cJSON_IsObject(o))
+		return why(err, errlen, "board is not an object");
+	if (get_int(o, "volume", true, 0, 200, 0, &vol) || get_int(o, "repeat", true, 0, 5, 0, &rep) ||
+	    get_int(o, "rate", true, 80, 450, 0, &rate))
+		return why(err, errlen, "board.volume, repeat or rate bad");
+	if (get_text(o, "quiet", false, quiet, sizeof quiet))
+		return why(err, errlen, "board.quiet bad");
+	out->quiet_start = out->quiet_end = -1;
+	if (quiet[0]) {
+		char a[6];
+		snprintf(a, sizeof a, "%.5s", quiet);
+		int s0 = strlen(quiet) == 11 && quiet[5] == '-' ? hhmm(a) : -1, e0 = s0 >= 0 ? hhmm(quiet + 6) : -1;
+		if (s0 < 0 || e0 < 0 || s0 == e0)
+			return why(err, errlen, "board.quiet bad");
+		out->quiet_start = s0;
+		out->quiet_end = e0;
+	}
+	out->has_voice = true;
+	out->volume = (int)vol;
+	out->repeat = (int)rep;
+	out->rate = (int)rate;
+	return KIOSK_OK;
+}
+
 int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, size_t errlen)
 {
 	memset(out, 0, sizeof *out);
@@ -172,6 +213,7 @@ int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, 
 	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(root, "calls");
 	const cJSON *groups = cJSON_GetObjectItemCaseSensitive(root, "groups");
 	const cJSON *help = cJSON_GetObjectItemCaseSensitive(root, "help");
+	const cJSON *voice = cJSON_GetObjectItemCaseSensitive(root, "board");
 	if (!cJSON_IsObject(root)) {
 		rc = why(err, errlen, "not an object");
 	} else if (get_int(root, "v", true, 1, 1, 0, &v)) {
@@ -188,6 +230,8 @@ int board_parse(const char *json, size_t len, board_snapshot_t *out, char *err, 
 		rc = why(err, errlen, "groups missing");
 	} else if (help && !cJSON_IsArray(help)) {
 		rc = why(err, errlen, "help is not a list");
+	} else if (voice && (rc = parse_voice(voice, out, err, errlen)) != KIOSK_OK) {
+		/* err says what */
 	} else {
 		int i = 0;
 		const cJSON *c;

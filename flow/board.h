@@ -62,6 +62,11 @@ typedef struct {
 	int more_groups;                      /* groups beyond BOARD_MAX_GROUPS */
 	board_help_t help[BOARD_MAX_HELP];    /* open help calls (taken ones are left out) */
 	int nhelp;
+	/* The office's voice settings for its boards ("board", set from the
+	 * kiosk's technician menu); has_voice false when the hub sends none. */
+	bool has_voice;
+	int volume, repeat, rate;             /* 0..200, 0..5, 80..450 */
+	int quiet_start, quiet_end;           /* minutes of the day; -1, -1: no quiet hours */
 } board_snapshot_t;
 
 typedef struct {

@@ -219,6 +219,11 @@ static bool rebuild(hub_api_t *a)
 			cJSON_AddItemToArray(ab, cJSON_CreateString(v.groups[i].absent[j]));
 		cJSON_AddItemToArray(gs, e);
 	}
+	cJSON *bv = cJSON_AddObjectToObject(o, "board");
+	cJSON_AddNumberToObject(bv, "volume", a->s.voice.volume);
+	cJSON_AddNumberToObject(bv, "repeat", a->s.voice.repeat);
+	cJSON_AddNumberToObject(bv, "rate", a->s.voice.rate);
+	cJSON_AddStringToObject(bv, "quiet", a->s.voice.quiet);
 	cJSON *hs = cJSON_AddArrayToObject(o, "help");
 	for (int i = 0; i < v.help_count; i++) {
 		cJSON *e = cJSON_CreateObject();
@@ -721,7 +726,8 @@ done:
 }
 
 int hub_api_reconfigure(hub_api_t *a, const hub_counter_t *cs, int n, int regular_per_priority,
-			int absent_window, const char *office, char *err, size_t errlen)
+			int absent_window, const char *office, const hub_voice_t *voice, char *err,
+			size_t errlen)
 {
 	if (n < 0 || n > HUB_MAX_COUNTERS)
 		return KIOSK_EINVAL;
@@ -740,6 +746,8 @@ int hub_api_reconfigure(hub_api_t *a, const hub_counter_t *cs, int n, int regula
 		a->s.counter_count = n;
 		if (office)
 			snprintf(a->s.office, sizeof a->s.office, "%s", office);
+		if (voice)
+			a->s.voice = *voice;
 		a->dirty = true;
 	}
 	pthread_mutex_unlock(&a->mu);

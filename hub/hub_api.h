@@ -34,6 +34,13 @@ typedef struct {
 	char name[2][96];
 } hub_group_t;
 
+/* The office's voice settings for its wall boards (voice.* of the hub's
+ * configuration), sent in every snapshot as "board". */
+typedef struct {
+	int volume, repeat, rate;
+	char quiet[16];            /* "" or "HH:MM-HH:MM" */
+} hub_voice_t;
+
 /* What the hub serves; copied by hub_api_new, pointers borrowed. */
 typedef struct {
 	const kclock_t *clock;
@@ -49,6 +56,7 @@ typedef struct {
 	hub_group_t groups[HUB_MAX_GROUPS];
 	int group_count;
 	int64_t session_idle_ms;
+	hub_voice_t voice;
 } hub_api_setup_t;
 
 typedef struct {
@@ -75,12 +83,13 @@ int hub_api_new(const hub_api_setup_t *setup, hub_api_t **out);
 void hub_api_free(hub_api_t *a);
 
 /* The configuration changed (local.json, from the kiosk's technician
- * menu): the counters, the call policy and the office name from now on
- * (thread-safe; office NULL keeps it). The streams get a new snapshot
+ * menu): the counters, the call policy, the boards' voice and the office
+ * name from now on (thread-safe; office or voice NULL keeps it). The streams get a new snapshot
  * within the watcher's next look. KIOSK_EINVAL (err says why): nothing
  * changed. A logged-in counter that is gone gets "no_counter" answers. */
 int hub_api_reconfigure(hub_api_t *a, const hub_counter_t *cs, int n, int regular_per_priority,
-			int absent_window, const char *office, char *err, size_t errlen);
+			int absent_window, const char *office, const hub_voice_t *voice, char *err,
+			size_t errlen);
 
 /* Answer one request (thread-safe). */
 void hub_api_handle(hub_api_t *a, const hub_request_t *rq, hub_answer_t *out);

@@ -73,6 +73,18 @@ static void counters_of(const config_t *cfg, const i18n_t *tr, hub_counter_t *hc
 	}
 }
 
+static void voice_of(const config_t *cfg, hub_voice_t *v)
+{
+	v->volume = cfg->voice_volume;
+	v->repeat = cfg->voice_repeat;
+	v->rate = cfg->voice_rate;
+	v->quiet[0] = 0;
+	const config_period_t *q = &cfg->voice_quiet;
+	if (q->start_min >= 0)
+		snprintf(v->quiet, sizeof v->quiet, "%02d:%02d-%02d:%02d", q->start_min / 60 % 24, q->start_min % 60,
+			 q->end_min / 60 % 24, q->end_min % 60);
+}
+
 /* What tells that local.json changed: inode, size and time. */
 typedef struct {
 	ino_t ino;
@@ -111,14 +123,17 @@ static void reload(hub_api_t *api, const i18n_t *tr, const char *site, const cha
 		return;
 	}
 	counters_of(&cfg, tr, hc, qc);
+	hub_voice_t voice;
+	voice_of(&cfg, &voice);
 	if (hub_api_reconfigure(api, hc, cfg.counters_count, cfg.queue_regular_per_priority,
-				cfg.queue_absent_window, cfg.office_name, err, sizeof err) != KIOSK_OK) {
+				cfg.queue_absent_window, cfg.office_name, &voice, err, sizeof err) != KIOSK_OK) {
 		log_warn("hub: configuration not reloaded: %s", err);
 		return;
 	}
 	log_info("hub: configuration reloaded: %d counters, a priority call after %d regular ones, "
-		 "absent for %d calls", cfg.counters_count, cfg.queue_regular_per_priority,
-		 cfg.queue_absent_window);
+		 "absent for %d calls; boards at volume %d, said %d times, %d words a minute",
+		 cfg.counters_count, cfg.queue_regular_per_priority, cfg.queue_absent_window, voice.volume,
+		 voice.repeat, voice.rate);
 }
 
 static int set_pin(const char *data, int counter, const kclock_t *clk)
@@ -218,6 +233,7 @@ int main(int argc, char **argv)
 	snprintf(s.office, sizeof s.office, "%s", cfg.office_name);
 	counters_of(&cfg, tr, s.counters, qc);
 	s.counter_count = cfg.counters_count;
+	voice_of(&cfg, &s.voice);
 
 	catalog_t *cat = NULL;
 	char err[1400];

@@ -194,9 +194,21 @@ sleep 3
 [ "$(wavs)" = 1 ] || die "live: the reconnect's resent snapshot was spoken again"
 snap 3 "$L2R,$L1"
 wait_wavs 2 20 || die "live: the recall was not spoken"
+# The office's settings in the snapshot (the kiosk menu's "Wall board: the
+# voice", sent by the hub) hold over the board's own: the chime only.
+L3='{"number":"A003","counter":1,"recall":0}'
+printf '{"v":1,"seq":4,"office":"UBND","calls":[%s,%s,%s],"groups":[],"board":{"volume":100,"repeat":0,"rate":150,"quiet":""}}\n' \
+	"$L3" "$L2R" "$L1" > "$W/hub/snapshot.json.tmp"
+mv "$W/hub/snapshot.json.tmp" "$W/hub/snapshot.json"
+wait_wavs 3 20 || die "live: the call A003 under the hub's settings was not played"
+last=$(ls "$W/live/wav" | grep '^call-' | sort | tail -n 1)
+first=$(ls "$W/live/wav" | grep '^call-' | sort | head -n 1)
+awk -v a="$(sox --i -D "$W/live/wav/$last")" -v b="$(sox --i -D "$W/live/wav/$first")" 'BEGIN {exit !(a < 2 && b > 3)}' ||
+	die "live: with the hub's repeat 0 the call lasts $(sox --i -D "$W/live/wav/$last") s (a spoken one $(sox --i -D "$W/live/wav/$first") s)"
+grep -q "voice settings now volume 100, said 0 times" "$W/live/d/logs/kiosk.log" || die "live: no word of the new settings in the log"
 kill "$BOARD_PID"; wait "$BOARD_PID" 2>/dev/null; BOARD_PID=""
 stop_hub
-echo "ok   live hub: a new call spoken, a reconnect not repeated, a recall spoken again"
+echo "ok   live hub: a new call spoken, a reconnect not repeated, a recall spoken again, the hub's voice settings taken"
 
 if [ "$QUICK" = 0 ]; then
 	# What SDL was given, through its disk driver (plays out before exit, in real time).

@@ -316,6 +316,47 @@ static void test_hub_clock(void **state)
 	assert_true(board_hub_time(&b, 6000) == 1764650000000LL + 5000);
 }
 
+/* The office's voice settings ("board"): taken when whole, refused when not. */
+static void test_parse_voice(void **state)
+{
+	(void)state;
+	static board_snapshot_t s;
+	char err[128];
+	const char *none = "{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[]}";
+	assert_int_equal(board_parse(none, strlen(none), &s, err, sizeof err), KIOSK_OK);
+	assert_false(s.has_voice);
+	const char *whole = "{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[],"
+			   "\"board\":{\"volume\":90,\"repeat\":0,\"rate\":160,\"quiet\":\"21:30-06:00\"}}";
+	assert_int_equal(board_parse(whole, strlen(whole), &s, err, sizeof err), KIOSK_OK);
+	assert_true(s.has_voice);
+	assert_int_equal(s.volume, 90);
+	assert_int_equal(s.repeat, 0);
+	assert_int_equal(s.rate, 160);
+	assert_int_equal(s.quiet_start, 21 * 60 + 30);
+	assert_int_equal(s.quiet_end, 6 * 60);
+	const char *noquiet = "{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[],"
+			      "\"board\":{\"volume\":100,\"repeat\":2,\"rate\":150,\"quiet\":\"\"}}";
+	assert_int_equal(board_parse(noquiet, strlen(noquiet), &s, err, sizeof err), KIOSK_OK);
+	assert_int_equal(s.quiet_start, -1);
+	static const char *const bad[] = {
+		"\"board\":1",
+		"\"board\":{\"volume\":201,\"repeat\":2,\"rate\":150}",
+		"\"board\":{\"volume\":100,\"repeat\":6,\"rate\":150}",
+		"\"board\":{\"volume\":100,\"repeat\":2,\"rate\":79}",
+		"\"board\":{\"volume\":100,\"repeat\":2}",
+		"\"board\":{\"volume\":100,\"repeat\":2,\"rate\":150,\"quiet\":\"21:00\"}",
+		"\"board\":{\"volume\":100,\"repeat\":2,\"rate\":150,\"quiet\":\"25:00-06:00\"}",
+		"\"board\":{\"volume\":100,\"repeat\":2,\"rate\":150,\"quiet\":\"06:00-06:00\"}",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char doc[400];
+		snprintf(doc, sizeof doc, "{\"v\":1,\"seq\":1,\"calls\":[],\"groups\":[],%s}", bad[i]);
+		if (board_parse(doc, strlen(doc), &s, err, sizeof err) != KIOSK_EINVAL)
+			fail_msg("accepted: %s", doc);
+		assert_non_null(strstr(err, "board"));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -328,6 +369,7 @@ int main(void)
 		cmocka_unit_test(test_help_calls),
 		cmocka_unit_test(test_lost),
 		cmocka_unit_test(test_hub_clock),
+		cmocka_unit_test(test_parse_voice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
