@@ -2,7 +2,10 @@
  * CSV (UTF-8 with a BOM, so spreadsheet programs read it right; counts per
  * day and series only, no personal data), a copy of the event log (which
  * holds none either) and the office key (office.key, mode 0600) that the
- * counter software needs to verify the tickets' QR records. Every file and the folder are synced; the caller then
+ * counter software needs to verify the tickets' QR records; and the office
+ * queue's figures per day, group and counter (queue-statistics.csv: called,
+ * served, no-shows, transfers, waiting and service times as median and p90,
+ * ratings). Every file and the folder are synced; the caller then
  * unmounts before saying "safe to remove". */
 #include "flow/menu.h"
 
@@ -16,6 +19,7 @@
 
 #include "core/kiosk.h"
 #include "domain/ledger_stats.h"
+#include "domain/queue.h"
 #include "core/log.h"
 #include "core/mfile.h"
 
@@ -81,6 +85,61 @@ static int copy_file(const char *src, const char *dst, int *files)
 	return copy_file_mode(src, dst, 0644, files);
 }
 
+/* Minutes with one decimal, "" when nothing was measured. */
+static void minutes(char *buf, size_t cap, int64_t ms)
+{
+	if (ms < 0)
+		buf[0] = 0;
+	else
+		snprintf(buf, cap, "%lld.%lld", (long long)(ms / 60000), (long long)(ms % 60000 / 6000));
+}
+
+static void on_queue_day(void *user, const queue_stat_t *q)
+{
+	sbuf_t *b = user;
+	char wm[24], wp[24], sm[24], sp[24], who[16], line[400];
+	minutes(wm, sizeof wm, q->wait_median_ms);
+	minutes(wp, sizeof wp, q->wait_p90_ms);
+	minutes(sm, sizeof sm, q->service_median_ms);
+	minutes(sp, sizeof sp, q->service_p90_ms);
+	if (q->counter)
+		snprintf(who, sizeof who, "%d", q->counter);
+	else
+		snprintf(who, sizeof who, "all");
+	snprintf(line, sizeof line,
+		 "%04d-%02d-%02d,%s,%s,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%s,%s,%s,%s,%ld,%ld,%ld\r\n", q->day_key / 10000,
+		 q->day_key / 100 % 100, q->day_key % 100, q->group, who, q->issued, q->called, q->served,
+		 q->noshow, q->closed, q->transferred, q->transfer_in, wm, wp, sm, sp, q->ratings[3], q->ratings[2],
+		 q->ratings[1]);
+	add(b, line);
+	b->rows++;
+}
+
+/* The office queue's figures per day, group and counter (no personal data
+ * exists in them): queue-statistics.csv. */
+static int queue_csv(const menu_env_t *e, const char *dir, int *files)
+{
+	sbuf_t b = {0};
+	add(&b, "\xEF\xBB\xBF" "date,group,counter,issued,called,served,no_show,closed_unserved,"
+		"transferred_out,transferred_in,wait_median_min,wait_p90_min,service_median_min,service_p90_min,"
+		"rated_very_satisfied,rated_satisfied,rated_not_satisfied\r\n");
+	char path[1300];
+	snprintf(path, sizeof path, "%s/ledger.db", e->data_dir);
+	int rc = queue_stats_daily(path, on_queue_day, &b);
+	if (rc == KIOSK_ENOENT)
+		rc = KIOSK_OK;
+	if (rc == KIOSK_OK && b.oom)
+		rc = KIOSK_ENOMEM;
+	if (rc == KIOSK_OK) {
+		snprintf(path, sizeof path, "%s/queue-statistics.csv", dir);
+		rc = mfile_write_atomic(path, b.buf, b.len, 0644);
+		if (rc == KIOSK_OK)
+			(*files)++;
+	}
+	free(b.buf);
+	return rc;
+}
+
 int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen)
 {
 	*files = 0;
@@ -112,6 +171,8 @@ int menu_export(const menu_env_t *e, int *files, char *err, size_t errlen)
 			(*files)++;
 	}
 	free(b.buf);
+	if (rc == KIOSK_OK)
+		rc = queue_csv(e, dir, files);
 	if (rc != KIOSK_OK) {
 		return kiosk_err(err, errlen, rc, "cannot write the statistics (%s)",
 				 kiosk_strerror(rc));

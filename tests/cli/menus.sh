@@ -175,6 +175,14 @@ csv=$(ls "$TESTS_TMP"/export/kiosk-export-*/daily-statistics.csv 2>/dev/null | h
 head -c 3 "$csv" | od -An -tx1 | grep -q 'ef bb bf' || fail "CSV without a UTF-8 BOM"
 grep -q '^.*date,series,printed,voided,reprints' "$csv" || fail "CSV header"
 grep -q '^2026-01-05,A,1,0,1' "$csv" || { cat "$csv"; fail "CSV counts"; }
+# The office queue's figures: the ticket counter 1 called and served.
+qcsv=$(ls "$TESTS_TMP"/export/kiosk-export-*/queue-statistics.csv 2>/dev/null | head -n 1)
+[ -n "$qcsv" ] || fail "no queue statistics on the stick"
+head -c 3 "$qcsv" | od -An -tx1 | grep -q 'ef bb bf' || fail "queue CSV without a UTF-8 BOM"
+grep -q 'date,group,counter,issued,called,served,no_show,closed_unserved,transferred_out,transferred_in,wait_median_min,wait_p90_min,service_median_min,service_p90_min,rated_very_satisfied,rated_satisfied,rated_not_satisfied' "$qcsv" ||
+	fail "queue CSV header"
+grep -q '^2026-01-05,[a-z-]*,all,1,1,1,0,0,0,0,[0-9.]*,[0-9.]*,[0-9.]*,[0-9.]*,0,0,0' "$qcsv" || { cat "$qcsv"; fail "queue CSV: the group's row"; }
+grep -q '^2026-01-05,[a-z-]*,1,[0-9]*,1,1,0,' "$qcsv" || { cat "$qcsv"; fail "queue CSV: counter 1's row"; }
 ls "$TESTS_TMP"/export/kiosk-export-*/kiosk.log >/dev/null 2>&1 || fail "log not exported"
 # The office key goes with the export (for the counter software), mode 0600.
 xkey=$(ls "$TESTS_TMP"/export/kiosk-export-*/office.key 2>/dev/null | head -n 1)

@@ -265,7 +265,7 @@ static void test_export(void **state)
 	assert_int_equal(mkdir(exp, 0755), 0);
 	/* No ledger yet: the header alone, with the BOM. */
 	assert_int_equal(menu_export(&e, &files, err, sizeof err), KIOSK_OK);
-	assert_int_equal(files, 1);
+	assert_int_equal(files, 2);
 	char p[400];
 	snprintf(p, sizeof p, "%s/kiosk-export-20260105/daily-statistics.csv", exp);
 	FILE *fp = fopen(p, "rb");
@@ -275,6 +275,15 @@ static void test_export(void **state)
 	fclose(fp);
 	buf[n] = '\0';
 	assert_string_equal(buf, "\xEF\xBB\xBF" "date,series,printed,voided,reprints\r\n");
+	/* and the office queue's figures: the header alone too */
+	snprintf(p, sizeof p, "%s/kiosk-export-20260105/queue-statistics.csv", exp);
+	fp = fopen(p, "rb");
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	assert_non_null(strstr(buf, "\xEF\xBB\xBF" "date,group,counter,issued,called,served,no_show,"));
+	assert_non_null(strstr(buf, "service_p90_min,rated_very_satisfied,rated_satisfied,rated_not_satisfied\r\n"));
 }
 
 int main(void)
