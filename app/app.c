@@ -695,7 +695,7 @@ static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t 
 		.office_name = a->cfg.office_name, .usb_allow = b->allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,
 		.priority_letter = a->cfg.queue_priority_letter, .clock = &a->clock,
-		.hours = &a->cfg,
+		.hours = &a->cfg, .rating_hint = a->cfg.counters_count > 0,
 	};
 }
 

@@ -37,6 +37,7 @@ static const char *required_keys[] = {
 	"ticket.more_docs", "ticket.footer", "ticket.footer_qr", "ticket.test_title",
 	"ticket.test_line", "ticket.test_sample", "ticket.qr_private", "ticket.online_title",
 	"ticket.online_caption", "ticket.afternoon", "ticket.ahead", "ticket.ahead_one", "ticket.ahead_none", "ticket.wait",
+	"ticket.qr_rate",
 };
 
 /* Noto Sans has an x-height of 0.536 em: 36 dots give 20 dots (2.5 mm) in
@@ -548,6 +549,8 @@ int ticket_render(ticket_renderer_t *r, const ticket_info_t *t, bitmap_t *out)
 	if (t->qr) {
 		draw_qr(&c, t->qr);
 		styled(&c, TICKET_TEXT_CAPTION, i18n_get(r->tr, L, "ticket.footer_qr"), 1, NULL);
+		if (t->rating)
+			styled(&c, TICKET_TEXT_CAPTION, i18n_get(r->tr, L, "ticket.qr_rate"), 1, NULL);
 		if (t->qr_personal)
 			styled(&c, TICKET_TEXT_PRIVATE, i18n_get(r->tr, L, "ticket.qr_private"), 1, NULL);
 	}

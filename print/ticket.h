@@ -43,6 +43,7 @@ typedef struct {
 	int64_t time_ms;
 	const char *qr;            /* hand-off record; NULL = no QR */
 	bool qr_personal;          /* the record carries answers: print the keep-it-safe line */
+	bool rating;               /* the QR rates the service at the kiosk: say so */
 	const char *link;          /* the procedure's page online: a second, labelled QR
 				    * below the first; NULL = none */
 	const char *afternoon;     /* "13:30": issued during the lunch break, the line

@@ -37,6 +37,7 @@ struct tickets {
 	uint8_t key[OFFICEKEY_LEN];     /* authenticates the QR record (K2) */
 	config_t hours;                 /* office hours, for the lunch line */
 	bool have_hours;
+	bool rating_hint;
 };
 
 static int storage_fail(tickets_t *t, int rc, const char *what, tickets_result_t *out);
@@ -101,6 +102,7 @@ static int apply_settings(tickets_t *t, const tickets_config_t *cfg, const escpo
 	t->cap = cfg->daily_cap;
 	t->policy = cfg->priority;
 	t->prio_letter = cfg->priority_letter;
+	t->rating_hint = cfg->rating_hint;
 	return KIOSK_OK;
 }
 
@@ -370,7 +372,7 @@ int tickets_compose(struct ticket_renderer *r, const char *profile, const ticket
 		.docs = docs, .ndocs = docs ? p->ndocs : 0, .number = job->number,
 		.priority = job->priority, .reprint = job->reprint, .dated = job->dated,
 		.time_ms = job->time_ms, .qr = rec, .qr_personal = strchr(rec, '=') != NULL,
-		.link = job->link, .wait = job->wait,
+		.link = job->link, .wait = job->wait, .rating = job->rating_hint && job->key,
 	};
 	char afternoon[8];
 	if (job->afternoon_min > 0 && job->afternoon_min < 24 * 60) {
@@ -578,7 +580,7 @@ int tickets_issue_wait(tickets_t *t, const catalog_t *cat, const catalog_proc_t 
 		.proc = p, .office = t->office, .number = lt.number, .ticket_id = lt.ticket_id,
 		.priority = priority, .reprint = false, .dated = lt.dated, .time_ms = lt.time_ms,
 		.lang = lang, .answers = answers, .nanswers = nanswers, .key = t->key,
-		.afternoon_min = afternoon_min(t, &lt), .wait = wait,
+		.afternoon_min = afternoon_min(t, &lt), .wait = wait, .rating_hint = t->rating_hint,
 	};
 	char link[512];
 	job.link = link_of(cat, p, link, sizeof link);
@@ -623,7 +625,7 @@ static int reprint(tickets_t *t, const catalog_t *cat, const catalog_proc_t *pro
 	tickets_job_t job = {
 		.proc = p, .office = t->office, .number = lt.number, .ticket_id = lt.ticket_id,
 		.priority = lt.priority, .reprint = true, .dated = lt.dated, .time_ms = lt.time_ms,
-		.lang = lang, .key = t->key,
+		.lang = lang, .key = t->key, .rating_hint = t->rating_hint,
 	};
 	char link[512];
 	job.link = link_of(cat, p, link, sizeof link);

@@ -34,6 +34,8 @@ typedef struct {
 	const kclock_t *clock;
 	const config_t *hours;     /* office hours (copied): a ticket issued during the lunch
 				    * break says when the afternoon starts; NULL: never */
+	bool rating_hint;          /* the office's counters rate at the kiosk: the ticket says to
+				    * hold its QR to the kiosk after the service */
 } tickets_config_t;
 
 typedef struct {
@@ -161,6 +163,7 @@ typedef struct {
 	int afternoon_min;         /* > 0: issued at lunch, the afternoon starts at this local
 				    * minute (printed); 0: no such line */
 	const ticket_wait_t *wait; /* people ahead, estimated wait; NULL: no such line */
+	bool rating_hint;          /* print the line about rating at the kiosk */
 } tickets_job_t;
 
 /* Render a ticket and encode it for a profile ("80mm", "58mm", ...): the

@@ -375,6 +375,13 @@ static void test_link_and_afternoon(void **state)
 	t.afternoon = "13:30";
 	assert_int_equal(ticket_render(r, &t, &c), KIOSK_OK);
 	assert_true(c.h >= a.h + 40);
+	/* The line about rating at the kiosk, under the QR code. */
+	bitmap_t d;
+	t.afternoon = NULL;
+	t.rating = true;
+	assert_int_equal(ticket_render(r, &t, &d), KIOSK_OK);
+	assert_true(d.h >= a.h + 80);
+	bitmap_free(&d);
 	bitmap_free(&a);
 	bitmap_free(&b);
 	bitmap_free(&c);
@@ -404,6 +411,7 @@ static void test_fixed_words_fit(void **state)
 			t.priority = true;
 			t.qr = "A012;K1;abc-1;1.001193;-;0;ho_ten=An";
 			t.qr_personal = true;
+			t.rating = true;
 			t.link = "https://dichvucong.gov.vn/p/home/dvc-chi-tiet-thu-tuc-nganh-doc.html?ma_thu_tuc=1.001193";
 			t.afternoon = "13:30";
 			bitmap_t img;
