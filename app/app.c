@@ -30,6 +30,7 @@
 #include "fleet/report.h"
 #include "app/app_queue.h"
 #include "app/app_sound.h"
+#include "app/app_read.h"
 #include "app/board_app.h"
 
 
@@ -199,6 +200,12 @@ static void activate(app_t *a, const dc_t *t, bool touch)
 	}
 	char id[64];
 	snprintf(id, sizeof id, "%s", t->text);
+	/* "Nghe": read the screen, unless this very touch stopped a reading. */
+	if (strcmp(id, "listen") == 0) {
+		if (!a->read_stopped)
+			app_read_screen(a);
+		return;
+	}
 	/* Keys are never logged: together they would spell what was typed. */
 	if (!(t->flags & (TGT_KEY | TGT_NUMKEY)))
 		log_debug("tap %s on %s", id, app_screen_id(a));
@@ -219,6 +226,7 @@ void app_input(app_t *a, const input_t *in)
 			break;
 		}
 		session_activity(a->session);
+		a->read_stopped = app_read_stop(a); /* a touch stops the speech */
 		const dc_t *t = hit(a, in->x, in->y);
 		tapfilter_press(a->taps, t ? t->text : NULL);
 		a->dirty = true; /* pressed feedback at once */
@@ -248,6 +256,7 @@ void app_input(app_t *a, const input_t *in)
 		a->dirty = true;
 		break;
 	case INPUT_CHAR:
+		app_read_stop(a);
 		session_key_char(a->session, in->ch);
 		break;
 	case INPUT_KEY:
@@ -425,6 +434,7 @@ void app_step(app_t *a)
 	if (a->session->print_pending)
 		do_print(a);
 	app_queue_tick(a);
+	app_read_tick(a);
 	if (a->redraw_at && kclock_mono(&a->clock) >= a->redraw_at) {
 		a->redraws++;
 		a->redraw_at = a->redraws < 5 ? kclock_mono(&a->clock) + 1000 * (1 << a->redraws) : 0;
@@ -496,6 +506,9 @@ static int64_t next_deadline(app_t *a)
 	int64_t qd = app_queue_deadline(a);
 	if (qd >= 0 && (d < 0 || qd < d))
 		d = qd;
+	int64_t rd = app_read_deadline(a);
+	if (rd >= 0 && (d < 0 || rd < d))
+		d = rd;
 	if (a->redraw_at && (d < 0 || a->redraw_at < d))
 		d = a->redraw_at;
 	if (a->restart_at && (d < 0 || a->restart_at < d))
@@ -838,6 +851,7 @@ static void teardown(app_t *a)
 	app_menu_teardown(a);
 	session_destroy(a->session);
 	app_queue_close(a);
+	app_read_close(a);
 	app_sound_close();
 	tickets_close(a->tickets); /* the ledger is closed cleanly */
 	outbox_close(a->fleet);

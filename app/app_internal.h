@@ -75,6 +75,7 @@ typedef struct app {
 	unsigned long wakeups, frames;
 	int64_t start_mono;
 	bool first_frame_done;
+	bool read_stopped;         /* the last press stopped a reading (app_read.c) */
 	int64_t wd_ms, wd_next;    /* service watchdog interval, next pet (mono) */
 	volatile int quit;
 } app_t;

@@ -1,6 +1,7 @@
 /* app_sound.c - the kiosk's sounds (app_sound.h): one SDL audio device
- * opened per sound (voice.device, the default one when empty) and kept
- * until the next sound or exit, so the queue plays out on its own. */
+ * (voice.device, the default one when empty), opened at the first sound and
+ * kept until exit, so its queue plays out on its own and the chime, the
+ * test and the read-aloud take turns on it. */
 #include "app/app_sound.h"
 
 #include <SDL.h>
@@ -52,12 +53,23 @@ static void play_chime(app_t *a, SDL_AudioDeviceID dev)
 	static int16_t buf[CHIME_N];
 	chime_into(buf, a->cfg.voice_volume);
 	SDL_QueueAudio(dev, buf, sizeof buf);
-	keep(dev);
+	if (dev != last)
+		keep(dev);
+}
+
+SDL_AudioDeviceID app_sound_device(app_t *a)
+{
+	if (!last) {
+		SDL_AudioDeviceID dev = open_dev(a);
+		if (dev)
+			keep(dev);
+	}
+	return last;
 }
 
 void app_sound_chime(app_t *a)
 {
-	SDL_AudioDeviceID dev = open_dev(a);
+	SDL_AudioDeviceID dev = app_sound_device(a);
 	if (dev)
 		play_chime(a, dev);
 }
@@ -75,7 +87,7 @@ bool app_sound_ready(app_t *a)
 
 int app_sound_test(app_t *a)
 {
-	SDL_AudioDeviceID dev = open_dev(a);
+	SDL_AudioDeviceID dev = app_sound_device(a);
 	if (!dev) {
 		log_warn("sound test: no audio device%s (%s)",
 			 strcmp(a->cfg.voice_device, "none") == 0 ? " (voice.device is \"none\")" : "",

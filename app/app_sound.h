@@ -10,6 +10,12 @@
 
 #include "app/app_internal.h"
 
+#include <SDL.h>
+
+/* The kiosk's audio device, opened at the first call and kept (0: none;
+ * voice.device "none"). Main thread only. */
+SDL_AudioDeviceID app_sound_device(app_t *a);
+
 /* The chime for a help call (nothing when there is no device). */
 void app_sound_chime(app_t *a);
 

@@ -4,6 +4,7 @@
  * conversion (scaling, rotation, repeat filter) as a finger on the panel.
  * Exit: 0 at the end, 1 on a failed expect, 2 on a script error. */
 #include "app/app_internal.h"
+#include "app/app_read.h"
 
 #include <ctype.h>
 #include <fcntl.h>
@@ -537,6 +538,17 @@ static int run_line(script_t *s, char *line)
 	}
 	if (strcmp(cmd, "counter") == 0)
 		return cmd_counter(s, p);
+	if (strcmp(cmd, "wait-speech") == 0) {
+		/* The read-aloud is made in real time by its thread: wait for it
+		 * (at most 30 s) and hand it to the device. */
+		for (int i = 0; i < 3000 && app_read_deadline(a) >= 0; i++) {
+			SDL_Delay(10);
+			app_step(a);
+		}
+		if (app_read_deadline(a) >= 0)
+			return fail(s, "the reading was not made within 30 s");
+		return 0;
+	}
 	return script_error(s, "unknown command", cmd);
 }
 

@@ -95,6 +95,7 @@ static const ckey_t KEYS[] = {
 	{"voice.repeat", K_INT, 0, 5, NULL, FI(voice_repeat)},
 	{"voice.rate", K_INT, 80, 450, NULL, FI(voice_rate)},
 	{"voice.quiet", K_SPAN, 0, 0, NULL, FI(voice_quiet)},
+	{"voice.read_screens", K_BOOL, 0, 0, NULL, FI(voice_read_screens)},
 	{"fleet.broker", K_HOSTPORT, 0, 0, NULL, F(fleet_broker)},
 	{"fleet.id", K_IDENT, 0, 0, NULL, F(fleet_id)},
 	{"fleet.ca", K_PATH, 0, 0, NULL, F(fleet_ca)},

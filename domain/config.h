@@ -84,6 +84,7 @@ typedef struct {
 	int voice_repeat;            /* times a call is said after its chime, 0..5, default 2 */
 	int voice_rate;              /* words per minute, 80..450, default 150 */
 	config_period_t voice_quiet; /* quiet hours: chime only; {-1,-1} = none; start > end runs over midnight */
+	bool voice_read_screens;     /* the kiosk reads each new citizen screen aloud by itself */
 	/* fleet agent (docs/fleet.md): off while broker or id is "" */
 	char fleet_broker[128];      /* "host:port" */
 	char fleet_id[64];           /* the kiosk's name at the broker, a topic level */

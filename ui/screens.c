@@ -151,13 +151,21 @@ static void top_bar(lay_t *l)
 		coming_text(l, "ui.help_coming", coming, sizeof coming);
 		help_label = coming;
 	}
-	ui_item_t items[5] = {
+	ui_item_t items[6] = {
 		{"lang-vi", T(l, "ui.lang_vi"), 0},
 		{"lang-en", T(l, "ui.lang_en"), 0},
 		{"text-size", T(l, s->large_text ? "ui.text_normal" : "ui.text_large"), 0},
 		{"theme", T(l, s->high_contrast ? "ui.theme_default" : "ui.theme_hc"), 0},
+		{"listen", T(l, "ui.listen"), 0},
 		{"help", help_label, 0},
 	};
+	/* "Nghe" reads the screen aloud (app/app_read.c); not on a kiosk
+	 * without sound by choice. */
+	int nitems = 6;
+	if (strcmp(l->c->cfg->voice_device, "none") == 0) {
+		items[4] = items[5];
+		nitems = 5;
+	}
 	int x0 = l->a.corner + l->a.gap;
 	int bar_first = l->u.dl->n;
 	ui_rect_t area = {x0, l->a.margin, l->c->w - 2 * x0, l->c->h};
@@ -169,21 +177,21 @@ static void top_bar(lay_t *l)
 	l->u.a = &base;
 	/* The first row sits between the menu corners; rows below the corner
 	 * zones may use the full width. A row a few pixels too wide (a long
-	 * "Quầy 12 sắp đến") takes labels up to 10% smaller before it wraps:
+	 * "Quầy 12 sắp đến") takes labels up to 20% smaller before it wraps:
 	 * a second row would take a full form's height. */
 	int full_px = base.button_px, first = 0;
-	for (int px = full_px; px >= full_px * 9 / 10 && first < 5; px -= 2) {
+	for (int px = full_px; px >= full_px * 8 / 10 && first < nitems; px -= 2) {
 		base.button_px = px;
-		first = buttons_fitting(l, items, 5, area.w, px);
+		first = buttons_fitting(l, items, nitems, area.w, px);
 	}
-	if (first < 5) { /* wraps: at the full size */
+	if (first < nitems) { /* wraps: at the full size */
 		base.button_px = full_px;
-		first = buttons_fitting(l, items, 5, area.w, full_px);
+		first = buttons_fitting(l, items, nitems, area.w, full_px);
 	}
 	int h = ui_button_row(&l->u, area, items, first, ALIGN_CENTER, l->a.target_px);
-	if (first < 5) {
+	if (first < nitems) {
 		ui_rect_t rest = {l->left, area.y + h + l->a.gap, content_w(l), l->c->h};
-		h += l->a.gap + ui_button_row(&l->u, rest, items + first, 5 - first, ALIGN_CENTER, l->a.target_px);
+		h += l->a.gap + ui_button_row(&l->u, rest, items + first, nitems - first, ALIGN_CENTER, l->a.target_px);
 	}
 	l->u = u;
 	mark_language(l, bar_first);

@@ -287,6 +287,12 @@ int vspeech_seq_key(const vspeech_t *v, const char *key, vspeech_seq_t *seq, cha
 	return add_text(v, i18n_get(v->tr, LANG_VI, key), NULL, NULL, seq, err, errlen);
 }
 
+int vspeech_seq_text(const vspeech_t *v, const char *text, vspeech_seq_t *seq, char *err,
+		     size_t errlen)
+{
+	return add_text(v, text, NULL, NULL, seq, err, errlen);
+}
+
 int vspeech_seq_words(const vspeech_t *v, const char *text, vspeech_seq_t *seq, char *err,
 		      size_t errlen)
 {

@@ -68,6 +68,11 @@ int vspeech_seq_key(const vspeech_t *v, const char *key, vspeech_seq_t *seq, cha
 int vspeech_seq_number(const vspeech_t *v, unsigned n, vspeech_seq_t *seq, char *err, size_t errlen);
 int vspeech_seq_ticket(const vspeech_t *v, const char *number, vspeech_seq_t *seq, char *err,
 		       size_t errlen);
+/* A fixed text of the catalogue (a group's or procedure's name, the
+ * question a form asks: flow/speak.c), treated like a key's text. Never an
+ * answer. */
+int vspeech_seq_text(const vspeech_t *v, const char *text, vspeech_seq_t *seq, char *err,
+		     size_t errlen);
 /* Tools only (kiosk-voice say): words given on a command line, treated like
  * a key's text. */
 int vspeech_seq_words(const vspeech_t *v, const char *text, vspeech_seq_t *seq, char *err,
