@@ -183,6 +183,7 @@ typedef struct {
 	int day_key;
 	char group[32];
 	int counter;               /* 0: the whole group */
+	int hour;                  /* queue_stats_hourly: 0..23 (Vietnam time); -1: the whole day */
 	long issued, called, served, noshow, closed, transferred, transfer_in;
 	long waits, services;      /* how many times were measured */
 	int64_t wait_median_ms, wait_p90_ms, service_median_ms, service_p90_ms;
@@ -190,5 +191,11 @@ typedef struct {
 } queue_stat_t;
 
 int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_t *s), void *user);
+
+/* The same figures of one day (yyyymmdd) per group and hour of the event
+ * (Vietnam time: a ticket joins in the hour it was issued, is served in the
+ * hour it was served), the whole group only (counter 0): one row per
+ * (group, hour) with anything in it, in order. */
+int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const queue_stat_t *s), void *user);
 
 #endif

@@ -79,6 +79,7 @@ static void reset(acc_t *a, int day, const char *grp, int counter)
 	a->s.day_key = day;
 	snprintf(a->s.group, sizeof a->s.group, "%s", grp);
 	a->s.counter = counter;
+	a->s.hour = -1;
 }
 
 /* Emit the group's rows: the whole group, then each counter. */
@@ -188,6 +189,94 @@ int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_
 	if (rc == KIOSK_OK)
 		flush(accs, fn, user);
 	for (int i = 0; i <= QUEUE_MAX_COUNTERS; i++) {
+		free(accs[i].wait.v);
+		free(accs[i].service.v);
+	}
+	free(accs);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return rc;
+}
+
+/* The ledger read-only, or why not (KIOSK_ENOENT: no file). */
+static int open_ro(const char *path, sqlite3 **db)
+{
+	*db = NULL;
+	if (access(path, F_OK) != 0)
+		return KIOSK_ENOENT;
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(*db);
+		*db = NULL;
+		return KIOSK_EIO;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	return KIOSK_OK;
+}
+
+int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const queue_stat_t *s), void *user)
+{
+	if (!path || !fn)
+		return KIOSK_EINVAL;
+	sqlite3 *db;
+	int rc = open_ro(path, &db);
+	if (rc != KIOSK_OK)
+		return rc;
+	sqlite3_stmt *st = NULL;
+	/* at_ms is UTC: Vietnam is UTC+7 all year. */
+	if (sqlite3_prepare_v2(db, "SELECT grp, ((at_ms / 1000 + 25200) % 86400) / 3600, kind, val FROM q_events "
+			       "WHERE day=? AND grp<>'' ORDER BY grp, 2", -1, &st, NULL) != SQLITE_OK) {
+		int none = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name='q_events'", -1, &st,
+					      NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		return none ? KIOSK_OK : KIOSK_EIO;
+	}
+	sqlite3_bind_int(st, 1, day);
+	acc_t *accs = calloc(24, sizeof *accs);
+	if (!accs) {
+		sqlite3_finalize(st);
+		sqlite3_close(db);
+		return KIOSK_ENOMEM;
+	}
+	char grp[32] = "";
+	bool any = false;
+	for (;;) {
+		int r = sqlite3_step(st);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = KIOSK_EIO;
+			break;
+		}
+		const char *g = (const char *)sqlite3_column_text(st, 0);
+		int h = sqlite3_column_int(st, 1);
+		const char *kind = (const char *)sqlite3_column_text(st, 2);
+		bool has_val = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		int64_t val = sqlite3_column_int64(st, 3);
+		if (!any || strncmp(g, grp, sizeof grp) != 0) {
+			for (int i = 0; any && i < 24; i++)
+				if (accs[i].used) {
+					finish(&accs[i]);
+					fn(user, &accs[i].s);
+				}
+			any = true;
+			snprintf(grp, sizeof grp, "%s", g);
+			for (int i = 0; i < 24; i++) {
+				reset(&accs[i], day, grp, 0);
+				accs[i].s.hour = i;
+			}
+		}
+		if (h < 0 || h > 23 || !count(&accs[h], kind, has_val, val)) {
+			rc = h < 0 || h > 23 ? KIOSK_EIO : KIOSK_ENOMEM;
+			break;
+		}
+	}
+	for (int i = 0; rc == KIOSK_OK && any && i < 24; i++)
+		if (accs[i].used) {
+			finish(&accs[i]);
+			fn(user, &accs[i].s);
+		}
+	for (int i = 0; i < 24; i++) {
 		free(accs[i].wait.v);
 		free(accs[i].service.v);
 	}

@@ -53,12 +53,15 @@ int fleet_stats_body(const queue_stat_t *s, char *buf, size_t cap)
 	 * and anything else is refused rather than sent. */
 	if (!plain(s->group))
 		return KIOSK_EINVAL;
+	char hour[24] = "";
+	if (s->hour >= 0 && s->hour < 24)
+		snprintf(hour, sizeof hour, ",\"hour\":%d", s->hour);
 	int n = snprintf(buf, cap,
-			 "{\"period\":\"day\",\"day\":%d,\"group\":\"%s\",\"issued\":%ld,\"called\":%ld,"
+			 "{\"period\":\"%s\",\"day\":%d%s,\"group\":\"%s\",\"issued\":%ld,\"called\":%ld,"
 			 "\"served\":%ld,\"no_show\":%ld,\"closed\":%ld,\"transferred\":%ld,\"transfer_in\":%ld,"
 			 "\"waits\":%ld,\"wait_median_s\":%lld,\"wait_p90_s\":%lld,\"service_median_s\":%lld,"
 			 "\"rating_1\":%ld,\"rating_2\":%ld,\"rating_3\":%ld}",
-			 s->day_key, s->group, s->issued, s->called, s->served, s->noshow, s->closed,
+			 hour[0] ? "hour" : "day", s->day_key, hour, s->group, s->issued, s->called, s->served, s->noshow, s->closed,
 			 s->transferred, s->transfer_in, s->waits,
 			 (long long)(s->wait_median_ms < 0 ? -1 : s->wait_median_ms / 1000),
 			 (long long)(s->wait_p90_ms < 0 ? -1 : s->wait_p90_ms / 1000),

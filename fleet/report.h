@@ -29,7 +29,8 @@ int fleet_heartbeat_body(const fleet_heartbeat_t *h, char *buf, size_t cap);
 int fleet_printer_event_body(printer_state_t now, printer_state_t was, char *buf, size_t cap);
 
 /* A day's figures of one group (counter 0 rows of queue_stats_daily):
- * {"period":"day","day":...,"group":...,"issued":...}. */
+ * {"period":"day","day":...,"group":...,"issued":...}; an hour's
+ * (queue_stats_hourly, s->hour >= 0): "period":"hour","day":...,"hour":H. */
 int fleet_stats_body(const queue_stat_t *s, char *buf, size_t cap);
 
 #endif

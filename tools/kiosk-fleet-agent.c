@@ -121,6 +121,7 @@ static int heartbeat(const opts_t *o, outbox_t *ob)
 typedef struct {
 	outbox_t *ob;
 	int day;
+	int after, upto;           /* hourly rows: only hours in (after, upto] */
 	int stored, failed;
 } stats_ctx_t;
 
@@ -128,6 +129,8 @@ static void on_stat(void *user, const queue_stat_t *s)
 {
 	stats_ctx_t *c = user;
 	if (s->counter != 0 || s->day_key != c->day)
+		return;
+	if (s->hour >= 0 && (s->hour <= c->after || s->hour > c->upto))
 		return;
 	char body[1024];
 	if (fleet_stats_body(s, body, sizeof body) || outbox_enqueue(c->ob, OUTBOX_STATS, body, NULL))
@@ -137,15 +140,17 @@ static void on_stat(void *user, const queue_stat_t *s)
 }
 
 /* The figures of day (yyyymmdd) per group into the outbox. */
-static int day_stats(const opts_t *o, outbox_t *ob, int day, int *stored)
+static int day_stats(const opts_t *o, outbox_t *ob, int day, bool hourly, int *stored)
 {
 	char lpath[PATH_MAX];
 	if (o->ledger)
 		snprintf(lpath, sizeof lpath, "%s", o->ledger);
 	else
 		snprintf(lpath, sizeof lpath, "%s/ledger.db", o->data);
-	stats_ctx_t c = {.ob = ob, .day = day};
+	stats_ctx_t c = {.ob = ob, .day = day, .after = -1, .upto = 23};
 	int k = queue_stats_daily(lpath, on_stat, &c);
+	if (!k && hourly)
+		k = queue_stats_hourly(lpath, day, on_stat, &c);
 	*stored = c.stored;
 	if (k || c.failed) {
 		fprintf(stderr, "kiosk-fleet-agent: figures of %d from %s: %s (%d stored, %d not)\n", day, lpath,
@@ -173,13 +178,64 @@ static void daily_stats(const opts_t *o, outbox_t *ob, const kclock_t *clk)
 	if (done >= y.yday_key)
 		return;
 	int stored = 0;
-	int k = day_stats(o, ob, y.yday_key, &stored);
+	int k = day_stats(o, ob, y.yday_key, false, &stored);
 	if (k && k != KIOSK_ENOENT)
 		return; /* tried again at the next heartbeat */
 	char buf[32];
 	int n = snprintf(buf, sizeof buf, "%d\n", y.yday_key);
 	if (mfile_write_atomic(mark, buf, (size_t)n, 0644) == KIOSK_OK && stored)
 		log_info("fleet: figures of %d stored (%d groups)", y.yday_key, stored);
+}
+
+/* The hours of day (yyyymmdd) in (after, upto] per group into the outbox. */
+static int hour_stats(const opts_t *o, outbox_t *ob, int day, int after, int upto, int *stored)
+{
+	char lpath[PATH_MAX];
+	if (o->ledger)
+		snprintf(lpath, sizeof lpath, "%s", o->ledger);
+	else
+		snprintf(lpath, sizeof lpath, "%s/ledger.db", o->data);
+	stats_ctx_t c = {.ob = ob, .day = day, .after = after, .upto = upto};
+	int k = queue_stats_hourly(lpath, day, on_stat, &c);
+	*stored += c.stored;
+	return k ? k : c.failed ? KIOSK_EIO : KIOSK_OK;
+}
+
+/* Each finished hour's figures per group, once: <data>/fleet-stats-hour
+ * remembers the last hour sent (yyyymmddhh). After a day change the rest
+ * of the day before goes first; a kiosk off for longer sends from today's
+ * first hour (the day's own figures cover the days between). */
+static void hourly_stats(const opts_t *o, outbox_t *ob, const kclock_t *clk)
+{
+	if (!kclock_trusted(clk))
+		return;
+	kclock_local_t last;
+	kclock_to_local(kclock_now(clk) - 3600LL * 1000, &last); /* the last hour that is over */
+	long upto = (long)last.yday_key * 100 + last.hour;
+	char mark[PATH_MAX], *text = NULL;
+	snprintf(mark, sizeof mark, "%s/fleet-stats-hour", o->data);
+	long done = 0;
+	if (mfile_read(mark, 64, &text, NULL) == KIOSK_OK)
+		done = atol(text);
+	free(text);
+	if (done >= upto)
+		return;
+	int stored = 0, k = KIOSK_OK;
+	if (done / 100 != upto / 100 && done > 0) {
+		kclock_local_t y;
+		kclock_to_local(kclock_now(clk) - 3600LL * 1000 - 24LL * 3600 * 1000, &y);
+		if (done / 100 == y.yday_key) /* the evening before */
+			k = hour_stats(o, ob, (int)(done / 100), (int)(done % 100), 23, &stored);
+		done = 0;
+	}
+	if (k == KIOSK_OK || k == KIOSK_ENOENT)
+		k = hour_stats(o, ob, (int)(upto / 100), done ? (int)(done % 100) : -1, (int)(upto % 100), &stored);
+	if (k && k != KIOSK_ENOENT)
+		return; /* tried again at the next heartbeat */
+	char buf[32];
+	int n = snprintf(buf, sizeof buf, "%ld\n", upto);
+	if (mfile_write_atomic(mark, buf, (size_t)n, 0644) == KIOSK_OK && stored)
+		log_info("fleet: hourly figures up to %ld stored (%d rows)", upto, stored);
 }
 
 static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_t *ob, const kclock_t *clk)
@@ -215,6 +271,7 @@ static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_
 		if (kclock_mono(clk) >= next_hb) {
 			heartbeat(o, ob);
 			daily_stats(o, ob, clk);
+			hourly_stats(o, ob, clk);
 			next_hb += every;
 		}
 		struct timespec ts = {0, 200 * 1000000L};
@@ -336,7 +393,7 @@ int main(int argc, char **argv)
 		if (o.day < 19700101 || o.day > 99991231) {
 			fprintf(stderr, "kiosk-fleet-agent: stats needs --day YYYYMMDD\n");
 			rc = 2;
-		} else if (day_stats(&o, ob, o.day, &stored)) {
+		} else if (day_stats(&o, ob, o.day, true, &stored)) {
 			rc = 1;
 		} else {
 			printf("%d\n", stored);

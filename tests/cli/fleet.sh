@@ -151,10 +151,19 @@ done
 k5n=$(sqlite3 "$T/k5/fleet-outbox.db" "SELECT count(*) FROM ob_msgs")
 # A day of queue figures (5 issued, 3 served at counter 1) into the outbox.
 qs=$("$TTOOLS/queue_serve" "$T/k5" ho-tich A khai-sinh 5 3) || fail "queue_serve"
-[ "$("$AGENT" stats --data "$T/k5" --config "$T/k5/site.json" --day "${qs% *}")" = 1 ] || fail "stats of ${qs% *}"
-sqlite3 "$T/k5/fleet-outbox.db" "SELECT payload FROM ob_msgs WHERE topic='kiosk/k5/stats'" |
-	grep -q "\"period\":\"day\",\"day\":${qs% *},\"group\":\"ho-tich\",\"issued\":5,\"called\":3,\"served\":3," ||
+# The day's row and one row per hour that had anything (the same counts).
+nstats=$("$AGENT" stats --data "$T/k5" --config "$T/k5/site.json" --day "${qs% *}")
+[ "${nstats:-0}" -ge 2 ] || fail "stats of ${qs% *}: $nstats rows, want the day and its hours"
+sqlite3 "$T/k5/fleet-outbox.db" "SELECT payload FROM ob_msgs WHERE topic='kiosk/k5/stats'" > "$T/k5/stats"
+grep -q "\"period\":\"day\",\"day\":${qs% *},\"group\":\"ho-tich\",\"issued\":5,\"called\":3,\"served\":3," "$T/k5/stats" ||
 	fail "the day's figures are not in the outbox"
+python3 -c '
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+h = [r for r in rows if r["period"] == "hour"]
+assert h and all(0 <= r["hour"] <= 23 and r["group"] == "ho-tich" for r in h), h
+assert sum(r["issued"] for r in h) == 5 and sum(r["served"] for r in h) == 3, h
+' "$T/k5/stats" || fail "the hourly figures do not add up to the day: $(cat "$T/k5/stats")"
 mkdir -p "$T/nofleet"
 "$BIN/kiosk" --headless --data "$T/nofleet" --script "$T/paper.kss" >/dev/null 2>&1
 [ -e "$T/nofleet/fleet-outbox.db" ] && fail "an outbox without the fleet configured"
@@ -249,7 +258,7 @@ sleep 1
 stop_pid "$rpid"; rpid=
 grep -q '^msg k[34] ' "$T/recv2.out" && fail "a refused kiosk's messages reached the receiver"
 [ "$(grep -c '^msg k5 .* event$' "$T/recv2.out")" -eq "$k5n" ] || fail "the kiosk's $k5n events did not all arrive"
-[ "$(grep -c '^msg k5 .* stats$' "$T/recv2.out")" -eq 1 ] || fail "the day's figures did not arrive"
+[ "$(grep -c '^msg k5 .* stats$' "$T/recv2.out")" -eq "$nstats" ] || fail "the day's and hours' figures did not all arrive"
 [ "$(waiting "$T/k5")" -eq 0 ] || fail "k5's outbox is not empty"
 
 # ---- the agent is off unless configured ----

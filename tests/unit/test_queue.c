@@ -752,7 +752,31 @@ typedef struct {
 	long issued, called, served, noshow, closed, transferred, transfer_in, ratings;
 	long rows;
 	bool bad;
+	int last_hour;            /* hourly rows: the hour before, -1 at a new group */
+	char group[32];
 } sum_t;
+
+/* Hourly rows: the day's counts spread over the hours, hours in order. */
+static void on_hour(void *user, const queue_stat_t *s)
+{
+	sum_t *m = user;
+	if (s->hour < 0 || s->hour > 23 || s->counter != 0)
+		m->bad = true;
+	if (strcmp(s->group, m->group) != 0) {
+		snprintf(m->group, sizeof m->group, "%s", s->group);
+		m->last_hour = -1;
+	}
+	if (s->hour <= m->last_hour)
+		m->bad = true;
+	m->last_hour = s->hour;
+	m->rows++;
+	m->issued += s->issued;
+	m->called += s->called;
+	m->served += s->served;
+	m->noshow += s->noshow;
+	m->closed += s->closed;
+	m->ratings += s->ratings[1] + s->ratings[2] + s->ratings[3];
+}
 
 static void on_stat(void *user, const queue_stat_t *s)
 {
@@ -855,6 +879,21 @@ static void test_office_day(void **state)
 	assert_int_equal(m.ratings, rated_ok);
 	assert_true(m.served > 500);
 	assert_true(m.transferred > 0 && m.noshow > 0 && rated_ok > 0);
+	/* The same day by the hour adds up to the day. */
+	sum_t h = {.last_hour = -1};
+	int day = (int)sql_int(f, "SELECT min(day) FROM q_events");
+	assert_int_equal(queue_stats_hourly(f->path, day, on_hour, &h), KIOSK_OK);
+	assert_false(h.bad);
+	assert_true(h.rows > 3);
+	assert_int_equal(h.issued, m.issued);
+	assert_int_equal(h.called, m.called);
+	assert_int_equal(h.served, m.served);
+	assert_int_equal(h.noshow, m.noshow);
+	assert_int_equal(h.closed, m.closed);
+	assert_int_equal(h.ratings, m.ratings);
+	sum_t none = {.last_hour = -1};
+	assert_int_equal(queue_stats_hourly(f->path, day + 1, on_hour, &none), KIOSK_OK);
+	assert_int_equal(none.rows, 0);
 	print_message("office day: %ld served, %ld no-show, %ld closed, %ld transfers, %d ratings\n", m.served,
 		      m.noshow, m.closed, m.transferred, rated_ok);
 }
