@@ -75,7 +75,7 @@ TTOOLS := $(patsubst tests/tools/%.c,$(OUT)/tests/tools/%,$(TTOOL_SRC))
 
 .SECONDARY:
 
-all: $(BIN)/kiosk $(TOOLS) assets
+all: $(BIN)/kiosk $(TOOLS) $(BIN)/kiosk-fleet assets
 
 # ---- set-up --------------------------------------------------------------
 deps-run:
@@ -100,6 +100,11 @@ $(BIN)/kiosk: $(OUT)/obj/app/main.o $(LIB)
 # The hub alone links libmicrohttpd (hub/README.md).
 $(BIN)/kiosk-hub: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs libmicrohttpd)
 $(BIN)/kiosk-fleet-agent: TOOL_LIBS = $(shell $(PKG_CONFIG) --libs libmosquitto)
+# The province technician's fleet tool: a Python script (python3-paho-mqtt).
+$(BIN)/kiosk-fleet: tools/kiosk-fleet.py
+	@mkdir -p $(dir $@)
+	install -m 755 $< $@
+
 $(BIN)/%: $(OUT)/obj/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TOOL_LIBS)
