@@ -34,6 +34,7 @@
 #include "domain/queue.h"
 #include "fleet/agent.h"
 #include "fleet/report.h"
+#include "flow/menu.h"
 #include "update/update.h"
 
 static volatile sig_atomic_t stop_flag;
@@ -104,8 +105,85 @@ static void gather(const opts_t *o, outbox_t *ob, fleet_heartbeat_t *h)
 	outbox_info(ob, &h->outbox);
 }
 
+/* Update results as events: what runs in each pair (app, data) and the
+ * updater's last failure, compared with what was seen before
+ * (<data>/fleet-update-seen, one line a pair): a new version running is
+ * "installed" (or "trial" until it passes its health check), a new failure
+ * with an older version back is "rolled-back", one with the same version
+ * "failed" (an install that stopped halfway). The failure is sent as its
+ * kind (menu_failure_key's: health, no_good, incomplete, rollback, other),
+ * never the updater's words. The first look only records. */
+static void update_events(const opts_t *o, outbox_t *ob)
+{
+	if (!o->update_root)
+		return;
+	update_t *u;
+	char err[256];
+	update_status_t s;
+	if (update_open(o->update_root, NULL, NULL, &u, err, sizeof err) != KIOSK_OK)
+		return;
+	int k = update_status(u, &s, err, sizeof err);
+	update_close(u);
+	if (k != KIOSK_OK)
+		return;
+	char mark[PATH_MAX], *text = NULL, now[2][400], was[2][400] = {"", ""};
+	snprintf(mark, sizeof mark, "%s/fleet-update-seen", o->data);
+	bool known = mfile_read(mark, 4096, &text, NULL) == KIOSK_OK;
+	if (known) {
+		char *save = NULL, *line = strtok_r(text, "\n", &save);
+		for (int t = 0; t < 2 && line; t++, line = strtok_r(NULL, "\n", &save))
+			snprintf(was[t], sizeof was[t], "%s", line);
+	}
+	free(text);
+	static const char *const types[2] = {"app", "data"};
+	for (int t = 0; t < 2; t++) {
+		const update_pair_status_t *p = &s.pair[t];
+		const char *ver = p->current == 0 || p->current == 1 ? p->st.slot[p->current].version : "";
+		char fk[48] = "", ft[8], fv[40];
+		const char *key = menu_failure_key(p->st.last_failure, ft, sizeof ft, fv, sizeof fv);
+		if (key && !strncmp(key, "menu.fail_", 10))
+			snprintf(fk, sizeof fk, "%s", key + 10);
+		/* what counts: the version, whether it is on trial, the failure record */
+		snprintf(now[t], sizeof now[t], "%s|%d|%s", ver, update_on_trial(&s, (bundle_type_t)t),
+			 p->st.last_failure);
+		if (!known || !strcmp(now[t], was[t]))
+			continue;
+		char old[64] = "", oldfail[300] = "";
+		sscanf(was[t], "%63[^|]", old);
+		const char *bar = strchr(was[t], '|');
+		if (bar && (bar = strchr(bar + 1, '|')) != NULL)
+			snprintf(oldfail, sizeof oldfail, "%s", bar + 1);
+		bool new_failure = p->st.last_failure[0] && strcmp(p->st.last_failure, oldfail) != 0;
+		bool trial = update_on_trial(&s, (bundle_type_t)t);
+		char body[512];
+		if (new_failure) {
+			/* the version that failed, and what runs now */
+			const char *result = !strcmp(fk, "incomplete") ? "failed" : "rolled-back";
+			snprintf(body, sizeof body,
+				 "{\"event\":\"update\",\"type\":\"%s\",\"result\":\"%s\",\"version\":\"%s\","
+				 "\"running\":\"%s\",\"reason\":\"%s\"}",
+				 types[t], result, fv[0] ? fv : ver, ver, fk[0] ? fk : "other");
+		} else {
+			snprintf(body, sizeof body,
+				 "{\"event\":\"update\",\"type\":\"%s\",\"result\":\"%s\",\"version\":\"%s\","
+				 "\"was\":\"%s\"}",
+				 types[t], trial ? "trial" : "installed", ver, old);
+		}
+		if (outbox_enqueue(ob, OUTBOX_EVENT, body, NULL) != KIOSK_OK) {
+			fprintf(stderr, "kiosk-fleet-agent: update event not stored: %s\n", outbox_error(ob));
+			return; /* the mark stays: tried again at the next heartbeat */
+		}
+		log_info("fleet: update event %s", body);
+	}
+	char buf[820];
+	int n = snprintf(buf, sizeof buf, "%s\n%s\n", now[0], now[1]);
+	if (n > 0 && (size_t)n < sizeof buf)
+		mfile_write_atomic(mark, buf, (size_t)n, 0644);
+}
+
 static int heartbeat(const opts_t *o, outbox_t *ob)
 {
+	update_events(o, ob);
 	fleet_heartbeat_t h;
 	gather(o, ob, &h);
 	char body[1024];
