@@ -123,20 +123,30 @@ static bool count(acc_t *a, const char *kind, bool has_val, int64_t val)
 	return true;
 }
 
+/* The ledger read-only, or why not (KIOSK_ENOENT: no file). */
+static int open_ro(const char *path, sqlite3 **db)
+{
+	*db = NULL;
+	if (access(path, F_OK) != 0)
+		return KIOSK_ENOENT;
+	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+		sqlite3_close(*db);
+		*db = NULL;
+		return KIOSK_EIO;
+	}
+	sqlite3_busy_timeout(*db, 5000);
+	return KIOSK_OK;
+}
+
 int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_t *s), void *user)
 {
 	if (!path || !fn)
 		return KIOSK_EINVAL;
-	if (access(path, F_OK) != 0)
-		return KIOSK_ENOENT;
-	sqlite3 *db = NULL;
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(db);
-		return KIOSK_EIO;
-	}
-	sqlite3_busy_timeout(db, 5000);
+	sqlite3 *db;
+	int rc = open_ro(path, &db);
+	if (rc != KIOSK_OK)
+		return rc;
 	sqlite3_stmt *st = NULL;
-	int rc = KIOSK_OK;
 	if (sqlite3_prepare_v2(db, "SELECT day, grp, counter, kind, val FROM q_events WHERE grp<>'' "
 			       "ORDER BY day, grp, counter", -1, &st, NULL) != SQLITE_OK) {
 		/* No queue tables yet: no figures. */
@@ -196,21 +206,6 @@ int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return rc;
-}
-
-/* The ledger read-only, or why not (KIOSK_ENOENT: no file). */
-static int open_ro(const char *path, sqlite3 **db)
-{
-	*db = NULL;
-	if (access(path, F_OK) != 0)
-		return KIOSK_ENOENT;
-	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
-		sqlite3_close(*db);
-		*db = NULL;
-		return KIOSK_EIO;
-	}
-	sqlite3_busy_timeout(*db, 5000);
-	return KIOSK_OK;
 }
 
 int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const queue_stat_t *s), void *user)

@@ -1031,15 +1031,21 @@ static bool tap_text(menu_t *m, session_t *s, const char *t, int n)
 	return true;
 }
 
-static bool tap_procs_page(menu_t *m, session_t *s, const char *t, int dir)
+/* One page on (dir > 0) or back in a list of n items, per a page. */
+static bool turn_page(menu_t *m, session_t *s, int dir, int n, int per)
 {
-	(void)t;
-	int pages = ((int)catalog_proc_count(m->env.cat) + MENU_PROCS_PAGE - 1) / MENU_PROCS_PAGE;
+	int pages = (n + per - 1) / per;
 	if (dir > 0 ? m->page + 1 >= pages : m->page <= 0)
 		return false;
 	m->page += dir;
 	bump(s);
 	return true;
+}
+
+static bool tap_procs_page(menu_t *m, session_t *s, const char *t, int dir)
+{
+	(void)t;
+	return turn_page(m, s, dir, (int)catalog_proc_count(m->env.cat), MENU_PROCS_PAGE);
 }
 
 static bool tap_offer(menu_t *m, session_t *s, const char *id, int n)
@@ -1157,12 +1163,7 @@ static void queue_saved(menu_t *m, session_t *s, int rc)
 static bool tap_counters_page(menu_t *m, session_t *s, const char *t, int dir)
 {
 	(void)t;
-	int pages = (m->env.cfg->counters_count + MENU_COUNTERS_PAGE - 1) / MENU_COUNTERS_PAGE;
-	if (dir > 0 ? m->page + 1 >= pages : m->page <= 0)
-		return false;
-	m->page += dir;
-	bump(s);
-	return true;
+	return turn_page(m, s, dir, m->env.cfg->counters_count, MENU_COUNTERS_PAGE);
 }
 
 static bool tap_counter_open(menu_t *m, session_t *s, const char *arg, int n)

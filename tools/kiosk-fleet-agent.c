@@ -217,14 +217,20 @@ static void on_stat(void *user, const queue_stat_t *s)
 		c->stored++;
 }
 
+/* The ledger the figures come from: --ledger, else <data>/ledger.db. */
+static void ledger_path(const opts_t *o, char *buf, size_t cap)
+{
+	if (o->ledger)
+		snprintf(buf, cap, "%s", o->ledger);
+	else
+		snprintf(buf, cap, "%s/ledger.db", o->data);
+}
+
 /* The figures of day (yyyymmdd) per group into the outbox. */
 static int day_stats(const opts_t *o, outbox_t *ob, int day, bool hourly, int *stored)
 {
 	char lpath[PATH_MAX];
-	if (o->ledger)
-		snprintf(lpath, sizeof lpath, "%s", o->ledger);
-	else
-		snprintf(lpath, sizeof lpath, "%s/ledger.db", o->data);
+	ledger_path(o, lpath, sizeof lpath);
 	stats_ctx_t c = {.ob = ob, .day = day, .after = -1, .upto = 23};
 	int k = queue_stats_daily(lpath, on_stat, &c);
 	if (!k && hourly)
@@ -269,10 +275,7 @@ static void daily_stats(const opts_t *o, outbox_t *ob, const kclock_t *clk)
 static int hour_stats(const opts_t *o, outbox_t *ob, int day, int after, int upto, int *stored)
 {
 	char lpath[PATH_MAX];
-	if (o->ledger)
-		snprintf(lpath, sizeof lpath, "%s", o->ledger);
-	else
-		snprintf(lpath, sizeof lpath, "%s/ledger.db", o->data);
+	ledger_path(o, lpath, sizeof lpath);
 	stats_ctx_t c = {.ob = ob, .day = day, .after = after, .upto = upto};
 	int k = queue_stats_hourly(lpath, day, on_stat, &c);
 	*stored += c.stored;
