@@ -140,8 +140,16 @@ static void announce(bapp_t *ba, int64_t now)
 	if (!ba->voice || !ba->b.nfresh)
 		return;
 	bool quiet = quiet_now(ba, now);
-	for (int i = 0; i < ba->b.nfresh; i++)
-		board_voice_call(ba->voice, ba->b.fresh[i].number, ba->b.fresh[i].counter, quiet);
+	for (int i = 0; i < ba->b.nfresh; i++) {
+		/* A counter named "Quầy 3" (the default words) is called "quầy số
+		 * ba"; one with a name of its own by that name. */
+		const board_call_t *k = &ba->b.fresh[i];
+		char def[96], no[8];
+		snprintf(no, sizeof no, "%d", k->counter);
+		i18n_format(def, sizeof def, i18n_get(ba->tr, LANG_VI, "board.counter_n"), "n", no, NULL);
+		const char *name = k->counter_name[LANG_VI];
+		board_voice_call(ba->voice, k->number, k->counter, strcmp(name, def) != 0 ? name : NULL, quiet);
+	}
 	log_info("board: %d call%s announced%s", ba->b.nfresh, ba->b.nfresh > 1 ? "s" : "",
 		 quiet ? " (quiet hours: the chime only)" : "");
 }

@@ -27,6 +27,7 @@
 typedef struct {
 	char number[12];
 	int counter;
+	char name[64];       /* the counter's own name, "" for a numbered call */
 	bool quiet;
 	double t0;           /* s, CLOCK_MONOTONIC: when the call was queued */
 } job_t;
@@ -117,7 +118,7 @@ static void speak(board_voice_t *v, vspeech_t *sp, const job_t *j)
 	char err[256] = "";
 	if (!j->quiet && j->number[0] && v->o.repeat > 0 && sp) {
 		vspeech_seq_t seq;
-		int rc = vspeech_seq_call(sp, j->number, j->counter, &seq, err, sizeof err);
+		int rc = vspeech_seq_call_named(sp, j->number, j->counter, j->name, &seq, err, sizeof err);
 		if (rc == KIOSK_OK)
 			rc = vspeech_render(sp, &seq, &au, err, sizeof err);
 		if (rc != KIOSK_OK) {
@@ -361,7 +362,7 @@ bool board_voice_has_device(const board_voice_t *v)
 	return v && v->audio;
 }
 
-void board_voice_call(board_voice_t *v, const char *number, int counter, bool quiet)
+void board_voice_call(board_voice_t *v, const char *number, int counter, const char *name, bool quiet)
 {
 	if (!v || (!v->audio && !v->out_dir[0]))
 		return; /* nowhere to play */
@@ -378,6 +379,7 @@ void board_voice_call(board_voice_t *v, const char *number, int counter, bool qu
 	job_t *j = &v->q[(v->head + v->n) % BOARD_VOICE_QUEUE];
 	snprintf(j->number, sizeof j->number, "%s", number);
 	j->counter = counter;
+	snprintf(j->name, sizeof j->name, "%s", name ? name : "");
 	j->quiet = quiet;
 	j->t0 = now_s();
 	v->n++;
@@ -387,7 +389,7 @@ void board_voice_call(board_voice_t *v, const char *number, int counter, bool qu
 
 void board_voice_chime(board_voice_t *v)
 {
-	board_voice_call(v, "", 0, true);
+	board_voice_call(v, "", 0, NULL, true);
 }
 
 void board_voice_drain(board_voice_t *v, bool play_out, int timeout_ms)

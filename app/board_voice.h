@@ -38,9 +38,11 @@ typedef struct {
  * only when memory or a thread is refused (KIOSK_ENOMEM / KIOSK_EIO). */
 int board_voice_open(const board_voice_opts_t *o, board_voice_t **out);
 
-/* Queue a call (never blocks): number "A012", counter 1..999; quiet: the
- * chime only (quiet hours). The number and counter are all that is spoken. */
-void board_voice_call(board_voice_t *v, const char *number, int counter, bool quiet);
+/* Queue a call (never blocks): number "A012", counter 1..999; name: the
+ * counter's own name when it has one ("Quầy tiếp nhận", said instead of
+ * "quầy số 3"), NULL or "" otherwise; quiet: the chime only (quiet hours).
+ * The number and the counter are all that is spoken. */
+void board_voice_call(board_voice_t *v, const char *number, int counter, const char *name, bool quiet);
 
 /* Queue the chime alone (a kiosk's help call: for the staff, nothing is
  * spoken), in turn with the calls. */

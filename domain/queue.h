@@ -183,7 +183,8 @@ typedef struct {
 	int day_key;
 	char group[32];
 	int counter;               /* 0: the whole group */
-	int hour;                  /* queue_stats_hourly: 0..23 (Vietnam time); -1: the whole day */
+	bool hourly;               /* a row of queue_stats_hourly: the hour below; false: the whole day */
+	int hour;                  /* with hourly: 0..23, Vietnam time */
 	long issued, called, served, noshow, closed, transferred, transfer_in;
 	long waits, services;      /* how many times were measured */
 	int64_t wait_median_ms, wait_p90_ms, service_median_ms, service_p90_ms;

@@ -79,7 +79,6 @@ static void reset(acc_t *a, int day, const char *grp, int counter)
 	a->s.day_key = day;
 	snprintf(a->s.group, sizeof a->s.group, "%s", grp);
 	a->s.counter = counter;
-	a->s.hour = -1;
 }
 
 /* Emit the group's rows: the whole group, then each counter. */
@@ -258,6 +257,7 @@ int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const q
 			snprintf(grp, sizeof grp, "%s", g);
 			for (int i = 0; i < 24; i++) {
 				reset(&accs[i], day, grp, 0);
+				accs[i].s.hourly = true;
 				accs[i].s.hour = i;
 			}
 		}

@@ -54,8 +54,11 @@ int fleet_stats_body(const queue_stat_t *s, char *buf, size_t cap)
 	if (!plain(s->group))
 		return KIOSK_EINVAL;
 	char hour[24] = "";
-	if (s->hour >= 0 && s->hour < 24)
+	if (s->hourly) {
+		if (s->hour < 0 || s->hour > 23)
+			return KIOSK_EINVAL;
 		snprintf(hour, sizeof hour, ",\"hour\":%d", s->hour);
+	}
 	int n = snprintf(buf, cap,
 			 "{\"period\":\"%s\",\"day\":%d%s,\"group\":\"%s\",\"issued\":%ld,\"called\":%ld,"
 			 "\"served\":%ld,\"no_show\":%ld,\"closed\":%ld,\"transferred\":%ld,\"transfer_in\":%ld,"

@@ -30,7 +30,7 @@ int fleet_printer_event_body(printer_state_t now, printer_state_t was, char *buf
 
 /* A day's figures of one group (counter 0 rows of queue_stats_daily):
  * {"period":"day","day":...,"group":...,"issued":...}; an hour's
- * (queue_stats_hourly, s->hour >= 0): "period":"hour","day":...,"hour":H. */
+ * (queue_stats_hourly, s->hourly): "period":"hour","day":...,"hour":H. */
 int fleet_stats_body(const queue_stat_t *s, char *buf, size_t cap);
 
 #endif

@@ -208,7 +208,7 @@ static void on_stat(void *user, const queue_stat_t *s)
 	stats_ctx_t *c = user;
 	if (s->counter != 0 || s->day_key != c->day)
 		return;
-	if (s->hour >= 0 && (s->hour <= c->after || s->hour > c->upto))
+	if (s->hourly && (s->hour <= c->after || s->hour > c->upto))
 		return;
 	char body[1024];
 	if (fleet_stats_body(s, body, sizeof body) || outbox_enqueue(c->ob, OUTBOX_STATS, body, NULL))

@@ -28,11 +28,13 @@ static void usage(void)
 		"       kiosk-voice call [OPTIONS] (--wav OUT | --phrases) NUMBER COUNTER\n"
 		"options: --voice vi|vi-vn-x-central|vi-vn-x-south  --pack DIR  --rate WPM\n"
 		"         --volume 0..200  --pause MS (-1: crossfade only)  --ticket digits|whole\n"
-		"         --espeak-data DIR  --assets DIR  --phrases  --segments\n");
+		"         --espeak-data DIR  --assets DIR  --phrases  --segments\n"
+		"         --name NAME (call: the counter's own name, said instead of its number)\n");
 }
 
 typedef struct {
 	const char *voice, *pack, *wav, *espeak_data, *assets;
+	const char *name;          /* call --name: the counter's own name */
 	int rate, volume, pause, phrases, segments;
 	vwords_ticket_mode_t ticket;
 	const char *args[4];
@@ -67,6 +69,8 @@ static int parse(int argc, char **argv, opts_t *o)
 			o->espeak_data = val;
 		else if (strcmp(a, "--assets") == 0 && val)
 			o->assets = val;
+		else if (strcmp(a, "--name") == 0 && val)
+			o->name = val;
 		else if (strcmp(a, "--rate") == 0 && val) {
 			if (!parse_int(val, 80, 450, &o->rate))
 				return 0;
@@ -285,7 +289,7 @@ static int cmd_speak(const opts_t *o, int call)
 	if ((rc = vspeech_open(tr, &so, &v, err, sizeof err)) != KIOSK_OK)
 		goto out;
 	if (call)
-		rc = vspeech_seq_call(v, o->args[0], counter, &seq, err, sizeof err);
+		rc = vspeech_seq_call_named(v, o->args[0], counter, o->name, &seq, err, sizeof err);
 	else if (i18n_has(tr, o->args[0]))
 		rc = vspeech_seq_key(v, o->args[0], &seq, err, sizeof err);
 	else

@@ -12,7 +12,7 @@
 #include "voice/vpack.h"
 
 /* The keys of voice.json whose text is a template of items. */
-static const char *const TEMPLATES[] = {"voice.call"};
+static const char *const TEMPLATES[] = {"voice.call", "voice.call_named"};
 #define SPOKEN_KEY "voice.spoken"
 #define TRIM_LEVEL 256  /* |sample| above this is sound when trimming */
 #define TRIM_MARGIN_MS 5
@@ -251,6 +251,7 @@ int vspeech_seq_ticket(const vspeech_t *v, const char *number, vspeech_seq_t *se
 typedef struct {
 	const char *number;
 	int counter;
+	const char *name;          /* the counter's name, for voice.call_named */
 } call_t;
 
 static int fill_call(const vspeech_t *v, const char *name, vspeech_seq_t *seq, void *ctx,
@@ -261,6 +262,8 @@ static int fill_call(const vspeech_t *v, const char *name, vspeech_seq_t *seq, v
 		return vspeech_seq_ticket(v, c->number, seq, err, errlen);
 	if (strcmp(name, "counter") == 0)
 		return vspeech_seq_number(v, (unsigned)c->counter, seq, err, errlen);
+	if (strcmp(name, "name") == 0 && c->name)
+		return add_text(v, c->name, NULL, NULL, seq, err, errlen);
 	return kiosk_err(err, errlen, KIOSK_EINVAL, "voice.call: unknown placeholder {%s}", name);
 }
 
@@ -272,8 +275,21 @@ int vspeech_seq_call(const vspeech_t *v, const char *number, int counter, vspeec
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "counter %d outside 1..999", counter);
 	if (!i18n_has(v->tr, "voice.call"))
 		return kiosk_err(err, errlen, KIOSK_ENOENT, "voice.call missing from the translation files");
-	call_t c = {number, counter};
+	call_t c = {number, counter, NULL};
 	int rc = add_text(v, i18n_get(v->tr, LANG_VI, "voice.call"), fill_call, &c, out, err, errlen);
+	if (rc != KIOSK_OK)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
+int vspeech_seq_call_named(const vspeech_t *v, const char *number, int counter, const char *name,
+			   vspeech_seq_t *out, char *err, size_t errlen)
+{
+	if (!name || !name[0] || strchr(name, '|') || strchr(name, '{') || !i18n_has(v->tr, "voice.call_named"))
+		return vspeech_seq_call(v, number, counter, out, err, errlen);
+	memset(out, 0, sizeof *out);
+	call_t c = {number, counter, name};
+	int rc = add_text(v, i18n_get(v->tr, LANG_VI, "voice.call_named"), fill_call, &c, out, err, errlen);
 	if (rc != KIOSK_OK)
 		memset(out, 0, sizeof *out);
 	return rc;

@@ -58,6 +58,11 @@ typedef struct {
 int vspeech_seq_call(const vspeech_t *v, const char *number, int counter, vspeech_seq_t *out,
 		     char *err, size_t errlen);
 
+/* The same to a counter with a name of its own ("Quầy tiếp nhận"), from
+ * voice.call_named: "... | {ticket} | đến | {name}" (its spoken forms
+ * applied). name NULL or "", or no voice.call_named: vspeech_seq_call. */
+int vspeech_seq_call_named(const vspeech_t *v, const char *number, int counter, const char *name,
+			   vspeech_seq_t *out, char *err, size_t errlen);
 /* Appends the text of a translation key: its items ('|' separates them),
  * spoken forms of voice.spoken applied ("UBND" -> "Ủy ban nhân dân"), digit
  * runs read as numbers by vwords. KIOSK_ENOENT for a missing key,

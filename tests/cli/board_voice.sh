@@ -206,9 +206,24 @@ first=$(ls "$W/live/wav" | grep '^call-' | sort | head -n 1)
 awk -v a="$(sox --i -D "$W/live/wav/$last")" -v b="$(sox --i -D "$W/live/wav/$first")" 'BEGIN {exit !(a < 2 && b > 3)}' ||
 	die "live: with the hub's repeat 0 the call lasts $(sox --i -D "$W/live/wav/$last") s (a spoken one $(sox --i -D "$W/live/wav/$first") s)"
 grep -q "voice settings now volume 100, said 0 times" "$W/live/d/logs/kiosk.log" || die "live: no word of the new settings in the log"
+# A counter with a name of its own is called by it: the call lasts as long as
+# kiosk-voice's call to "Quầy tiếp nhận" (said once, the hub's setting).
+L4='{"number":"A004","counter":7,"counter_name":{"vi":"Quầy tiếp nhận","en":"Reception"},"recall":0}'
+printf '{"v":1,"seq":5,"office":"UBND","calls":[%s,%s,%s,%s],"groups":[],"board":{"volume":100,"repeat":1,"rate":150,"quiet":""}}\n' \
+	"$L4" "$L3" "$L2R" "$L1" > "$W/hub/snapshot.json.tmp"
+mv "$W/hub/snapshot.json.tmp" "$W/hub/snapshot.json"
+wait_wavs 4 20 || die "live: the named counter's call was not played"
+$RUN "$BIN/kiosk-voice" call --wav "$W/named.wav" --name "Quầy tiếp nhận" A004 7 || die "kiosk-voice call --name"
+$RUN "$BIN/kiosk-voice" call --wav "$W/numbered.wav" A004 7 || die "kiosk-voice call A004 7"
+last=$(ls "$W/live/wav" | grep '^call-' | sort | tail -n 1)
+have=$(sox --i -s "$W/live/wav/$last")
+want=$((CHIME + GAP + $(sox --i -s "$W/named.wav") + RGAP))
+d=$((have - want)); [ $d -lt 0 ] && d=$((-d))
+[ $d -le $TOL ] || die "live: the call to Quầy tiếp nhận lasts $have samples, the named call $want"
+[ "$(sox --i -s "$W/named.wav")" != "$(sox --i -s "$W/numbered.wav")" ] || die "the name and the number sound the same length"
 kill "$BOARD_PID"; wait "$BOARD_PID" 2>/dev/null; BOARD_PID=""
 stop_hub
-echo "ok   live hub: a new call spoken, a reconnect not repeated, a recall spoken again, the hub's voice settings taken"
+echo "ok   live hub: a new call spoken, a reconnect not repeated, a recall spoken again, the hub's voice settings taken, a named counter called by its name"
 
 if [ "$QUICK" = 0 ]; then
 	# What SDL was given, through its disk driver (plays out before exit, in real time).

@@ -43,7 +43,7 @@ key Return
 expect screen tech-menu
 tap menu-export
 tap next
-expect text "Đã ghi 3 tệp. Có thể rút USB an toàn."
+expect text "Đã ghi 4 tệp. Có thể rút USB an toàn."
 tap back
 tap menu-update
 expect text "ứng dụng 1.1.0 - sẽ được cài"

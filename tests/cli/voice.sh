@@ -32,6 +32,15 @@ $RUN "$KV" call --phrases --ticket whole --voice vi-vn-x-south B105 21 >> "$T/ph
 diff -u tests/cli/voice.golden "$T/phrases" || fail "phrase sequences differ from tests/cli/voice.golden"
 echo "ok   phrase sequences of $(grep -c '^#' tests/cli/voice.golden) calls match the golden list"
 
+# A counter with a name of its own is called by that name (voice.call_named),
+# its spoken forms applied; without one, by its number.
+out=$($RUN "$KV" call --phrases --name "Quầy tiếp nhận UBND" A012 3 | tr '\n' '|')
+[ "$out" = "Mời công dân có số thứ tự|a|không|một|hai|đến|Quầy tiếp nhận Ủy ban nhân dân|" ] ||
+	fail "a named counter's call: '$out'"
+out=$($RUN "$KV" call --phrases --name "" A012 3 | tr '\n' '|')
+[ "$out" = "Mời công dân có số thứ tự|a|không|một|hai|đến|quầy số|ba|" ] || fail "an unnamed counter's call: '$out'"
+echo "ok   a named counter is called by its name"
+
 # Numbers in words reach espeak-ng as words; spoken forms from voice.json.
 out=$($RUN "$KV" say --phrases "quầy 15, UBND")
 [ "$out" = "quầy mười lăm, Ủy ban nhân dân" ] || fail "say --phrases gave '$out'"

@@ -51,7 +51,7 @@ int main(int argc, char **argv)
 	if (cold && board_voice_open(&o, &v) == KIOSK_OK && board_voice_has_device(v)) {
 		for (int i = 0; i < cold; i++) {
 			SDL_Delay(2500);
-			board_voice_call(v, "A001", 1, false);
+			board_voice_call(v, "A001", 1, NULL, false);
 			board_voice_drain(v, true, 5000);
 		}
 		board_voice_figures_t f;
@@ -69,14 +69,14 @@ int main(int argc, char **argv)
 		i18n_free(tr);
 		return 1;
 	}
-	board_voice_call(v, "A001", 1, false);
+	board_voice_call(v, "A001", 1, NULL, false);
 	board_voice_drain(v, false, 0);
 	board_voice_reset_figures(v);
 	double c0 = cpu_s();
 	for (int i = 0; i < n; i++) {
 		char num[12];
 		snprintf(num, sizeof num, "%c%03d", 'A' + i % 3, 1 + (i * 37) % 999);
-		board_voice_call(v, num, 1 + (i * 7) % 30, false);
+		board_voice_call(v, num, 1 + (i * 7) % 30, NULL, false);
 		board_voice_drain(v, false, 0);
 	}
 	double cpu = cpu_s() - c0;

@@ -109,7 +109,20 @@ static void test_stats(void **state)
 	assert_true(num(j, "service_median_s") == -1); /* a double: no cast to unsigned */
 	assert_int_equal(num(j, "rating_1"), 1);
 	assert_int_equal(num(j, "rating_3"), 9);
+	assert_null(cJSON_GetObjectItemCaseSensitive(j, "hour"));
 	cJSON_Delete(j);
+	/* An hour's row: "period":"hour" and the hour, 0 included. */
+	s.hourly = true;
+	s.hour = 0;
+	assert_int_equal(fleet_stats_body(&s, buf, sizeof buf), KIOSK_OK);
+	j = cJSON_Parse(buf);
+	assert_string_equal(str(j, "period"), "hour");
+	assert_int_equal(num(j, "hour"), 0);
+	assert_int_equal(num(j, "day"), 20261202);
+	cJSON_Delete(j);
+	s.hour = 24;
+	assert_int_equal(fleet_stats_body(&s, buf, sizeof buf), KIOSK_EINVAL);
+	s.hourly = false;
 	/* A group that is not an id never reaches a payload. */
 	snprintf(s.group, sizeof s.group, "a\",\"x\":\"1");
 	assert_int_equal(fleet_stats_body(&s, buf, sizeof buf), KIOSK_EINVAL);

@@ -760,7 +760,7 @@ typedef struct {
 static void on_hour(void *user, const queue_stat_t *s)
 {
 	sum_t *m = user;
-	if (s->hour < 0 || s->hour > 23 || s->counter != 0)
+	if (!s->hourly || s->hour < 0 || s->hour > 23 || s->counter != 0)
 		m->bad = true;
 	if (strcmp(s->group, m->group) != 0) {
 		snprintf(m->group, sizeof m->group, "%s", s->group);

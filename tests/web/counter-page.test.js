@@ -423,15 +423,20 @@ async function run(browser) {
 	await shot(page, 'en-login-expired');
 
 	// Locked after repeated wrong PINs (at the end: the counter stays locked).
+	// Each answer is waited for (a PIN check takes a second under ASan): the
+	// message is emptied before each try and read once the hub answered (the
+	// button is disabled until then).
 	let locked = '';
+	const lockedStart = [tx('en', 'counter.err.locked'), tx('en', 'counter.err.locked_one')].map((t) => t.slice(0, 12));
 	for (let i = 0; i < 8 && !locked; i++) {
 		await page.select('#login-counter', String(COUNTER));
 		await page.$eval('#login-pin', (e) => { e.value = ''; });
+		await page.$eval('#login-msg', (e) => { e.textContent = ''; });
 		await page.type('#login-pin', PIN === '0000' ? '1111' : '0000');
 		await click(page, '#login-submit');
-		await sleep(400);
-		const m = await text(page, '#login-msg');
-		if (m.startsWith(tx('en', 'counter.err.locked').slice(0, 20))) locked = m;
+		const m = (await until('the answer to a wrong PIN', async () =>
+			(await page.$eval('#login-submit', (b) => !b.disabled)) && text(page, '#login-msg'), 20000)) || '';
+		if (lockedStart.some((s) => m.startsWith(s))) locked = m;
 	}
 	ok(!!locked, 'repeated wrong PINs say the counter is locked, with the minutes left: ' + locked);
 	await shot(page, 'en-login-locked');
