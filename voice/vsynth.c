@@ -7,6 +7,8 @@
 
 #include <espeak-ng/espeak_ng.h>
 #include <espeak-ng/speak_lib.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +26,14 @@ struct vsynth {
 	int rate_wpm, volume;
 };
 
+/* espeak-ng is one state per process and not thread-safe: every call into
+ * it holds g_mu (the board's speaking thread, the kiosk's reader thread and
+ * the technician's sound test may each have a handle). It is initialised at
+ * the first open and kept until the process ends: after espeak_ng_Terminate
+ * a second espeak_ng_Initialize leaves a state whose next Terminate never
+ * returns (seen with 1.51: the board hung at exit after a settings change). */
+static pthread_mutex_t g_mu = PTHREAD_MUTEX_INITIALIZER;
+static bool g_ready;     /* espeak-ng initialised */
 static int g_users;      /* open synthesisers */
 static int g_rate;       /* espeak-ng's sample rate */
 static char g_path[512]; /* the data folder in use */
@@ -109,23 +119,28 @@ int vsynth_open(const vsynth_opts_t *o, vsynth_t **out, char *err, size_t errlen
 	if (volume < 0 || volume > 200)
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "speech volume %d outside 0..200", volume);
 
-	if (g_users == 0) {
+	pthread_mutex_lock(&g_mu);
+	if (!g_ready) {
 		/* Where espeak-ng looks: the folder given, else its own default
 		 * (ESPEAK_DATA_PATH or the compiled-in path). */
 		/* espeak-ng falls back to its default for a folder that does
 		 * not exist: a folder given must hold the data itself. */
 		if (o->data_dir) {
 			int rc = check_data(o->data_dir, voice, err, errlen);
-			if (rc != KIOSK_OK)
+			if (rc != KIOSK_OK) {
+				pthread_mutex_unlock(&g_mu);
 				return rc;
+			}
 		}
 		espeak_ng_InitializePath(o->data_dir);
 		const char *path = NULL;
 		espeak_Info(&path);
 		snprintf(g_path, sizeof g_path, "%s", path ? path : "(unknown)");
 		int rc = check_data(g_path, voice, err, errlen);
-		if (rc != KIOSK_OK)
+		if (rc != KIOSK_OK) {
+			pthread_mutex_unlock(&g_mu);
 			return rc;
+		}
 		espeak_ng_ERROR_CONTEXT ctx = NULL;
 		espeak_ng_STATUS st = espeak_ng_Initialize(&ctx);
 		if (st == ENS_OK)
@@ -134,25 +149,29 @@ int vsynth_open(const vsynth_opts_t *o, vsynth_t **out, char *err, size_t errlen
 			char m[256];
 			espeak_ng_GetStatusCodeMessage(st, m, sizeof m);
 			espeak_ng_ClearErrorContext(&ctx);
+			pthread_mutex_unlock(&g_mu);
 			return kiosk_err(err, errlen, KIOSK_EIO, "espeak-ng (data %s): %s", g_path, m);
 		}
 		espeak_SetSynthCallback(on_samples);
 		g_rate = espeak_ng_GetSampleRate();
+		g_ready = true;
 	} else {
 		int rc = check_data(g_path, voice, err, errlen);
-		if (rc != KIOSK_OK)
+		if (rc != KIOSK_OK) {
+			pthread_mutex_unlock(&g_mu);
 			return rc;
+		}
 	}
 	vsynth_t *s = calloc(1, sizeof *s);
 	if (!s) {
-		if (g_users == 0)
-			espeak_ng_Terminate();
+		pthread_mutex_unlock(&g_mu);
 		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
 	}
 	s->voice = voice;
 	s->rate_wpm = rate;
 	s->volume = volume;
 	g_users++;
+	pthread_mutex_unlock(&g_mu);
 	*out = s;
 	return KIOSK_OK;
 }
@@ -161,9 +180,10 @@ void vsynth_close(vsynth_t *s)
 {
 	if (!s)
 		return;
+	pthread_mutex_lock(&g_mu);
 	free(s);
-	if (--g_users == 0)
-		espeak_ng_Terminate();
+	g_users--; /* espeak-ng itself stays initialised (above) */
+	pthread_mutex_unlock(&g_mu);
 }
 
 /* Linear resampling from rate `from` to VOICE_RATE. */
@@ -201,6 +221,7 @@ int vsynth_say(vsynth_t *s, const char *text, int16_t **pcm, size_t *n, char *er
 	if (strpbrk(text, "0123456789"))
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "\"%s\": digits go through vwords, never to espeak-ng", text);
+	pthread_mutex_lock(&g_mu);
 	espeak_ng_STATUS st = espeak_ng_SetVoiceByName(vsynth_voices[s->voice]);
 	if (st == ENS_OK)
 		st = espeak_ng_SetParameter(espeakRATE, s->rate_wpm, 0);
@@ -209,6 +230,7 @@ int vsynth_say(vsynth_t *s, const char *text, int16_t **pcm, size_t *n, char *er
 	pcmbuf_t b = {0};
 	if (st == ENS_OK)
 		st = espeak_ng_Synthesize(text, len + 1, 0, POS_CHARACTER, 0, espeakCHARS_UTF8, NULL, &b);
+	pthread_mutex_unlock(&g_mu);
 	if (st == ENS_OK && b.oom) {
 		free(b.v);
 		return kiosk_err(err, errlen, KIOSK_ENOMEM, "out of memory");
