@@ -359,7 +359,7 @@ async function run(browser) {
 
 	// A help call from a kiosk appears on every counter page; "Tôi đến".
 	execSync(process.env.HELP_CMD, { stdio: 'inherit' });
-	await page.waitForSelector('#help button.take', { timeout: 15000 }).catch(() => null);
+	await page.waitForSelector('#help button.take', { timeout: 30000 }).catch(() => null);
 	ok(await visible(page, '#help button.take'), 'the help call shows on tab 1');
 	ok(!!(await page2.waitForSelector('#help button.take', { timeout: 15000 }).catch(() => null)), 'and on tab 2');
 	await shot(page, 'vi-main-help');
