@@ -122,10 +122,12 @@ static bool count(acc_t *a, const char *kind, bool has_val, int64_t val)
 	return true;
 }
 
-/* The ledger read-only, or why not (KIOSK_ENOENT: no file). */
-static int open_ro(const char *path, sqlite3 **db)
+/* The ledger read-only and sql prepared on it. KIOSK_OK with *st NULL when
+ * the ledger has no queue tables yet (no figures); KIOSK_ENOENT: no file. */
+static int open_events(const char *path, const char *sql, sqlite3 **db, sqlite3_stmt **st)
 {
 	*db = NULL;
+	*st = NULL;
 	if (access(path, F_OK) != 0)
 		return KIOSK_ENOENT;
 	if (sqlite3_open_v2(path, db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
@@ -134,7 +136,16 @@ static int open_ro(const char *path, sqlite3 **db)
 		return KIOSK_EIO;
 	}
 	sqlite3_busy_timeout(*db, 5000);
-	return KIOSK_OK;
+	if (sqlite3_prepare_v2(*db, sql, -1, st, NULL) == SQLITE_OK)
+		return KIOSK_OK;
+	sqlite3_stmt *q = NULL;
+	bool none = sqlite3_prepare_v2(*db, "SELECT 1 FROM sqlite_master WHERE name='q_events'", -1, &q, NULL) ==
+			    SQLITE_OK && sqlite3_step(q) == SQLITE_DONE;
+	sqlite3_finalize(q);
+	sqlite3_close(*db);
+	*db = NULL;
+	*st = NULL;
+	return none ? KIOSK_OK : KIOSK_EIO;
 }
 
 int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_t *s), void *user)
@@ -142,19 +153,11 @@ int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_
 	if (!path || !fn)
 		return KIOSK_EINVAL;
 	sqlite3 *db;
-	int rc = open_ro(path, &db);
-	if (rc != KIOSK_OK)
-		return rc;
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(db, "SELECT day, grp, counter, kind, val FROM q_events WHERE grp<>'' "
-			       "ORDER BY day, grp, counter", -1, &st, NULL) != SQLITE_OK) {
-		/* No queue tables yet: no figures. */
-		int none = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name='q_events'", -1, &st,
-					      NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-		return none ? KIOSK_OK : KIOSK_EIO;
-	}
+	sqlite3_stmt *st;
+	int rc = open_events(path, "SELECT day, grp, counter, kind, val FROM q_events WHERE grp<>'' "
+				   "ORDER BY day, grp, counter", &db, &st);
+	if (rc != KIOSK_OK || !st)
+		return rc; /* no queue tables yet: no figures */
 	acc_t *accs = calloc(QUEUE_MAX_COUNTERS + 1, sizeof *accs);
 	if (!accs) {
 		sqlite3_finalize(st);
@@ -207,24 +210,27 @@ int queue_stats_daily(const char *path, void (*fn)(void *user, const queue_stat_
 	return rc;
 }
 
+/* A group's hours that had anything, in order. */
+static void emit_hours(acc_t *accs, void (*fn)(void *, const queue_stat_t *), void *user)
+{
+	for (int i = 0; i < 24; i++)
+		if (accs[i].used) {
+			finish(&accs[i]);
+			fn(user, &accs[i].s);
+		}
+}
+
 int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const queue_stat_t *s), void *user)
 {
 	if (!path || !fn)
 		return KIOSK_EINVAL;
 	sqlite3 *db;
-	int rc = open_ro(path, &db);
-	if (rc != KIOSK_OK)
-		return rc;
-	sqlite3_stmt *st = NULL;
+	sqlite3_stmt *st;
 	/* at_ms is UTC: Vietnam is UTC+7 all year. */
-	if (sqlite3_prepare_v2(db, "SELECT grp, ((at_ms / 1000 + 25200) % 86400) / 3600, kind, val FROM q_events "
-			       "WHERE day=? AND grp<>'' ORDER BY grp, 2", -1, &st, NULL) != SQLITE_OK) {
-		int none = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_master WHERE name='q_events'", -1, &st,
-					      NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE;
-		sqlite3_finalize(st);
-		sqlite3_close(db);
-		return none ? KIOSK_OK : KIOSK_EIO;
-	}
+	int rc = open_events(path, "SELECT grp, ((at_ms / 1000 + 25200) % 86400) / 3600, kind, val FROM q_events "
+				   "WHERE day=? AND grp<>'' ORDER BY grp, 2", &db, &st);
+	if (rc != KIOSK_OK || !st)
+		return rc;
 	sqlite3_bind_int(st, 1, day);
 	acc_t *accs = calloc(24, sizeof *accs);
 	if (!accs) {
@@ -248,11 +254,8 @@ int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const q
 		bool has_val = sqlite3_column_type(st, 3) != SQLITE_NULL;
 		int64_t val = sqlite3_column_int64(st, 3);
 		if (!any || strncmp(g, grp, sizeof grp) != 0) {
-			for (int i = 0; any && i < 24; i++)
-				if (accs[i].used) {
-					finish(&accs[i]);
-					fn(user, &accs[i].s);
-				}
+			if (any)
+				emit_hours(accs, fn, user);
 			any = true;
 			snprintf(grp, sizeof grp, "%s", g);
 			for (int i = 0; i < 24; i++) {
@@ -266,11 +269,8 @@ int queue_stats_hourly(const char *path, int day, void (*fn)(void *user, const q
 			break;
 		}
 	}
-	for (int i = 0; rc == KIOSK_OK && any && i < 24; i++)
-		if (accs[i].used) {
-			finish(&accs[i]);
-			fn(user, &accs[i].s);
-		}
+	if (rc == KIOSK_OK && any)
+		emit_hours(accs, fn, user);
 	for (int i = 0; i < 24; i++) {
 		free(accs[i].wait.v);
 		free(accs[i].service.v);

@@ -698,45 +698,45 @@ static void stepper(ml_t *l, const char *sentence, const char *less_id, const ch
 	l->y += (bh > th ? bh : th) + g;
 }
 
-static void value_sentence(const ml_t *l, char *buf, size_t cap, int v, const char *key, const char *zero_key)
+/* A setting's value in its sentence (zero_key, when given, says what 0 means)
+ * with its two steps. */
+static void setting(ml_t *l, int v, const char *key, const char *zero_key, const char *less_id,
+		    const char *more_id)
 {
-	char n[12];
+	char n[12], sentence[400];
 	snprintf(n, sizeof n, "%d", v);
-	i18n_format(buf, cap, T(l, v == 0 && zero_key ? zero_key : key), "n", n, NULL);
+	i18n_format(sentence, sizeof sentence, T(l, v == 0 && zero_key ? zero_key : key), "n", n, NULL);
+	stepper(l, sentence, less_id, more_id);
+}
+
+/* The head of a settings view: its title, then the last result or the help. */
+static void settings_head(ml_t *l, const char *title_key, const char *help_key)
+{
+	bottom_bar(l, T(l, "menu.back"), NULL);
+	title(l, T(l, title_key));
+	if (l->m->msg_key)
+		message(l);
+	else
+		body(l, T(l, help_key));
 }
 
 static void view_policy(ml_t *l)
 {
 	const config_t *cfg = l->c->cfg;
-	char a[400], b[400];
-	bottom_bar(l, T(l, "menu.back"), NULL);
-	title(l, T(l, "menu.policy_title"));
-	if (l->m->msg_key)
-		message(l);
-	else
-		body(l, T(l, "menu.policy_help"));
-	value_sentence(l, a, sizeof a, cfg->queue_regular_per_priority, "menu.policy_rpp", "menu.policy_rpp_zero");
-	stepper(l, a, "rpp-less", "rpp-more");
-	value_sentence(l, b, sizeof b, cfg->queue_absent_window, "menu.policy_absent", "menu.policy_absent_zero");
-	stepper(l, b, "absent-less", "absent-more");
+	settings_head(l, "menu.policy_title", "menu.policy_help");
+	setting(l, cfg->queue_regular_per_priority, "menu.policy_rpp", "menu.policy_rpp_zero", "rpp-less", "rpp-more");
+	setting(l, cfg->queue_absent_window, "menu.policy_absent", "menu.policy_absent_zero", "absent-less",
+		"absent-more");
 }
 
 static void view_board(ml_t *l)
 {
 	const config_t *cfg = l->c->cfg;
-	char a[400], b[400], c[400], q[300], span[32];
-	bottom_bar(l, T(l, "menu.back"), NULL);
-	title(l, T(l, "menu.board_title"));
-	if (l->m->msg_key)
-		message(l);
-	else
-		body(l, T(l, "menu.board_help"));
-	value_sentence(l, a, sizeof a, cfg->voice_volume, "menu.board_volume", "menu.board_volume_zero");
-	stepper(l, a, "volume-less", "volume-more");
-	value_sentence(l, b, sizeof b, cfg->voice_repeat, "menu.board_repeat", "menu.board_repeat_zero");
-	stepper(l, b, "repeat-less", "repeat-more");
-	value_sentence(l, c, sizeof c, cfg->voice_rate, "menu.board_rate", NULL);
-	stepper(l, c, "rate-less", "rate-more");
+	char q[300], span[32] = "";
+	settings_head(l, "menu.board_title", "menu.board_help");
+	setting(l, cfg->voice_volume, "menu.board_volume", "menu.board_volume_zero", "volume-less", "volume-more");
+	setting(l, cfg->voice_repeat, "menu.board_repeat", "menu.board_repeat_zero", "repeat-less", "repeat-more");
+	setting(l, cfg->voice_rate, "menu.board_rate", NULL, "rate-less", "rate-more");
 	if (cfg->voice_quiet.start_min >= 0)
 		snprintf(span, sizeof span, "%02d:%02d - %02d:%02d", cfg->voice_quiet.start_min / 60,
 			 cfg->voice_quiet.start_min % 60, cfg->voice_quiet.end_min / 60, cfg->voice_quiet.end_min % 60);
