@@ -286,6 +286,66 @@ static void test_export(void **state)
 	assert_non_null(strstr(buf, "service_p90_min,rated_very_satisfied,rated_satisfied,rated_not_satisfied\r\n"));
 }
 
+/* The office queue's settings: each change written to local.json and read
+ * back; a counter's last group and a full range refused; storage that cannot
+ * be written refuses the change and nothing changes. */
+static void test_queue_settings(void **state)
+{
+	fx_t *f = *state;
+	menu_env_t *e = &f->m->env;
+	int id = 0;
+	assert_int_equal(menu_q_counter_add(e, &id), KIOSK_OK);
+	assert_int_equal(id, 1);
+	assert_int_equal(reload(f), KIOSK_OK);
+	assert_int_equal(menu_q_counter_add(e, &id), KIOSK_OK);
+	assert_int_equal(id, 2);
+	assert_int_equal(reload(f), KIOSK_OK);
+	assert_int_equal(f->cfg.counters_count, 2);
+	int ng = f->cfg.counters[0].group_count;
+	assert_true(ng >= 2);
+	/* groups off down to the last one, which stays */
+	const char *first = f->cfg.counters[0].groups[0];
+	char keep[32];
+	snprintf(keep, sizeof keep, "%s", first);
+	while (f->cfg.counters[0].group_count > 1) {
+		assert_int_equal(menu_q_counter_group(e, 1, f->cfg.counters[0].groups[1]), KIOSK_OK);
+		assert_int_equal(reload(f), KIOSK_OK);
+	}
+	assert_int_equal(menu_q_counter_group(e, 1, keep), KIOSK_EINVAL);
+	assert_int_equal(menu_q_counter_group(e, 1, "no-such-group"), KIOSK_ENOENT);
+	assert_int_equal(menu_q_counter_group(e, 9, keep), KIOSK_ENOENT);
+	/* the PIN goes with the counter */
+	assert_int_equal(staff_counter_set_pin(f->staff, 2, "582046"), KIOSK_OK);
+	assert_int_equal(menu_q_counter_remove(e, 2), KIOSK_OK);
+	assert_int_equal(reload(f), KIOSK_OK);
+	assert_int_equal(f->cfg.counters_count, 1);
+	assert_false(staff_counter_has_pin(f->staff, 2));
+	/* steps stop at the ends of their ranges */
+	int rpp = f->cfg.queue_regular_per_priority;
+	assert_int_equal(menu_q_step(e, "queue.regular_per_priority", +1), KIOSK_OK);
+	assert_int_equal(reload(f), KIOSK_OK);
+	assert_int_equal(f->cfg.queue_regular_per_priority, rpp + 1);
+	for (int i = 0; i < 30 && menu_q_step(e, "voice.repeat", -1) == KIOSK_OK; i++)
+		assert_int_equal(reload(f), KIOSK_OK);
+	assert_int_equal(f->cfg.voice_repeat, 0);
+	assert_int_equal(menu_q_step(e, "voice.repeat", -1), KIOSK_ERANGE);
+	assert_int_equal(menu_q_step(e, "office.name", 1), KIOSK_EINVAL);
+	/* a data folder that cannot be written: refused, nothing changes */
+	config_t before = f->cfg;
+	char file[300];
+	snprintf(file, sizeof file, "%s/not-a-folder", f->dir);
+	FILE *fp = fopen(file, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	menu_env_t bad = *e;
+	bad.data_dir = file;
+	assert_int_not_equal(menu_q_counter_add(&bad, &id), KIOSK_OK);
+	assert_int_not_equal(menu_q_step(&bad, "voice.volume", -1), KIOSK_OK);
+	assert_int_not_equal(menu_q_counter_remove(&bad, 1), KIOSK_OK);
+	assert_int_equal(reload(f), KIOSK_OK);
+	assert_memory_equal(&before, &f->cfg, sizeof before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +356,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_timeout_wipes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_toggle_procs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_settings, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
