@@ -98,6 +98,7 @@ static const ckey_t KEYS[] = {
 	{"voice.read_screens", K_BOOL, 0, 0, NULL, FI(voice_read_screens)},
 	{"fleet.broker", K_HOSTPORT, 0, 0, NULL, F(fleet_broker)},
 	{"fleet.id", K_IDENT, 0, 0, NULL, F(fleet_id)},
+	{"fleet.group", K_IDENT, 0, 0, NULL, F(fleet_group)},
 	{"fleet.ca", K_PATH, 0, 0, NULL, F(fleet_ca)},
 	{"fleet.cert", K_PATH, 0, 0, NULL, F(fleet_cert)},
 	{"fleet.key", K_PATH, 0, 0, NULL, F(fleet_key)},

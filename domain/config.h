@@ -88,6 +88,7 @@ typedef struct {
 	/* fleet agent (docs/fleet.md): off while broker or id is "" */
 	char fleet_broker[128];      /* "host:port" */
 	char fleet_id[64];           /* the kiosk's name at the broker, a topic level */
+	char fleet_group[64];        /* the push group of data bundles ("" = only "all") */
 	char fleet_ca[128];          /* CA file that signed the broker's certificate */
 	char fleet_cert[128];        /* this kiosk's client certificate (PEM) */
 	char fleet_key[128];         /* its private key (PEM) */

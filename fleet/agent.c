@@ -2,7 +2,10 @@
  * mosquitto_loop in a thread of its own, publishing the outbox in order
  * with QoS 1, deleting each message on its PUBACK, with a retained last
  * will (offline) and an online status on connect, and a reconnect with
- * exponential backoff. The kiosk's loop only ever writes to the outbox. */
+ * exponential backoff. The kiosk's loop only ever writes to the outbox.
+ * It also fetches pushed data bundles (fleet/fetch.h): the retained
+ * manifests of fleet/push/all and fleet/push/<group>, then the missing
+ * chunks of the one to fetch, a few subscriptions at a time. */
 #include "fleet/agent.h"
 
 #include <errno.h>
@@ -19,8 +22,11 @@
 #include "core/kiosk.h"
 #include "core/log.h"
 #include "domain/outbox.h"
+#include "fleet/fetch.h"
 
 #define FLEET_WINDOW_MAX 64
+#define PUSH_WINDOW 4        /* chunk subscriptions at a time */
+#define PUSH_SETTLE_MS 1500  /* retained manifests arrive after a connect */
 
 typedef struct {
 	int mid;
@@ -54,6 +60,17 @@ struct fleet_agent {
 	bool status_acked;
 	char status_topic[OUTBOX_TOPIC_MAX];
 	char last_log[200];         /* the last libmosquitto warning logged */
+	/* Pushed bundles: the latest manifest of each push topic, the chunk
+	 * subscriptions open, when to choose what to fetch. */
+	fetch_t *fetch;
+	char push_topic[2][OUTBOX_TOPIC_MAX];
+	fetch_manifest_t man[2];
+	bool have_man[2];
+	uint32_t req[PUSH_WINDOW];
+	int nreq;
+	char req_sha[65];
+	char said_sha[65];          /* the download last named in the log */
+	int64_t decide_ms;          /* 0: nothing to decide */
 };
 
 int fleet_conf_from_config(const config_t *cfg, fleet_conf_t *out, char *err, size_t errlen)
@@ -71,6 +88,7 @@ int fleet_conf_from_config(const config_t *cfg, fleet_conf_t *out, char *err, si
 	snprintf(out->cert, sizeof out->cert, "%s", cfg->fleet_cert);
 	snprintf(out->key, sizeof out->key, "%s", cfg->fleet_key);
 	out->tls = cfg->fleet_tls;
+	snprintf(out->group, sizeof out->group, "%s", cfg->fleet_group);
 	if (out->tls && (!out->ca[0] || !out->cert[0] || !out->key[0]))
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "fleet.tls is on: fleet.ca, fleet.cert and fleet.key must all be set");
@@ -127,6 +145,14 @@ static void on_connect(struct mosquitto *m, void *user, int rc, int flags, const
 	char p[200];
 	status_payload(a, "online", p, sizeof p);
 	mosquitto_publish(m, NULL, a->status_topic, (int)strlen(p), p, 1, true);
+	if (a->fetch) { /* a clean session: the subscriptions are made again */
+		a->nreq = 0;
+		a->have_man[0] = a->have_man[1] = false;
+		for (int t = 0; t < 2; t++)
+			if (a->push_topic[t][0])
+				mosquitto_subscribe(m, NULL, a->push_topic[t], 1);
+		a->decide_ms = kclock_mono(a->clock) + PUSH_SETTLE_MS;
+	}
 	pthread_mutex_lock(&a->lock);
 	a->stats.connected = true;
 	a->stats.connects++;
@@ -189,6 +215,153 @@ static void on_log(struct mosquitto *m, void *user, int level, const char *str)
 		return;
 	snprintf(a->last_log, sizeof a->last_log, "%s", str);
 	log_warn("fleet: mqtt: %s", str);
+}
+
+
+/* ---- pushed bundles (on the agent's thread) ---- */
+
+static void chunk_topic(const char *sha, uint32_t i, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "fleet/bundle/%s/%u", sha, i);
+}
+
+static void unsubscribe_all(fleet_agent_t *a)
+{
+	char t[OUTBOX_TOPIC_MAX];
+	for (int i = 0; i < a->nreq; i++) {
+		chunk_topic(a->req_sha, a->req[i], t, sizeof t);
+		mosquitto_unsubscribe(a->m, NULL, t);
+	}
+	a->nreq = 0;
+}
+
+/* Subscribe to missing chunks of the download, up to the window. */
+static void request_more(fleet_agent_t *a)
+{
+	const fetch_manifest_t *cur = fetch_current(a->fetch);
+	if (!cur || !a->connected)
+		return;
+	if (strcmp(a->req_sha, cur->sha)) {
+		unsubscribe_all(a);
+		snprintf(a->req_sha, sizeof a->req_sha, "%s", cur->sha);
+	}
+	uint32_t idx[PUSH_WINDOW * 2];
+	int n = fetch_missing(a->fetch, idx, PUSH_WINDOW * 2);
+	for (int i = 0; i < n && a->nreq < PUSH_WINDOW; i++) {
+		bool open = false;
+		for (int j = 0; j < a->nreq; j++)
+			open |= a->req[j] == idx[i];
+		if (open)
+			continue;
+		char t[OUTBOX_TOPIC_MAX];
+		chunk_topic(cur->sha, idx[i], t, sizeof t);
+		if (mosquitto_subscribe(a->m, NULL, t, 1) != MOSQ_ERR_SUCCESS)
+			break;
+		a->req[a->nreq++] = idx[i];
+	}
+}
+
+static void say_fetching(fleet_agent_t *a, const fetch_manifest_t *m)
+{
+	snprintf(a->said_sha, sizeof a->said_sha, "%s", m->sha);
+	log_info("fleet: fetching the pushed data bundle %s (%llu bytes, %u chunks, %u missing)",
+		 m->version[0] ? m->version : "?", (unsigned long long)m->size, fetch_chunks(a->fetch),
+		 fetch_missing_count(a->fetch));
+}
+
+/* Choose what to fetch once the retained manifests are in: the download in
+ * progress while a push topic still names it, else the first manifest not
+ * fetched before. A bundle no topic names any more is left alone. */
+static void push_decide(fleet_agent_t *a)
+{
+	a->decide_ms = 0;
+	const fetch_manifest_t *cur = fetch_current(a->fetch);
+	for (int t = 0; t < 2; t++)
+		if (a->have_man[t] && cur && !strcmp(cur->sha, a->man[t].sha)) {
+			if (strcmp(a->said_sha, cur->sha))
+				say_fetching(a, cur);
+			request_more(a);
+			return;
+		}
+	for (int t = 0; t < 2; t++) {
+		if (!a->have_man[t])
+			continue;
+		char err[256];
+		int r = fetch_begin(a->fetch, &a->man[t], err, sizeof err);
+		if (r == 1) {
+			say_fetching(a, &a->man[t]);
+			request_more(a);
+			return;
+		}
+		if (r < 0)
+			set_error(a, "%s", err);
+	}
+}
+
+static void on_manifest(fleet_agent_t *a, int t, const struct mosquitto_message *msg)
+{
+	char err[256];
+	fetch_manifest_t m;
+	int k = fetch_manifest_parse(msg->payload, (size_t)msg->payloadlen, &m, err, sizeof err);
+	a->have_man[t] = k == KIOSK_OK;
+	if (k && k != KIOSK_ENOENT)
+		set_error(a, "%s (on %s)", err, a->push_topic[t]);
+	if (!k)
+		a->man[t] = m;
+	int64_t now = kclock_mono(a->clock);
+	if (!a->decide_ms || a->decide_ms < now)
+		a->decide_ms = now; /* decided in the loop, after this message */
+}
+
+static void on_chunk(fleet_agent_t *a, const struct mosquitto_message *msg)
+{
+	const char *rest = msg->topic + strlen("fleet/bundle/");
+	char sha[65];
+	char *end = NULL;
+	if (strlen(rest) < 66 || rest[64] != '/')
+		return;
+	memcpy(sha, rest, 64);
+	sha[64] = 0;
+	unsigned long i = strtoul(rest + 65, &end, 10);
+	if (!end || *end || i > UINT32_MAX)
+		return;
+	mosquitto_unsubscribe(a->m, NULL, msg->topic);
+	for (int j = 0; j < a->nreq; j++)
+		if (a->req[j] == i && !strcmp(sha, a->req_sha)) {
+			a->req[j] = a->req[--a->nreq];
+			break;
+		}
+	char ready[4096], err[256];
+	int k = fetch_chunk(a->fetch, sha, (uint32_t)i, msg->payload, (size_t)msg->payloadlen, ready,
+			    sizeof ready, err, sizeof err);
+	if (k >= 0)
+		count(a, &a->stats.chunks, 1);
+	if (k == 1) {
+		count(a, &a->stats.bundles, 1);
+		log_info("fleet: pushed data bundle fetched whole: %s", ready);
+		push_decide(a); /* another topic may name another bundle */
+		return;
+	}
+	if (k < 0 && k != KIOSK_EINVAL)
+		set_error(a, "%s", err);
+	request_more(a);
+}
+
+static void on_message(struct mosquitto *m, void *user, const struct mosquitto_message *msg,
+		       const mosquitto_property *props)
+{
+	fleet_agent_t *a = user;
+	(void)m;
+	(void)props;
+	if (!a->fetch || !msg->topic)
+		return;
+	for (int t = 0; t < 2; t++)
+		if (a->push_topic[t][0] && !strcmp(msg->topic, a->push_topic[t])) {
+			on_manifest(a, t, msg);
+			return;
+		}
+	if (!strncmp(msg->topic, "fleet/bundle/", 13))
+		on_chunk(a, msg);
 }
 
 /* ---- the thread ---- */
@@ -297,6 +470,8 @@ static void *thread_main(void *arg)
 		}
 		if (a->connected)
 			fill(a);
+		if (a->connected && a->decide_ms && kclock_mono(a->clock) >= a->decide_ms)
+			push_decide(a);
 	}
 	/* Stopping: say offline ourselves (a clean disconnect sends no will). */
 	if (a->connected) {
@@ -345,6 +520,14 @@ int fleet_agent_start(const fleet_conf_t *conf, const char *outbox_path, const k
 	int k = outbox_open(outbox_path, a->conf.id, clock, NULL, &a->ob, err, errlen);
 	if (k)
 		goto bad;
+	if (a->conf.push_dir[0]) {
+		k = fetch_open(a->conf.push_dir, &a->fetch, err, errlen);
+		if (k)
+			goto bad;
+		snprintf(a->push_topic[0], sizeof a->push_topic[0], "fleet/push/all");
+		if (a->conf.group[0] && strcmp(a->conf.group, "all"))
+			snprintf(a->push_topic[1], sizeof a->push_topic[1], "fleet/push/%s", a->conf.group);
+	}
 	mosquitto_lib_init();
 	a->libinit = true;
 	a->m = mosquitto_new(a->conf.id, true, a);
@@ -360,6 +543,7 @@ int fleet_agent_start(const fleet_conf_t *conf, const char *outbox_path, const k
 	mosquitto_disconnect_v5_callback_set(a->m, on_disconnect);
 	mosquitto_publish_v5_callback_set(a->m, on_publish);
 	mosquitto_log_callback_set(a->m, on_log);
+	mosquitto_message_v5_callback_set(a->m, on_message);
 	char will[200];
 	status_payload(a, "offline", will, sizeof will);
 	int rc = mosquitto_will_set(a->m, a->status_topic, (int)strlen(will), will, 1, true);
@@ -389,6 +573,7 @@ bad:
 	if (a->libinit)
 		mosquitto_lib_cleanup();
 	outbox_close(a->ob);
+	fetch_close(a->fetch);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 	return k;
@@ -410,6 +595,7 @@ void fleet_agent_stop(fleet_agent_t *a)
 	mosquitto_destroy(a->m);
 	mosquitto_lib_cleanup();
 	outbox_close(a->ob);
+	fetch_close(a->fetch);
 	pthread_mutex_destroy(&a->lock);
 	free(a);
 }

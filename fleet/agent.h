@@ -7,7 +7,9 @@
  * (kept when the PUBACK says refused: the reason is logged);
  * after a lost connection everything not acknowledged is sent again (the
  * receiver de-duplicates on (kiosk, seq)); reconnects with exponential
- * backoff. Topics and payloads: docs/fleet.md. */
+ * backoff. With a push folder it also fetches the data bundles the province
+ * pushes (fleet/fetch.h), a few chunks at a time, into push_dir/ready for
+ * the caller to verify. Topics and payloads: docs/fleet.md. */
 #ifndef FLEET_AGENT_H
 #define FLEET_AGENT_H
 
@@ -29,6 +31,10 @@ typedef struct {
 	int backoff_max_ms;         /* 0 = 60000 */
 	int window;                 /* messages in flight; 0 = 20 */
 	int connect_timeout_ms;     /* CONNACK awaited this long; 0 = 10000 */
+	/* Data bundles pushed to the fleet (fleet/fetch.h): fetched into
+	 * push_dir from fleet/push/all and fleet/push/<group>; "" = not taken. */
+	char push_dir[256];
+	char group[64];
 } fleet_conf_t;
 
 typedef struct {
@@ -37,6 +43,8 @@ typedef struct {
 	int64_t failures;           /* refused or failed attempts, lost links */
 	int64_t published;          /* outbox messages handed to the broker (with resends) */
 	int64_t acked;              /* PUBACKs that deleted an outbox message */
+	int64_t chunks;             /* chunks of pushed bundles stored */
+	int64_t bundles;            /* pushed bundles fetched whole (in push_dir/ready) */
 	char last_error[200];       /* "" when none */
 } fleet_stats_t;
 

@@ -2,6 +2,7 @@
  * data folder, and puts messages in its outbox (docs/fleet.md):
  *
  *   kiosk-fleet-agent run --data DIR [--config FILE] [--update-root DIR]
+ *                     [--handoff DIR --keys DIR --compatible-file FILE [--answers DIR]]
  *                     [--seconds N] [--heartbeat-s N] [--backoff-max-ms N]
  *                     [--connect-timeout-ms N]
  *   kiosk-fleet-agent enqueue --data DIR [--config FILE] --class event|stats|heartbeat JSON
@@ -12,10 +13,17 @@
  * run publishes <data>/fleet-outbox.db to fleet.broker until SIGTERM/SIGINT
  * (or N seconds), with a heartbeat at the start and every
  * fleet.heartbeat_min minutes, and once a day the previous day's queue
- * figures per group (<data>/fleet-stats-day remembers the last day sent). The configuration is <assets>/site.json (or
+ * figures per group (<data>/fleet-stats-day remembers the last day sent).
+ * With --handoff it also fetches the data bundles pushed to the fleet into
+ * <data>/fleet-push, checks each as a stick's would be (keys, compatible
+ * string, version floors from --update-root, the whole payload) and puts
+ * it in DIR/fleet.kiosk for root's kiosk-fleet-install, whose answer it
+ * reads in --answers DIR/fleet.answer. The configuration is <assets>/site.json (or
  * --config) overlaid by <data>/local.json. Exit status 0, 1 on an error
  * (said on stderr), 2 on bad usage, 3 when the agent is off. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -48,6 +56,7 @@ static void on_signal(int sig)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: kiosk-fleet-agent run --data DIR [--config FILE] [--update-root DIR]\n"
+		   "                         [--handoff DIR --keys DIR --compatible-file FILE [--answers DIR]]\n"
 		   "                         [--seconds N] [--heartbeat-s N] [--backoff-max-ms N]\n"
 		   "                         [--connect-timeout-ms N]\n"
 		   "       kiosk-fleet-agent enqueue --data DIR [--config FILE] --class event|stats|heartbeat JSON\n"
@@ -59,6 +68,7 @@ static void usage(FILE *f)
 
 typedef struct {
 	const char *cmd, *data, *config, *update_root, *cls, *json, *ledger;
+	const char *keys, *compat, *handoff, *answers;
 	int seconds, heartbeat_s, backoff_max_ms, connect_timeout_ms, day;
 } opts_t;
 
@@ -319,6 +329,198 @@ static void hourly_stats(const opts_t *o, outbox_t *ob, const kclock_t *clk)
 		log_info("fleet: hourly figures up to %ld stored (%d rows)", upto, stored);
 }
 
+
+/* ---- data bundles pushed to the fleet (docs/fleet.md) ---- */
+
+static void push_dir(const opts_t *o, char *buf, size_t cap)
+{
+	snprintf(buf, cap, "%s/fleet-push", o->data);
+}
+
+static void push_event(outbox_t *ob, const char *result, const char *version, const char *reason)
+{
+	char body[256];
+	snprintf(body, sizeof body,
+		 "{\"event\":\"update\",\"type\":\"data\",\"via\":\"fleet\",\"result\":\"%s\",\"version\":\"%s\"%s%s%s}",
+		 result, version, reason ? ",\"reason\":\"" : "", reason ? reason : "", reason ? "\"" : "");
+	if (outbox_enqueue(ob, OUTBOX_EVENT, body, NULL) != KIOSK_OK)
+		fprintf(stderr, "kiosk-fleet-agent: push event not stored: %s\n", outbox_error(ob));
+	else
+		log_info("fleet: update event %s", body);
+}
+
+static int noop_chunk(void *user, const uint8_t *buf, size_t len, char *err, size_t errlen)
+{
+	(void)user, (void)buf, (void)len, (void)err, (void)errlen;
+	return KIOSK_OK;
+}
+
+/* The checks of a stick's bundle (update_stick_scan: signature, header,
+ * compatible string, version and security floors) and then its whole
+ * payload read and hashed against the signed chunk table. Returns NULL when
+ * it may be installed, else a reason code; words in why, version in ver. */
+static const char *push_check(const opts_t *o, const char *dir, const char *name, char *ver, size_t vercap,
+			      char *why, size_t whycap)
+{
+	update_t *u;
+	snprintf(ver, vercap, "?");
+	if (update_open(o->update_root, o->keys, o->compat, &u, why, whycap))
+		return "device";
+	update_candidate_t *c = NULL;
+	size_t n = 0;
+	const char *code = "damaged";
+	if (update_stick_scan(u, dir, &c, &n, why, whycap)) {
+		update_close(u);
+		return "device";
+	}
+	char compat[BUNDLE_COMPATIBLE_MAX + 1] = "", e2[256];
+	bundle_read_compatible(o->compat, compat, sizeof compat, e2, sizeof e2);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(c[i].name, name))
+			continue;
+		snprintf(why, whycap, "%s", c[i].reason);
+		if (c[i].verified)
+			snprintf(ver, vercap, "%s", c[i].h.version_str);
+		if (c[i].unsafe || !c[i].verified)
+			code = "signature";
+		else if (c[i].h.type != BUNDLE_TYPE_DATA)
+			code = "type", snprintf(why, whycap, "an app bundle: app bundles come on a USB stick only");
+		else if (strcmp(c[i].h.compatible, compat))
+			code = "compatible";
+		else if (!c[i].candidate)
+			code = "other";
+		else if (!c[i].newer)
+			code = "not-newer";
+		else
+			code = NULL;
+		break;
+	}
+	free(c);
+	update_close(u);
+	if (code)
+		return code;
+	bundle_pubkey_t keys[2];
+	size_t nk = 0;
+	bundle_t *b = NULL;
+	char path[PATH_MAX + 80];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (bundle_pubkeys_load_dir(o->keys, keys, &nk, why, whycap) || !nk ||
+	    bundle_open(path, keys, nk, &b, why, whycap) ||
+	    bundle_stream(b, noop_chunk, NULL, NULL, NULL, why, whycap))
+		code = "payload";
+	bundle_close(b);
+	return code;
+}
+
+/* Copy src to DIR/fleet.kiosk (a fresh file renamed over it): root's
+ * kiosk-fleet-install takes it from there at the next idle moment. */
+static int push_hand_over(const char *src, const char *dir, char *why, size_t whycap)
+{
+	char tmp[PATH_MAX], dst[PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s/.fleet.kiosk.part", dir);
+	snprintf(dst, sizeof dst, "%s/fleet.kiosk", dir);
+	FILE *in = fopen(src, "rb");
+	unlink(tmp);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	FILE *out = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	int k = !in || !out ? KIOSK_EIO : KIOSK_OK;
+	char buf[65536];
+	size_t r;
+	while (!k && (r = fread(buf, 1, sizeof buf, in)) > 0)
+		if (fwrite(buf, 1, r, out) != r)
+			k = KIOSK_EIO;
+	if (!k && (ferror(in) || fflush(out) || fsync(fileno(out))))
+		k = KIOSK_EIO;
+	if (in)
+		fclose(in);
+	if (out ? fclose(out) : fd >= 0 ? close(fd) : 0)
+		k = KIOSK_EIO;
+	if (!k && (rename(tmp, dst) || mfile_sync_dir(dst, 0)))
+		k = KIOSK_EIO;
+	if (k) {
+		snprintf(why, whycap, "cannot hand the bundle over in %s: %s", dir, strerror(errno));
+		unlink(tmp);
+	}
+	return k;
+}
+
+/* The bundles fetched whole: each is checked, then handed over or refused,
+ * and said as an event; the file goes either way. */
+static void push_ready(const opts_t *o, outbox_t *ob)
+{
+	char dir[PATH_MAX - 64], ready[PATH_MAX];
+	push_dir(o, dir, sizeof dir);
+	snprintf(ready, sizeof ready, "%s/ready", dir);
+	DIR *d = opendir(ready);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		size_t len = strlen(e->d_name);
+		if (len != 64 + 6 || strcmp(e->d_name + 64, ".kiosk"))
+			continue;
+		char ver[40], why[BUNDLE_ERR_LEN + 64], path[PATH_MAX + 80];
+		snprintf(path, sizeof path, "%s/%s", ready, e->d_name);
+		const char *code = push_check(o, ready, e->d_name, ver, sizeof ver, why, sizeof why);
+		char vpath[PATH_MAX + 80], *said = NULL;
+		snprintf(vpath, sizeof vpath, "%s/%.64s.version", ready, e->d_name);
+		if (!strcmp(ver, "?") && mfile_read(vpath, 32, &said, NULL) == KIOSK_OK) {
+			bundle_version_t bv;
+			if (!bundle_version_parse(said, strlen(said), &bv))
+				snprintf(ver, sizeof ver, "%s", said); /* the manifest's word, checked */
+		}
+		free(said);
+		unlink(vpath);
+		if (!code && push_hand_over(path, o->handoff, why, sizeof why))
+			code = "device";
+		if (code) {
+			log_warn("fleet: the pushed data bundle %s is refused: %s", ver, why);
+			push_event(ob, "refused", ver, code);
+		} else {
+			char mark[PATH_MAX];
+			snprintf(mark, sizeof mark, "%s/handed", dir);
+			char line[128];
+			int n = snprintf(line, sizeof line, "%.64s %s\n", e->d_name, ver);
+			mfile_write_atomic(mark, line, (size_t)n, 0600);
+			log_info("fleet: the pushed data bundle %s passed the checks; it is installed at the next "
+				 "idle moment at Welcome",
+				 ver);
+			push_event(ob, "received", ver, NULL);
+		}
+		unlink(path);
+	}
+	closedir(d);
+}
+
+/* Root's answer to the bundle handed over (ANSWERS/fleet.answer:
+ * bundle=SHA result=ok|failed message=...): a failed install is said as
+ * an event once; a good one shows in the update records (update_events). */
+static void push_answer(const opts_t *o, outbox_t *ob)
+{
+	char dir[PATH_MAX - 64], mark[PATH_MAX], ans[PATH_MAX], *m = NULL, *a = NULL;
+	push_dir(o, dir, sizeof dir);
+	snprintf(mark, sizeof mark, "%s/handed", dir);
+	if (!o->answers || mfile_read(mark, 256, &m, NULL))
+		return;
+	snprintf(ans, sizeof ans, "%s/fleet.answer", o->answers);
+	char sha[65] = "", ver[40] = "", got[65] = "", result[16] = "";
+	if (sscanf(m, "%64s %39s", sha, ver) == 2 && mfile_read(ans, 4096, &a, NULL) == KIOSK_OK) {
+		const char *b = strstr(a, "bundle="), *r = strstr(a, "result=");
+		if (b && r && sscanf(b, "bundle=%64[0-9a-f]", got) == 1 && sscanf(r, "result=%15[a-z]", result) == 1 &&
+		    !strcmp(got, sha)) {
+			if (strcmp(result, "ok")) {
+				const char *msg = strstr(a, "message=");
+				log_warn("fleet: the pushed data bundle %s was not installed: %.*s", ver,
+					 msg ? (int)strcspn(msg + 8, "\n") : 0, msg ? msg + 8 : "");
+				push_event(ob, "failed", ver, "install");
+			}
+			unlink(mark);
+		}
+	}
+	free(m);
+	free(a);
+}
+
 static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_t *ob, const kclock_t *clk)
 {
 	fleet_conf_t fc;
@@ -337,6 +539,12 @@ static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_
 		fc.backoff_max_ms = o->backoff_max_ms;
 	}
 	fc.connect_timeout_ms = o->connect_timeout_ms;
+	bool push = o->handoff && o->update_root && o->keys && o->compat;
+	if (push)
+		push_dir(o, fc.push_dir, sizeof fc.push_dir);
+	else if (o->handoff)
+		fprintf(stderr, "kiosk-fleet-agent: --handoff needs --update-root, --keys and --compatible-file: "
+				"pushed bundles are not taken\n");
 	fleet_agent_t *a;
 	k = fleet_agent_start(&fc, obpath, clk, &a, err, sizeof err);
 	if (k) {
@@ -355,6 +563,10 @@ static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_
 			hourly_stats(o, ob, clk);
 			next_hb += every;
 		}
+		if (push) {
+			push_ready(o, ob);
+			push_answer(o, ob);
+		}
 		struct timespec ts = {0, 200 * 1000000L};
 		nanosleep(&ts, NULL);
 	}
@@ -365,8 +577,9 @@ static int run(const opts_t *o, const config_t *cfg, const char *obpath, outbox_
 	outbox_info(ob, &info);
 	fprintf(stderr,
 		"kiosk-fleet-agent: published %lld, acknowledged %lld, connections %lld, failures %lld, "
-		"waiting %lld%s%s\n",
+		"chunks %lld, bundles %lld, waiting %lld%s%s\n",
 		(long long)st.published, (long long)st.acked, (long long)st.connects, (long long)st.failures,
+		(long long)st.chunks, (long long)st.bundles,
 		(long long)info.rows, st.last_error[0] ? "; last error: " : "", st.last_error);
 	return 0;
 }
@@ -392,6 +605,14 @@ int main(int argc, char **argv)
 			o.config = v, i++;
 		else if (!strcmp(a, "--update-root") && v)
 			o.update_root = v, i++;
+		else if (!strcmp(a, "--keys") && v)
+			o.keys = v, i++;
+		else if (!strcmp(a, "--compatible-file") && v)
+			o.compat = v, i++;
+		else if (!strcmp(a, "--handoff") && v)
+			o.handoff = v, i++;
+		else if (!strcmp(a, "--answers") && v)
+			o.answers = v, i++;
 		else if (!strcmp(a, "--class") && v)
 			o.cls = v, i++;
 		else if (!strcmp(a, "--ledger") && v)

@@ -8,6 +8,9 @@
 #   kiosk-fleet list    --db FILE [--lang vi|en] [--now-ms MS]
 #   kiosk-fleet csv     --db FILE --out FILE.csv
 #   kiosk-fleet report  --db FILE --out FILE.html [--lang vi|en]
+#   kiosk-fleet push    --broker HOST:PORT --bundle FILE.kiosk [--group G] [--wait S] [TLS options]
+#   kiosk-fleet push    --broker HOST:PORT --withdraw [--group G] [TLS options]
+#   kiosk-fleet applied --db FILE --version V [--lang vi|en]
 #
 # The words of the list and the report are the kiosk's translation files'
 # (<assets>/i18n/<lang>/fleet.json; Vietnamese unless --lang en).
@@ -16,6 +19,14 @@
 # so nothing the broker accepted is missed between runs, de-duplicating on
 # (kiosk, seq). Only what the kiosks send is stored: codes and counts, no
 # personal data exists in it. Uses Debian's python3-paho-mqtt.
+#
+# push publishes a signed data bundle for a group of kiosks (all of them
+# unless --group): its bytes as retained chunks on fleet/bundle/<sha256>/<i>,
+# then a retained manifest on fleet/push/<group>; each kiosk's agent fetches
+# the chunks it lacks, checks the bundle as a stick's and installs it at its
+# next idle moment. With --wait it follows the kiosks' answers; applied
+# shows them later from the collected database. --withdraw removes the
+# group's manifest and its chunks from the broker.
 import argparse
 import html
 import json
@@ -328,6 +339,143 @@ def report(a):
     return 0
 
 
+def connect(a, client_id):
+    import paho.mqtt.client as mqtt
+    host, _, port = a.broker.rpartition(":")
+    client = mqtt.Client(client_id=client_id, clean_session=True)
+    if not a.no_tls:
+        client.tls_set(ca_certs=a.ca, certfile=a.cert, keyfile=a.key, tls_version=ssl.PROTOCOL_TLS_CLIENT)
+    client.connect(host, int(port), keepalive=30)
+    client.loop_start()
+    return client
+
+
+def bundle_header(data):
+    """The signed header's keys of a .kiosk file (not verified here: the kiosks do that)."""
+    if len(data) < 12 or data[:4] != b"KUPD":
+        return None
+    n = int.from_bytes(data[8:12], "little")
+    try:
+        text = data[12:12 + n].decode("ascii")
+    except UnicodeDecodeError:
+        return None
+    return dict(line.split("=", 1) for line in text.splitlines() if "=" in line)
+
+
+def publish_all(client, msgs):
+    """Publish (topic, payload, retained) QoS 1 and wait for each PUBACK."""
+    infos = [client.publish(t, p, qos=1, retain=r) for t, p, r in msgs]
+    for i in infos:
+        i.wait_for_publish(timeout=60)
+        if not i.is_published():
+            raise OSError("the broker did not acknowledge a message")
+
+
+def current_manifest(client, topic, wait=2.0):
+    got = {}
+    client.on_message = lambda c, u, m: got.setdefault("m", m.payload)
+    client.subscribe(topic, qos=1)
+    end = time.time() + wait
+    while "m" not in got and time.time() < end:
+        time.sleep(0.05)
+    client.unsubscribe(topic)
+    try:
+        return json.loads(got["m"].decode("utf-8")) if got.get("m") else None
+    except ValueError:
+        return None
+
+
+def push(a):
+    import hashlib
+    topic = "fleet/push/" + a.group
+    try:
+        client = connect(a, "kiosk-fleet-push")
+    except OSError as e:
+        sys.exit("kiosk-fleet: cannot reach %s (%s)" % (a.broker, e))
+    old = current_manifest(client, topic)
+    msgs = []
+    if a.withdraw:
+        if not old:
+            print(w("fleet.push_none", group=a.group))
+            return 0
+        msgs.append((topic, b"", True))
+        n = (old.get("size", 0) + old.get("chunk", 1) - 1) // max(old.get("chunk", 1), 1)
+        msgs += [("fleet/bundle/%s/%d" % (old.get("bundle"), i), b"", True) for i in range(n)]
+        publish_all(client, msgs)
+        print(w("fleet.push_withdrawn", group=a.group, version=old.get("version", "?")))
+        return 0
+    with open(a.bundle, "rb") as f:
+        data = f.read()
+    h = bundle_header(data)
+    if not h:
+        sys.exit("kiosk-fleet: %s is not a kiosk bundle (.kiosk)" % a.bundle)
+    if h.get("type") != "data":
+        sys.exit("kiosk-fleet: %s is an app bundle; app bundles go on a USB stick" % a.bundle)
+    if len(data) > 256 << 20:
+        sys.exit("kiosk-fleet: %s is larger than 256 MiB" % a.bundle)
+    sha = hashlib.sha256(data).hexdigest()
+    version = h.get("version", "")
+    chunks = [data[i:i + a.chunk] for i in range(0, len(data), a.chunk)]
+    msgs = [("fleet/bundle/%s/%d" % (sha, i), c, True) for i, c in enumerate(chunks)]
+    manifest = {"v": 1, "bundle": sha, "size": len(data), "chunk": a.chunk, "version": version,
+                "ts": int(time.time() * 1000)}
+    msgs.append((topic, json.dumps(manifest).encode(), True))
+    if old and old.get("bundle") and old.get("bundle") != sha:  # the group's previous push goes
+        n = (old.get("size", 0) + old.get("chunk", 1) - 1) // max(old.get("chunk", 1), 1)
+        msgs += [("fleet/bundle/%s/%d" % (old["bundle"], i), b"", True) for i in range(n)]
+    seen = {}
+    if a.wait > 0:
+        def on_event(c, u, m):
+            try:
+                e = json.loads(m.payload.decode("utf-8"))
+            except ValueError:
+                return
+            if e.get("event") == "update" and e.get("type") == "data" and e.get("version") == version:
+                k = m.topic.split("/")[1]
+                if seen.get(k) != e.get("result"):
+                    seen[k] = e.get("result")
+                    print("%s: %s" % (k, result_words(e)), flush=True)
+        client.on_message = on_event
+        client.subscribe("kiosk/+/event", qos=1)
+    publish_all(client, msgs)
+    print(w("fleet.push_done", version=version, group=a.group, chunks=len(chunks), kb=(len(data) + 1023) // 1024),
+          flush=True)
+    end = time.time() + a.wait
+    while time.time() < end:
+        time.sleep(0.2)
+    client.loop_stop()
+    client.disconnect()
+    return 0
+
+
+def result_words(e):
+    t = w("fleet.result_" + str(e.get("result")))
+    if e.get("reason"):
+        t += " (" + w("fleet.reason_" + str(e["reason"])) + ")"
+    return t
+
+
+def applied(a):
+    """Per kiosk, the latest answer about data bundle version V."""
+    db = open_db(a.db)
+    last = {}
+    for kiosk, ts, body in db.execute("SELECT kiosk, ts, body FROM events WHERE event='update' ORDER BY ts, seq"):
+        e = json.loads(body)
+        if e.get("type") == "data" and e.get("version") == a.version:
+            last[kiosk] = (ts, e)
+    rows = [(w("fleet.kiosk"), w("fleet.push_result"), w("fleet.last_seen"))]
+    for kiosk in sorted(last):
+        ts, e = last[kiosk]
+        rows.append((kiosk, result_words(e), when(ts)))
+    for kiosk, in db.execute("SELECT id FROM kiosks ORDER BY id"):
+        if kiosk not in last:
+            rows.append((kiosk, w("fleet.result_none"), "-"))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for r in rows:
+        print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(prog="kiosk-fleet")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -349,14 +497,39 @@ def main():
         p.add_argument("--db", required=True)
         p.add_argument("--out", required=True)
         p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p = sub.add_parser("push")
+    p.add_argument("--broker", required=True)
+    p.add_argument("--group", default="all")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--bundle")
+    g.add_argument("--withdraw", action="store_true")
+    p.add_argument("--chunk", type=int, default=65536)
+    p.add_argument("--wait", type=float, default=0, help="seconds to follow the kiosks' answers")
+    p.add_argument("--ca")
+    p.add_argument("--cert")
+    p.add_argument("--key")
+    p.add_argument("--no-tls", action="store_true", help="plain TCP: tests on loopback only")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p = sub.add_parser("applied")
+    p.add_argument("--db", required=True)
+    p.add_argument("--version", required=True)
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
     a = ap.parse_args()
-    if a.cmd in ("list", "report"):
+    if a.cmd == "push":
+        if not a.no_tls and not (a.ca and a.cert and a.key):
+            ap.error("push needs --ca, --cert and --key (or --no-tls on a test loopback)")
+        if not 1024 <= a.chunk <= 256 << 10:
+            ap.error("--chunk must be 1024 to 262144 bytes")
+        if not all(ch.isalnum() or ch in "_-." for ch in a.group) or not 0 < len(a.group) < 64:
+            ap.error("--group must be 1-63 of A-Z a-z 0-9 _ - .")
+    if a.cmd in ("list", "report", "push", "applied"):
         load_words(a.lang)
     if a.cmd == "collect" and not a.no_tls and not (a.ca and a.cert and a.key):
         ap.error("collect needs --ca, --cert and --key (or --no-tls on a test loopback)")
-    if a.cmd != "collect" and not os.path.exists(a.db):
+    if a.cmd not in ("collect", "push") and not os.path.exists(a.db):
         ap.error("%s: no such file (run kiosk-fleet collect first)" % a.db)
-    return {"collect": collect, "list": list_kiosks, "csv": csv_export, "report": report}[a.cmd](a)
+    return {"collect": collect, "list": list_kiosks, "csv": csv_export, "report": report, "push": push,
+            "applied": applied}[a.cmd](a)
 
 
 if __name__ == "__main__":
