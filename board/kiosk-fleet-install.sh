@@ -26,8 +26,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 run=${KIOSK_RUN_DIR:-/run/kiosk}
 req=$run/req
 ans=$run/ans
-spool=$run/fleet-install
 root=${KIOSK_UPDATE_ROOT:-/var/lib/kiosk}
+spool=$root/fleet-install
 keys=${KIOSK_KEYS:-/etc/kiosk/keys}
 compat=${KIOSK_COMPATIBLE:-/etc/kiosk/compatible}
 ku=${KIOSK_UPDATE:-kiosk-update}
@@ -49,13 +49,14 @@ idle() {
 [ -d "$ans" ] && [ ! -L "$ans" ] || { echo "kiosk-fleet-install: no $ans (tmpfiles)" >&2; exit 1; }
 [ -e "$req/fleet.kiosk" ] || [ -L "$req/fleet.kiosk" ] || exit 0
 # The copy: read as the kiosk user, never through a link, a regular file
-# only, into a folder only root can enter.
+# of at most 256 MiB (a data bundle), into a folder only root can enter on
+# the data disk (not /run: memory).
 rm -rf "$spool"
 mkdir -m 0700 "$spool" || { echo "kiosk-fleet-install: cannot make $spool" >&2; exit 1; }
 trap 'rm -rf "$spool"' EXIT
-if ! "$nf" copy ${user:+--user "$user"} "$req/fleet.kiosk" "$spool" fleet.kiosk; then
+if ! "$nf" copy ${user:+--user "$user"} --max 268435456 "$req/fleet.kiosk" "$spool" fleet.kiosk; then
 	rm -f "$req/fleet.kiosk"
-	answer 0 failed "the handed-over bundle is not a plain file"
+	answer 0 failed "the handed-over bundle is not a plain file of at most 256 MiB"
 	exit 1
 fi
 rm -f "$req/fleet.kiosk"

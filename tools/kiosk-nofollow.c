@@ -9,10 +9,10 @@
  *       standard input to DIR/NAME: a fresh file (O_EXCL) in DIR, renamed
  *       over NAME (a link or file there is replaced, never followed; a
  *       folder there is an error). DIR itself must not be a link.
- *   kiosk-nofollow copy [--user USER|UID[:GID]] [--mkdir] SRC DIR NAME
+ *   kiosk-nofollow copy [--user USER|UID[:GID]] [--max BYTES] [--mkdir] SRC DIR NAME
  *       SRC to DIR/NAME as `put` does; SRC is opened (O_NOFOLLOW|O_NONBLOCK,
  *       regular file) by a child that first becomes USER, so only what USER
- *       can read is copied. --mkdir makes DIR first (mkdir never follows a
+ *       can read is copied; more than BYTES (default: no limit) is refused. --mkdir makes DIR first (mkdir never follows a
  *       link; a link there is refused when DIR is opened).
  *
  * NAME is one plain name: no '/', no control characters, not "." or "..".
@@ -37,7 +37,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: kiosk-nofollow read [--max BYTES] FILE\n"
 			"       kiosk-nofollow put [--mode OCTAL] DIR NAME\n"
-			"       kiosk-nofollow copy [--user USER|UID[:GID]] [--mkdir] SRC DIR NAME\n");
+			"       kiosk-nofollow copy [--user USER|UID[:GID]] [--max BYTES] [--mkdir] SRC DIR NAME\n");
 	return NF_ERROR;
 }
 
@@ -233,7 +233,8 @@ static int parse_user(const char *s, uid_t *uid, gid_t *gid)
 	return 0;
 }
 
-static int cmd_copy(const char *user, int make, const char *src, const char *dir, const char *name)
+static int cmd_copy(const char *user, int make, long long max, const char *src, const char *dir,
+		    const char *name)
 {
 	if (!plain_name(name))
 		return say(NF_REFUSED, "not a plain file name", dir, 0);
@@ -270,8 +271,9 @@ static int cmd_copy(const char *user, int make, const char *src, const char *dir
 		int r = open_plain(src, -1, &in);
 		if (r)
 			_exit(r);
-		r = pump(in, fd, -1) == 0 ? NF_OK : say(NF_ERROR, "cannot copy", src, errno);
-		_exit(r);
+		if (pump(in, fd, max) == 0)
+			_exit(NF_OK);
+		_exit(errno == EFBIG ? say(NF_REFUSED, "too big", src, 0) : say(NF_ERROR, "cannot copy", src, errno));
 	}
 	int status = 0;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
@@ -287,7 +289,7 @@ int main(int argc, char **argv)
 	if (argc < 2)
 		return usage();
 	const char *cmd = argv[1];
-	long long max = 4096;
+	long long max = -1; /* read: 4096 unless given */
 	mode_t mode = 0644;
 	const char *user = NULL;
 	int make = 0, i = 2;
@@ -321,10 +323,10 @@ int main(int argc, char **argv)
 	}
 	int left = argc - i;
 	if (!strcmp(cmd, "read") && left == 1)
-		return cmd_read(argv[i], max);
+		return cmd_read(argv[i], max < 0 ? 4096 : max);
 	if (!strcmp(cmd, "put") && left == 2)
 		return cmd_put(argv[i], argv[i + 1], mode);
 	if (!strcmp(cmd, "copy") && left == 3)
-		return cmd_copy(user, make, argv[i], argv[i + 1], argv[i + 2]);
+		return cmd_copy(user, make, max, argv[i], argv[i + 1], argv[i + 2]);
 	return usage();
 }

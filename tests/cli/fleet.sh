@@ -15,8 +15,10 @@
 # typed, and they arrive too, with a day's queue figures
 # (tests/tools/queue_serve, kiosk-fleet-agent stats). Then: a kiosk whose certificate
 # names another kiosk is refused by the ACL and says why, a certificate
-# from another CA is refused at the TLS handshake and says so, and in both
-# cases its messages stay in its outbox. Bounded in time (about 40 s).
+# from another CA and an expired one are refused at the TLS handshake and
+# say so, and in each case its messages stay in its outbox; with the shipped
+# access rules (board/mosquitto/fleet.acl) a kiosk reads the province's
+# pushes but cannot publish one. Bounded in time (about 45 s).
 set -u
 [ "${ARCH:-native}" = native ] || [ "${ARCH:-}" = asan ] || { echo "fleet: native only"; exit 77; }
 for c in mosquitto openssl python3; do
@@ -30,7 +32,7 @@ done
 [ -n "$PY" ] || { echo "fleet: python3-paho-mqtt missing (tools/deps.sh test)"; exit 77; }
 MOSQ=$(command -v mosquitto)
 T=$TESTS_TMP/fleet
-rm -rf "$T" && mkdir -p "$T/pki" "$T/mq" "$T/k1" "$T/k3" "$T/k4" "$T/k5"
+rm -rf "$T" && mkdir -p "$T/pki" "$T/mq" "$T/k1" "$T/k3" "$T/k4" "$T/k5" "$T/k6"
 fails=0
 fail() { echo "FAIL: $*"; fails=$((fails + 1)); }
 bpid= apid= rpid=
@@ -72,12 +74,8 @@ chmod 644 "$P"/*.key
 
 # ---- the broker ----
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat > "$T/mq/acl" <<EOF
-# The receiver reads everything; a kiosk writes only its own topics.
-user fleet
-topic read kiosk/#
-pattern write kiosk/%u/#
-EOF
+# The shipped access rules (board/mosquitto/fleet.acl), as a province uses them.
+cp board/mosquitto/fleet.acl "$T/mq/acl"
 # user: a broker started as root would switch to user mosquitto, which
 # cannot write this test's folder.
 cat > "$T/mq/mosquitto.conf" <<EOF
@@ -251,6 +249,45 @@ grep -q "cannot connect to 127.0.0.1:$port" "$T/k4/agent.log" ||
 	fail "a kiosk with a foreign certificate does not say it cannot connect: $(cat "$T/k4/agent.log")"
 grep -qE "unknown ca|does it trust this kiosk.s certificate" "$T/k4/agent.log" || fail "the kiosk's log does not say the broker refused its CA: $(cat "$T/k4/agent.log")"
 [ "$(waiting "$T/k4")" -eq 3 ] || fail "the refused kiosk's messages did not stay in its outbox"
+# ---- an expired certificate (valid in 2020 only, from the right CA) ----
+mkdir -p "$P/cadb"; : > "$P/cadb/index.txt"; echo 01 > "$P/cadb/serial"
+cat > "$P/ca.cnf" <<EOF
+[ca]
+default_ca = c
+[c]
+database = $P/cadb/index.txt
+new_certs_dir = $P/cadb
+serial = $P/cadb/serial
+default_md = sha256
+policy = p
+[p]
+commonName = supplied
+EOF
+ossl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$P/k6.key" -out "$P/k6.csr" -subj /CN=k6
+ossl ca -batch -config "$P/ca.cnf" -cert "$P/ca.crt" -keyfile "$P/ca.key" -in "$P/k6.csr" -out "$P/k6.crt" \
+	-startdate 20200101000000Z -enddate 20200201000000Z -notext
+chmod 644 "$P/k6.key"
+site "$T/k6" k6 "$P/k6.crt" "$P/k6.key"
+enq "$T/k6" 2
+"$AGENT" run --data "$T/k6" --config "$T/k6/site.json" --backoff-max-ms 500 --seconds 3 2> "$T/k6/agent.log" ||
+	fail "the k6 agent ended with status $?"
+grep -qE "certificate expired|is the certificate still valid" "$T/k6/agent.log" ||
+	fail "a kiosk with an expired certificate does not say so: $(cat "$T/k6/agent.log")"
+[ "$(waiting "$T/k6")" -eq 3 ] || fail "the expired kiosk's messages did not stay in its outbox"
+
+# ---- pushes: the province publishes, a kiosk reads, a kiosk cannot forge one ----
+tls() { echo "-h 127.0.0.1 -p $port --cafile $P/ca.crt --cert $P/$1.crt --key $P/$1.key"; }
+mosquitto_pub $(tls fleet) -q 1 -r -t fleet/push/all -m '{"v":1,"from":"province"}' ||
+	fail "the province cannot publish a push"
+got=$(mosquitto_sub $(tls k1) -t fleet/push/all -C 1 -W 5 2>&1)
+[ "$got" = '{"v":1,"from":"province"}' ] || fail "a kiosk cannot read the push: $got"
+mosquitto_pub $(tls k1) -V mqttv5 -q 1 -r -t fleet/push/all -m '{"v":1,"from":"k1"}' > "$T/forge.out" 2>&1
+got=$(mosquitto_sub $(tls fleet) -t fleet/push/all -C 1 -W 5 2>&1)
+[ "$got" = '{"v":1,"from":"province"}' ] || fail "a kiosk replaced the province's push: $got"
+mosquitto_pub $(tls k1) -q 1 -t kiosk/k2/event -m '{"v":1}' 2>/dev/null
+mosquitto_pub $(tls fleet) -q 1 -r -t fleet/push/all -n
+[ $fails -eq 0 ] && echo "ok   an expired certificate refused and said; a kiosk reads a push but cannot forge one"
+
 # ---- the kiosk's own events reach the receiver too ----
 "$AGENT" run --data "$T/k5" --config "$T/k5/site.json" --backoff-max-ms 500 --seconds 2 2> "$T/k5/agent.log" ||
 	fail "the k5 agent ended with status $?"
