@@ -11,7 +11,7 @@ libespeak-ng-dev espeak-ng-data libmosquitto-dev"
 testpkgs="libcmocka-dev zbar-tools clang sqlite3 openssl python3 python3-jsonschema gcc-aarch64-linux-gnu
 libc6-dev-arm64-cross qemu-user dosfstools e2fsprogs util-linux systemd xvfb xdotool
 pngcheck time tesseract-ocr tesseract-ocr-vie sox espeak-ng curl chromium
-mosquitto mosquitto-clients python3-paho-mqtt"
+mosquitto mosquitto-clients python3-paho-mqtt iproute2 nftables"
 arm64libs="libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev libqrencode-dev libsqlite3-dev
 libssl-dev libcjson-dev libcmocka-dev libpng-dev libutf8proc-dev libcurl4-openssl-dev libespeak-ng-dev libmicrohttpd-dev
 libmosquitto-dev"
