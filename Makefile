@@ -118,6 +118,8 @@ $(OUT)/tests/%: $(OUT)/obj/tests/unit/%.o $(UNIT_HELP_OBJ) $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS) $(TEST_LIBS)
 
+# The fleet's scale simulation runs real agents: libmosquitto.
+$(OUT)/tests/tools/fleet_sim: PKG_LIBS += $(shell $(PKG_CONFIG) --libs libmosquitto)
 $(OUT)/tests/tools/%: $(OUT)/obj/tests/tools/%.o $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(PKG_LIBS)
