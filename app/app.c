@@ -21,6 +21,7 @@
 
 #include "core/kiosk.h"
 #include "core/log.h"
+#include "core/mfile.h"
 #include "flow/menu.h"
 #include "domain/runlink.h"
 #include "app/sdnotify.h"
@@ -81,10 +82,17 @@ static void fleet_printer(app_t *a, printer_state_t st)
 	char body[160];
 	printer_state_t was = a->fleet_printer < 0 ? PRINTER_STATE_COUNT : (printer_state_t)a->fleet_printer;
 	if (fleet_printer_event_body(st, was, body, sizeof body) == KIOSK_OK &&
-	    outbox_enqueue(a->fleet, OUTBOX_EVENT, body, NULL) == KIOSK_OK)
+	    outbox_enqueue(a->fleet, OUTBOX_EVENT, body, NULL) == KIOSK_OK) {
 		a->fleet_printer = (int)st;
-	else
+		/* The state for the agent's heartbeats: <data>/fleet-printer. */
+		char path[1100];
+		const char *name = printer_state_name(st);
+		snprintf(path, sizeof path, "%s/fleet-printer", a->paths.data);
+		if (mfile_write_atomic(path, name, strlen(name), 0644) != KIOSK_OK)
+			log_warn("fleet: cannot write %s", path);
+	} else {
 		log_warn("fleet: printer event not stored: %s", outbox_error(a->fleet));
+	}
 }
 
 /* ---- hooks for the session ------------------------------------------------ */

@@ -112,6 +112,16 @@ static void gather(const opts_t *o, outbox_t *ob, fleet_heartbeat_t *h)
 			update_close(u);
 		}
 	}
+	/* The printer's last state the kiosk saw (it writes <data>/fleet-printer
+	 * with each change), a state name or nothing. */
+	char path[PATH_MAX], *ps = NULL;
+	snprintf(path, sizeof path, "%s/fleet-printer", o->data);
+	if (mfile_read(path, 32, &ps, NULL) == KIOSK_OK) {
+		for (int i = 0; i < PRINTER_STATE_COUNT; i++)
+			if (!strcmp(ps, printer_state_name((printer_state_t)i)))
+				h->printer = printer_state_name((printer_state_t)i);
+		free(ps);
+	}
 	outbox_info(ob, &h->outbox);
 }
 

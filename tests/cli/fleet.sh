@@ -147,6 +147,11 @@ for secret in 001190012345 "Nguy" "An\""; do
 	grep -qa "$secret" "$T/k5"/fleet-outbox.db* && fail "typed data ($secret) in the fleet outbox"
 done
 k5n=$(sqlite3 "$T/k5/fleet-outbox.db" "SELECT count(*) FROM ob_msgs")
+# The heartbeat carries the printer's last state the kiosk saw.
+last=$(echo "$ev" | sed -n 's/.*"event":"printer","state":"\([a-z-]*\)".*/\1/p' | tail -n 1)
+"$AGENT" heartbeat --data "$T/k5" --config "$T/k5/site.json" 2>/dev/null || fail "k5 heartbeat"
+hb=$(sqlite3 "$T/k5/fleet-outbox.db" "SELECT payload FROM ob_msgs WHERE topic='kiosk/k5/heartbeat'")
+echo "$hb" | grep -q "\"printer\":\"$last\"" || fail "the heartbeat's printer is not '$last': $hb"
 # A day of queue figures (5 issued, 3 served at counter 1) into the outbox.
 qs=$("$TTOOLS/queue_serve" "$T/k5" ho-tich A khai-sinh 5 3) || fail "queue_serve"
 # The day's row and one row per hour that had anything (the same counts).
