@@ -413,7 +413,7 @@ static const char *push_check(const opts_t *o, const char *dir, const char *name
 	size_t nk = 0;
 	bundle_t *b = NULL;
 	char path[PATH_MAX + 80];
-	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(path, sizeof path, "%s/%.70s", dir, name);
 	if (bundle_pubkeys_load_dir(o->keys, keys, &nk, why, whycap) || !nk ||
 	    bundle_open(path, keys, nk, &b, why, whycap) ||
 	    bundle_stream(b, noop_chunk, NULL, NULL, NULL, why, whycap))
@@ -470,7 +470,7 @@ static void push_ready(const opts_t *o, outbox_t *ob)
 		if (len != 64 + 6 || strcmp(e->d_name + 64, ".kiosk"))
 			continue;
 		char ver[40], why[BUNDLE_ERR_LEN + 64], path[PATH_MAX + 80];
-		snprintf(path, sizeof path, "%s/%s", ready, e->d_name);
+		snprintf(path, sizeof path, "%s/%.70s", ready, e->d_name);
 		const char *code = push_check(o, ready, e->d_name, ver, sizeof ver, why, sizeof why);
 		char vpath[PATH_MAX + 80], *said = NULL;
 		snprintf(vpath, sizeof vpath, "%s/%.64s.version", ready, e->d_name);
