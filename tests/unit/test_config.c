@@ -475,7 +475,7 @@ static void test_schema_and_site_complete(void **state)
 		if (!v)
 			fail_msg("%s missing from site.json", config_key(nkeys));
 	}
-	assert_int_equal(nkeys, 46);
+	assert_int_equal(nkeys, 47);
 	assert_int_equal(schema_leaves(cJSON_GetObjectItemCaseSensitive(schema, "properties"), ""),
 			 (int)nkeys);
 	cJSON_Delete(schema);
