@@ -179,6 +179,7 @@ def sc_boot():
     expect(vm.sh("systemctl -q is-active systemd-udevd.service systemd-journald.service")[0] == 0,
            "udev or journald is not running")
     for unit, want in (("kiosk.service", "enabled"), ("kiosk-health.path", "enabled"),
+                       ("kiosk-fleet-install.path", "enabled"),
                        ("getty@tty1.service", "masked"),
                        ("autovt@tty1.service", "masked"), ("ctrl-alt-del.target", "masked"),
                        ("swap.target", "masked")):
@@ -189,7 +190,8 @@ def sc_boot():
                  "/etc/udev/rules.d/90-kiosk-update.rules", "/etc/udev/rules.d/60-kiosk-printer.rules",
                  "/etc/tmpfiles.d/kiosk.conf", "/etc/polkit-1/rules.d/50-kiosk-time.rules",
                  "/etc/sysctl.d/90-kiosk-lockdown.conf", "/etc/systemd/logind.conf.d/90-kiosk.conf",
-                 "/usr/local/lib/kiosk/kiosk-stick-update", "/usr/local/bin/kiosk-launcher",
+                 "/usr/local/lib/kiosk/kiosk-stick-update", "/usr/local/lib/kiosk/kiosk-fleet-install",
+                 "/usr/local/bin/kiosk-launcher",
                  "/usr/local/bin/kiosk-update", "/usr/local/bin/kiosk-nofollow"):
         expect(vm.sh("test -e " + path)[0] == 0, "board file missing: " + path)
     expect(vm.check("cat /proc/sys/kernel/sysrq").strip() == "0", "sysctl.d not applied (sysrq on)")

@@ -74,7 +74,8 @@ def main():
     g = os.path.join(ROOT, "tools", "vm", "guest")
     scripts = [os.path.join(g, n) for n in ("initramfs-init", "cmdloop", "gadget", "printer-agent-loop",
                                             "events-relay", "boot-gadgets")]
-    scripts += [os.path.join(ROOT, "board", n) for n in ("kiosk-stick-update.sh", "kiosk-stick-serve.sh", "install.sh", "lockdown.sh")]
+    scripts += [os.path.join(ROOT, "board", n) for n in ("kiosk-stick-update.sh", "kiosk-stick-serve.sh",
+                                                      "kiosk-fleet-install.sh", "install.sh", "lockdown.sh")]
     for p in scripts:
         r = subprocess.run(["sh", "-n", p], capture_output=True, text=True)
         check(r.returncode == 0, "script %s parses %s" % (os.path.basename(p), r.stderr.strip()))

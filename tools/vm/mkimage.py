@@ -354,9 +354,12 @@ def install_board(a, tree):
          os.path.join(tree, "usr/local/lib/kiosk/kiosk-stick-update"), 0o755)
     copy(os.path.join(b, "kiosk-stick-serve.sh"),
          os.path.join(tree, "usr/local/lib/kiosk/kiosk-stick-serve"), 0o755)
+    copy(os.path.join(b, "kiosk-fleet-install.sh"),
+         os.path.join(tree, "usr/local/lib/kiosk/kiosk-fleet-install"), 0o755)
     os.makedirs(os.path.join(tree, "etc/kiosk/keys"), exist_ok=True)
     for u in ("kiosk.service", "kiosk-update@.service", "kiosk-health.path", "kiosk-health.service",
-              "kiosk-hub.service", "kiosk-fleet-agent.service"):
+              "kiosk-hub.service", "kiosk-fleet-agent.service", "kiosk-fleet-install.path",
+              "kiosk-fleet-install.service"):
         copy(os.path.join(b, "systemd", u), os.path.join(tree, "etc/systemd/system", u), 0o644)
     for r in ("90-kiosk-update.rules", "60-kiosk-printer.rules"):
         copy(os.path.join(b, "udev", r), os.path.join(tree, "etc/udev/rules.d", r), 0o644)
@@ -372,6 +375,8 @@ def install_board(a, tree):
          "/etc/systemd/system/kiosk-hub.service")
     link(tree, "etc/systemd/system/multi-user.target.wants/kiosk-fleet-agent.service",
          "/etc/systemd/system/kiosk-fleet-agent.service")
+    link(tree, "etc/systemd/system/multi-user.target.wants/kiosk-fleet-install.path",
+         "/etc/systemd/system/kiosk-fleet-install.path")
     # lockdown.sh
     for u in ("ctrl-alt-del.target", "getty@tty1.service", "autovt@tty1.service", "swap.target"):
         link(tree, "etc/systemd/system/" + u, "/dev/null")
