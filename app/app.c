@@ -402,9 +402,10 @@ static void scanner_poll(app_t *a)
 	}
 }
 
-/* The board's stick updater: it waits until we say we are idle, and we show
- * its progress until it finishes (then systemd restarts us if a new version
- * went in; otherwise Welcome returns). */
+/* The board's updaters (a stick, a data bundle pushed over the fleet): they
+ * wait until we say we are idle, and we show the progress until it finishes
+ * (then systemd restarts us if a new version went in; otherwise Welcome
+ * returns). */
 static void runlink_step(app_t *a)
 {
 	if (!a->runlink)
@@ -416,12 +417,12 @@ static void runlink_step(app_t *a)
 				    s->screen == SCR_LUNCH || s->screen == SCR_OUT_OF_SERVICE);
 	if (st.active && a->menu && (idle || a->board_update)) {
 		if (!a->board_update)
-			log_info("stick update running: showing its progress");
+			log_info("an update is running (stick or fleet): showing its progress");
 		a->board_update = true;
 		menu_show_progress(a->menu, s, st.percent, st.phase);
 	} else if (!st.active && a->board_update) {
 		a->board_update = false;
-		log_info("stick update finished (%s)", st.result[0] ? st.result : "no result");
+		log_info("the update finished (%s)", st.result[0] ? st.result : "no result");
 		session_reset(s);
 	}
 	idle = !s->warning && (s->screen == SCR_WELCOME || s->screen == SCR_CLOSED ||

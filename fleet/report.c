@@ -29,10 +29,11 @@ int fleet_heartbeat_body(const fleet_heartbeat_t *h, char *buf, size_t cap)
 	if (h->temp_c >= -273)
 		snprintf(temp, sizeof temp, "%.1f", h->temp_c);
 	int n = snprintf(buf, cap,
-			 "{\"version\":\"%s\",\"slot\":\"%s\",\"uptime_s\":%lld,\"disk_free_kb\":%lld,"
+			 "{\"version\":\"%s\",\"slot\":\"%s\",\"data_version\":\"%s\",\"uptime_s\":%lld,\"disk_free_kb\":%lld,"
 			 "\"disk_total_kb\":%lld,\"temp_c\":%s,\"printer\":\"%s\",\"outbox\":{\"waiting\":%lld,"
 			 "\"dropped\":{\"heartbeat\":%lld,\"stats\":%lld,\"event\":%lld},\"merged\":%lld}}",
-			 plain(h->version) ? h->version : "", plain(h->slot) ? h->slot : "", (long long)h->uptime_s, (long long)h->disk_free_kb,
+			 plain(h->version) ? h->version : "", plain(h->slot) ? h->slot : "",
+			 plain(h->data_version) ? h->data_version : "", (long long)h->uptime_s, (long long)h->disk_free_kb,
 			 (long long)h->disk_total_kb, temp, h->printer ? h->printer : "unknown",
 			 (long long)h->outbox.rows, (long long)h->outbox.dropped[OUTBOX_HEARTBEAT],
 			 (long long)h->outbox.dropped[OUTBOX_STATS], (long long)h->outbox.dropped[OUTBOX_EVENT],

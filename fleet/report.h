@@ -14,6 +14,7 @@
 typedef struct {
 	char version[40];           /* running app bundle, "" unknown */
 	char slot[4];               /* "a", "b", "" unknown */
+	char data_version[40];      /* running data bundle, "" none or unknown */
 	int64_t uptime_s;
 	int64_t disk_free_kb, disk_total_kb; /* of the data folder; -1 unknown */
 	double temp_c;              /* board temperature; < -273 = none */

@@ -108,6 +108,10 @@ static void gather(const opts_t *o, outbox_t *ob, fleet_heartbeat_t *h)
 					snprintf(h->slot, sizeof h->slot, "%s", p->current ? "b" : "a");
 					snprintf(h->version, sizeof h->version, "%s", p->st.slot[p->current].version);
 				}
+				const update_pair_status_t *dp = &s.pair[BUNDLE_TYPE_DATA];
+				if (dp->current == 0 || dp->current == 1)
+					snprintf(h->data_version, sizeof h->data_version, "%s",
+						 dp->st.slot[dp->current].version);
 			}
 			update_close(u);
 		}

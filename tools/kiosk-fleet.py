@@ -81,6 +81,8 @@ CREATE TABLE IF NOT EXISTS figures(kiosk TEXT, period TEXT, day INTEGER, hour IN
 def open_db(path):
     db = sqlite3.connect(path)
     db.executescript("PRAGMA journal_mode=WAL;" + SCHEMA)
+    if "data_version" not in [r[1] for r in db.execute("PRAGMA table_info(kiosks)")]:
+        db.execute("ALTER TABLE kiosks ADD COLUMN data_version TEXT")  # a file from before the column
     return db
 
 
@@ -115,9 +117,10 @@ def take(db, topic, payload):
     db.execute("UPDATE kiosks SET last_seen=max(coalesce(last_seen, 0), ?) WHERE id=?", (ts, kiosk))
     if kind == "heartbeat":
         ob = m.get("outbox") if isinstance(m.get("outbox"), dict) else {}
-        db.execute("UPDATE kiosks SET version=?, slot=?, uptime_s=?, disk_free_kb=?, disk_total_kb=?, temp_c=?,"
-                   " waiting=? WHERE id=?",
-                   (str(m.get("version", "")), str(m.get("slot", "")), num(m.get("uptime_s")),
+        db.execute("UPDATE kiosks SET version=?, slot=?, data_version=?, uptime_s=?, disk_free_kb=?, disk_total_kb=?,"
+                   " temp_c=?, waiting=? WHERE id=?",
+                   (str(m.get("version", "")), str(m.get("slot", "")), str(m.get("data_version", "")),
+                    num(m.get("uptime_s")),
                     num(m.get("disk_free_kb")), num(m.get("disk_total_kb")), num(m.get("temp_c")),
                     num(ob.get("waiting")), kiosk))
     elif kind == "event":
@@ -220,11 +223,12 @@ def list_kiosks(a):
     now = a.now_ms if a.now_ms else int(time.time() * 1000)
     day = vn_day(now)
     rows = [tuple(w(k) for k in ("fleet.kiosk", "fleet.state", "fleet.last_seen", "fleet.version", "fleet.slot",
-                                 "fleet.printer", "fleet.today_issued", "fleet.served", "fleet.wait"))]
-    for k in db.execute("SELECT id, state, last_seen, version, slot, printer FROM kiosks ORDER BY id"):
+                                 "fleet.data_version", "fleet.printer", "fleet.today_issued", "fleet.served",
+                                 "fleet.wait"))]
+    for k in db.execute("SELECT id, state, last_seen, version, slot, printer, data_version FROM kiosks ORDER BY id"):
         issued, served, wait = today_figures(db, k[0], day)
-        rows.append((k[0], w("fleet." + (k[1] or "unknown")), when(k[2]), k[3] or "-", k[4] or "-", printer(k[5]),
-                     str(issued), str(served), wait))
+        rows.append((k[0], w("fleet." + (k[1] or "unknown")), when(k[2]), k[3] or "-", k[4] or "-", k[6] or "-",
+                     printer(k[5]), str(issued), str(served), wait))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for r in rows:
         print("  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
@@ -303,9 +307,9 @@ def report(a):
         day = "%02d/%02d/%04d" % (last % 100, last // 100 % 100, last // 10000)
         parts.append("<p>%s</p>" % e(w("fleet.figures_of", day=day, written=when(int(time.time() * 1000)))))
     parts.append("<table><tr>%s</tr>" % "".join("<th>%s</th>" % e(w(k)) for k in (
-        "fleet.kiosk", "fleet.state", "fleet.last_seen", "fleet.version", "fleet.printer")))
-    for k in db.execute("SELECT id, state, last_seen, version, printer FROM kiosks ORDER BY id"):
-        cells = [k[0], w("fleet." + (k[1] or "unknown")), when(k[2]), k[3] or "-", printer(k[4])]
+        "fleet.kiosk", "fleet.state", "fleet.last_seen", "fleet.version", "fleet.data_version", "fleet.printer")))
+    for k in db.execute("SELECT id, state, last_seen, version, data_version, printer FROM kiosks ORDER BY id"):
+        cells = [k[0], w("fleet." + (k[1] or "unknown")), when(k[2]), k[3] or "-", k[4] or "-", printer(k[5])]
         parts.append("<tr>%s</tr>" % "".join("<td>%s</td>" % e(str(c)) for c in cells))
     parts.append("</table>")
     if last:

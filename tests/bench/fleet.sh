@@ -7,7 +7,9 @@
 # figures, heartbeats). Prints per size: messages per second, the delay from
 # being stored at the kiosk to being received by the province (p50/p99),
 # the agents' memory (RSS each) and the broker's peak RSS, then how each
-# grows from the smallest size to the largest. Exits 1 when a message is
+# grows from the smallest size to the largest; then the largest fleet with
+# every message stored before it connects (back from an outage), for the
+# rate the agents and the broker can carry. Exits 1 when a message is
 # missing or came twice (tests/cli/fleet_scale.sh runs 50 and 500 the same
 # way). SIZES overrides the sizes; BENCH_QUICK=1: 50 and 100.
 set -u
@@ -40,6 +42,22 @@ for n in $sizes; do
 	cat "$W/$n/out" "$W/$n/err"
 	kill "$bpid"; wait "$bpid" 2> /dev/null; bpid=
 done
+# What the largest fleet and the broker can carry: every message stored
+# before the agents connect (back from a long outage), on a fresh broker.
+n=${sizes##* }
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+rm -rf "$W/backlog"; mkdir -p "$W/backlog"
+printf 'user %s\nlistener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\nlog_dest file %s\n' \
+	"$(id -un)" "$port" "$W/backlog/broker.log" > "$W/backlog/mosquitto.conf"
+mosquitto -c "$W/backlog/mosquitto.conf" 2> "$W/backlog/broker.err" &
+bpid=$!
+i=0
+until grep -q "Opening ipv4 listen socket on port $port" "$W/backlog/broker.log" 2> /dev/null; do
+	i=$((i + 1)); [ $i -gt 50 ] && { echo "fleet bench: the broker did not start" >&2; exit 1; }; sleep 0.1
+done
+"$TTOOLS/fleet_sim" --port "$port" --dir "$W/backlog" --agents "$n" --messages 20 --seconds 1 --backlog \
+	--broker-pid "$bpid" || bad=1
+kill "$bpid"; wait "$bpid" 2> /dev/null; bpid=
 # Growth from the first size to the last, from the figures printed.
 first=${sizes%% *} last=${sizes##* }
 [ "$first" != "$last" ] && python3 - "$W/$first/out" "$W/$last/out" "$first" "$last" <<'P'

@@ -11,7 +11,7 @@
 #     which waits while the kiosk is busy, installs it A/B when idle, and
 #     the kiosk's next start passes its health check: "received", "trial",
 #     "installed" reach the province's collector, `kiosk-fleet applied`
-#     shows it;
+#     shows it, and the heartbeats say which data bundle runs;
 #   - a payload byte changed, a header byte changed, another device's
 #     compatible string, an app bundle: refused, each with the same words as
 #     `kiosk-update install` from a stick gives, and a reason code;
@@ -145,6 +145,8 @@ wait_for 10 has_event '"result":"trial","version":"1.0.0"' || die "no trial even
 launch >/dev/null 2>&1 || die "the kiosk does not start on data 1.0.0"
 wait_for 10 has_event '"result":"installed","version":"1.0.0"' || die "no installed event: $(events)"
 has_event '"via":"fleet","result":"received","version":"1.0.0"' || die "no received event: $(events)"
+dv() { [ "$(sqlite3 "$W/fleet.db" "SELECT data_version FROM kiosks WHERE id='k1'")" = "$1" ]; }
+wait_for 10 dv 1.0.0 || die "the heartbeat does not say data 1.0.0 runs"
 $FLEET applied --db "$W/fleet.db" --version 1.0.0 --lang en > "$W/applied1" || die "kiosk-fleet applied"
 grep -q "^k1 .*installed, health check passed" "$W/applied1" || die "applied: $(cat "$W/applied1")"
 echo "ok   installed when idle (not while busy), trial then installed, shown by kiosk-fleet applied"
@@ -218,6 +220,7 @@ launch >/dev/null 2>&1 || die "after the trials the kiosk does not start"
 wait_for 10 has_event '"result":"rolled-back","version":"1.2.0","running":"1.0.0","reason":"health"' ||
 	die "no rolled-back event: $(events | tail -n 3)"
 grep -q "1.3.0" "$W/agent2.log" && die "k1 (ward-1) took a push to ward-9"
+wait_for 10 dv 1.0.0 || die "after the rollback the heartbeat does not say data 1.0.0 runs"
 kill $ppid 2>/dev/null; wait $ppid 2>/dev/null
 grep -q "^k1: received and checked" "$W/push.log" || die "push --wait did not show k1's answer: $(cat "$W/push.log")"
 grep -q "^k1: rolled back (health check failed)" "$W/push.log" || die "push --wait: $(cat "$W/push.log")"

@@ -10,7 +10,11 @@
  * messages at random moments (events, figures, heartbeats in the mix of a
  * real day); then the receiver waits for all of them.
  *
- *   fleet_sim --port P --dir DIR --agents N --messages M --seconds S [--broker-pid PID]
+ *   fleet_sim --port P --dir DIR --agents N --messages M --seconds S [--broker-pid PID] [--backlog]
+ *
+ * --backlog: every message is stored before the agents connect (a fleet
+ * back from a long outage), so the rate is what the agents and the broker
+ * can carry, not what the day offers.
  *
  * Prints one line of figures: messages per second, delay p50/p99, the
  * agents' memory (RSS of this process grown by starting them, per agent)
@@ -43,6 +47,7 @@ typedef struct {
 	int64_t distinct, dups, bad;
 	int64_t *delay;       /* ms, one per distinct message */
 	int64_t first_ms, last_ms;
+	int64_t first_rx_ms;  /* the first message received */
 	const kclock_t *clk;
 } recv_t;
 
@@ -67,6 +72,8 @@ static void on_msg(struct mosquitto *m, void *user, const struct mosquitto_messa
 			r->dups++;
 		} else {
 			*s = 1;
+			if (!r->distinct)
+				r->first_rx_ms = now;
 			r->delay[r->distinct++] = now - (int64_t)ts->valuedouble;
 			r->last_ms = now;
 		}
@@ -135,24 +142,38 @@ static const outbox_class_t classes[] = {OUTBOX_EVENT, OUTBOX_STATS, OUTBOX_HEAR
 
 /* A worker: agents [first, first + n) over the day; then waits until their
  * outboxes are empty. Writes "rss_kib stored failed started_ms" to fd. */
-static int worker(const char *dir, int port, int first, int n, int per, int seconds, int fd)
+static int worker(const char *dir, int port, int first, int n, int per, int seconds, bool backlog, int fd)
 {
 	kclock_t clk;
 	kclock_real(&clk, NULL);
 	long rss0 = rss_kib(getpid(), "VmRSS:");
 	fleet_agent_t **ag = calloc((size_t)n, sizeof *ag);
 	outbox_t **ob = calloc((size_t)n, sizeof *ob);
-	int64_t t0 = kclock_mono(&clk);
 	for (int i = 0; i < n; i++) {
-		char d[PATH_MAX - 32], path[PATH_MAX], err[256];
+		char d[PATH_MAX - 32], path[PATH_MAX], id[16], err[256];
 		snprintf(d, sizeof d, "%s/k%03d", dir, first + i);
 		mkdir(d, 0700);
 		snprintf(path, sizeof path, "%s/fleet-outbox.db", d);
+		snprintf(id, sizeof id, "k%03d", first + i);
+		if (outbox_open(path, id, &clk, NULL, &ob[i], err, sizeof err)) {
+			fprintf(stderr, "fleet_sim: outbox %d: %s\n", first + i, err);
+			return 1;
+		}
+		/* Back from a long outage: every message is waiting already. */
+		for (int j = 0; backlog && j < per; j++) {
+			int c = (first + i + j) % 3;
+			if (outbox_enqueue(ob[i], classes[c], bodies[c], NULL))
+				return 1;
+		}
+	}
+	int64_t t0 = kclock_mono(&clk);
+	for (int i = 0; i < n; i++) {
+		char path[PATH_MAX], err[256];
+		snprintf(path, sizeof path, "%s/k%03d/fleet-outbox.db", dir, first + i);
 		fleet_conf_t fc = {.port = port, .tls = false, .backoff_min_ms = 500, .backoff_max_ms = 2000};
 		snprintf(fc.host, sizeof fc.host, "127.0.0.1");
 		snprintf(fc.id, sizeof fc.id, "k%03d", first + i);
-		if (outbox_open(path, fc.id, &clk, NULL, &ob[i], err, sizeof err) ||
-		    fleet_agent_start(&fc, path, &clk, &ag[i], err, sizeof err)) {
+		if (fleet_agent_start(&fc, path, &clk, &ag[i], err, sizeof err)) {
 			fprintf(stderr, "fleet_sim: agent %d: %s\n", first + i, err);
 			return 1;
 		}
@@ -161,7 +182,7 @@ static int worker(const char *dir, int port, int first, int n, int per, int seco
 	sleep_ms(1000);
 	long rss1 = rss_kib(getpid(), "VmRSS:");
 	/* The day: message j of kiosk i at a random moment in [0, S). */
-	int64_t total = (int64_t)n * per, stored = 0, failed = 0;
+	int64_t total = (int64_t)n * per, stored = backlog ? total : 0, failed = 0;
 	int64_t *when = malloc((size_t)total * sizeof *when);
 	srand(1234u + (unsigned)first);
 	for (int64_t j = 0; j < total; j++)
@@ -216,23 +237,30 @@ static int worker(const char *dir, int port, int first, int n, int per, int seco
 int main(int argc, char **argv)
 {
 	int port = 0, agents = 0, per = 0, seconds = 10, broker = 0;
+	bool backlog = false;
 	const char *dir = NULL;
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (!strcmp(argv[i], "--port"))
-			port = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--dir"))
-			dir = argv[i + 1];
-		else if (!strcmp(argv[i], "--agents"))
-			agents = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--messages"))
-			per = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--seconds"))
-			seconds = atoi(argv[i + 1]);
-		else if (!strcmp(argv[i], "--broker-pid"))
-			broker = atoi(argv[i + 1]);
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : "0";
+		if (!strcmp(o, "--backlog"))
+			backlog = true;
+		else if (!strcmp(o, "--port"))
+			port = atoi(v), i++;
+		else if (!strcmp(o, "--dir"))
+			dir = v, i++;
+		else if (!strcmp(o, "--agents"))
+			agents = atoi(v), i++;
+		else if (!strcmp(o, "--messages"))
+			per = atoi(v), i++;
+		else if (!strcmp(o, "--seconds"))
+			seconds = atoi(v), i++;
+		else if (!strcmp(o, "--broker-pid"))
+			broker = atoi(v), i++;
+		else
+			port = 0; /* unknown: usage */
 	}
 	if (!port || !dir || agents < 1 || agents > 2000 || per < 1 || per > 100000 || seconds < 1) {
-		fprintf(stderr, "usage: fleet_sim --port P --dir DIR --agents N --messages M --seconds S [--broker-pid PID]\n");
+		fprintf(stderr, "usage: fleet_sim --port P --dir DIR --agents N --messages M --seconds S [--broker-pid PID] "
+				"[--backlog]\n");
 		return 2;
 	}
 	log_set_level(LOG_ERROR);
@@ -276,7 +304,7 @@ int main(int argc, char **argv)
 		if (pids[w] == 0) {
 			close(pfd[0]);
 			int first = w * PER_WORKER, n = agents - first < PER_WORKER ? agents - first : PER_WORKER;
-			_exit(worker(dir, port, first, n, per, seconds, pfd[1]));
+			_exit(worker(dir, port, first, n, per, seconds, backlog, pfd[1]));
 		}
 		close(pfd[1]);
 		fds[w] = pfd[0];
@@ -321,11 +349,14 @@ int main(int argc, char **argv)
 	int64_t n = r.distinct, total = (int64_t)agents * per;
 	qsort(r.delay, (size_t)n, sizeof *r.delay, cmp64);
 	int64_t p50 = n ? r.delay[n / 2] : -1, p99 = n ? r.delay[(n * 99) / 100 < n ? (n * 99) / 100 : n - 1] : -1;
-	double span = (double)(r.last_ms - r.first_ms) / 1000.0;
-	printf("agents %d: %lld messages (%d each over %d s, %lld not stored), %lld received once, %lld resends, "
+	/* The rate: over the day as offered, or (a backlog) from the first
+	 * message received to the last. */
+	double span = (double)(r.last_ms - (backlog ? r.first_rx_ms : r.first_ms)) / 1000.0;
+	printf("agents %d%s: %lld messages (%d each over %d s, %lld not stored), %lld received once, %lld resends, "
 	       "%lld missing; %.0f msg/s over %.1f s; delay p50 %lld ms, p99 %lld ms; agents started in %lld ms "
 	       "(%d processes), %ld KiB RSS each; broker peak RSS %.1f MiB\n",
-	       agents, (long long)total, per, seconds, (long long)failed, (long long)n, (long long)r.dups,
+	       agents, backlog ? " (all stored before they connect)" : "", (long long)total, per, seconds,
+	       (long long)failed, (long long)n, (long long)r.dups,
 	       (long long)(total - n), span > 0 ? (double)n / span : 0.0, span, (long long)p50, (long long)p99,
 	       (long long)started_ms, nw, rss / agents, brss > 0 ? (double)brss / 1024.0 : -1.0);
 	int ok = n == total && failed == 0 && r.bad == 0 && !bad_workers;

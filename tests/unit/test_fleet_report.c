@@ -38,7 +38,7 @@ static const char *str(const cJSON *o, const char *key)
 static void test_heartbeat(void **state)
 {
 	(void)state;
-	fleet_heartbeat_t h = {.version = "1.4.2", .slot = "b", .uptime_s = 3600, .disk_free_kb = 1000,
+	fleet_heartbeat_t h = {.version = "1.4.2", .slot = "b", .data_version = "2.0.1", .uptime_s = 3600, .disk_free_kb = 1000,
 			       .disk_total_kb = 8000, .temp_c = 47.25, .printer = "near-end"};
 	h.outbox.rows = 3;
 	h.outbox.dropped[OUTBOX_HEARTBEAT] = 7;
@@ -50,6 +50,7 @@ static void test_heartbeat(void **state)
 	assert_true(cJSON_IsObject(j));
 	assert_string_equal(str(j, "version"), "1.4.2");
 	assert_string_equal(str(j, "slot"), "b");
+	assert_string_equal(str(j, "data_version"), "2.0.1");
 	assert_string_equal(str(j, "printer"), "near-end");
 	assert_int_equal(num(j, "uptime_s"), 3600);
 	assert_int_equal(num(j, "disk_free_kb"), 1000);
