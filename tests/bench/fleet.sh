@@ -23,41 +23,30 @@ bpid=
 cleanup() { [ -n "$bpid" ] && kill "$bpid" 2> /dev/null; wait 2> /dev/null; rm -rf "$W"; }
 trap cleanup EXIT
 ulimit -n 8192 2> /dev/null || true
-bad=0
-for n in $sizes; do
+# run NAME AGENTS SECONDS [--backlog]: fleet_sim on a fresh broker in $W/NAME.
+run() {
+	d=$W/$1; shift
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	rm -rf "$W/$n"; mkdir -p "$W/$n"
+	rm -rf "$d"; mkdir -p "$d"
 	printf 'user %s\nlistener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\nlog_dest file %s\n' \
-		"$(id -un)" "$port" "$W/$n/broker.log" > "$W/$n/mosquitto.conf"
-	mosquitto -c "$W/$n/mosquitto.conf" 2> "$W/$n/broker.err" &
+		"$(id -un)" "$port" "$d/broker.log" > "$d/mosquitto.conf"
+	mosquitto -c "$d/mosquitto.conf" 2> "$d/broker.err" &
 	bpid=$!
 	i=0
-	until grep -q "Opening ipv4 listen socket on port $port" "$W/$n/broker.log" 2> /dev/null; do
+	until grep -q "Opening ipv4 listen socket on port $port" "$d/broker.log" 2> /dev/null; do
 		i=$((i + 1)); [ $i -gt 50 ] && { echo "fleet bench: the broker did not start" >&2; exit 1; }; sleep 0.1
 	done
-	if ! "$TTOOLS/fleet_sim" --port "$port" --dir "$W/$n" --agents "$n" --messages 20 --seconds 10 \
-		--broker-pid "$bpid" > "$W/$n/out" 2> "$W/$n/err"; then
-		bad=1
-	fi
-	cat "$W/$n/out" "$W/$n/err"
+	n=$1 secs=$2; shift 2
+	"$TTOOLS/fleet_sim" --port "$port" --dir "$d" --agents "$n" --messages 20 --seconds "$secs" "$@" \
+		--broker-pid "$bpid" > "$d/out" 2> "$d/err" || bad=1
+	cat "$d/out" "$d/err"
 	kill "$bpid"; wait "$bpid" 2> /dev/null; bpid=
-done
+}
+bad=0
+for n in $sizes; do run "$n" "$n" 10; done
 # What the largest fleet and the broker can carry: every message stored
-# before the agents connect (back from a long outage), on a fresh broker.
-n=${sizes##* }
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-rm -rf "$W/backlog"; mkdir -p "$W/backlog"
-printf 'user %s\nlistener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 100000\nlog_dest file %s\n' \
-	"$(id -un)" "$port" "$W/backlog/broker.log" > "$W/backlog/mosquitto.conf"
-mosquitto -c "$W/backlog/mosquitto.conf" 2> "$W/backlog/broker.err" &
-bpid=$!
-i=0
-until grep -q "Opening ipv4 listen socket on port $port" "$W/backlog/broker.log" 2> /dev/null; do
-	i=$((i + 1)); [ $i -gt 50 ] && { echo "fleet bench: the broker did not start" >&2; exit 1; }; sleep 0.1
-done
-"$TTOOLS/fleet_sim" --port "$port" --dir "$W/backlog" --agents "$n" --messages 20 --seconds 1 --backlog \
-	--broker-pid "$bpid" || bad=1
-kill "$bpid"; wait "$bpid" 2> /dev/null; bpid=
+# before the agents connect (back from a long outage).
+run backlog "${sizes##* }" 1 --backlog
 # Growth from the first size to the last, from the figures printed.
 first=${sizes%% *} last=${sizes##* }
 [ "$first" != "$last" ] && python3 - "$W/$first/out" "$W/$last/out" "$first" "$last" <<'P'
