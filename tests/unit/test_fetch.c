@@ -17,7 +17,6 @@
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -196,8 +195,8 @@ static void test_mismatch_and_replace(void **state)
 	free(d);
 }
 
-/* In a child with a private mount namespace: a 16 MiB tmpfs. 0 passed, 77
- * not possible here, else the failing step. */
+/* With a private mount namespace: a 16 MiB tmpfs. 0 passed, 77 not
+ * possible here, else the failing step. */
 static int storage_child(void)
 {
 	if (geteuid() != 0 || unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
@@ -246,22 +245,17 @@ static int storage_child(void)
 	return 0;
 }
 
+/* In this process's own mount namespace (no fork: qemu-user's emulated fork
+ * hangs), which stays private to the test. */
 static void test_storage(void **state)
 {
 	(void)state;
-	fflush(NULL);
-	pid_t pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0)
-		_exit(storage_child());
-	int st = 0;
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	assert_true(WIFEXITED(st));
-	if (WEXITSTATUS(st) == 77) {
+	int rc = storage_child();
+	if (rc == 77) {
 		print_message("storage faults skipped: needs root and a private mount namespace\n");
 		return;
 	}
-	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_int_equal(rc, 0);
 }
 
 int main(void)
