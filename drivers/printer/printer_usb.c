@@ -11,11 +11,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/kiosk.h"
 
 #define SEARCH_MS 2000
 #define MAX_ALLOW 16
+/* After a failed transfer, how long the device may take to be gone. */
+#define GONE_WAIT_MS 1500
+#define GONE_STEP_MS 100
 
 typedef struct {
 	libusb_context *usb;
@@ -200,20 +204,50 @@ static int LIBUSB_CALL on_hotplug(libusb_context *ctx, libusb_device *dev, libus
 	return 0;
 }
 
-static int map_err(usbp_t *u, int r)
+static bool gone_code(int r)
 {
-	switch (r) {
-	case 0: return KIOSK_OK;
-	case LIBUSB_ERROR_TIMEOUT: return KIOSK_ETIMEOUT;
-	case LIBUSB_ERROR_NO_DEVICE: case LIBUSB_ERROR_NOT_FOUND:
+	return r == LIBUSB_ERROR_NO_DEVICE || r == LIBUSB_ERROR_NOT_FOUND;
+}
+
+/* A transfer ended with an I/O error or a stall. A cable pulled in the middle
+ * of a transfer ends it so (EPROTO, ESHUTDOWN) before the kernel has removed
+ * the device, and the status query that follows would only see a printer
+ * that does not answer. So ask the device itself (GET_STATUS) for up to
+ * GONE_WAIT_MS: gone means KIOSK_ENODEV (no printer: dropped, searched for
+ * again); an answer, or no verdict in time, leaves the I/O error. */
+static int io_error(usbp_t *u)
+{
+	for (int waited = 0;; waited += GONE_STEP_MS) {
+		unsigned char st[2];
+		int r = libusb_control_transfer(u->h, LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_STANDARD |
+							      LIBUSB_RECIPIENT_DEVICE,
+						LIBUSB_REQUEST_GET_STATUS, 0, 0, st, sizeof st, GONE_STEP_MS);
+		if (gone_code(r)) {
+			drop(u);
+			u->rescan = true;
+			return KIOSK_ENODEV;
+		}
+		if (r >= 0 || waited >= GONE_WAIT_MS)
+			return KIOSK_EIO;
+		struct timespec ts = {0, GONE_STEP_MS * 1000000L};
+		nanosleep(&ts, NULL);
+	}
+}
+
+static int map_err(usbp_t *u, int r, uint8_t ep)
+{
+	if (r == 0)
+		return KIOSK_OK;
+	if (r == LIBUSB_ERROR_TIMEOUT)
+		return KIOSK_ETIMEOUT;
+	if (gone_code(r)) {
 		drop(u);
 		u->rescan = true;
 		return KIOSK_ENODEV;
-	case LIBUSB_ERROR_PIPE:
-		libusb_clear_halt(u->h, u->ep_out);
-		return KIOSK_EIO;
-	default: return KIOSK_EIO;
 	}
+	if (r == LIBUSB_ERROR_PIPE)
+		libusb_clear_halt(u->h, ep);
+	return io_error(u);
 }
 
 static int u_write(void *ctx, const uint8_t *buf, size_t len, size_t *tr, int timeout_ms)
@@ -227,7 +261,7 @@ static int u_write(void *ctx, const uint8_t *buf, size_t len, size_t *tr, int ti
 	*tr = done > 0 ? (size_t)done : 0;
 	if (r == 0 && *tr < len)
 		return KIOSK_ETIMEOUT; /* short write: resume at the offset */
-	return map_err(u, r);
+	return map_err(u, r, u->ep_out);
 }
 
 static int u_read(void *ctx, uint8_t *buf, size_t cap, size_t *got, int timeout_ms)
@@ -252,7 +286,7 @@ static int u_read(void *ctx, uint8_t *buf, size_t cap, size_t *got, int timeout_
 		*got = n;
 		return KIOSK_OK;
 	}
-	return map_err(u, r);
+	return map_err(u, r, u->ep_in);
 }
 
 static bool u_present(void *ctx)
