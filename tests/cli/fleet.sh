@@ -179,7 +179,7 @@ start_broker
 	--cert "$P/fleet.crt" --key "$P/fleet.key" --seconds 90 &
 rpid=$!
 i=0
-until grep -q '^connected' "$T/recv.out" 2>/dev/null; do
+until grep -q '^subscribed' "$T/recv.out" 2>/dev/null; do
 	i=$((i + 1)); [ $i -gt 50 ] && { fail "the receiver did not connect"; break; }; sleep 0.1
 done
 

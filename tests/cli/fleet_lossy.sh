@@ -78,6 +78,11 @@ json.dump(s, open(sys.argv[2], "w"))
 K
 ip netns exec $NB "$PY" "$RECV" --host 10.77.0.1 --port 1883 --out "$T/recv.out" --client-id fleet --seconds 150 &
 rpid=$!
+# The receiver's subscription stands before the kiosk's first message.
+n=50
+until grep -q '^subscribed' "$T/recv.out" 2>/dev/null; do
+	n=$((n - 1)); [ $n -gt 0 ] || die "the receiver did not subscribe"; sleep 0.1
+done
 ip netns exec $NK "$AGENT" run --data "$T/k1" --config "$T/k1/site.json" --heartbeat-s 1 --backoff-max-ms 1000 \
 	--connect-timeout-ms 3000 2> "$T/agent.log" &
 apid=$!

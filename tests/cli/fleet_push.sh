@@ -219,7 +219,7 @@ for i in 1 2 3; do launch >/dev/null 2>&1 && die "a broken data bundle passed th
 launch >/dev/null 2>&1 || die "after the trials the kiosk does not start"
 wait_for 10 has_event '"result":"rolled-back","version":"1.2.0","running":"1.0.0","reason":"health"' ||
 	die "no rolled-back event: $(events | tail -n 3)"
-grep -q "1.3.0" "$W/agent2.log" && die "k1 (ward-1) took a push to ward-9"
+grep -qF "bundle 1.3.0" "$W/agent2.log" && die "k1 (ward-1) took a push to ward-9"
 wait_for 10 dv 1.0.0 || die "after the rollback the heartbeat does not say data 1.0.0 runs"
 kill $ppid 2>/dev/null; wait $ppid 2>/dev/null
 grep -q "^k1: received and checked" "$W/push.log" || die "push --wait did not show k1's answer: $(cat "$W/push.log")"

@@ -8,6 +8,8 @@
 #   dup KIOSK SEQ KIND      seen again (QoS 1 resend): counted, not kept
 #   status KIOSK STATE      kiosk/<id>/status (retained online/offline)
 #   bad TOPIC REASON        a payload that breaks the schema
+#   connected P / subscribed  the session is up (P: session present) and
+#                           the broker acknowledged the subscription
 # Runs until --seconds pass or SIGTERM; reconnects every 3 s while the
 # broker is away. Uses python3-paho-mqtt (Debian).
 import argparse
@@ -56,6 +58,10 @@ def on_connect(c, userdata, flags, rc):
         out.write("refused %d\n" % rc)
 
 
+def on_subscribe(c, userdata, mid, granted):
+    out.write("subscribed\n")
+
+
 def on_disconnect(c, userdata, rc):
     link["up"] = False
 
@@ -96,6 +102,7 @@ if a.ca:
     c.tls_set(ca_certs=a.ca, certfile=a.cert, keyfile=a.key, tls_version=ssl.PROTOCOL_TLS_CLIENT)
 c.on_connect = on_connect
 c.on_disconnect = on_disconnect
+c.on_subscribe = on_subscribe
 c.on_message = on_message
 # Its own loop: an attempt without CONNACK within 3 s (a broker that went
 # away in the middle of a handshake) is dropped and tried again.
