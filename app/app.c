@@ -159,12 +159,17 @@ void app_layout(app_t *a)
 		log_error("draw list overflow on screen %s", app_screen_id(a));
 }
 
+/* The frame: the draw list app_layout built (platform_paint_fn). */
+static void paint(void *ctx)
+{
+	app_t *a = ctx;
+	render_draw(a->render, a->dl, screens_theme(a->session), true);
+}
+
 void app_draw(app_t *a)
 {
 	app_layout(a);
-	platform_begin(a->plat);
-	render_draw(a->render, a->dl, screens_theme(a->session), true);
-	platform_present(a->plat, screens_theme(a->session));
+	platform_draw(a->plat, screens_theme(a->session), paint, a);
 	a->frames++;
 	a->drawn_generation = a->session->generation;
 	a->dirty = false;

@@ -69,6 +69,13 @@ typedef struct {
 	int64_t shown_seq;         /* --stats: the snapshot whose new calls were logged */
 } bapp_t;
 
+/* The frame: the draw list draw() built (platform_paint_fn). */
+static void paint(void *ctx)
+{
+	bapp_t *ba = ctx;
+	render_draw(ba->render, ba->dl, ba->theme, true);
+}
+
 static void draw(bapp_t *ba, int64_t now)
 {
 	board_screen_t c = {.b = &ba->b, .tr = ba->tr, .fonts = ba->fonts, .lang = ba->lang,
@@ -78,9 +85,7 @@ static void draw(bapp_t *ba, int64_t now)
 	board_screen_build(ba->dl, &c);
 	if (ba->dl->overflow)
 		log_error("board: draw list overflow");
-	platform_begin(ba->plat);
-	render_draw(ba->render, ba->dl, ba->theme, true);
-	platform_present(ba->plat, ba->theme);
+	platform_draw(ba->plat, ba->theme, paint, ba);
 	ba->frames++;
 }
 

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/kiosk.h"
 #include "core/log.h"
@@ -18,32 +17,24 @@ struct platform {
 	SDL_Window *win;
 	SDL_Renderer *sdl;
 	SDL_Texture *target;       /* upright logical frame (NULL headless) */
-	SDL_Surface *frame;        /* headless: the logical frame itself, which
-				    * the software renderer draws on; no window
-				    * framebuffer (docs/profile.md) */
-	void *frame_px;            /* its pixels (owned) */
+	SDL_Surface *band;         /* headless: BAND_ROWS rows of the logical
+				    * frame, which the software renderer draws
+				    * on, one band after the other; no window
+				    * framebuffer, no whole frame (docs/profile.md) */
+	int band_y;                /* the frame row the band holds first (-1: none) */
+	theme_id_t theme;          /* the last frame's */
+	platform_paint_fn paint;   /* the last frame's drawer, and its context */
+	void *paint_ctx;
 	int out_w, out_h;          /* output (window) size */
 	int log_w, log_h;          /* logical, upright size */
 	int rotation;              /* 0, 90, 180, 270 */
 };
 
-/* The headless frame's pixels: zeroed, on 2 MiB pages where the kernel
- * offers them (transparent huge pages on request), so the first frame takes
- * 4 page faults instead of 2,000 (a quarter of a start's CPU in a VM;
- * docs/profile.md). Freed with free(). */
-static void *frame_pixels(size_t size)
-{
-	const size_t huge = 2u << 20;
-	size_t len = (size + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, len);
-	if (!p)
-		return NULL;
-#ifdef MADV_HUGEPAGE
-	(void)madvise(p, len, MADV_HUGEPAGE);
-#endif
-	memset(p, 0, len);
-	return p;
-}
+/* Rows of the headless band: 240 KiB at 1920 wide instead of an 8 MiB frame
+ * (34 bands at 1080 rows; no CPU time measured on top of one frame: each
+ * band's copies are clipped to it). A multiple of the PNG writer's 8-row
+ * reads, so a read never straddles two bands. */
+#define BAND_ROWS 32
 
 static int open_display(platform_t *p, const platform_setup_t *s)
 {
@@ -83,20 +74,18 @@ static int open_display(platform_t *p, const platform_setup_t *s)
 	bool quarter = p->rotation == 90 || p->rotation == 270;
 	if (s->mode == MODE_HEADLESS) {
 		/* Nothing looks at a headless window: the software renderer draws
-		 * the upright logical frame straight on a surface, which the
-		 * screenshots read. The window's 1080p framebuffer and the copy
-		 * into it each frame are saved (8 MB; docs/profile.md). The output
-		 * stays the window's size, rotated, for touch and the report. */
+		 * the upright logical frame on a surface of BAND_ROWS rows, band
+		 * after band, which the screenshots read. Neither the window's
+		 * 1080p framebuffer nor a whole frame is held (8 MB each;
+		 * docs/profile.md). The output stays the window's size, rotated,
+		 * for touch and the report. */
 		p->out_w = w;
 		p->out_h = h;
 		p->log_w = quarter ? h : w;
 		p->log_h = quarter ? w : h;
-		int pitch = p->log_w * 4;
-		p->frame_px = frame_pixels((size_t)pitch * (size_t)p->log_h);
-		p->frame = p->frame_px ? SDL_CreateRGBSurfaceWithFormatFrom(p->frame_px, p->log_w, p->log_h, 32,
-									   pitch, SDL_PIXELFORMAT_ARGB8888)
-				       : NULL;
-		p->sdl = p->frame ? SDL_CreateSoftwareRenderer(p->frame) : NULL;
+		p->band_y = -1;
+		p->band = SDL_CreateRGBSurfaceWithFormat(0, p->log_w, BAND_ROWS, 32, SDL_PIXELFORMAT_ARGB8888);
+		p->sdl = p->band ? SDL_CreateSoftwareRenderer(p->band) : NULL;
 		if (!p->sdl) {
 			fprintf(stderr, "kiosk: no renderer: %s\n", SDL_GetError());
 			return KIOSK_ENOMEM;
@@ -162,9 +151,8 @@ void platform_close(platform_t *p)
 			SDL_DestroyTexture(p->target);
 		if (p->sdl)
 			SDL_DestroyRenderer(p->sdl);
-		if (p->frame)
-			SDL_FreeSurface(p->frame);
-		free(p->frame_px);
+		if (p->band)
+			SDL_FreeSurface(p->band);
 		if (p->win)
 			SDL_DestroyWindow(p->win);
 		free(p);
@@ -243,42 +231,73 @@ void platform_output_to_finger(const platform_t *p, int ox, int oy, float *nx, f
 
 void platform_resized(platform_t *p)
 {
-	if (!p->frame) /* headless: the output keeps its size */
+	if (!p->band) /* headless: the output keeps its size */
 		SDL_GetRendererOutputSize(p->sdl, &p->out_w, &p->out_h);
 }
 
 /* ---- frames ---- */
 
-void platform_begin(platform_t *p)
+/* Headless: paint the frame's rows y0 .. y0 + BAND_ROWS on the band. The
+ * viewport moves the frame up by y0; the renderer clips to the band, so
+ * every row is drawn as on a whole frame (a scaled copy that crosses the
+ * band's edge is scaled whole first, then clipped: SDL's software
+ * renderer). */
+static void paint_band(platform_t *p, int y0)
 {
-	SDL_SetRenderTarget(p->sdl, p->target);
+	rgb_t bg = theme_color(p->theme, C_BG);
+	SDL_RenderSetViewport(p->sdl, NULL);
+	SDL_SetRenderDrawColor(p->sdl, bg.r, bg.g, bg.b, 255);
+	SDL_RenderClear(p->sdl);
+	SDL_Rect vp = {0, -y0, p->log_w, p->log_h};
+	SDL_RenderSetViewport(p->sdl, &vp);
+	if (p->paint)
+		p->paint(p->paint_ctx);
+	SDL_RenderFlush(p->sdl);
+	p->band_y = y0;
 }
 
-void platform_present(platform_t *p, theme_id_t theme)
+void platform_draw(platform_t *p, theme_id_t theme, platform_paint_fn paint, void *ctx)
 {
-	SDL_SetRenderTarget(p->sdl, NULL);
-	if (p->target) { /* (headless, the frame drawn is all there is) */
-		rgb_t bg = theme_color(theme, C_BG);
-		SDL_SetRenderDrawColor(p->sdl, bg.r, bg.g, bg.b, 255);
-		SDL_RenderClear(p->sdl); /* letterbox around a scaled window */
-		double s;
-		int offx, offy, rw, rh;
-		placement(p, &s, &offx, &offy, &rw, &rh);
-		/* The destination is the unrotated rectangle centred where the
-		 * rotated frame must land; SDL rotates it about its centre. */
-		int dw = (int)(p->log_w * s), dh = (int)(p->log_h * s);
-		int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
-		SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
-		SDL_RenderCopyEx(p->sdl, p->target, NULL, &dst, p->rotation, NULL, SDL_FLIP_NONE);
+	p->theme = theme;
+	p->paint = paint;
+	p->paint_ctx = ctx;
+	if (p->band) { /* headless: the frame drawn is all there is */
+		for (int y = 0; y < p->log_h; y += BAND_ROWS)
+			paint_band(p, y);
+		return;
 	}
+	SDL_SetRenderTarget(p->sdl, p->target);
+	if (paint)
+		paint(ctx);
+	SDL_SetRenderTarget(p->sdl, NULL);
+	rgb_t bg = theme_color(theme, C_BG);
+	SDL_SetRenderDrawColor(p->sdl, bg.r, bg.g, bg.b, 255);
+	SDL_RenderClear(p->sdl); /* letterbox around a scaled window */
+	double s;
+	int offx, offy, rw, rh;
+	placement(p, &s, &offx, &offy, &rw, &rh);
+	/* The destination is the unrotated rectangle centred where the rotated
+	 * frame must land; SDL rotates it about its centre. */
+	int dw = (int)(p->log_w * s), dh = (int)(p->log_h * s);
+	int cx = offx + (int)(rw * s / 2), cy = offy + (int)(rh * s / 2);
+	SDL_Rect dst = {cx - dw / 2, cy - dh / 2, dw, dh};
+	SDL_RenderCopyEx(p->sdl, p->target, NULL, &dst, p->rotation, NULL, SDL_FLIP_NONE);
 	SDL_RenderPresent(p->sdl);
 }
 
 /* Screenshot rows, a band at a time, from the logical frame: no whole-frame
- * copy (6 MB at 1080p). */
+ * copy (6 MB at 1080p). Headless, the band holding the rows is painted
+ * first (the PNG writer asks for the rows in order: each band once). */
 static int read_band(void *ctx, int y, int n, uint8_t *buf, int stride)
 {
 	platform_t *p = ctx;
+	if (p->band) {
+		if (p->band_y < 0 || y < p->band_y || y + n > p->band_y + BAND_ROWS)
+			paint_band(p, y);
+		const uint8_t *src = (const uint8_t *)p->band->pixels + (size_t)(y - p->band_y) * (size_t)p->band->pitch;
+		return SDL_ConvertPixels(p->log_w, n, p->band->format->format, src, p->band->pitch,
+					 SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
+	}
 	SDL_Rect r = {0, y, p->log_w, n};
 	return SDL_RenderReadPixels(p->sdl, &r, SDL_PIXELFORMAT_RGB24, buf, stride) == 0 ? 0 : -1;
 }

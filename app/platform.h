@@ -4,9 +4,9 @@
  * mapping between output and logical coordinates, presenting a frame and
  * saving it as PNG (platform.c).
  *
- * One platform_t per process, used by the main thread. Drawing goes to the
- * logical frame between platform_begin and platform_present, with the
- * renderer of platform_renderer. */
+ * One platform_t per process, used by the main thread. A frame is drawn by
+ * platform_draw, which calls back the drawer with the renderer of
+ * platform_renderer. */
 #ifndef PLATFORM_H
 #define PLATFORM_H
 
@@ -49,12 +49,19 @@ void platform_output_to_finger(const platform_t *p, int ox, int oy, float *nx, f
 /* The window was exposed or resized: read the output size again. */
 void platform_resized(platform_t *p);
 
-/* Draw on the logical frame from now on. */
-void platform_begin(platform_t *p);
-/* Copy the logical frame to the output (scaled, rotated, letterboxed in
- * the theme's background) and present it. */
-void platform_present(platform_t *p, theme_id_t theme);
-/* The logical frame as a PNG file. KIOSK_OK or KIOSK_EIO. */
+/* Issues one frame's drawing on platform_renderer, in logical coordinates;
+ * must draw the same each time it is called for one frame. */
+typedef void (*platform_paint_fn)(void *ctx);
+
+/* Draw a frame: paint(ctx) draws the logical frame, which is then copied to
+ * the output (scaled, rotated, letterboxed in the theme's background) and
+ * presented. Headless, the frame is drawn a band of rows at a time, so paint
+ * is called once per band (each time on the band's rows: everything else is
+ * clipped), and again by platform_screenshot. paint and ctx are kept until
+ * the next platform_draw. */
+void platform_draw(platform_t *p, theme_id_t theme, platform_paint_fn paint, void *ctx);
+/* The frame last drawn as a PNG file (headless: painted again, band by
+ * band, as the rows are written). KIOSK_OK or KIOSK_EIO. */
 int platform_screenshot(platform_t *p, const char *path);
 
 #endif

@@ -17,7 +17,7 @@
 
 #include "core/kiosk.h"
 
-#define BAND_ROWS 32
+#define BAND_ROWS 8
 
 /* Rows already in memory, stride bytes apart. */
 typedef struct {
