@@ -822,7 +822,11 @@ static int load_all(app_t *a)
 		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
 		return 1;
 	}
-	if (fonts_open(a->paths.assets, &a->fonts, err, sizeof err) != KIOSK_OK) {
+	char verified[1100] = "";
+	if (a->paths.data[0])
+		snprintf(verified, sizeof verified, "%s/fonts.verified", a->paths.data);
+	if (fonts_open_cached(a->paths.assets, verified[0] ? verified : NULL, &a->fonts, err, sizeof err) !=
+	    KIOSK_OK) {
 		fprintf(stderr, "kiosk: font problem: %s\n", err);
 		log_error("font problem: %s", err);
 		return 1;

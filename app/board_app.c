@@ -347,7 +347,11 @@ static int load(bapp_t *ba)
 		fprintf(stderr, "kiosk: cannot start the font engine: %s\n", TTF_GetError());
 		return 1;
 	}
-	if (fonts_open(ba->paths.assets, &ba->fonts, err, sizeof err) != KIOSK_OK) {
+	char verified[1100] = "";
+	if (ba->paths.data[0])
+		snprintf(verified, sizeof verified, "%s/fonts.verified", ba->paths.data);
+	if (fonts_open_cached(ba->paths.assets, verified[0] ? verified : NULL, &ba->fonts, err, sizeof err) !=
+	    KIOSK_OK) {
 		fprintf(stderr, "kiosk: font problem: %s\n", err);
 		return 1;
 	}

@@ -164,13 +164,14 @@ static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
 }
 
 /* The file is there and its SHA-256 is the one fonts/SHA256SUMS lists; its
- * bytes in *data (malloc'd) on success. */
+ * bytes in *data (malloc'd) and the sum in got (hex) on success. */
 static int read_listed(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
-		       char *err, size_t errlen)
+		       char got[65], char *err, size_t errlen)
 {
 	*data = NULL;
 	*size = 0;
-	char dir[600], path[800], want[65], got[65];
+	got[0] = '\0';
+	char dir[600], path[800], want[65];
 	snprintf(dir, sizeof dir, "%s/fonts", assets_dir);
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	if (access(path, F_OK) != 0)
@@ -198,15 +199,114 @@ static int read_listed(const char *assets_dir, const char *name, uint8_t **data,
 	return KIOSK_OK;
 }
 
-/* fonts_verify, keeping the verified bytes in *data (malloc'd) on success. */
+/* ---- the verification cache ----------------------------------------------
+ * What the glyph checks find depends only on the font's bytes, which
+ * SHA256SUMS pins, on the checks themselves and on the FreeType, HarfBuzz and
+ * SDL_ttf that ran them. So a font whose sum this kiosk has already seen pass
+ * them, with the same libraries, is not drawn again at every start (a fifth of
+ * a start's CPU; docs/profile.md): the file <data>/fonts.verified lists
+ * "<sum> <file>" under a header naming the checks and the libraries. Its
+ * bytes are still read and their sum compared with SHA256SUMS at every start,
+ * so a damaged font is found as before; a changed library, a changed check
+ * (CHECKS_VERSION) or a cache that does not read as written means the checks
+ * run again. Writing it may fail (a full or read-only disk): the checks then
+ * just run at the next start too. */
+#define CHECKS_VERSION 1
+#define CACHE_MAX (2 * FONT_COUNT + 1)
+
+typedef struct {
+	const char *path;                 /* NULL: no cache */
+	char header[160];
+	int n;                            /* verified entries, read or new */
+	char sum[CACHE_MAX][65];
+	char name[CACHE_MAX][64];
+	bool fresh;                       /* an entry was added: write it */
+} vcache_t;
+
+static void vcache_open(vcache_t *c, const char *path)
+{
+	memset(c, 0, sizeof *c);
+	c->path = path;
+	int fm, fn, fp, hm, hn, hp;
+	TTF_GetFreeTypeVersion(&fm, &fn, &fp);
+	TTF_GetHarfBuzzVersion(&hm, &hn, &hp);
+	const SDL_version *t = TTF_Linked_Version();
+	snprintf(c->header, sizeof c->header,
+		 "kiosk fonts verified: checks %d, FreeType %d.%d.%d, HarfBuzz %d.%d.%d, SDL_ttf %d.%d.%d",
+		 CHECKS_VERSION, fm, fn, fp, hm, hn, hp, t->major, t->minor, t->patch);
+	FILE *f = path ? fopen(path, "re") : NULL;
+	if (!f)
+		return;
+	char line[256];
+	bool ok = fgets(line, sizeof line, f) && strcspn(line, "\n") == strlen(c->header) &&
+		  strncmp(line, c->header, strlen(c->header)) == 0;
+	while (ok && c->n < CACHE_MAX && fgets(line, sizeof line, f)) {
+		char sum[65], name[64];
+		if (sscanf(line, "%64[0-9a-f] %63[A-Za-z0-9._-]", sum, name) != 2 || strlen(sum) != 64) {
+			ok = false;
+			break;
+		}
+		snprintf(c->sum[c->n], sizeof c->sum[0], "%s", sum);
+		snprintf(c->name[c->n], sizeof c->name[0], "%s", name);
+		c->n++;
+	}
+	fclose(f);
+	if (!ok)
+		c->n = 0; /* not as written: trust none of it */
+}
+
+static bool vcache_has(const vcache_t *c, const char *name, const char *sum)
+{
+	for (int i = 0; c && i < c->n; i++)
+		if (strcmp(c->name[i], name) == 0 && strcmp(c->sum[i], sum) == 0)
+			return true;
+	return false;
+}
+
+static void vcache_add(vcache_t *c, const char *name, const char *sum)
+{
+	if (!c || !c->path || vcache_has(c, name, sum) || c->n == CACHE_MAX)
+		return;
+	snprintf(c->sum[c->n], sizeof c->sum[0], "%s", sum);
+	snprintf(c->name[c->n], sizeof c->name[0], "%s", name);
+	c->n++;
+	c->fresh = true;
+}
+
+/* Written beside, then renamed: a cut leaves the old file or none. */
+static void vcache_write(const vcache_t *c)
+{
+	if (!c->path || !c->fresh)
+		return;
+	char tmp[4200];
+	snprintf(tmp, sizeof tmp, "%s.tmp", c->path);
+	FILE *f = fopen(tmp, "we");
+	if (!f)
+		return;
+	bool ok = fprintf(f, "%s\n", c->header) > 0;
+	for (int i = 0; ok && i < c->n; i++)
+		ok = fprintf(f, "%s %s\n", c->sum[i], c->name[i]) > 0;
+	ok = fclose(f) == 0 && ok;
+	if (!ok || rename(tmp, c->path) != 0)
+		unlink(tmp);
+}
+
+/* fonts_verify, keeping the verified bytes in *data (malloc'd) on success;
+ * the glyph checks are skipped for a sum the cache vc (may be NULL) lists. */
 static int verify_keep(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
-		       char *err, size_t errlen)
+		       vcache_t *vc, char *err, size_t errlen)
 {
 	uint8_t *buf;
 	size_t len;
-	int rc = read_listed(assets_dir, name, &buf, &len, err, errlen);
+	char sum[65];
+	int rc = read_listed(assets_dir, name, &buf, &len, sum, err, errlen);
 	if (rc)
 		return rc;
+	if (vcache_has(vc, name, sum)) {
+		*data = buf;
+		*size = len;
+		return KIOSK_OK;
+	}
 	*data = NULL;
 	*size = 0;
 	/* The queue number: digits and series letters at the ticket's size
@@ -249,20 +349,28 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 					 (unsigned)vi[i]);
 		}
 	TTF_CloseFont(f);
+	vcache_add(vc, name, sum);
 	*data = buf;
 	*size = len;
 	return KIOSK_OK;
 }
 
-/* The pictogram font, keeping its bytes in *data (malloc'd) on success. */
-static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *size, char *err,
-			     size_t errlen)
+/* The pictogram font, keeping its bytes in *data (malloc'd) on success; the
+ * checks are skipped for a sum the cache vc (may be NULL) lists. */
+static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *size, vcache_t *vc,
+			     char *err, size_t errlen)
 {
 	uint8_t *buf;
 	size_t len;
-	int rc = read_listed(assets_dir, FONTS_ICON_FILE, &buf, &len, err, errlen);
+	char sum[65];
+	int rc = read_listed(assets_dir, FONTS_ICON_FILE, &buf, &len, sum, err, errlen);
 	if (rc)
 		return rc;
+	if (vcache_has(vc, FONTS_ICON_FILE, sum)) {
+		*data = buf;
+		*size = len;
+		return KIOSK_OK;
+	}
 	TTF_Font *f = open_mem(buf, len, 96);
 	if (!f) {
 		free(buf);
@@ -279,6 +387,7 @@ static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *siz
 					 name);
 		}
 	TTF_CloseFont(f);
+	vcache_add(vc, FONTS_ICON_FILE, sum);
 	*data = buf;
 	*size = len;
 	return KIOSK_OK;
@@ -288,7 +397,7 @@ int fonts_verify_icons(const char *assets_dir, char *err, size_t errlen)
 {
 	uint8_t *data;
 	size_t size;
-	int rc = verify_icons_keep(assets_dir, &data, &size, err, errlen);
+	int rc = verify_icons_keep(assets_dir, &data, &size, NULL, err, errlen);
 	free(data);
 	return rc;
 }
@@ -297,28 +406,36 @@ int fonts_verify(const char *assets_dir, const char *name, char *err, size_t err
 {
 	uint8_t *data;
 	size_t size;
-	int rc = verify_keep(assets_dir, name, &data, &size, err, errlen);
+	int rc = verify_keep(assets_dir, name, &data, &size, NULL, err, errlen);
 	free(data);
 	return rc;
 }
 
 int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 {
+	return fonts_open_cached(assets_dir, NULL, out, err, errlen);
+}
+
+int fonts_open_cached(const char *assets_dir, const char *verified, fonts_t **out, char *err,
+		      size_t errlen)
+{
 	*out = NULL;
 	fonts_t *f = calloc(1, sizeof *f);
 	if (!f)
 		return KIOSK_ENOMEM;
+	vcache_t vc;
+	vcache_open(&vc, verified);
 	for (int i = 0; i < FONT_COUNT; i++) {
 		char why[512] = "";
 		const char *use = primary[i];
-		if (verify_keep(assets_dir, primary[i], &f->data[i], &f->size[i], why,
+		if (verify_keep(assets_dir, primary[i], &f->data[i], &f->size[i], &vc, why,
 				sizeof why) != KIOSK_OK) {
 			if (!f->problem[0]) {
 				snprintf(f->problem, sizeof f->problem, "%s", why);
 				snprintf(f->problem_file, sizeof f->problem_file, "%s", primary[i]);
 			}
 			char why2[512] = "";
-			if (verify_keep(assets_dir, fallback[i], &f->data[i], &f->size[i], why2,
+			if (verify_keep(assets_dir, fallback[i], &f->data[i], &f->size[i], &vc, why2,
 					sizeof why2) != KIOSK_OK) {
 				snprintf(err, errlen, "%s; its fallback: %s", why, why2);
 				for (int k = 0; k < i; k++)
@@ -332,7 +449,7 @@ int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 	}
 	/* Pictograms: no fallback; without them the screens show words only. */
 	char why[512] = "";
-	if (verify_icons_keep(assets_dir, &f->data[FONT_ICON], &f->size[FONT_ICON], why,
+	if (verify_icons_keep(assets_dir, &f->data[FONT_ICON], &f->size[FONT_ICON], &vc, why,
 			      sizeof why) == KIOSK_OK)
 		snprintf(f->path[FONT_ICON], sizeof f->path[FONT_ICON], "%s/fonts/%s", assets_dir,
 			 FONTS_ICON_FILE);
@@ -340,6 +457,7 @@ int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen)
 		snprintf(f->problem, sizeof f->problem, "%s", why);
 		snprintf(f->problem_file, sizeof f->problem_file, "%s", FONTS_ICON_FILE);
 	}
+	vcache_write(&vc);
 	*out = f;
 	return KIOSK_OK;
 }

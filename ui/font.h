@@ -34,6 +34,13 @@ int fonts_verify_icons(const char *assets_dir, char *err, size_t errlen);
  * that fails is kept as a problem too and the icons are left out. Fails, with
  * err naming the file, only when a text font and its fallback both fail. */
 int fonts_open(const char *assets_dir, fonts_t **out, char *err, size_t errlen);
+/* fonts_open, remembering in the file verified (a data folder's
+ * "fonts.verified"; NULL: none) the sums of the fonts whose glyph checks
+ * passed with these libraries, so that the next start only compares their
+ * sums with SHA256SUMS (font.c says why that suffices). A cache that cannot
+ * be read or written costs only the checks. */
+int fonts_open_cached(const char *assets_dir, const char *verified, fonts_t **out, char *err,
+		      size_t errlen);
 
 /* Whether pictograms can be drawn (the icon font verified). Screens leave
  * the icons out otherwise; the layout is the same as without an icon. */

@@ -36,6 +36,26 @@ kiosk --self-test --assets "$W/good" --data "$W/d-good" > /dev/null 2> "$W/good.
 	{ cat "$W/good.err"; die "the shipped fonts fail the check"; }
 echo "ok   the shipped fonts pass (fonts/SHA256SUMS matches what copy-assets copied)"
 
+# The verification cache: the first start remembers the sums whose glyph
+# checks passed; it never hides a font that changed since, and a cache that
+# does not read as written is rebuilt.
+vf="$W/d-good/fonts.verified"
+[ -f "$vf" ] || die "no fonts.verified after a start with good fonts"
+head -1 "$vf" | grep -q "^kiosk fonts verified: checks [0-9]*, FreeType " || die "fonts.verified header: $(head -1 "$vf")"
+for f in NotoSans-Regular.ttf NotoSans-Bold.ttf MaterialIcons-Regular.ttf; do
+	grep -q "^$(sha256sum < "$W/good/fonts/$f" | cut -c1-64) $f\$" "$vf" || die "fonts.verified does not list $f"
+done
+grep -q DejaVu "$vf" && die "fonts.verified lists a fallback that was never checked"
+assets cache-cut cut-sums
+kiosk --self-test --assets "$W/cache-cut" --data "$W/d-good" > /dev/null 2> "$W/cache-cut.err" &&
+	die "a font cut after its sum was cached passed"
+grep -q "font problem: .*fonts/NotoSans-Bold.ttf" "$W/cache-cut.err" || { cat "$W/cache-cut.err"; die "cached: the cut font not named"; }
+printf 'kiosk fonts verified: checks 1\nnot a line\n' > "$vf"
+kiosk --self-test --assets "$W/good" --data "$W/d-good" > /dev/null 2> "$W/good2.err" ||
+	{ cat "$W/good2.err"; die "a damaged fonts.verified stopped the start"; }
+[ "$(grep -c ' ' "$vf")" -ge 3 ] && head -1 "$vf" | grep -q FreeType || die "a damaged fonts.verified was not rebuilt: $(cat "$vf")"
+echo "ok   fonts.verified: the sums checked, a font changed since still refused, a damaged cache rebuilt"
+
 for how in cut cut-sums missing nosums missing-both; do
 	assets "$how" "$how"
 	kiosk --self-test --assets "$W/$how" --data "$W/d-$how" --report "$W/$how.rep" \
