@@ -32,17 +32,19 @@ bool text_utf8_valid(const char *s, size_t len)
 
 bool text_is_nfc(const char *s, size_t len)
 {
+	/* ASCII without NUL is NFC as it is: most keys, English, numbers. */
+	size_t i = 0;
+	while (i < len && (unsigned char)s[i] - 1u < 0x7fu)
+		i++;
+	if (i == len)
+		return true;
 	if (!text_utf8_valid(s, len))
 		return false;
-	char *copy = malloc(len + 1);
-	if (!copy)
-		return false;
-	memcpy(copy, s, len);
-	copy[len] = '\0';
-	char *n = text_nfc(copy);
-	bool same = n && strcmp(n, copy) == 0;
+	utf8proc_uint8_t *n = NULL;
+	utf8proc_ssize_t nl = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &n,
+					   UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+	bool same = nl >= 0 && (size_t)nl == len && memcmp(n, s, len) == 0;
 	free(n);
-	free(copy);
 	return same;
 }
 

@@ -424,6 +424,24 @@ static int setup(void **state)
 	return 0;
 }
 
+/* text_is_nfc: the ASCII fast path and the full check agree with NFC. */
+static void test_is_nfc(void **state)
+{
+	(void)state;
+#define NFC(lit) text_is_nfc(lit, sizeof lit - 1)
+	assert_true(NFC(""));
+	assert_true(NFC("Counter 3: A001"));
+	assert_false(NFC("A\0B"));                        /* NUL inside */
+	assert_true(NFC("Nguy\xe1\xbb\x85n"));             /* Nguyễn, precomposed */
+	assert_false(NFC("Nguye\xcc\x82\xcc\x83n"));        /* e + circumflex + tilde */
+	assert_true(NFC("caf\xc3\xa9"));                   /* café */
+	assert_false(NFC("cafe\xcc\x81"));                 /* cafe + combining acute */
+	assert_false(NFC("ab\xc3"));                        /* cut sequence */
+	assert_false(NFC("\xc0\xaf"));                     /* overlong */
+	assert_true(text_is_nfc("Nguy\xe1\xbb\x85n", 4));   /* the ASCII part alone */
+#undef NFC
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -434,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_catalog_field),
 		cmocka_unit_test(test_date_mask),
 		cmocka_unit_test(test_messages_exist),
+		cmocka_unit_test(test_is_nfc),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
