@@ -20,61 +20,80 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "domain/catalog.h"
 #include "core/kiosk.h"
 
-#define FONT_CACHE 48
+#define WIDTH_SLOTS 1024 /* a power of two */
 
 struct fonts {
 	/* Text fonts, then FONT_ICON (path "" and data NULL = no pictograms). */
 	char path[FONT_COUNT + 1][512];
-	uint8_t *data[FONT_COUNT + 1]; /* the verified file's bytes, shared by its sizes */
+	uint8_t *data[FONT_COUNT + 1]; /* the verified file, mapped; shared by its sizes */
 	size_t size[FONT_COUNT + 1];
 	char problem[512];      /* "" = every primary font verified */
 	char problem_file[64];  /* the file the problem is about */
+	/* One open font per file, set to the size last asked for: a font
+	 * opened once per size cost its own copies of the HarfBuzz tables and
+	 * SDL_ttf's glyph cache (140 KiB and more a size; docs/profile.md). */
+	TTF_Font *font[FONT_COUNT + 1];
+	int px[FONT_COUNT + 1];
+	/* Widths measured, by a 64-bit hash of (font, size, text): a layout
+	 * measures the same strings again at every keystroke, and with one font
+	 * per file each measure at another size would reset the font's glyph
+	 * cache. Only the hash is kept, never the text (it may be an answer). */
 	struct {
-		font_id_t id;
-		int px;
-		TTF_Font *font;
-	} cache[FONT_CACHE];
-	int n;
+		uint64_t key; /* 0: empty */
+		int w;
+	} widths[WIDTH_SLOTS];
 };
 
 static const char *const primary[FONT_COUNT] = {"NotoSans-Regular.ttf", "NotoSans-Bold.ttf"};
 static const char *const fallback[FONT_COUNT] = {"DejaVuSans.ttf", "DejaVuSans-Bold.ttf"};
 
-/* Read a whole file (*data malloc'd, owned by the caller), or an errno. A
- * font is read once: hashed, verified and drawn from these bytes; SDL_ttf's
- * stdio streams cost an lseek and a read per FreeType access (10,000 system
- * calls per start; docs/profile.md). */
-static int read_file(const char *path, uint8_t **data, size_t *size)
+/* Map a whole file read-only (*data to be given back with unmap_file), or
+ * an errno. A font is opened once: hashed, verified and drawn from these
+ * bytes (SDL_ttf's stdio streams cost an lseek and a read per FreeType
+ * access: 10,000 system calls per start; docs/profile.md). Mapped rather than
+ * copied, as FreeType's own Unix stream does: only the pages FreeType reads
+ * stay resident, and they are the page cache's, not a heap copy of the whole
+ * file (1.4 MiB of RSS; docs/profile.md). The fonts are root-owned files in
+ * the running slot, which nothing shortens while the kiosk runs. */
+static int map_file(const char *path, uint8_t **data, size_t *size)
 {
 	*data = NULL;
 	*size = 0;
-	FILE *f = fopen(path, "rbe");
-	if (!f)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		return errno ? errno : EIO;
 	struct stat st;
-	int rc = fstat(fileno(f), &st) != 0 ? (errno ? errno : EIO) : 0;
-	if (!rc && (st.st_size < 0 || st.st_size > INT32_MAX))
-		rc = EFBIG;
-	size_t n = rc ? 0 : (size_t)st.st_size;
-	uint8_t *buf = rc ? NULL : malloc(n ? n : 1);
-	if (!rc && !buf)
-		rc = ENOMEM;
-	if (!rc && fread(buf, 1, n, f) != n)
-		rc = EIO; /* short: changed while read, or an I/O error */
-	fclose(f);
-	if (rc) {
-		free(buf);
-		return rc;
+	int rc = fstat(fd, &st) != 0 ? (errno ? errno : EIO) : 0;
+	if (!rc && !S_ISREG(st.st_mode))
+		rc = EINVAL;
+	if (!rc && (st.st_size <= 0 || st.st_size > INT32_MAX))
+		rc = st.st_size <= 0 ? ENODATA : EFBIG;
+	void *m = MAP_FAILED;
+	if (!rc) {
+		m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (m == MAP_FAILED)
+			rc = errno ? errno : ENOMEM;
 	}
-	*data = buf;
-	*size = n;
+	close(fd);
+	if (rc)
+		return rc;
+	*data = m;
+	*size = (size_t)st.st_size;
 	return 0;
+}
+
+static void unmap_file(uint8_t *data, size_t size)
+{
+	if (data)
+		munmap(data, size);
 }
 
 /* The SHA-256 of bytes in lower-case hex (65 bytes), or an errno. */
@@ -164,7 +183,7 @@ static int glyph_draws(TTF_Font *font, int px, Uint32 ch, bool number)
 }
 
 /* The file is there and its SHA-256 is the one fonts/SHA256SUMS lists; its
- * bytes in *data (malloc'd) and the sum in got (hex) on success. */
+ * bytes in *data (mapped: unmap_file) and the sum in got (hex) on success. */
 static int read_listed(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
 		       char got[65], char *err, size_t errlen)
 {
@@ -181,19 +200,23 @@ static int read_listed(const char *assets_dir, const char *name, uint8_t **data,
 		return rc;
 	uint8_t *buf;
 	size_t len;
-	int e = read_file(path, &buf, &len);
+	int e = map_file(path, &buf, &len);
+	if (e == ENODATA)
+		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: damaged (an empty file)", name);
 	if (!e)
 		e = bytes_sha256(buf, len, got);
 	if (e) {
-		free(buf);
+		unmap_file(buf, len);
 		return kiosk_err(err, errlen, KIOSK_EIO, "fonts/%s: cannot read (%s)", name,
 				 strerror(e));
 	}
 	if (strcmp(want, got) != 0) {
-		free(buf);
+		unmap_file(buf, len);
 		return kiosk_err(err, errlen, KIOSK_EINVAL,
 				 "fonts/%s: damaged (its SHA-256 differs from fonts/SHA256SUMS)", name);
 	}
+	/* Hashing read every page; let go of them until FreeType asks. */
+	madvise(buf, len, MADV_DONTNEED);
 	*data = buf;
 	*size = len;
 	return KIOSK_OK;
@@ -291,7 +314,7 @@ static void vcache_write(const vcache_t *c)
 		unlink(tmp);
 }
 
-/* fonts_verify, keeping the verified bytes in *data (malloc'd) on success;
+/* fonts_verify, keeping the verified bytes in *data (mapped: unmap_file) on success;
  * the glyph checks are skipped for a sum the cache vc (may be NULL) lists. */
 static int verify_keep(const char *assets_dir, const char *name, uint8_t **data, size_t *size,
 		       vcache_t *vc, char *err, size_t errlen)
@@ -316,7 +339,7 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
 		TTF_Font *f = open_mem(buf, len, sizes[k]);
 		if (!f) {
-			free(buf);
+			unmap_file(buf, len);
 			return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)",
 					 name, TTF_GetError());
 		}
@@ -324,7 +347,7 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 		for (const char *c = set; *c; c++)
 			if (!glyph_draws(f, sizes[k], (Uint32)(unsigned char)*c, true)) {
 				TTF_CloseFont(f);
-				free(buf);
+				unmap_file(buf, len);
 				return kiosk_err(err, errlen, KIOSK_EINVAL,
 						 "fonts/%s: the glyph '%c' does not draw at %d px", name,
 						 *c, sizes[k]);
@@ -333,7 +356,7 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 	}
 	TTF_Font *f = open_mem(buf, len, 42);
 	if (!f) {
-		free(buf);
+		unmap_file(buf, len);
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)", name,
 				 TTF_GetError());
 	}
@@ -343,7 +366,7 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 	for (size_t i = 0; i < sizeof vi / sizeof vi[0]; i++)
 		if (!glyph_draws(f, 42, vi[i], false)) {
 			TTF_CloseFont(f);
-			free(buf);
+			unmap_file(buf, len);
 			return kiosk_err(err, errlen, KIOSK_EINVAL,
 					 "fonts/%s: the letter U+%04X does not draw", name,
 					 (unsigned)vi[i]);
@@ -355,7 +378,7 @@ static int verify_keep(const char *assets_dir, const char *name, uint8_t **data,
 	return KIOSK_OK;
 }
 
-/* The pictogram font, keeping its bytes in *data (malloc'd) on success; the
+/* The pictogram font, keeping its bytes in *data (mapped: unmap_file) on success; the
  * checks are skipped for a sum the cache vc (may be NULL) lists. */
 static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *size, vcache_t *vc,
 			     char *err, size_t errlen)
@@ -373,7 +396,7 @@ static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *siz
 	}
 	TTF_Font *f = open_mem(buf, len, 96);
 	if (!f) {
-		free(buf);
+		unmap_file(buf, len);
 		return kiosk_err(err, errlen, KIOSK_EINVAL, "fonts/%s: cannot open (%s)",
 				 FONTS_ICON_FILE, TTF_GetError());
 	}
@@ -381,7 +404,7 @@ static int verify_icons_keep(const char *assets_dir, uint8_t **data, size_t *siz
 	for (size_t i = 0; (name = catalog_icon_name(i)); i++)
 		if (!glyph_draws(f, 96, catalog_icon_codepoint(name), true)) {
 			TTF_CloseFont(f);
-			free(buf);
+			unmap_file(buf, len);
 			return kiosk_err(err, errlen, KIOSK_EINVAL,
 					 "fonts/%s: the icon \"%s\" does not draw", FONTS_ICON_FILE,
 					 name);
@@ -398,7 +421,7 @@ int fonts_verify_icons(const char *assets_dir, char *err, size_t errlen)
 	uint8_t *data;
 	size_t size;
 	int rc = verify_icons_keep(assets_dir, &data, &size, NULL, err, errlen);
-	free(data);
+	unmap_file(data, size);
 	return rc;
 }
 
@@ -407,7 +430,7 @@ int fonts_verify(const char *assets_dir, const char *name, char *err, size_t err
 	uint8_t *data;
 	size_t size;
 	int rc = verify_keep(assets_dir, name, &data, &size, NULL, err, errlen);
-	free(data);
+	unmap_file(data, size);
 	return rc;
 }
 
@@ -439,7 +462,7 @@ int fonts_open_cached(const char *assets_dir, const char *verified, fonts_t **ou
 					sizeof why2) != KIOSK_OK) {
 				snprintf(err, errlen, "%s; its fallback: %s", why, why2);
 				for (int k = 0; k < i; k++)
-					free(f->data[k]);
+					unmap_file(f->data[k], f->size[k]);
 				free(f);
 				return KIOSK_ENOENT;
 			}
@@ -477,45 +500,56 @@ void fonts_close(fonts_t *f)
 {
 	if (!f)
 		return;
-	for (int i = 0; i < f->n; i++)
-		TTF_CloseFont(f->cache[i].font);
 	for (int i = 0; i <= FONT_COUNT; i++)
-		free(f->data[i]);
+		if (f->font[i])
+			TTF_CloseFont(f->font[i]);
+	for (int i = 0; i <= FONT_COUNT; i++)
+		unmap_file(f->data[i], f->size[i]);
 	free(f);
 }
 
 TTF_Font *fonts_get(fonts_t *f, font_id_t id, int px)
 {
-	for (int i = 0; i < f->n; i++)
-		if (f->cache[i].id == id && f->cache[i].px == px)
-			return f->cache[i].font;
-	if (!f->data[id])
+	if (!f->data[id] || px <= 0)
 		return NULL; /* no verified pictogram font */
-	TTF_Font *font = open_mem(f->data[id], f->size[id], px);
-	if (!font)
-		return NULL;
-	TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
-	if (f->n == FONT_CACHE) {
-		/* Drop the oldest size; sizes are few, so this is rare. */
-		TTF_CloseFont(f->cache[0].font);
-		memmove(&f->cache[0], &f->cache[1], sizeof f->cache[0] * (FONT_CACHE - 1));
-		f->n--;
+	if (!f->font[id]) {
+		TTF_Font *font = open_mem(f->data[id], f->size[id], px);
+		if (!font)
+			return NULL;
+		TTF_SetFontHinting(font, TTF_HINTING_LIGHT);
+		f->font[id] = font;
+		f->px[id] = px;
+	} else if (f->px[id] != px) {
+		if (TTF_SetFontSize(f->font[id], px) != 0)
+			return NULL;
+		f->px[id] = px;
 	}
-	f->cache[f->n].id = id;
-	f->cache[f->n].px = px;
-	f->cache[f->n].font = font;
-	f->n++;
-	return font;
+	return f->font[id];
+}
+
+static uint64_t width_key(font_id_t id, int px, const char *text)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	h = (h ^ ((uint64_t)id << 32 | (uint32_t)px)) * 1099511628211ULL;
+	return h ? h : 1;
 }
 
 int fonts_width(fonts_t *f, font_id_t id, int px, const char *text)
 {
+	if (!text || !*text)
+		return 0;
+	uint64_t key = width_key(id, px, text);
+	size_t slot = (size_t)(key ^ key >> 32) & (WIDTH_SLOTS - 1);
+	if (f->widths[slot].key == key)
+		return f->widths[slot].w;
 	TTF_Font *font = fonts_get(f, id, px);
 	int w = 0, h = 0;
-	if (!font || !text || !*text)
+	if (!font || TTF_SizeUTF8(font, text, &w, &h) != 0)
 		return 0;
-	if (TTF_SizeUTF8(font, text, &w, &h) != 0)
-		return 0;
+	f->widths[slot].key = key;
+	f->widths[slot].w = w;
 	return w;
 }
 

@@ -51,8 +51,9 @@ bool fonts_have_icons(const fonts_t *f);
 const char *fonts_problem(const fonts_t *f, const char **file);
 void fonts_close(fonts_t *f);
 
-/* The font at a pixel size (opened on first use, then cached); NULL if the
- * size could not be opened. Owned by fonts_t. */
+/* The font at a pixel size (opened on first use); NULL if the size could
+ * not be set. Owned by fonts_t, and at that size until the next fonts_get
+ * of the same id: use it at once, do not keep it. */
 TTF_Font *fonts_get(fonts_t *f, font_id_t id, int px);
 
 /* Width in pixels of text at that font and size (0 on error). */

@@ -23,6 +23,7 @@ assets() {
 	cut|cut-sums)
 		sz=$(wc -c < "$f"); head -c $((sz / 10)) "$f" > "$f.cut" && mv "$f.cut" "$f"
 		[ "$2" = cut ] || ( cd "$d/fonts" && sha256sum -- *.ttf > SHA256SUMS ) ;;
+	empty) : > "$f" ;;
 	missing) rm -f "$f" ;;
 	missing-both) rm -f "$f" "$d/fonts/DejaVuSans-Bold.ttf" ;;
 	nosums) rm -f "$d/fonts/SHA256SUMS" ;;
@@ -56,7 +57,7 @@ kiosk --self-test --assets "$W/good" --data "$W/d-good" > /dev/null 2> "$W/good2
 [ "$(grep -c ' ' "$vf")" -ge 3 ] && head -1 "$vf" | grep -q FreeType || die "a damaged fonts.verified was not rebuilt: $(cat "$vf")"
 echo "ok   fonts.verified: the sums checked, a font changed since still refused, a damaged cache rebuilt"
 
-for how in cut cut-sums missing nosums missing-both; do
+for how in cut cut-sums empty missing nosums missing-both; do
 	assets "$how" "$how"
 	kiosk --self-test --assets "$W/$how" --data "$W/d-$how" --report "$W/$how.rep" \
 		> /dev/null 2> "$W/$how.err"
