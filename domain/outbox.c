@@ -154,6 +154,27 @@ const char *outbox_error(const outbox_t *o)
 	return o ? o->err : "outbox: none";
 }
 
+/* What the file holds: its application id, how many tables, how many of
+ * them are the outbox's. */
+static int read_kind(outbox_t *o, int64_t *appid, int64_t *tables, int64_t *ours)
+{
+	int k = run(o, appid, "PRAGMA application_id", 0, NULL);
+	if (!k)
+		k = run(o, tables, "SELECT count(*) FROM sqlite_master", 0, NULL);
+	if (!k)
+		k = run(o, ours, "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+				 "name IN ('ob_meta','ob_msgs')", 0, NULL);
+	return k;
+}
+
+/* An outbox, or an empty file that may become one. */
+static bool is_ours(int64_t appid, int64_t tables, int64_t ours)
+{
+	if (appid != 0 && appid != OUTBOX_APP_ID)
+		return false;
+	return tables == 0 || (appid == OUTBOX_APP_ID && ours == 2);
+}
+
 int outbox_open(const char *path, const char *kiosk_id, const kclock_t *clock,
 		const outbox_limits_t *lim, outbox_t **out, char *err, size_t errlen)
 {
@@ -180,19 +201,20 @@ int outbox_open(const char *path, const char *kiosk_id, const kclock_t *clock,
 		goto bad;
 	}
 	sqlite3_busy_timeout(o->db, OUTBOX_BUSY_MS);
-	/* Ours, or a new empty file: never take over another program's file. */
+	/* Ours, or a new empty file: never take over another program's file.
+	 * Read in one transaction, so that a kiosk-fleet-agent creating the
+	 * outbox at the same moment is seen before or after, never half. */
 	int64_t appid = 0, tables = 0, ours = 0;
-	k = run(o, &appid, "PRAGMA application_id", 0, NULL);
+	k = exec(o, "BEGIN");
 	if (!k)
-		k = run(o, &tables, "SELECT count(*) FROM sqlite_master", 0, NULL);
-	if (!k)
-		k = run(o, &ours, "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
-				  "name IN ('ob_meta','ob_msgs')", 0, NULL);
+		k = read_kind(o, &appid, &tables, &ours);
 	if (k) {
+		rollback(o);
 		kiosk_err(err, errlen, k, "outbox: cannot read %s: %s", path, o->err);
 		goto bad;
 	}
-	if ((appid != 0 && appid != OUTBOX_APP_ID) || (tables > 0 && (appid != OUTBOX_APP_ID || ours != 2))) {
+	exec(o, "COMMIT");
+	if (!is_ours(appid, tables, ours)) {
 		k = kiosk_err(err, errlen, KIOSK_ECORRUPT,
 			      "outbox: %s is not a fleet outbox (left untouched)", path);
 		goto bad;
@@ -201,13 +223,23 @@ int outbox_open(const char *path, const char *kiosk_id, const kclock_t *clock,
 	if (!k)
 		k = exec(o, "PRAGMA synchronous=FULL");
 	if (!k && tables == 0) {
+		/* Empty when read: create it, unless another process did since
+		 * (the write lock orders the two). */
 		char sql[64];
 		snprintf(sql, sizeof sql, "PRAGMA application_id=%d", OUTBOX_APP_ID);
 		k = exec(o, "BEGIN IMMEDIATE");
 		if (!k)
+			k = read_kind(o, &appid, &tables, &ours);
+		if (!k && tables == 0) {
 			k = exec(o, sql);
-		if (!k)
-			k = exec(o, schema_sql);
+			if (!k)
+				k = exec(o, schema_sql);
+		} else if (!k && !is_ours(appid, tables, ours)) {
+			rollback(o);
+			k = kiosk_err(err, errlen, KIOSK_ECORRUPT,
+				      "outbox: %s is not a fleet outbox (left untouched)", path);
+			goto bad;
+		}
 		if (!k)
 			k = exec(o, "COMMIT");
 	}
