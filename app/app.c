@@ -718,6 +718,7 @@ static void tickets_config_of(app_t *a, tickets_config_t *tc, tickets_strings_t 
 		transport = "usb";
 	*tc = (tickets_config_t){
 		.data_dir = a->paths.data, .spool_dir = a->spool, .assets_dir = a->paths.assets, .i18n_dir = b->i18n,
+		.i18n = a->tr,
 		.transport = transport, .profile = a->cfg.printer_profile,
 		.office_name = a->cfg.office_name, .usb_allow = b->allow,
 		.daily_cap = a->cfg.queue_daily_cap, .priority = pol,

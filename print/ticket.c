@@ -29,7 +29,8 @@ struct ticket_renderer {
 	char *path[2];             /* regular, bold */
 	font_slot_t fonts[MAX_FONTS];
 	int nfonts;
-	i18n_t *tr;                /* the fixed words, <assets>/i18n */
+	const i18n_t *tr;          /* the fixed words: own_tr, or borrowed */
+	i18n_t *own_tr;            /* loaded here (NULL when borrowed) */
 };
 
 static const char *required_keys[] = {
@@ -79,8 +80,8 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_renderer_t **out,
-			 char *err, size_t errlen)
+static int renderer_open(const char *assets_dir, const char *i18n_dir, const i18n_t *tr,
+			 ticket_renderer_t **out, char *err, size_t errlen)
 {
 	*out = NULL;
 	if (err && errlen)
@@ -113,10 +114,13 @@ int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_re
 	if (!rc) {
 		char *dir = i18n_dir ? strdup(i18n_dir) : join(assets_dir, "/i18n");
 		char e[384];
+		r->tr = tr;
 		if (!dir)
 			rc = KIOSK_ENOMEM;
-		else if ((rc = i18n_load(dir, &r->tr, e, sizeof e)) != KIOSK_OK)
+		else if (!tr && (rc = i18n_load(dir, &r->own_tr, e, sizeof e)) != KIOSK_OK)
 			snprintf(err, errlen, "ticket: %s", e);
+		else if (!tr)
+			r->tr = r->own_tr;
 		for (size_t k = 0; !rc && k < KIOSK_ARRAY_LEN(required_keys); k++)
 			if (!i18n_has(r->tr, required_keys[k])) {
 				snprintf(err, errlen, "ticket: %s lacks \"%s\"", dir, required_keys[k]);
@@ -132,13 +136,27 @@ int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_re
 	return KIOSK_OK;
 }
 
+int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_renderer_t **out,
+			 char *err, size_t errlen)
+{
+	return renderer_open(assets_dir, i18n_dir, NULL, out, err, errlen);
+}
+
+int ticket_renderer_open_with(const char *assets_dir, const i18n_t *tr, ticket_renderer_t **out,
+			      char *err, size_t errlen)
+{
+	if (!tr)
+		return KIOSK_EINVAL;
+	return renderer_open(assets_dir, NULL, tr, out, err, errlen);
+}
+
 void ticket_renderer_close(ticket_renderer_t *r)
 {
 	if (!r)
 		return;
 	for (int i = 0; i < r->nfonts; i++)
 		TTF_CloseFont(r->fonts[i].font);
-	i18n_free(r->tr);
+	i18n_free(r->own_tr);
 	free(r->path[0]);
 	free(r->path[1]);
 	free(r);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "core/bitmap.h"
+#include "core/i18n.h"
 #include "core/lang.h"
 
 typedef struct ticket_renderer ticket_renderer_t;
@@ -26,6 +27,10 @@ typedef struct {
  * <assets>/i18n when it is NULL). Calls TTF_Init. */
 int ticket_renderer_open(const char *assets_dir, const char *i18n_dir, ticket_renderer_t **out,
 			 char *err, size_t errlen);
+/* The same with fixed words already loaded (the kiosk's own translations):
+ * borrowed, not copied; tr must outlive the renderer. */
+int ticket_renderer_open_with(const char *assets_dir, const i18n_t *tr, ticket_renderer_t **out,
+			      char *err, size_t errlen);
 void ticket_renderer_close(ticket_renderer_t *r);
 
 typedef struct {

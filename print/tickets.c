@@ -159,7 +159,8 @@ static int open_common(const tickets_config_t *cfg, tickets_t **out, char *err, 
 	if (!rc) /* made at the first start; a damaged key stops the tickets */
 		rc = officekey_load(cfg->data_dir, true, t->key, err, errlen);
 	if (!rc)
-		rc = ticket_renderer_open(cfg->assets_dir, cfg->i18n_dir, &t->render, err, errlen);
+		rc = cfg->i18n ? ticket_renderer_open_with(cfg->assets_dir, cfg->i18n, &t->render, err, errlen)
+			       : ticket_renderer_open(cfg->assets_dir, cfg->i18n_dir, &t->render, err, errlen);
 	if (rc) {
 		tickets_close(t);
 		return rc;

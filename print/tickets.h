@@ -24,6 +24,8 @@ typedef struct {
 	const char *spool_dir;     /* file transport output; created if missing */
 	const char *assets_dir;    /* fonts/ */
 	const char *i18n_dir;      /* the ticket's fixed words; NULL: <assets_dir>/i18n */
+	const i18n_t *i18n;        /* those words already loaded, borrowed (must outlive the
+				    * tickets), or NULL: loaded from i18n_dir */
 	const char *transport;     /* "auto", "usb" or "file" */
 	const char *profile;       /* printer profile, e.g. "80mm" or "58mm" */
 	const char *office_name;   /* printed on top of the ticket */

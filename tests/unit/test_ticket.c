@@ -66,6 +66,19 @@ static void test_widths_and_variants(void **state)
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
 	assert_true(same(&a, &b));
 	bitmap_free(&b);
+	/* Lent translations: the same ticket; closing the renderer leaves them. */
+	char dir[512];
+	snprintf(dir, sizeof dir, "%s/i18n", assets());
+	i18n_t *tr = NULL;
+	assert_int_equal(i18n_load(dir, &tr, err, sizeof err), KIOSK_OK);
+	ticket_renderer_t *lent;
+	assert_int_equal(ticket_renderer_open_with(assets(), tr, &lent, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ticket_render(lent, &t, &b), KIOSK_OK);
+	assert_true(same(&a, &b));
+	bitmap_free(&b);
+	ticket_renderer_close(lent);
+	assert_true(i18n_has(tr, "ticket.footer"));
+	i18n_free(tr);
 	/* NFD procedure name ("Đăng ký" with combining marks) renders as NFC. */
 	t.procedure_vi = "\xC4\x90\x61\xCC\x86ng ky\xCC\x81 khai sinh";
 	assert_int_equal(ticket_render(r, &t, &b), KIOSK_OK);
@@ -204,6 +217,17 @@ static void test_fixed_words(void **state)
 	assert_int_equal(ticket_renderer_open(dir, NULL, &r, err, sizeof err), KIOSK_EINVAL);
 	assert_null(r);
 	assert_non_null(strstr(err, "lacks \"ticket.reprint\""));
+	/* The same words lent by the caller (the kiosk's own translations) are
+	 * checked the same way; the lender keeps them. */
+	char i18n_dir[600];
+	snprintf(i18n_dir, sizeof i18n_dir, "%s/i18n", dir);
+	i18n_t *tr = NULL;
+	assert_int_equal(i18n_load(i18n_dir, &tr, err, sizeof err), KIOSK_OK);
+	assert_int_equal(ticket_renderer_open_with(dir, tr, &r, err, sizeof err), KIOSK_EINVAL);
+	assert_null(r);
+	assert_non_null(strstr(err, "lacks \"ticket.reprint\""));
+	i18n_free(tr);
+	assert_int_equal(ticket_renderer_open_with(dir, NULL, &r, err, sizeof err), KIOSK_EINVAL);
 	/* Put back in Vietnamese only: the English file lacks it. */
 	snprintf(cmd, sizeof cmd, "cp '%s/i18n/vi/ticket.json' '%s/i18n/vi/ticket.json'", assets(), dir);
 	assert_int_equal(system(cmd), 0);
