@@ -30,13 +30,51 @@ bool text_utf8_valid(const char *s, size_t len)
 	return true;
 }
 
+/* Code points that are NFC as they stand next to any other of this set or
+ * ASCII: starters (combining class 0) with no canonical decomposition other
+ * than their own composition, never the second of a composition pair. The
+ * Latin letters of Vietnamese and the punctuation of the UI texts; checked
+ * against utf8proc pair by pair in tests/unit/test_field.c. Anything else
+ * goes through utf8proc. */
+bool text_nfc_quick(uint32_t cp)
+{
+	return (cp >= 0x20 && cp < 0x7F) || (cp >= 0xA0 && cp <= 0x24F) ||
+	       (cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2010 && cp <= 0x2027);
+}
+
+/* The next code point of two or three bytes, or 0 when it is not one the
+ * quick path takes (four-byte, malformed, or overlong forms: utf8proc
+ * decides). */
+static uint32_t quick_next(const unsigned char *s, size_t len, size_t *i)
+{
+	size_t k = *i;
+	if (s[k] >= 0xC2 && s[k] <= 0xDF && k + 1 < len && (s[k + 1] & 0xC0) == 0x80) {
+		*i = k + 2;
+		return ((uint32_t)(s[k] & 0x1F) << 6) | (s[k + 1] & 0x3F);
+	}
+	if ((s[k] & 0xF0) == 0xE0 && k + 2 < len && (s[k + 1] & 0xC0) == 0x80 && (s[k + 2] & 0xC0) == 0x80) {
+		uint32_t cp = ((uint32_t)(s[k] & 0x0F) << 12) | ((uint32_t)(s[k + 1] & 0x3F) << 6) |
+			      (s[k + 2] & 0x3F);
+		*i = k + 3;
+		return cp >= 0x800 ? cp : 0;
+	}
+	return 0;
+}
+
 bool text_is_nfc(const char *s, size_t len)
 {
-	/* ASCII without NUL is NFC as it is: most keys, English, numbers. */
+	/* ASCII without NUL is NFC as it is (most keys, English, numbers), and
+	 * so is Vietnamese text in precomposed letters (text_nfc_quick). */
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
-	while (i < len && (unsigned char)s[i] - 1u < 0x7fu)
-		i++;
-	if (i == len)
+	bool quick = true;
+	while (quick && i < len) {
+		if (u[i] - 1u < 0x7fu)
+			i++;
+		else
+			quick = text_nfc_quick(quick_next(u, len, &i));
+	}
+	if (quick)
 		return true;
 	if (!text_utf8_valid(s, len))
 		return false;

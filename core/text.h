@@ -13,6 +13,11 @@ char *text_nfc(const char *s);
 /* True when s (len bytes) is valid UTF-8 and already NFC. */
 bool text_is_nfc(const char *s, size_t len);
 
+/* True when code point cp is NFC next to ASCII or any other such code point
+ * (printable ASCII, Latin letters with their marks precomposed, the general
+ * punctuation of U+2010-U+2027): text of these alone is NFC as it is. */
+bool text_nfc_quick(uint32_t cp);
+
 /* True when s (len bytes) is valid UTF-8 without NUL bytes. */
 bool text_utf8_valid(const char *s, size_t len);
 

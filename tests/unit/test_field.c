@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <cjson/cJSON.h>
+#include <utf8proc.h>
 
 #include "core/clock.h"
 #include "domain/field.h"
@@ -439,7 +440,46 @@ static void test_is_nfc(void **state)
 	assert_false(NFC("ab\xc3"));                        /* cut sequence */
 	assert_false(NFC("\xc0\xaf"));                     /* overlong */
 	assert_true(text_is_nfc("Nguy\xe1\xbb\x85n", 4));   /* the ASCII part alone */
+	assert_false(NFC("Nguy\xc3\xaa\xcc\x83n"));        /* ê then a tilde: ễ */
+	assert_false(NFC("\xc3\xa9\xe1\xbb"));            /* quick letter, then a cut one */
+	assert_false(NFC("\xed\xa0\x80"));                /* a surrogate */
+	assert_false(NFC("\xe0\x80\xaf"));                /* overlong, three bytes */
+	assert_true(NFC("\xc3\xa9 \xf0\x9f\x98\x80"));    /* four bytes: utf8proc decides */
+	assert_false(NFC("\xe2\x84\xab"));                /* U+212B (singleton to U+00C5) */
 #undef NFC
+}
+
+/* Every pair of a quick code point after ASCII or another quick one is NFC
+ * by utf8proc too: the quick path can never call a string NFC that is not. */
+static void test_nfc_quick_set(void **state)
+{
+	(void)state;
+	uint32_t set[1024];
+	size_t n = 0;
+	for (uint32_t cp = 0x20; cp < 0x3000; cp++)
+		if (text_nfc_quick(cp)) {
+			assert_true(n < 1024);
+			set[n++] = cp;
+		}
+	assert_true(n > 700);
+	assert_true(text_nfc_quick(0x1EC5) && text_nfc_quick(0x0111) && !text_nfc_quick(0x0301));
+	for (size_t a = 0; a < n; a++) {
+		assert_int_equal(utf8proc_get_property((utf8proc_int32_t)set[a])->combining_class, 0);
+		for (size_t b = 0; b < n; b++) {
+			if (set[b] < 0x7F)
+				continue; /* ASCII after ASCII: nothing composes */
+			char s[16] = "";
+			assert_int_equal(text_append_cp(s, sizeof s, set[a]), KIOSK_OK);
+			assert_int_equal(text_append_cp(s, sizeof s, set[b]), KIOSK_OK);
+			utf8proc_uint8_t *out = NULL;
+			utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+							    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+			bool same = len >= 0 && (size_t)len == strlen(s) && memcmp(out, s, (size_t)len) == 0;
+			free(out);
+			if (!same)
+				fail_msg("U+%04X U+%04X is not NFC", (unsigned)set[a], (unsigned)set[b]);
+		}
+	}
 }
 
 int main(void)
@@ -453,6 +493,7 @@ int main(void)
 		cmocka_unit_test(test_date_mask),
 		cmocka_unit_test(test_messages_exist),
 		cmocka_unit_test(test_is_nfc),
+		cmocka_unit_test(test_nfc_quick_set),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
