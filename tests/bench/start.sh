@@ -18,7 +18,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 printf 'screenshot first\n' > "$tmp/shot.kss"
 printf 'expect screen welcome\n' > "$tmp/noshot.kss"
-RUNTIME=${RUNTIME:-build/native/tests/tools/runtime}
+RUNTIME=${RUNTIME:-${TTOOLS:-build/native/tests/tools}/runtime}
 [ -x "$RUNTIME" ] || { echo "start: $RUNTIME is missing (make units)"; exit 1; }
 
 # median of the numbers on stdin
