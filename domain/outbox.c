@@ -222,11 +222,9 @@ int outbox_open(const char *path, const char *kiosk_id, const kclock_t *clock,
 	/* Changing the journal mode does not wait on the busy handler: while
 	 * another process opens the same new file it is retried here, for as
 	 * long as the handler would wait. */
-	k = exec(o, "PRAGMA journal_mode=WAL");
-	for (int waited = 0; k == KIOSK_EBUSY && waited < OUTBOX_BUSY_MS; waited += 10) {
+	for (int waited = 0; (k = exec(o, "PRAGMA journal_mode=WAL")) == KIOSK_EBUSY && waited < OUTBOX_BUSY_MS;
+	     waited += 10)
 		sqlite3_sleep(10);
-		k = exec(o, "PRAGMA journal_mode=WAL");
-	}
 	if (!k)
 		k = exec(o, "PRAGMA synchronous=FULL");
 	if (!k && tables == 0) {

@@ -114,13 +114,11 @@ static int renderer_open(const char *assets_dir, const char *i18n_dir, const i18
 	if (!rc) {
 		char *dir = i18n_dir ? strdup(i18n_dir) : join(assets_dir, "/i18n");
 		char e[384];
-		r->tr = tr;
 		if (!dir)
 			rc = KIOSK_ENOMEM;
 		else if (!tr && (rc = i18n_load(dir, &r->own_tr, e, sizeof e)) != KIOSK_OK)
 			snprintf(err, errlen, "ticket: %s", e);
-		else if (!tr)
-			r->tr = r->own_tr;
+		r->tr = tr ? tr : r->own_tr;
 		for (size_t k = 0; !rc && k < KIOSK_ARRAY_LEN(required_keys); k++)
 			if (!i18n_has(r->tr, required_keys[k])) {
 				snprintf(err, errlen, "ticket: %s lacks \"%s\"", dir, required_keys[k]);

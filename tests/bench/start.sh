@@ -22,7 +22,7 @@ RUNTIME=${RUNTIME:-${TTOOLS:-build/native/tests/tools}/runtime}
 [ -x "$RUNTIME" ] || { echo "start: $RUNTIME is missing (make units)"; exit 1; }
 
 # median of the numbers on stdin
-median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+median() { sort -n | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else printf "%.3f\n", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
 # one_run PREFIX KSS FRESH: prints "wall cpu maxrss_kib"
 one_run() {
