@@ -18,7 +18,7 @@ DESTDIR ?=
 FUZZ_SECONDS ?= 30
 SCREENSHOTS_DIR ?= build/screenshots
 
-PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng libutf8proc espeak-ng
+PKGS := sdl2 SDL2_ttf libusb-1.0 libqrencode sqlite3 libcrypto libcjson libpng zlib libutf8proc espeak-ng
 # Headers only: drivers/hubfeed loads libcurl with dlopen, in board mode;
 # libmosquitto is linked by kiosk-fleet-agent alone (fleet/README.md).
 PKGS_HDR := libcurl libmosquitto

@@ -1,6 +1,7 @@
-/* pngout.h - the one PNG writer (libpng): 8-bit RGB screenshots, written
- * atomically (a temporary file, fsync, then rename), and 1-bit images
- * (core/bitmap.h: tickets, the file printer's pictures). */
+/* pngout.h - the one PNG writer: 8-bit RGB screenshots (an own writer over
+ * zlib), written atomically (a temporary file, fsync, then rename), and 1-bit
+ * images through libpng (core/bitmap.h: tickets, the file printer's
+ * pictures). */
 #ifndef PNGOUT_H
 #define PNGOUT_H
 
@@ -18,6 +19,14 @@ int pngout_write_rgb(const char *path, const uint8_t *rgb, int w, int h, int str
  * never held twice. */
 typedef int (*pngout_fetch_fn)(void *ctx, int y, int n, uint8_t *buf, int stride);
 int pngout_write_rgb_rows(const char *path, int w, int h, pngout_fetch_fn fetch, void *ctx);
+/* The same with the deflate on a second thread (threads 2) or on the
+ * caller's (1); pngout_write_rgb_rows takes 2 where more than one core is
+ * online. Both write the same bytes. All three: KIOSK_OK, KIOSK_EINVAL (no
+ * path or fetch, a size PNG cannot hold), KIOSK_ENOMEM, or KIOSK_EIO (fetch
+ * gave up, a write or fsync failed: the file is then not there, nor its
+ * temporary). fetch is called on the caller's thread only. */
+int pngout_write_rgb_rows_on(const char *path, int w, int h, pngout_fetch_fn fetch, void *ctx,
+			     int threads);
 
 /* PNG (1-bit greyscale) of img to an open stream (flushed, not closed) or
  * to a file path (written in place, not atomically). KIOSK_OK, KIOSK_EINVAL,

@@ -5,7 +5,7 @@ set -eu
 goal=${1:-run}
 
 native="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev
-libqrencode-dev libsqlite3-dev libssl-dev libcjson-dev libpng-dev libutf8proc-dev libmicrohttpd-dev
+libqrencode-dev libsqlite3-dev libssl-dev libcjson-dev libpng-dev zlib1g-dev libutf8proc-dev libmicrohttpd-dev
 libcurl4-openssl-dev fonts-noto-core fonts-dejavu-core fonts-material-design-icons-iconfont
 libespeak-ng-dev espeak-ng-data libmosquitto-dev"
 testpkgs="libcmocka-dev zbar-tools clang sqlite3 openssl python3 python3-jsonschema gcc-aarch64-linux-gnu
@@ -13,7 +13,7 @@ libc6-dev-arm64-cross qemu-user dosfstools e2fsprogs util-linux systemd xvfb xdo
 pngcheck time tesseract-ocr tesseract-ocr-vie sox espeak-ng curl chromium
 mosquitto mosquitto-clients python3-paho-mqtt iproute2 nftables"
 arm64libs="libsdl2-dev libsdl2-ttf-dev libusb-1.0-0-dev libqrencode-dev libsqlite3-dev
-libssl-dev libcjson-dev libcmocka-dev libpng-dev libutf8proc-dev libcurl4-openssl-dev libespeak-ng-dev libmicrohttpd-dev
+libssl-dev libcjson-dev libcmocka-dev libpng-dev zlib1g-dev libutf8proc-dev libcurl4-openssl-dev libespeak-ng-dev libmicrohttpd-dev
 libmosquitto-dev"
 vmpkgs="qemu-system-arm socat mtools dosfstools e2fsprogs cpio python3 openssl zbar-tools"
 
