@@ -1,11 +1,13 @@
-/* kiosk.c - text for the shared KIOSK_* error codes (logs only, never UI) and
- * the one rule for where the shared assets are. */
+/* kiosk.c - text for the shared KIOSK_* error codes (logs only, never UI),
+ * the one rule for where the shared assets are, and random bytes. */
 #include "core/kiosk.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 const char *kiosk_strerror(int rc)
@@ -62,4 +64,22 @@ void kiosk_assets_dir(const char *given, char *out, size_t cap)
 	if (slash)
 		*slash = '\0';
 	snprintf(out, cap, "%s/../share/kiosk", n > 0 ? exe : ".");
+}
+
+int kiosk_random(void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	while (n > 0) {
+		ssize_t r = getrandom(p, n, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;
+			return KIOSK_EIO;
+		}
+		p += r;
+		n -= (size_t)r;
+	}
+	return KIOSK_OK;
 }

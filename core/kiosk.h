@@ -44,6 +44,12 @@ int kiosk_err(char *err, size_t errlen, int rc, const char *fmt, ...)
  * always a string. */
 void kiosk_assets_dir(const char *given, char *out, size_t cap);
 
+/* n random bytes from the kernel (getrandom(2), waiting at boot until it is
+ * seeded, retried when interrupted): KIOSK_OK, or KIOSK_EIO with errno set.
+ * Used for the ledger's id and the office key rather than OpenSSL's
+ * generator, whose set-up costs ~2 MiB and ~2 ms of a start. */
+int kiosk_random(void *buf, size_t n);
+
 #define KIOSK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

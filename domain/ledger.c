@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <openssl/rand.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -515,7 +514,7 @@ static int create_ledger(const char *path, char *why, size_t cap)
 	}
 	unsigned char r[4];
 	char prefix[16];
-	if (RAND_bytes(r, sizeof r) != 1) {
+	if (kiosk_random(r, sizeof r) != KIOSK_OK) {
 		snprintf(why, cap, "no random bytes for the ledger's id");
 		sqlite3_close(t.db);
 		unlink_tmp(tmp);

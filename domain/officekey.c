@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -68,16 +67,8 @@ int officekey_read(const char *path, uint8_t key[OFFICEKEY_LEN], char *err, size
 static int make(const char *path, char *err, size_t errlen)
 {
 	uint8_t key[OFFICEKEY_LEN];
-	size_t got = 0;
-	while (got < sizeof key) {
-		ssize_t r = getrandom(key + got, sizeof key - got, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return kiosk_err(err, errlen, KIOSK_EIO, "office key: no random numbers (%s)",
-					 strerror(errno));
-		got += (size_t)r;
-	}
+	if (kiosk_random(key, sizeof key) != KIOSK_OK)
+		return kiosk_err(err, errlen, KIOSK_EIO, "office key: no random numbers (%s)", strerror(errno));
 	static const char d[] = "0123456789abcdef";
 	char text[2 * OFFICEKEY_LEN + 1];
 	for (int i = 0; i < OFFICEKEY_LEN; i++) {
