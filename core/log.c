@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/kiosk.h"
+#include "core/mfile.h"
 
 #define LOG_LINE_MAX 1024
 #define LOG_MIN_BYTES 256
@@ -153,20 +154,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return w < 0 ? -errno : -EIO;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Start a new file when the line would not fit (lock held). */
 static void rotate_if_needed(size_t len)
 {
@@ -224,17 +211,17 @@ void log_msg(log_level_t level, const char *fmt, ...)
 	if (g.fd >= 0) {
 		rotate_if_needed(len);
 		if (g.fd >= 0) {
-			int e = write_all(g.fd, line, len);
-			if (e != 0) {
+			if (mfile_write_all(g.fd, line, len) != KIOSK_OK) {
+				int e = errno;
 				close(g.fd);
 				g.fd = -1;
-				warn_fallback("write", -e);
+				warn_fallback("write", e);
 			} else {
 				g.size += len;
 			}
 		}
 	}
 	if (g.echo || g.fd < 0)
-		(void)write_all(STDERR_FILENO, line, len);
+		(void)mfile_write_all(STDERR_FILENO, line, len);
 	pthread_mutex_unlock(&g.lock);
 }

@@ -27,6 +27,24 @@ int mfile_sync_dir(const char *path, int is_dir)
 	return rc;
 }
 
+int mfile_write_all(int fd, const void *data, size_t n)
+{
+	const char *p = data;
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return KIOSK_EIO;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return KIOSK_OK;
+}
+
 int mfile_write_atomic(const char *path, const void *data, size_t len, mode_t mode)
 {
 	char tmp[4096];
@@ -35,20 +53,7 @@ int mfile_write_atomic(const char *path, const void *data, size_t len, mode_t mo
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
 	if (fd < 0)
 		return KIOSK_EIO;
-	const char *p = data;
-	size_t left = len;
-	int ok = 1;
-	while (left > 0) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			ok = 0;
-			break;
-		}
-		p += w;
-		left -= (size_t)w;
-	}
+	int ok = mfile_write_all(fd, data, len) == KIOSK_OK;
 	if (ok && fsync(fd) != 0)
 		ok = 0;
 	if (close(fd) != 0)

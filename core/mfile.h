@@ -1,5 +1,6 @@
-/* mfile.h - small file helpers for the menus and the PIN store: atomic
- * replacement of a file and syncing a folder. */
+/* mfile.h - small file helpers for the menus, the PIN store, the log and
+ * the screenshot writer: writing all of a buffer, atomic replacement of a
+ * file and syncing a folder. */
 #ifndef MFILE_H
 #define MFILE_H
 
@@ -10,6 +11,10 @@
  * (mode), fsync, rename over path, fsync the folder. KIOSK_OK or KIOSK_EIO;
  * on failure path is unchanged and the temporary file removed. */
 int mfile_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
+
+/* All n bytes to fd, write() retried when interrupted or short. KIOSK_OK, or
+ * KIOSK_EIO with errno set (EIO if the file took nothing). */
+int mfile_write_all(int fd, const void *data, size_t n);
 
 /* fsync the folder that holds path (or the folder itself when is_dir). */
 int mfile_sync_dir(const char *path, int is_dir);

@@ -24,6 +24,7 @@
 #include <zlib.h>
 
 #include "core/kiosk.h"
+#include "core/mfile.h"
 
 /* Rows already in memory, stride bytes apart. */
 typedef struct {
@@ -91,20 +92,6 @@ static void put32(uint8_t *p, uint32_t v)
 	p[3] = (uint8_t)v;
 }
 
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return KIOSK_EIO;
-		p += k;
-		n -= (size_t)k;
-	}
-	return KIOSK_OK;
-}
-
 /* One chunk from its type and n data bytes at buf + 8 (buf has 8 bytes
  * before the data and 4 after for the length, type and CRC). */
 static int write_chunk(int fd, uint8_t *buf, const char type[4], size_t n)
@@ -112,7 +99,7 @@ static int write_chunk(int fd, uint8_t *buf, const char type[4], size_t n)
 	put32(buf, (uint32_t)n);
 	memcpy(buf + 4, type, 4);
 	put32(buf + 8 + n, (uint32_t)crc32(0, buf + 4, (uInt)(n + 4)));
-	return write_all(fd, buf, n + 12);
+	return mfile_write_all(fd, buf, n + 12) == KIOSK_OK ? KIOSK_OK : KIOSK_EIO;
 }
 
 static int flush_idat(rgb_enc_t *e)
@@ -313,7 +300,7 @@ static int encode_rgb(int fd, int w, int h, pngout_fetch_fn fetch, void *ctx, in
 	}
 	pthread_mutex_init(&e.mu, NULL);
 	pthread_cond_init(&e.cv, NULL);
-	int rc = write_all(fd, sig, sizeof sig);
+	int rc = mfile_write_all(fd, sig, sizeof sig);
 	uint8_t *ihdr = e.chunk + 8;
 	put32(ihdr, (uint32_t)w);
 	put32(ihdr + 4, (uint32_t)h);
@@ -356,7 +343,7 @@ int pngout_write_rgb_rows_on(const char *path, int w, int h, pngout_fetch_fn fet
 	char tmp[4096];
 	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
 		return KIOSK_EINVAL;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return KIOSK_EIO;
 	int rc = encode_rgb(fd, w, h, fetch, ctx, threads);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/kiosk.h"
+#include "core/mfile.h"
 
 static int sim_open(scanner_t *s, const char *arg)
 {
@@ -48,18 +49,11 @@ const scanner_ops_t scanner_sim_ops = {
 	.close = sim_close,
 };
 
+/* KIOSK_EBUSY when the pipe is full, else as mfile_write_all. */
 static int write_all(int fd, const char *p, size_t n)
 {
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return errno == EAGAIN ? KIOSK_EBUSY : KIOSK_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return KIOSK_OK;
+	int rc = mfile_write_all(fd, p, n);
+	return rc && errno == EAGAIN ? KIOSK_EBUSY : rc;
 }
 
 int scanner_sim_inject(scanner_t *s, const char *text, size_t n)
