@@ -56,8 +56,8 @@ int pngout_write_rgb(const char *path, const uint8_t *rgb, int w, int h, int str
  * for the other and a frame is never held whole. On one core, or if no
  * thread can be started, the caller's thread does both in turn; the file is
  * the same byte for byte either way. Measured on a 1080p frame (docs/profile.md):
- * libpng took 18 ms for the screenshot, this writer 11-12 ms, the deflate
- * thread's ~8 ms being the longer side. */
+ * libpng took 18 ms for the screenshot, this writer 11-12 ms, the two
+ * threads busy ~7 ms each. */
 
 #define SLOT_ROWS 8
 #define NSLOT 3
@@ -79,7 +79,7 @@ typedef struct {
 	uLong adler;             /* of every filtered byte handed over */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	long produced, consumed; /* slots filled by the caller, deflated by the worker */
+	long produced, consumed; /* bands filled by the caller, deflated by the worker */
 	bool finished;           /* the caller handed over its last slot */
 	int failed;              /* first error of either side, 0 if none */
 } rgb_enc_t;
@@ -99,7 +99,7 @@ static int write_chunk(int fd, uint8_t *buf, const char type[4], size_t n)
 	put32(buf, (uint32_t)n);
 	memcpy(buf + 4, type, 4);
 	put32(buf + 8 + n, (uint32_t)crc32(0, buf + 4, (uInt)(n + 4)));
-	return mfile_write_all(fd, buf, n + 12) == KIOSK_OK ? KIOSK_OK : KIOSK_EIO;
+	return mfile_write_all(fd, buf, n + 12);
 }
 
 static int flush_idat(rgb_enc_t *e)
@@ -251,16 +251,18 @@ static int produce(rgb_enc_t *e, pngout_fetch_fn fetch, void *ctx, uint8_t *raw,
 	uint8_t *above = raw + SLOT_ROWS * n;
 	for (int y = 0; y < e->h; y += SLOT_ROWS) {
 		int rows = e->h - y < SLOT_ROWS ? e->h - y : SLOT_ROWS;
+		long k = y / SLOT_ROWS;
 		if (fetch(ctx, y, rows, raw, (int)n) != 0)
 			return KIOSK_EIO;
-		pthread_mutex_lock(&e->mu);
-		while (threaded && e->produced - e->consumed == NSLOT && !e->failed)
-			pthread_cond_wait(&e->cv, &e->mu);
-		int failed = e->failed;
-		long k = e->produced;
-		pthread_mutex_unlock(&e->mu);
-		if (failed)
-			return failed;
+		if (threaded) { /* wait for a free slot */
+			pthread_mutex_lock(&e->mu);
+			while (k - e->consumed == NSLOT && !e->failed)
+				pthread_cond_wait(&e->cv, &e->mu);
+			int failed = e->failed;
+			pthread_mutex_unlock(&e->mu);
+			if (failed)
+				return failed;
+		}
 		uint8_t *out = slot_at(e, k);
 		for (int i = 0; i < rows; i++) {
 			const uint8_t *cur = raw + (size_t)i * n;
@@ -272,11 +274,10 @@ static int produce(rgb_enc_t *e, pngout_fetch_fn fetch, void *ctx, uint8_t *raw,
 			int rc = deflate_into(e, out, (size_t)rows * e->row, Z_NO_FLUSH);
 			if (rc)
 				return rc;
+			continue;
 		}
 		pthread_mutex_lock(&e->mu);
-		e->produced++;
-		if (!threaded)
-			e->consumed++;
+		e->produced = k + 1;
 		pthread_cond_broadcast(&e->cv);
 		pthread_mutex_unlock(&e->mu);
 	}
